@@ -1,0 +1,88 @@
+import { RdbmError } from '../errors.js';
+import type { Command, CommandEntry, Io } from './command.js';
+import { commandHelp, parseCommandArgs } from './parse.js';
+import { COMMANDS } from './registry.js';
+
+export const processIo: Io = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+  get errIsTTY() {
+    return Boolean(process.stderr.isTTY);
+  },
+};
+
+function mainHelp(commands: readonly CommandEntry[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    'Usage: rdbm <command> [options]',
+    '',
+    'rdbm-lab: evaluate and ablate the Residual Diffusion Bridge Model and its bridge family.',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`),
+    '',
+    'Run `rdbm <command> --help` for the options of a command.',
+    'Environment: RDBM_BACKEND=node-gpu|node|wasm|cpu picks the TensorFlow.js backend; RDBM_DEBUG=1 shows stack traces.',
+    '',
+  ].join('\n');
+}
+
+/** Finds the longest registered command name that prefixes argv (so `model info` wins over `model`). */
+function resolve(argv: readonly string[], commands: readonly CommandEntry[]): { entry?: CommandEntry; rest: string[] } {
+  let best: CommandEntry | undefined;
+  let used = 0;
+  for (const entry of commands) {
+    const words = entry.name.split(' ');
+    if (words.length > used && words.every((w, i) => argv[i] === w)) {
+      best = entry;
+      used = words.length;
+    }
+  }
+  return { entry: best, rest: argv.slice(used) };
+}
+
+function reportError(error: unknown, io: Io): number {
+  if (error instanceof RdbmError) {
+    io.err(`rdbm: ${error.message.split('\n')[0]}\n`);
+    return error.exitCode;
+  }
+  const e = error as Error;
+  io.err(`rdbm: internal error: ${String(e?.message ?? e).split('\n')[0]}${process.env.RDBM_DEBUG ? '' : ' (set RDBM_DEBUG=1 for the stack trace)'}\n`);
+  if (process.env.RDBM_DEBUG) io.err(`${e?.stack ?? ''}\n`);
+  return 1;
+}
+
+/** Runs the CLI on argv (without `node rdbm`); returns the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: Io = processIo, commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      io.out(mainHelp(commands));
+      return argv.length === 0 ? 2 : 0;
+    }
+    if (argv[0] === '--version') {
+      const { createRequire } = await import('node:module');
+      const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+      io.out(`${pkg.version}\n`);
+      return 0;
+    }
+    const { entry, rest } = resolve(argv, commands);
+    if (!entry) {
+      const group = commands.filter((c) => c.name.startsWith(`${argv[0]} `));
+      if (group.length) {
+        io.err(`rdbm: ${argv[0]} needs a sub-command: ${group.map((c) => c.name).join(', ')}\n`);
+        return 2;
+      }
+      io.err(`rdbm: unknown command ${JSON.stringify(argv[0])} (expected one of ${commands.map((c) => c.name).join(', ')})\n`);
+      return 2;
+    }
+    const command: Command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(commandHelp(command));
+      return 0;
+    }
+    const args = parseCommandArgs(command, rest);
+    return await command.run(args, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}

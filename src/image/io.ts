@@ -1,0 +1,63 @@
+/**
+ * Image files through sharp (libvips): PNG, JPEG, BMP (read), TIFF, WebP.
+ * Decoding is exact for lossless formats; JPEG decoding follows libjpeg-turbo, as OpenCV and
+ * scikit-image (through Pillow/imageio) do, so metrics see the same pixels.
+ */
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { RdbmError } from '../errors.js';
+import type { Image8 } from './types.js';
+
+export interface ReadOptions {
+  /** called with a one-line warning (e.g. an alpha channel was dropped) */
+  warn?: (message: string) => void;
+}
+
+sharp.cache(false);
+
+/** Reads an 8-bit grey or RGB image; an alpha channel is dropped with a warning. */
+export async function readImage(path: string, options: ReadOptions = {}): Promise<Image8> {
+  let meta: Metadata;
+  let raw: { data: Buffer; info: OutputInfo };
+  try {
+    const image = sharp(path, { failOn: 'error', limitInputPixels: false });
+    meta = await image.metadata();
+    if (meta.depth && meta.depth !== 'uchar' && meta.depth !== 'char') {
+      throw new RdbmError(`${path}: ${meta.depth === 'ushort' ? '16-bit' : meta.depth} images are not supported (expected 8-bit grey or RGB)`);
+    }
+    raw = await image.raw().toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    if (error instanceof RdbmError) throw error;
+    const reason = String((error as Error).message ?? error).split('\n')[0];
+    throw new RdbmError(`${path}: cannot decode image (${reason})`);
+  }
+  const { width, height, channels } = raw.info;
+  const src = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
+  if (channels === 1 || channels === 3) {
+    return { width, height, channels, data: src };
+  }
+  if (channels === 2 || channels === 4) {
+    options.warn?.(`${path}: alpha channel dropped`);
+    const keep = channels - 1;
+    const out = new Uint8Array(width * height * keep);
+    for (let p = 0, q = 0; p < src.length; p += channels) for (let c = 0; c < keep; c++) out[q++] = src[p + c];
+    return { width, height, channels: keep as 1 | 3, data: out };
+  }
+  throw new RdbmError(`${path}: ${channels}-channel images are not supported (expected grey or RGB)`);
+}
+
+/** Writes an 8-bit image; the format follows the extension (.png, .jpg, .webp, .tif). PNG is lossless. */
+export async function writeImage(path: string, image: Image8, options: { quality?: number } = {}): Promise<void> {
+  const s = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length), {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  });
+  const lower = path.toLowerCase();
+  const q = options.quality ?? 95;
+  const pipeline = lower.endsWith('.jpg') || lower.endsWith('.jpeg')
+    ? s.jpeg({ quality: q })
+    : lower.endsWith('.webp')
+      ? s.webp({ quality: q })
+      : lower.endsWith('.tif') || lower.endsWith('.tiff')
+        ? s.tiff()
+        : s.png({ compressionLevel: 9 });
+  await pipeline.toFile(path);
+}

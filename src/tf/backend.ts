@@ -1,0 +1,104 @@
+/**
+ * The TensorFlow.js namespace rdbm-lab computes with, and backend selection.
+ *
+ * Order (auto): @tensorflow/tfjs-node-gpu → @tensorflow/tfjs-node → @tensorflow/tfjs-backend-wasm → CPU.
+ * The native packages are optionalDependencies loaded lazily: their install downloads
+ * libtensorflow, which fails on machines without network access, and must never break
+ * installing or importing rdbm-lab.
+ */
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { RdbmError } from '../errors.js';
+
+export { tf };
+
+export const BACKEND_IDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendId = (typeof BACKEND_IDS)[number];
+
+export interface BackendInfo {
+  /** our id: node-gpu, node, wasm or cpu */
+  readonly id: BackendId;
+  /** the name TensorFlow.js knows the backend by (`tensorflow`, `wasm`, `cpu`) */
+  readonly tfName: string;
+  /** the npm package that provides it, with its version */
+  readonly package: string;
+  /** why earlier choices in the auto order were skipped */
+  readonly skipped: readonly string[];
+}
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(name: string): string {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const PACKAGES: Record<BackendId, string> = {
+  'node-gpu': '@tensorflow/tfjs-node-gpu',
+  node: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs-backend-cpu',
+};
+
+async function tryBackend(id: BackendId): Promise<string> {
+  if (id === 'node-gpu' || id === 'node') {
+    // Native bindings register the `tensorflow` backend on import; this throws when libtensorflow is absent.
+    await import(PACKAGES[id]);
+    if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
+    return 'tensorflow';
+  }
+  if (id === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
+    return 'wasm';
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error('backend "cpu" did not initialise');
+  return 'cpu';
+}
+
+let current: Promise<BackendInfo> | undefined;
+let currentRequest: string | undefined;
+
+/**
+ * Selects the backend once per process: `preference` (or RDBM_BACKEND) if given, else the auto order.
+ * An explicitly requested backend that cannot load is an error (no silent fallback).
+ */
+export function initBackend(preference: BackendId | 'auto' | undefined = undefined): Promise<BackendInfo> {
+  const requested = preference ?? (process.env.RDBM_BACKEND as BackendId | 'auto' | undefined) ?? 'auto';
+  if (requested !== 'auto' && !BACKEND_IDS.includes(requested)) {
+    throw new RdbmError(`invalid backend: ${JSON.stringify(requested)} (expected one of auto, ${BACKEND_IDS.join(', ')}; set by --backend or RDBM_BACKEND)`);
+  }
+  if (current && currentRequest === requested) return current;
+  currentRequest = requested;
+  current = (async () => {
+    const order: BackendId[] = requested === 'auto' ? [...BACKEND_IDS] : [requested];
+    const skipped: string[] = [];
+    for (const id of order) {
+      try {
+        const tfName = await tryBackend(id);
+        await tf.ready();
+        return { id, tfName, package: `${PACKAGES[id]}@${packageVersion(PACKAGES[id])}`, skipped };
+      } catch (error) {
+        const reason = String((error as Error).message ?? error).split('\n')[0];
+        if (requested !== 'auto') {
+          throw new RdbmError(`backend ${id} is not available: ${reason}`);
+        }
+        skipped.push(`${id}: ${reason}`);
+      }
+    }
+    throw new RdbmError(`no TensorFlow.js backend could be initialised (${skipped.join('; ')})`);
+  })();
+  current.catch(() => {
+    current = undefined;
+  });
+  return current;
+}
+
+/** One line for logs and result files, e.g. `backend: wasm (@tensorflow/tfjs-backend-wasm@4.22.0)`. */
+export function describeBackend(info: BackendInfo): string {
+  return `backend: ${info.id} (${info.package})`;
+}

@@ -1,0 +1,2 @@
+export { tf, initBackend, describeBackend, BACKEND_IDS } from './backend.js';
+export type { BackendId, BackendInfo } from './backend.js';
