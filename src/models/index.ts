@@ -1,1 +1,14 @@
-export {};
+export { unetConfig, describeConfig, inputChannels, DEFAULT_UNET } from './config.js';
+export type { UNetConfig } from './config.js';
+export { MODEL_PRESETS, MODEL_PRESET_NAMES, modelPreset } from './presets.js';
+export type { ModelPreset } from './presets.js';
+export { parameterSpecs, countParams, countMacs } from './spec.js';
+export type { ParamSpec } from './spec.js';
+export { createUNet, unetForward } from './unet.js';
+export type { UNet } from './unet.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+export type { SaveCheckpointOptions } from './checkpoint.js';
+export { trainModel } from './train.js';
+export { restoreImages } from './restore.js';
+export { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_SCHEDULES } from './types.js';
+export type { TrainObjective, TrainPi, TrainSchedule, TrainConfig, TrainOptions, TrainProgress, TrainResult, LoadedModel, RestoreOptions, RestoreResult } from './types.js';

@@ -1,0 +1,126 @@
+/**
+ * The models API's serialisable configs and results: what the experiments runner passes to
+ * trainModel / restoreImages and gets back. Everything here is plain JSON-able data.
+ */
+import type { Io } from '../cli/command.js';
+import type { tf } from '../tf/index.js';
+import type { UNetConfig } from './config.js';
+
+export const TRAIN_OBJECTIVES = ['x0', 'eps', 'pi-eps'] as const;
+/** What the network predicts: x₀ (official pred_x_start), ε (official pred_noise) or π ⊙ ε (paper). */
+export type TrainObjective = (typeof TRAIN_OBJECTIVES)[number];
+
+export const TRAIN_PI_VARIANTS = ['zero', 'one', 'residual', 'abs-residual'] as const;
+/** π in x_t = μ + Θ_t (x₀ − μ) + Σ_t π ⊙ ε: 0, 1, x₀ − μ (RDBM), |x₀ − μ|. */
+export type TrainPi = (typeof TRAIN_PI_VARIANTS)[number];
+
+export const TRAIN_SCHEDULES = ['cosine', 'linear', 'sigmoid'] as const;
+export type TrainSchedule = (typeof TRAIN_SCHEDULES)[number];
+
+/** One training run, fully determined by this record and the data (hashable; frozen once validated). */
+export interface TrainConfig {
+  /** a preset name (`T`, `S`, `B`, `L`, `tiny`, `diffuir-…`) or an explicit architecture */
+  readonly model: string | UNetConfig;
+  /** default `x0` (official) */
+  readonly objective: TrainObjective;
+  /** default `residual` (paper) */
+  readonly pi: TrainPi;
+  /** λ, default 10/255 (paper) */
+  readonly lambda: number;
+  /** default `cosine` */
+  readonly schedule: TrainSchedule;
+  /** T, default 100 */
+  readonly timesteps: number;
+  /** random square crop side, default 256 */
+  readonly cropSize: number;
+  /** images per step, split evenly over the tasks (paper: 20 over 5 tasks) */
+  readonly batchSize: number;
+  /** optimiser steps */
+  readonly steps: number;
+  /** Adam learning rate, default 1e-4 */
+  readonly lr: number;
+  /** EMA decay of the weights saved for sampling, default 0.995 (official trainer); 0 disables EMA */
+  readonly emaDecay: number;
+  /** seed for initial weights, crops, steps t and noise ε */
+  readonly seed: number;
+  /** save a checkpoint every this many steps (and at the end) */
+  readonly checkpointEvery: number;
+  /** tasks to use (default: every task found under dataRoot) */
+  readonly tasks?: readonly string[];
+  /** data split folder, default `train` */
+  readonly split: string;
+}
+
+export interface TrainProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly loss: number;
+  readonly itPerSecond: number;
+  readonly etaSeconds: number;
+}
+
+export interface TrainOptions {
+  /** `<root>/<Task>/<SubDataset>/<split>/{label,condition}` */
+  readonly dataRoot: string;
+  /** checkpoints go to `<outDir>/checkpoint-<step>` and `<outDir>/latest` */
+  readonly outDir: string;
+  /** progress lines on io.err (loss, it/s, ETA) */
+  readonly io?: Pick<Io, 'err' | 'errIsTTY'>;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: TrainProgress) => void;
+  /** continue from `<outDir>/latest` when present (same weights as an uninterrupted run) */
+  readonly resume?: boolean;
+}
+
+export interface TrainResult {
+  /** directory of the final checkpoint */
+  readonly checkpoint: string;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly finalLoss: number;
+}
+
+/** A network ready to call, from our checkpoint or a PyTorch file. */
+export interface LoadedModel {
+  readonly config: UNetConfig;
+  readonly paramCount: number;
+  /** network output for NHWC x_t, μ in [−1, 1] and integer steps (one per item); caller disposes */
+  apply(xt: tf.Tensor4D, mu: tf.Tensor4D, t: readonly number[] | number): tf.Tensor4D;
+  /** training config when the checkpoint carries one */
+  readonly training?: TrainConfig;
+  /** optimiser step when known */
+  readonly step?: number;
+  /** where it came from: `rdbm` (our format) or `torch` (.pt/.pth) */
+  readonly format: 'rdbm' | 'torch';
+  dispose(): void;
+}
+
+export interface RestoreOptions {
+  /** checkpoint path (ours or .pt/.pth), or an already loaded model */
+  readonly checkpoint?: string;
+  readonly model?: LoadedModel;
+  /** image files, or a directory of images */
+  readonly inputs: readonly { readonly name: string; readonly path: string }[] | string;
+  readonly outputDir: string;
+  /** network evaluations (official 10) */
+  readonly nfe: number;
+  /** default: the checkpoint's training schedule, else cosine */
+  readonly schedule?: TrainSchedule;
+  /** default: the checkpoint's λ, else 10/255 (the x0 sampler does not depend on it) */
+  readonly lambda?: number;
+  /** default: the checkpoint's T, else 100 */
+  readonly timesteps?: number;
+  /** default: the checkpoint's objective, else x0 */
+  readonly parameterization?: TrainObjective;
+  /** tile side and overlap for large images (default 512 / 32); false to run whole images */
+  readonly tile?: { readonly size: number; readonly overlap: number } | false;
+  readonly io?: Pick<Io, 'err' | 'errIsTTY'>;
+  readonly signal?: AbortSignal;
+  /** seed for any sampler noise (the official samplers are deterministic) */
+  readonly seed?: number;
+}
+
+export interface RestoreResult {
+  readonly outputs: readonly { readonly name: string; readonly input: string; readonly output: string; readonly seconds: number }[];
+  readonly seconds: number;
+}

@@ -1,0 +1,141 @@
+/**
+ * The conditional U-Net (official `Unet.forward`, DiffUIR src/model.py) in TensorFlow.js, NHWC.
+ * Parameters live in a name → tf.Variable map keyed by the PyTorch state-dict names.
+ */
+import { RdbmError } from '../errors.js';
+import { tf } from '../tf/index.js';
+import { createRng } from '../util/random.js';
+import { type UNetConfig, inputChannels, unetConfig } from './config.js';
+import { attention, conv2d, gelu, linear, linearAttention, type Params, preNormResidual, resnetBlock, sinusoidalEmbedding, upsampleNearest2x } from './ops.js';
+import { type ParamSpec, parameterSpecs } from './spec.js';
+
+export interface UNet {
+  readonly config: UNetConfig;
+  /** trainable parameters by PyTorch state-dict key, in our layout (conv HWIO, linear [in, out]) */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  readonly paramCount: number;
+  /**
+   * ε̂ or x̂₀ for x_t and μ (NHWC, same shape, [−1, 1]) and one integer step per batch item
+   * (a single number applies to all). Any H×W works (reflect padding, then crop). Caller disposes the result.
+   */
+  apply(xt: tf.Tensor4D, mu: tf.Tensor4D, t: readonly number[] | number): tf.Tensor4D;
+  /** frees the variables */
+  dispose(): void;
+}
+
+let instances = 0;
+
+/** The forward pass over any parameter lookup (variables or plain tensors). */
+export function unetForward(config: UNetConfig, p: Params, input: tf.Tensor4D, t: readonly number[]): tf.Tensor4D {
+  const groups = config.resnetBlockGroups;
+  const heads = config.attnHeads;
+  const [, H, W] = input.shape;
+  const s = 2 ** config.dimMults.length;
+  const padH = (s - (H % s)) % s;
+  const padW = (s - (W % s)) % s;
+  if (padH >= H || padW >= W) {
+    throw new RdbmError(`image too small: ${H}×${W} (expected at least ${s / 2 + 1} pixels a side for reflect padding to a multiple of ${s})`);
+  }
+  let x: tf.Tensor4D = padH || padW ? tf.mirrorPad(input, [[0, 0], [0, padH], [0, padW], [0, 0]], 'reflect') : input;
+  x = conv2d(p, 'init_conv', x, 1, 3);
+  const r = x;
+  const tEmb = linear(p, 'time_mlp.3', gelu(linear(p, 'time_mlp.1', sinusoidalEmbedding(t, config.dim))));
+  const skips: tf.Tensor4D[] = [];
+  const depth = config.dimMults.length;
+  for (let i = 0; i < depth; i++) {
+    x = resnetBlock(p, `downs.${i}.0`, x, tEmb, groups);
+    skips.push(x);
+    x = resnetBlock(p, `downs.${i}.1`, x, tEmb, groups);
+    x = preNormResidual(p, `downs.${i}.2`, x, (pp, n, y) => linearAttention(pp, n, y, heads));
+    skips.push(x);
+    x = i === depth - 1 ? conv2d(p, `downs.${i}.3`, x, 1, 1) : conv2d(p, `downs.${i}.3`, x, 2, 1);
+  }
+  x = resnetBlock(p, 'mid_block1', x, tEmb, groups);
+  x = preNormResidual(p, 'mid_attn', x, (pp, n, y) => attention(pp, n, y, heads));
+  x = resnetBlock(p, 'mid_block2', x, tEmb, groups);
+  for (let i = 0; i < depth; i++) {
+    x = resnetBlock(p, `ups.${i}.0`, tf.concat([x, skips.pop()!], 3), tEmb, groups);
+    x = resnetBlock(p, `ups.${i}.1`, tf.concat([x, skips.pop()!], 3), tEmb, groups);
+    x = preNormResidual(p, `ups.${i}.2`, x, (pp, n, y) => linearAttention(pp, n, y, heads));
+    x = i === depth - 1 ? conv2d(p, `ups.${i}.3`, x, 1, 1) : conv2d(p, `ups.${i}.3.1`, upsampleNearest2x(x), 1, 1);
+  }
+  x = resnetBlock(p, 'final_res_block', tf.concat([x, r], 3), tEmb, groups);
+  x = conv2d(p, 'final_conv', x);
+  return padH || padW ? tf.slice(x, [0, 0, 0, 0], [-1, H, W, -1]) : x;
+}
+
+/** A lookup over a map, with `has` for optional tensors (res_conv). */
+export function lookup(map: ReadonlyMap<string, tf.Tensor>): Params {
+  const p = ((name: string) => {
+    const v = map.get(name);
+    if (!v) throw new Error(`U-Net parameter ${name} is missing`);
+    return v;
+  }) as Params & { has(n: string): boolean };
+  p.has = (n: string) => map.has(n);
+  return p;
+}
+
+/** Checks x_t, μ and t against the config; returns t as one step per item. */
+export function checkInputs(config: UNetConfig, xt: tf.Tensor, mu: tf.Tensor, t: readonly number[] | number): number[] {
+  if (xt.rank !== 4) throw new RdbmError(`invalid x_t: rank ${xt.rank} (expected an NHWC batch of rank 4)`);
+  if (xt.shape[3] !== config.channels) {
+    throw new RdbmError(`wrong channel count: x_t has ${xt.shape[3]} channels (expected ${config.channels} for this model)`);
+  }
+  if (mu.rank !== 4 || mu.shape.some((d, i) => d !== xt.shape[i])) {
+    throw new RdbmError(`wrong μ shape: [${mu.shape.join(', ')}] (expected the shape of x_t [${xt.shape.join(', ')}])`);
+  }
+  const steps = typeof t === 'number' ? Array(xt.shape[0]).fill(t) : [...t];
+  if (steps.length !== xt.shape[0]) throw new RdbmError(`invalid t: ${steps.length} steps for a batch of ${xt.shape[0]} (expected one per item)`);
+  for (const s of steps) if (!Number.isInteger(s) || s < 0) throw new RdbmError(`invalid t: ${s} (expected a non-negative integer step)`);
+  return steps;
+}
+
+/** Wraps a parameter map (variables or tensors, our layout) as a callable network. */
+export function unetFromParams(config: UNetConfig, variables: ReadonlyMap<string, tf.Variable>): UNet {
+  const p = lookup(variables);
+  const paramCount = [...variables.values()].reduce((n, v) => n + v.size, 0);
+  return {
+    config,
+    variables,
+    paramCount,
+    apply(xt, mu, t) {
+      const steps = checkInputs(config, xt, mu, t);
+      return tf.tidy(() => unetForward(config, p, config.condition ? tf.concat([xt, mu], 3) : xt, steps));
+    },
+    dispose() {
+      for (const v of variables.values()) v.dispose();
+    },
+  };
+}
+
+/** PyTorch's default initialisation (kaiming_uniform a=√5: U(±1/√fan_in) for weights and biases; norms 1 and 0). */
+export function initialValues(spec: ParamSpec, rng: ReturnType<typeof createRng>): Float32Array {
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  if (spec.kind === 'norm-weight' || spec.kind === 'layernorm-g') out.fill(1);
+  else if (spec.kind !== 'norm-bias') {
+    const bound = 1 / Math.sqrt(spec.fanIn);
+    for (let i = 0; i < n; i++) out[i] = (2 * rng.uniform() - 1) * bound;
+  }
+  return out;
+}
+
+/** Variables from named Float32Arrays in our layout (names unique per instance for TF.js's registry). */
+export function makeVariables(config: UNetConfig, values: (spec: ParamSpec) => Float32Array, trainable = true): Map<string, tf.Variable> {
+  const id = ++instances;
+  const map = new Map<string, tf.Variable>();
+  for (const spec of parameterSpecs(config)) {
+    map.set(spec.name, tf.variable(tf.tensor(values(spec), [...spec.shape], 'float32'), trainable, `unet${id}/${spec.name}`));
+  }
+  return map;
+}
+
+/** A freshly initialised U-Net; `seed` makes the initial weights reproducible. */
+export function createUNet(config: Partial<UNetConfig> & Pick<UNetConfig, 'dim' | 'dimMults'>, options: { seed?: number } = {}): UNet {
+  const c = unetConfig(config);
+  const rng = createRng(options.seed ?? 0);
+  const variables = makeVariables(c, (spec) => initialValues(spec, rng.fork(spec.name)));
+  return unetFromParams(c, variables);
+}
+
+export { inputChannels };
