@@ -10,6 +10,7 @@ export * from './bridge/index.js';
 export * from './metrics/index.js';
 export * from './models/index.js';
 export * from './data/index.js';
+export * from './datasets/index.js';
 export * from './experiments/index.js';
 export * from './reports/index.js';
 export * from './rddm/index.js';
