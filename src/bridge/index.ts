@@ -1,1 +1,15 @@
-export {};
+export { THETA_SCHEDULES, THETA_SCHEDULE_NAMES, THETA_MAX, THETA_START, THETA_END, thetaValues } from './schedules.js';
+export type { ThetaSchedule, ThetaScheduleName, ScheduleSpec } from './schedules.js';
+export { bridgeSchedule } from './schedule.js';
+export type { BridgeSchedule, BridgeScheduleOptions } from './schedule.js';
+export { PI_VARIANTS, PI_DESCRIPTIONS, diffusionCoefficient } from './pi.js';
+export type { PiVariant } from './pi.js';
+export { qSample } from './marginal.js';
+export type { QSampleOptions } from './marginal.js';
+export { rnrCurve, residualToNoiseRatio } from './rnr.js';
+export type { RnrMapOptions } from './rnr.js';
+export { linspaceF32, samplingTimePairs, fmaF32, TORCH_FLOAT_LANES } from './timesteps.js';
+export { PARAMETERIZATIONS, sampleBridge, sampleBridgeTrajectory } from './sampler.js';
+export type { Parameterization, Predictor, SampleBridgeOptions, BridgeTrajectory } from './sampler.js';
+export { BRIDGE_PRESETS, LIMIT_EPSILON, LIMIT_G2, bridgePreset, vpFromVe, vpCoefficients, thetaForVp } from './presets.js';
+export type { BridgePreset } from './presets.js';

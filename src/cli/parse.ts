@@ -25,9 +25,16 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
       ...(spec.multiple ? { multiple: true } : {}),
     };
   }
+  // `--lambda -1` would be read as a flag: glue negative numbers to their option (`--lambda=-1`)
+  const valued = new Set(command.options.filter((o) => o.type !== 'boolean').map((o) => `--${o.name}`));
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (valued.has(argv[i]) && i + 1 < argv.length && /^-\d|^-\.\d/.test(argv[i + 1])) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: config, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '');
     throw new RdbmError(`${command.name}: ${message} (see rdbm ${command.name} --help)`);

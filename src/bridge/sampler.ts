@@ -1,0 +1,149 @@
+/**
+ * Deterministic bridge sampler on the official time grid (official `RDBM.ddim_sample`), plus a
+ * labelled stochastic variant. The sampler is a function over a model callable and a schedule:
+ * the model only maps (x_t, μ, t) to x̂₀ or ε̂ and knows nothing of sampling.
+ *
+ * x0 parameterization (network gives x̂₀, clipped to [−1, 1]):
+ *   t = T−1:   x ← μ + Θ_next (x̂₀ − μ)
+ *   otherwise: x ← μ + (Σ_next/Σ_t)(x − μ) + (Θ_next − Θ_t Σ_next/Σ_t)(x̂₀ − μ)
+ * eps / pi-eps parameterization (network gives ε̂, resp. the π ⊙ ε of the forward marginal;
+ * x̂₀ = clip((x − μ − Σ_t ε̂)/Θ_t + μ)):
+ *   t = T−1:   x ← μ
+ *   otherwise: x ← μ + (Θ_next/Θ_t)(x − μ) − ((Θ_next/Θ_t) Σ_t − Σ_next) ε̂
+ * and when t_next < 0 the output is x̂₀.
+ */
+import { RdbmError } from '../errors.js';
+import { tf } from '../tf/index.js';
+import { keyword, number } from '../util/validate.js';
+import { sameShape } from './marginal.js';
+import { type PiVariant, checkPi, diffusionCoefficient } from './pi.js';
+import type { BridgeSchedule } from './schedule.js';
+import { samplingTimePairs } from './timesteps.js';
+
+export const PARAMETERIZATIONS = ['x0', 'eps', 'pi-eps'] as const;
+/** what the network predicts: x₀ (official default), ε (official pred_noise), or π ⊙ ε (the paper's objective) */
+export type Parameterization = (typeof PARAMETERIZATIONS)[number];
+
+/** The model contract: (x_t, μ, integer step t) → x̂₀ or ε̂ (same shape as x_t). It must return a new tensor, which the sampler disposes. */
+export type Predictor = (xt: tf.Tensor4D, mu: tf.Tensor4D, t: number) => tf.Tensor4D | Promise<tf.Tensor4D>;
+
+export interface SampleBridgeOptions {
+  /** the degraded image(s) μ, NHWC in [−1, 1]; sampling starts at x = μ */
+  readonly mu: tf.Tensor4D;
+  readonly schedule: BridgeSchedule;
+  /** number of network evaluations, 1 … T (official: 10) */
+  readonly nfe: number;
+  readonly parameterization: Parameterization;
+  readonly predict: Predictor;
+  /** clip x̂₀ to [−1, 1] (official: true) */
+  readonly clip?: boolean;
+  /**
+   * Stochastic variant (NOT in the official code; labelled `stochastic` wherever reported):
+   * x_next = μ + Θ_next (x̂₀ − μ) + Σ_next (√(1−η²) ε̂ + η π̂ ⊙ z) with z ~ N(0, I) from `noise`.
+   * η = 0 (default) is the deterministic sampler above.
+   */
+  readonly eta?: number;
+  /** required when eta > 0: returns fresh N(0, I) noise of the given shape (seeded by the caller) */
+  readonly noise?: (shape: number[]) => tf.Tensor;
+  /** π used to scale fresh noise in the stochastic variant (default `one`) */
+  readonly pi?: PiVariant;
+  /** called after every step with the new state (do not dispose it) */
+  readonly onStep?: (info: { index: number; t: number; tNext: number; x: tf.Tensor4D }) => void;
+}
+
+export interface BridgeTrajectory {
+  /** the final sample in [−1, 1] */
+  readonly output: tf.Tensor4D;
+  /** [μ, x after step 1, …, output]: NFE + 1 states (the official `last=False` list) */
+  readonly states: tf.Tensor4D[];
+  /** the (t, t_next) pairs visited */
+  readonly times: Array<[number, number]>;
+}
+
+function validate(options: SampleBridgeOptions): Array<[number, number]> {
+  const parameterization = keyword('parameterization', options.parameterization, PARAMETERIZATIONS);
+  const { mu, schedule } = options;
+  if (!mu || mu.rank !== 4) {
+    throw new RdbmError(`sampleBridge: mu has shape [${mu?.shape?.join(', ') ?? ''}] (expected a rank-4 NHWC tensor in [-1, 1])`);
+  }
+  const pairs = samplingTimePairs(schedule.timesteps, options.nfe);
+  if (parameterization !== 'x0' && options.nfe === 1) {
+    throw new RdbmError(`invalid nfe: 1 with parameterization ${parameterization} (it divides by Θ_{T-1} = 0; use nfe >= 2 or parameterization x0)`);
+  }
+  const eta = number('eta', options.eta ?? 0, { min: 0, max: 1 });
+  if (eta > 0 && !options.noise) throw new RdbmError('sampleBridge: eta > 0 needs a noise(shape) function (seeded by the caller)');
+  checkPi(options.pi ?? 'one');
+  return pairs;
+}
+
+/** One step of the update rules above. Pure in tensors: returns new tensors, disposes nothing it did not create. */
+function step(
+  options: SampleBridgeOptions,
+  x: tf.Tensor4D,
+  prediction: tf.Tensor4D,
+  t: number,
+  tNext: number,
+): tf.Tensor4D {
+  const { mu, schedule, parameterization } = options;
+  const clip = options.clip ?? true;
+  const T = schedule.timesteps;
+  const { Theta, Sigma } = schedule;
+  return tf.tidy(() => {
+    const maybeClip = (v: tf.Tensor) => (clip ? tf.clipByValue(v, -1, 1) : v);
+    let x0Hat: tf.Tensor;
+    let epsHat: tf.Tensor | undefined;
+    if (parameterization === 'x0') {
+      x0Hat = maybeClip(prediction);
+    } else {
+      epsHat = prediction;
+      // Θ_{T−1} = 0: x̂₀ is undefined there (and unused unless t_next < 0, which validate() forbids)
+      x0Hat = t === T - 1 ? mu : maybeClip(tf.add(tf.div(tf.sub(tf.sub(x, mu), tf.mul(Sigma[t], prediction)), Theta[t]), mu));
+    }
+    if (tNext < 0) return x0Hat as tf.Tensor4D;
+    const eta = options.eta ?? 0;
+    if (eta > 0) {
+      const epsFromX = t === T - 1 ? tf.zerosLike(x) : tf.div(tf.sub(tf.sub(x, mu), tf.mul(Theta[t], tf.sub(x0Hat, mu))), Sigma[t]);
+      const z = options.noise!(x.shape);
+      const piHat = diffusionCoefficient(options.pi ?? 'one', x0Hat, mu);
+      const mixed = tf.add(tf.mul(Math.sqrt(1 - eta * eta), epsFromX), tf.mul(eta, tf.mul(piHat, z)));
+      return tf.add(tf.add(mu, tf.mul(Theta[tNext], tf.sub(x0Hat, mu))), tf.mul(Sigma[tNext], mixed)) as tf.Tensor4D;
+    }
+    if (parameterization === 'x0') {
+      if (t === T - 1) return tf.add(mu, tf.mul(Theta[tNext], tf.sub(x0Hat, mu))) as tf.Tensor4D;
+      const r = Sigma[tNext] / Sigma[t];
+      return tf.add(tf.add(mu, tf.mul(r, tf.sub(x, mu))), tf.mul(Theta[tNext] - Theta[t] * r, tf.sub(x0Hat, mu))) as tf.Tensor4D;
+    }
+    if (t === T - 1) return tf.clone(mu);
+    const r = Theta[tNext] / Theta[t];
+    return tf.sub(tf.add(mu, tf.mul(r, tf.sub(x, mu))), tf.mul(r * Sigma[t] - Sigma[tNext], epsHat!)) as tf.Tensor4D;
+  });
+}
+
+async function run(options: SampleBridgeOptions, keepStates: boolean): Promise<BridgeTrajectory> {
+  const pairs = validate(options);
+  const { mu } = options;
+  const states: tf.Tensor4D[] = keepStates ? [tf.clone(mu)] : [];
+  let x: tf.Tensor4D = tf.clone(mu);
+  for (let index = 0; index < pairs.length; index++) {
+    const [t, tNext] = pairs[index];
+    const prediction = await options.predict(x, mu, t);
+    sameShape('predict', x, prediction, 'x_t', 'the prediction');
+    const next = step(options, x, prediction, t, tNext);
+    if (prediction !== x && prediction !== mu) prediction.dispose();
+    if (!keepStates) x.dispose();
+    x = next;
+    if (keepStates) states.push(x);
+    options.onStep?.({ index, t, tNext, x });
+  }
+  return { output: x, states, times: pairs };
+}
+
+/** Samples the bridge from μ in `nfe` network evaluations; returns x̂₀ in [−1, 1] (NHWC). */
+export async function sampleBridge(options: SampleBridgeOptions): Promise<tf.Tensor4D> {
+  return (await run(options, false)).output;
+}
+
+/** Like sampleBridge, keeping every intermediate state ([μ, x₁, …, output]); dispose `states` when done. */
+export async function sampleBridgeTrajectory(options: SampleBridgeOptions): Promise<BridgeTrajectory> {
+  return run(options, true);
+}
