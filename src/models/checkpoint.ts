@@ -1,20 +1,151 @@
-/** Checkpoints (in progress). */
+/**
+ * Checkpoints. Our format is a directory:
+ *   manifest.json   { format, version, architecture, training, step, sha256, tensors: [{name, shape, offset}] }
+ *   weights.bin     every tensor as little-endian float32, concatenated (offsets in floats)
+ * Tensors named like the PyTorch state dict are the sampling weights (the EMA copy when training
+ * with EMA); names under `train/` hold the resumable training state (online weights, Adam moments).
+ * weights.bin is written first and the manifest (with its hash) last, both atomically, so a
+ * killed save never leaves a manifest pointing at a partial file.
+ *
+ * loadCheckpoint also reads PyTorch `torch.save` files (.pt/.pth), see torch/.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
-import type { UNetConfig } from './config.js';
-import type { UNet } from './unet.js';
+import { tf } from '../tf/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { sha256 } from '../util/hash.js';
+import { type UNetConfig, unetConfig } from './config.js';
+import { flattenTensors, readTorchSave } from './torch/pt.js';
+import { checkTensors, inferUNetConfig, selectUNetTensors, toOurLayout } from './torch/state-dict.js';
 import type { LoadedModel, TrainConfig } from './types.js';
+import { type UNet, makeVariables, unetFromParams } from './unet.js';
+
+export const CHECKPOINT_FORMAT = 'rdbm-lab/unet-checkpoint';
+export const MANIFEST = 'manifest.json';
+export const WEIGHTS = 'weights.bin';
+
+export interface CheckpointManifest {
+  readonly format: typeof CHECKPOINT_FORMAT;
+  readonly version: 1;
+  readonly architecture: UNetConfig;
+  readonly training: TrainConfig | null;
+  readonly step: number;
+  /** sha256 of weights.bin */
+  readonly sha256: string;
+  readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number }[];
+}
 
 export interface SaveCheckpointOptions {
   readonly training?: TrainConfig;
   readonly step?: number;
+  /** extra tensors (e.g. `train/adam-m/…`) saved alongside the weights */
+  readonly extra?: ReadonlyMap<string, tf.Tensor>;
 }
 
-export async function saveCheckpoint(dir: string, net: UNet, options: SaveCheckpointOptions = {}): Promise<string> {
-  void dir; void net; void options;
-  throw new RdbmError('saveCheckpoint: not implemented yet');
+export interface HostTensor {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
 }
 
+/** Saves `net`'s weights (plus `extra`) to directory `dir`; returns `dir`. Bit-exact: float32 as stored. */
+export async function saveCheckpoint(dir: string, net: Pick<UNet, 'config' | 'variables'>, options: SaveCheckpointOptions = {}): Promise<string> {
+  const entries: [string, tf.Tensor][] = [...net.variables, ...(options.extra ?? new Map())];
+  const tensors: { name: string; shape: number[]; offset: number }[] = [];
+  let offset = 0;
+  const chunks: Float32Array[] = [];
+  for (const [name, t] of entries) {
+    const data = (await t.data()) as Float32Array;
+    tensors.push({ name, shape: [...t.shape], offset });
+    chunks.push(data instanceof Float32Array ? data : Float32Array.from(data));
+    offset += data.length;
+  }
+  const all = new Float32Array(offset);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  const bytes = new Uint8Array(all.buffer);
+  writeFileAtomic(join(dir, WEIGHTS), bytes);
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    version: 1,
+    architecture: net.config,
+    training: options.training ?? null,
+    step: options.step ?? 0,
+    sha256: sha256(bytes),
+    tensors,
+  };
+  writeJsonAtomic(join(dir, MANIFEST), manifest);
+  return dir;
+}
+
+function manifestPath(path: string): string {
+  return existsSync(path) && statSync(path).isDirectory() ? join(path, MANIFEST) : path;
+}
+
+/** Reads our checkpoint (directory or its manifest.json): manifest plus every tensor, hash verified. */
+export function readCheckpoint(path: string): { manifest: CheckpointManifest; tensors: Map<string, HostTensor>; dir: string } {
+  const mPath = manifestPath(path);
+  let manifest: CheckpointManifest;
+  try {
+    manifest = JSON.parse(readFileSync(mPath, 'utf8')) as CheckpointManifest;
+  } catch (error) {
+    throw new RdbmError(`cannot read checkpoint ${path}: ${String((error as Error).message).split('\n')[0]} (expected a checkpoint directory with ${MANIFEST}, or a .pt/.pth file)`);
+  }
+  if (manifest?.format !== CHECKPOINT_FORMAT || manifest.version !== 1) {
+    throw new RdbmError(`cannot read checkpoint ${path}: manifest format ${JSON.stringify(manifest?.format)} (expected ${CHECKPOINT_FORMAT} version 1)`);
+  }
+  const dir = mPath.slice(0, mPath.length - MANIFEST.length) || '.';
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(join(dir, WEIGHTS));
+  } catch {
+    throw new RdbmError(`cannot read checkpoint ${path}: ${WEIGHTS} is missing next to the manifest`);
+  }
+  if (sha256(bytes) !== manifest.sha256) throw new RdbmError(`checkpoint ${path} is corrupt: ${WEIGHTS} does not match the manifest's sha256`);
+  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const tensors = new Map<string, HostTensor>();
+  for (const t of manifest.tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (t.offset + n > floats.length) throw new RdbmError(`checkpoint ${path} is corrupt: tensor ${t.name} runs past the end of ${WEIGHTS}`);
+    tensors.set(t.name, { shape: t.shape, data: floats.subarray(t.offset, t.offset + n) });
+  }
+  return { manifest, tensors, dir };
+}
+
+function wrap(config: UNetConfig, values: Map<string, Float32Array>, meta: Pick<LoadedModel, 'format' | 'training' | 'step'>): LoadedModel {
+  const net = unetFromParams(config, makeVariables(config, (spec) => values.get(spec.name)!, false));
+  return { config, paramCount: net.paramCount, apply: net.apply, dispose: net.dispose, ...meta };
+}
+
+function isTorchPath(path: string): boolean {
+  return /\.(pt|pth|ckpt)$/i.test(path);
+}
+
+/** Loads our checkpoint or a PyTorch .pt/.pth file; `config` overrides inferred fields (PyTorch) or must agree (ours). */
 export async function loadCheckpoint(path: string, config?: Partial<UNetConfig>): Promise<LoadedModel> {
-  void path; void config;
-  throw new RdbmError('loadCheckpoint: not implemented yet');
+  if (isTorchPath(path)) return loadTorchCheckpoint(path, config);
+  const { manifest, tensors } = readCheckpoint(path);
+  const arch = unetConfig({ ...manifest.architecture, ...(config ?? {}) });
+  const weights = new Map([...tensors].filter(([k]) => !k.startsWith('train/')));
+  checkTensors(arch, weights, path, 'ours');
+  return wrap(arch, new Map([...weights].map(([k, v]) => [k, v.data])), { format: 'rdbm', training: manifest.training ?? undefined, step: manifest.step });
+}
+
+/** Loads a PyTorch `torch.save` file holding a state dict or a trainer dict (EMA preferred). */
+export async function loadTorchCheckpoint(path: string, config?: Partial<UNetConfig>): Promise<LoadedModel> {
+  let raw: unknown;
+  try {
+    raw = readTorchSave(readFileSync(path));
+  } catch (error) {
+    throw new RdbmError(`cannot read checkpoint ${path}: ${String((error as Error).message).split('\n')[0]} (expected a torch.save zip file holding a state dict)`);
+  }
+  const { tensors } = selectUNetTensors(flattenTensors(raw), path);
+  const arch = inferUNetConfig(tensors, config ?? {}, path);
+  const specs = checkTensors(arch, tensors, path, 'torch');
+  const values = new Map(specs.map((s) => [s.name, toOurLayout(s, tensors.get(s.name)!)]));
+  const step = raw instanceof Map && typeof raw.get('step') === 'number' ? (raw.get('step') as number) : undefined;
+  return wrap(arch, values, { format: 'torch', ...(step !== undefined ? { step } : {}) });
 }
