@@ -1,1 +1,13 @@
-export {};
+export { TASKS, PUBLISHED_PROVENANCE, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_ABLATIONS, ABLATION_IDS, publishedAblation } from './published.js';
+export type { TaskId, Provenance, PublishedRow, PublishedAblationRow, PublishedAblation, AblationId } from './published.js';
+export type { Score, TaskScore, ReproducedEntry, ReproducedSet } from './types.js';
+export { COLUMN_KINDS, UNKNOWN, NOT_AVAILABLE, formatCell, tableContext, delta } from './table.js';
+export type { CellValue, ColumnKind, Column, Table } from './table.js';
+export { mainTable, ablationTable, perTaskTable, sameKey } from './tables.js';
+export { tableToCsv } from './csv.js';
+export { tableToMarkdown } from './markdown.js';
+export { tableToLatex, latexEscape } from './latex.js';
+export * from './plots/index.js';
+export { compileVegaLite, renderSvg, svgToPng, renderPng } from './render.js';
+export type { RenderOptions } from './render.js';
+export { imageToPng, pngDataUrl, pngDataUrlFromBytes, colormap, heatmap, errorMap, imageFromSigned, signedFromImage } from './images.js';

@@ -1,0 +1,23 @@
+/**
+ * CSV rendering (csv-stringify): one header row, full-precision numbers, `unknown` for unknown
+ * published figures and an empty field for figures that do not exist. Every row carries the table
+ * id, the metric convention and the scale so a CSV never loses its context.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { type Table, UNKNOWN } from './table.js';
+
+export function tableToCsv(table: Table): string {
+  const header = ['table', 'convention', 'scale', ...table.columns.map((c) => c.key)];
+  const rows = table.rows.map((row) => [
+    table.id,
+    table.convention,
+    table.scale,
+    ...table.columns.map((c) => {
+      const v = row[c.key];
+      if (v === null) return UNKNOWN;
+      if (v === undefined) return '';
+      return typeof v === 'number' ? (Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : 'nan') : v;
+    }),
+  ]);
+  return stringify([header, ...rows]);
+}

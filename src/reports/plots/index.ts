@@ -1,0 +1,11 @@
+export { VEGA_LITE_SCHEMA, PLOT_FONT, PLOT_CONFIG, METRICS, METRIC_TITLES } from './common.js';
+export type { MetricName } from './common.js';
+export { perTaskPlot } from './per-task.js';
+export { nfePoints, psnrVsNfePlot } from './nfe.js';
+export type { NfePoint } from './nfe.js';
+export { scheduleCurvePoints, scheduleCurvesPlot } from './schedule.js';
+export type { ScheduleCurve, CurvePoint } from './schedule.js';
+export { costPoints, psnrVsCostPlot } from './cost.js';
+export type { CostPoint } from './cost.js';
+export { restorationGridPlot } from './grid.js';
+export type { GridCell, GridRow } from './grid.js';

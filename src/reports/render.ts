@@ -1,0 +1,48 @@
+/**
+ * Headless rendering of Vega-Lite specs: vega-lite compile → vega View (renderer `none`) → SVG →
+ * PNG with @resvg/resvg-js. resvg needs a font for text: it loads the system fonts (Debian:
+ * fonts-dejavu-core) and any font files given (option `fontFiles` or RDBM_FONT, a path).
+ */
+import { Resvg } from '@resvg/resvg-js';
+import { View, parse } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { RdbmError } from '../errors.js';
+
+export interface RenderOptions {
+  /** pixel ratio of the PNG (default 2) */
+  readonly scale?: number;
+  /** extra font files (TTF/OTF) for resvg; RDBM_FONT adds one more */
+  readonly fontFiles?: readonly string[];
+}
+
+/** The Vega spec a Vega-Lite spec compiles to. */
+export function compileVegaLite(spec: TopLevelSpec): ReturnType<typeof compile>['spec'] {
+  try {
+    return compile(spec).spec;
+  } catch (error) {
+    throw new RdbmError(`invalid Vega-Lite spec: ${(error as Error).message}`);
+  }
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compileVegaLite(spec)), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export function svgToPng(svg: string, options: RenderOptions = {}): Uint8Array {
+  const fontFiles = [...(options.fontFiles ?? []), ...(process.env.RDBM_FONT ? [process.env.RDBM_FONT] : [])];
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    background: 'white',
+    font: { loadSystemFonts: true, fontFiles, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return new Uint8Array(resvg.render().asPng());
+}
+
+export async function renderPng(spec: TopLevelSpec, options: RenderOptions = {}): Promise<Uint8Array> {
+  return svgToPng(await renderSvg(spec), options);
+}

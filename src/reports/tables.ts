@@ -1,0 +1,192 @@
+/**
+ * Pure table builders in the paper's layouts: published figures beside reproduced ones, with deltas
+ * (ours − paper). Published unknowns stay `unknown`; figures the paper does not have are `–`.
+ */
+import { type AblationId, PUBLISHED_ABLATIONS, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_PROVENANCE, type PublishedRow, TASKS, publishedAblation } from './published.js';
+import { type CellValue, type Column, type Table, delta } from './table.js';
+import type { ReproducedEntry, ReproducedSet } from './types.js';
+
+const PSNR_DIGITS = 2;
+const SSIM_DIGITS = 3;
+
+/** Parses "10/255", "0.0392" or "10" to a number; NaN for anything else. */
+function numeric(value: string): number {
+  const fraction = /^\s*([0-9.eE+-]+)\s*\/\s*([0-9.eE+-]+)\s*$/.exec(value);
+  if (fraction) return Number(fraction[1]) / Number(fraction[2]);
+  return value.trim() === '' ? Number.NaN : Number(value);
+}
+
+/** Same axis value: numerically within 1e-9 relative (λ = 10/255 spelled either way), else equal strings. */
+export function sameKey(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = numeric(a);
+  const y = numeric(b);
+  return Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y));
+}
+
+function find(set: ReproducedSet | undefined, key: string): ReproducedEntry | undefined {
+  return set?.entries.find((e) => sameKey(e.key, key));
+}
+
+function scoreColumns(withSsim = true): Column[] {
+  const cols: Column[] = [
+    { key: 'psnr_paper', header: 'PSNR (paper)', kind: 'number', digits: PSNR_DIGITS, source: 'paper' },
+    { key: 'psnr_ours', header: 'PSNR (ours)', kind: 'number', digits: PSNR_DIGITS, source: 'ours' },
+    { key: 'psnr_delta', header: 'Δ PSNR', kind: 'delta', digits: PSNR_DIGITS, source: 'delta' },
+  ];
+  if (withSsim) {
+    cols.push(
+      { key: 'ssim_paper', header: 'SSIM (paper)', kind: 'number', digits: SSIM_DIGITS, source: 'paper' },
+      { key: 'ssim_ours', header: 'SSIM (ours)', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' },
+      { key: 'ssim_delta', header: 'Δ SSIM', kind: 'delta', digits: SSIM_DIGITS + 1, source: 'delta' },
+    );
+  }
+  return cols;
+}
+
+function scoreCells(paper: { psnr: number | null; ssim: number | null } | undefined, ours: ReproducedEntry | undefined): Record<string, CellValue> {
+  const psnrOurs = ours ? ours.average.psnr : undefined;
+  const ssimOurs = ours ? ours.average.ssim : undefined;
+  return {
+    psnr_paper: paper ? paper.psnr : undefined,
+    psnr_ours: psnrOurs,
+    psnr_delta: delta(psnrOurs, paper ? paper.psnr : undefined),
+    ssim_paper: paper ? paper.ssim : undefined,
+    ssim_ours: ssimOurs,
+    ssim_delta: delta(ssimOurs, paper ? paper.ssim : undefined),
+  };
+}
+
+function flagNotes(flags: Iterable<string>): string[] {
+  return [...new Set(flags)].map((f) => `${f}: ${PUBLISHED_FLAGS[f]}`);
+}
+
+function commonNotes(set: ReproducedSet | undefined): string[] {
+  const notes = [
+    `paper: ${PUBLISHED_PROVENANCE.source}; unknown = not published; – = not in the paper or not run here.`,
+    'Δ = ours − paper.',
+  ];
+  if (set) notes.push(`ours: ${set.experiment} runs on ${set.dataset ?? 'the dataset named in the run files'}; averages are the mean of the task means.`);
+  else notes.push('ours: no reproduced runs supplied.');
+  return notes;
+}
+
+/**
+ * The main table (paper: method | avg PSNR | avg SSIM | Params (M) | FLOPs (G)), each figure as
+ * paper / ours / Δ. Reproduced entries with keys the paper lacks (e.g. baselines run here) follow.
+ */
+export function mainTable(reproduced?: ReproducedSet, published: readonly PublishedRow[] = PUBLISHED_MAIN): Table {
+  const columns: Column[] = [
+    { key: 'method', header: 'Method', kind: 'text' },
+    ...scoreColumns(),
+    { key: 'params_paper', header: 'Params M (paper)', kind: 'number', digits: 2, source: 'paper' },
+    { key: 'params_ours', header: 'Params M (ours)', kind: 'number', digits: 2, source: 'ours' },
+    { key: 'flops_paper', header: 'FLOPs G (paper)', kind: 'number', digits: 2, source: 'paper' },
+    { key: 'flops_ours', header: 'FLOPs G (ours)', kind: 'number', digits: 2, source: 'ours' },
+  ];
+  const rows: Record<string, CellValue>[] = [];
+  const flags: string[] = [];
+  const used = new Set<ReproducedEntry>();
+  for (const row of published) {
+    const ours = find(reproduced, row.id);
+    if (ours) used.add(ours);
+    flags.push(...(row.flags ?? []));
+    rows.push({
+      method: row.flags?.includes('convir-mair-swap') ? `${row.method} †` : row.method,
+      ...scoreCells(row, ours),
+      params_paper: row.paramsM,
+      params_ours: ours?.paramsM ?? undefined,
+      flops_paper: row.flopsG,
+      flops_ours: ours?.flopsG ?? undefined,
+    });
+  }
+  for (const ours of reproduced?.entries ?? []) {
+    if (used.has(ours)) continue;
+    rows.push({ method: ours.label, ...scoreCells(undefined, ours), params_ours: ours.paramsM ?? undefined, flops_ours: ours.flopsG ?? undefined });
+  }
+  const notes = [...commonNotes(reproduced), ...flagNotes(flags).map((n) => (n.startsWith('convir-mair-swap') ? `† ${n}` : n))];
+  if (reproduced?.flopsResolution) notes.push(`FLOPs (ours) = 2 × multiply-accumulates at ${reproduced.flopsResolution}.`);
+  return {
+    id: 'main',
+    title: 'Five-task universal restoration: average PSNR / SSIM, parameters and FLOPs',
+    convention: reproduced?.convention ?? 'none',
+    scale: reproduced?.scale ?? 'none',
+    columns,
+    rows,
+    notes,
+  };
+}
+
+/** One ablation of the paper (all on RDBM-L): axis value | PSNR paper/ours/Δ | SSIM paper/ours/Δ. */
+export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table {
+  const ablation = publishedAblation(id);
+  const columns: Column[] = [{ key: 'value', header: ablation.title, kind: 'text' }, ...scoreColumns()];
+  const rows: Record<string, CellValue>[] = [];
+  const flags: string[] = [];
+  const used = new Set<ReproducedEntry>();
+  for (const row of ablation.rows) {
+    const ours = find(reproduced, row.value);
+    if (ours) used.add(ours);
+    flags.push(...(row.flags ?? []));
+    rows.push({ value: row.isDefault ? `${row.label} (default)` : row.label, ...scoreCells(row, ours) });
+  }
+  for (const ours of reproduced?.entries ?? []) {
+    if (!used.has(ours)) rows.push({ value: ours.label, ...scoreCells(undefined, ours) });
+  }
+  return {
+    id: `ablation-${id}`,
+    title: `Ablation: ${ablation.title} (five-task average)`,
+    convention: reproduced?.convention ?? 'none',
+    scale: reproduced?.scale ?? 'none',
+    columns,
+    rows,
+    notes: [...commonNotes(reproduced), 'paper: only the default row has a published SSIM.', ...flagNotes(flags)],
+  };
+}
+
+/**
+ * Per-task breakdown of reproduced entries: PSNR and SSIM per task, then the average. A task column
+ * "(paper)" is added where the paper publishes a task figure for this ablation (λ: dehazing).
+ */
+export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: AblationId; title?: string } = {}): Table {
+  const paperRows: { key: string; taskPsnr?: Readonly<Partial<Record<string, number>>> }[] = options.ablation
+    ? PUBLISHED_ABLATIONS[options.ablation].rows.map((r) => ({ key: r.value, taskPsnr: r.taskPsnr }))
+    : PUBLISHED_MAIN.map((r) => ({ key: r.id, taskPsnr: r.taskPsnr }));
+  const paperTasks = TASKS.filter((task) => paperRows.some((r) => r.taskPsnr?.[task.id] !== undefined));
+  const columns: Column[] = [{ key: 'entry', header: options.ablation ? PUBLISHED_ABLATIONS[options.ablation].title : 'Method', kind: 'text' }];
+  for (const task of TASKS) {
+    if (paperTasks.includes(task)) columns.push({ key: `${task.id}_psnr_paper`, header: `${task.title} PSNR (paper)`, kind: 'number', digits: PSNR_DIGITS, source: 'paper' });
+    columns.push({ key: `${task.id}_psnr`, header: `${task.title} PSNR`, kind: 'number', digits: PSNR_DIGITS, source: 'ours' });
+    columns.push({ key: `${task.id}_ssim`, header: `${task.title} SSIM`, kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' });
+  }
+  columns.push({ key: 'avg_psnr', header: 'Avg PSNR', kind: 'number', digits: PSNR_DIGITS, source: 'ours' });
+  columns.push({ key: 'avg_ssim', header: 'Avg SSIM', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' });
+  const rows = reproduced.entries.map((entry) => {
+    const row: Record<string, CellValue> = { entry: entry.label };
+    const paperRow = paperRows.find((r) => sameKey(r.key, entry.key));
+    for (const task of TASKS) {
+      const score = entry.tasks[task.id];
+      if (paperTasks.includes(task)) row[`${task.id}_psnr_paper`] = paperRow?.taskPsnr?.[task.id] ?? null;
+      row[`${task.id}_psnr`] = score?.psnr ?? undefined;
+      row[`${task.id}_ssim`] = score?.ssim ?? undefined;
+    }
+    row.avg_psnr = entry.average.psnr;
+    row.avg_ssim = entry.average.ssim;
+    return row;
+  });
+  const images = reproduced.entries.flatMap((e) => Object.values(e.tasks).map((t) => t.images)).filter((n): n is number => n !== undefined);
+  const notes = [
+    'ours only: the paper does not publish per-task figures (except where a "(paper)" column appears).',
+    `ours: ${reproduced.experiment} runs on ${reproduced.dataset ?? 'the dataset named in the run files'}; Avg = mean of the task means.`,
+  ];
+  if (images.length > 0) notes.push(`test images per task: ${Math.min(...images)}–${Math.max(...images)}.`);
+  return {
+    id: `per-task-${options.ablation ?? reproduced.experiment}`,
+    title: options.title ?? `Per-task breakdown: ${options.ablation ? PUBLISHED_ABLATIONS[options.ablation].title : reproduced.experiment}`,
+    convention: reproduced.convention,
+    scale: reproduced.scale,
+    columns,
+    rows,
+    notes,
+  };
+}

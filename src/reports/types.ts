@@ -1,0 +1,46 @@
+/**
+ * What the report builders consume: reproduced results, already reduced to one entry per method or
+ * ablation value. `fromRunFiles` (runs.ts) produces these from results/runs/*.json; tests and
+ * notebooks may build them by hand.
+ */
+
+/** PSNR in dB and SSIM in [0, 1]; null when not computed. */
+export interface Score {
+  readonly psnr: number | null;
+  readonly ssim: number | null;
+}
+
+export interface TaskScore extends Score {
+  /** number of test images behind the mean */
+  readonly images?: number;
+}
+
+export interface ReproducedEntry {
+  /** matched against a published row: a method id (`rdbm-L`) or an ablation value (`cosine`, `0.0392…`, `10`) */
+  readonly key: string;
+  readonly label: string;
+  /** mean of the task means (the paper's "average over the five tasks") */
+  readonly average: Score;
+  /** per task id (`deraining`, `low-light`, `desnowing`, `dehazing`, `deblurring`) */
+  readonly tasks: Readonly<Record<string, TaskScore>>;
+  /** trainable parameters, millions */
+  readonly paramsM?: number | null;
+  /** FLOPs in G at `flopsResolution` (2 × MACs) */
+  readonly flopsG?: number | null;
+  /** sampling steps the entry was restored with */
+  readonly nfe?: number;
+}
+
+export interface ReproducedSet {
+  /** experiment id, e.g. `main`, `schedule`, `lambda`, `nfe`, `pi`, `size` */
+  readonly experiment: string;
+  /** metric convention id (metrics-conventions.md) */
+  readonly convention: string;
+  /** budget the runs used: `smoke`, `default`, `paper`, … */
+  readonly scale: string;
+  /** dataset the runs were evaluated on, e.g. `mini-uir` */
+  readonly dataset?: string;
+  /** resolution the FLOPs were counted at, e.g. `256×256` */
+  readonly flopsResolution?: string;
+  readonly entries: readonly ReproducedEntry[];
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { bridgeSchedule } from '../../../src/bridge/index.js';
+import {
+  type ReproducedSet,
+  compileVegaLite,
+  costPoints,
+  nfePoints,
+  perTaskPlot,
+  psnrVsCostPlot,
+  psnrVsNfePlot,
+  restorationGridPlot,
+  scheduleCurvePoints,
+  scheduleCurvesPlot,
+} from '../../../src/reports/index.js';
+
+const fixture = (name: string): ReproducedSet => JSON.parse(readFileSync(new URL(`../../fixtures/reports/${name}`, import.meta.url), 'utf8'));
+const main = fixture('reproduced-main.json');
+const snapshot = (name: string) => `../../fixtures/reports/specs/${name}.vl.json`;
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const values = (spec: unknown) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
+
+describe('plot specs', () => {
+  it('per-task bars: one value per entry and task, plus the average, with the convention in the subtitle', async () => {
+    const spec = perTaskPlot(main, 'psnr');
+    expect(values(spec)).toHaveLength(5 + 1 + 5 + 1 + 1);
+    expect(values(spec)).toContainEqual({ task: 'Dehazing', entry: 'RDBM-L', value: 33 });
+    expect(JSON.stringify(spec)).toContain('metric convention: rdbm; scale: smoke');
+    expect(() => compileVegaLite(spec)).not.toThrow();
+    await expect(json(spec)).toMatchFileSnapshot(snapshot('per-task-psnr'));
+    await expect(json(perTaskPlot(main, 'ssim'))).toMatchFileSnapshot(snapshot('per-task-ssim'));
+    expect(() => perTaskPlot(main, 'lpips' as never)).toThrow(/invalid metric: "lpips"/);
+  });
+
+  it('PSNR vs NFE: reproduced points and the published known ones', async () => {
+    const set: ReproducedSet = { ...main, experiment: 'nfe', entries: [2, 5, 10].map((n) => ({ key: String(n), label: String(n), nfe: n, average: { psnr: 20 + n / 2, ssim: null }, tasks: {} })) };
+    const points = nfePoints(set);
+    expect(points.filter((p) => p.series.startsWith('paper')).map((p) => [p.nfe, p.psnr])).toEqual([[2, 22.81], [10, 31.04]]);
+    expect(points.filter((p) => p.series.startsWith('ours')).map((p) => p.nfe)).toEqual([2, 5, 10]);
+    const spec = psnrVsNfePlot(set);
+    expect(() => compileVegaLite(spec)).not.toThrow();
+    await expect(json(spec)).toMatchFileSnapshot(snapshot('psnr-vs-nfe'));
+  });
+
+  it('schedule curves: Θ, Σ and the RNR factor from the bridge schedule, RNR without its zero at T−1', async () => {
+    const schedule = bridgeSchedule({ schedule: 'cosine', timesteps: 5, lambda: 10 / 255 });
+    const points = scheduleCurvePoints([{ label: 'cosine', schedule }]);
+    expect(points.filter((p) => p.quantity === 'Θ').map((p) => p.value)).toEqual([...schedule.Theta]);
+    expect(points.filter((p) => p.quantity === 'Σ').map((p) => p.value)).toEqual([...schedule.Sigma]);
+    expect(points.filter((p) => p.quantity === 'RNR')).toHaveLength(4);
+    expect(points.filter((p) => p.quantity === 'Θ').map((p) => p.t)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    const spec = scheduleCurvesPlot([
+      { label: 'cosine, λ = 10/255', schedule },
+      { label: 'linear, λ = 1/255', schedule: bridgeSchedule({ schedule: 'linear', timesteps: 5, lambda: 1 / 255 }) },
+    ]);
+    expect(() => compileVegaLite(spec)).not.toThrow();
+    await expect(json(spec)).toMatchFileSnapshot(snapshot('schedule-curves'));
+  });
+
+  it('PSNR vs cost: ours and the published rows with both params and FLOPs', async () => {
+    const points = costPoints(main);
+    expect(points.find((p) => p.label === 'RDBM-L' && p.series === 'paper')).toEqual({ label: 'RDBM-L', series: 'paper', paramsM: 7.73, flopsG: 32.93, psnr: 31.04 });
+    expect(points.find((p) => p.label === 'RDBM-T' && p.series.startsWith('ours'))?.paramsM).toBe(0.452);
+    const spec = psnrVsCostPlot(main);
+    expect(() => compileVegaLite(spec)).not.toThrow();
+    await expect(json(spec)).toMatchFileSnapshot(snapshot('psnr-vs-cost'));
+  });
+
+  it('restoration grid: one image mark per cell, columns in first-seen order', async () => {
+    const url = 'data:image/png;base64,AAAA';
+    const spec = restorationGridPlot([
+      { label: 'rain 1', cells: [{ column: 'input', url }, { column: 'RDBM-T', url, caption: '25.00 dB' }, { column: 'ground truth', url }] },
+      { label: 'haze 1', cells: [{ column: 'input', url }, { column: 'ground truth', url }] },
+    ], { cellSize: 64 });
+    expect(values(spec)).toHaveLength(5);
+    expect(JSON.stringify(spec)).toContain('"sort":["input","RDBM-T","ground truth"]');
+    expect(() => compileVegaLite(spec)).not.toThrow();
+    await expect(json(spec)).toMatchFileSnapshot(snapshot('restoration-grid'));
+  });
+});
