@@ -11,4 +11,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'print the bridge schedule θ, Θ, Σ for a schedule, T and λ',
     load: async () => (await import('../bridge/cli.js')).bridgeCommand,
   },
+  {
+    name: 'reproduce',
+    summary: 'run the bundled experiments and write results/ (tables beside the paper, plots, README)',
+    load: async () => (await import('../reports/cli.js')).reproduceCommand,
+  },
 ];

@@ -1,0 +1,92 @@
+/**
+ * Which tables and plots a set of reproduced results yields (pure): the main table and each paper
+ * ablation beside the published figures, per-task breakdowns, and the plots that go with them.
+ * The writer (write.ts) renders and saves what this returns.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { BRIDGE_PRESETS, bridgeSchedule } from '../bridge/index.js';
+import { ABLATION_IDS, type AblationId } from './published.js';
+import { perTaskPlot } from './plots/per-task.js';
+import { psnrVsCostPlot } from './plots/cost.js';
+import { psnrVsNfePlot } from './plots/nfe.js';
+import { type ScheduleCurve, scheduleCurvesPlot } from './plots/schedule.js';
+import type { Table } from './table.js';
+import { ablationTable, mainTable, perTaskTable } from './tables.js';
+import type { ReproducedSet } from './types.js';
+
+export interface PlannedPlot {
+  readonly id: string;
+  readonly title: string;
+  readonly spec: TopLevelSpec;
+}
+
+export interface ReportSection {
+  readonly id: string;
+  readonly title: string;
+  readonly tables: readonly Table[];
+  readonly plots: readonly PlannedPlot[];
+}
+
+export interface ReportPlan {
+  readonly sections: readonly ReportSection[];
+}
+
+/** Experiment ids whose entries are model sizes / methods (joined with the main table). */
+export const MAIN_EXPERIMENTS = ['main', 'size'] as const;
+
+function isAblation(id: string): id is AblationId {
+  return (ABLATION_IDS as readonly string[]).includes(id);
+}
+
+/** The θ schedules and λ values the paper ablates, as curves for the bridge-coefficient plot. */
+export function paperScheduleCurves(timesteps = 100): ScheduleCurve[] {
+  const curves: ScheduleCurve[] = (['cosine', 'linear', 'sigmoid'] as const).map((schedule) => ({
+    label: `${schedule}, λ = 10/255`,
+    schedule: bridgeSchedule({ schedule, timesteps, lambda: 10 / 255 }),
+  }));
+  for (const [label, lambda] of [['1/255', 1 / 255], ['100/255', 100 / 255]] as const) {
+    curves.push({ label: `cosine, λ = ${label}`, schedule: bridgeSchedule({ schedule: 'cosine', timesteps, lambda }) });
+  }
+  curves.push({ label: `cosine, λ = 1e-4 (official code)`, schedule: BRIDGE_PRESETS['rdbm-official'].schedule(timesteps) });
+  return curves;
+}
+
+function perTaskPlots(set: ReproducedSet): PlannedPlot[] {
+  return (['psnr', 'ssim'] as const).map((metric) => ({
+    id: `per-task-${metric}-${set.experiment}`,
+    title: `${metric.toUpperCase()} per task (${set.experiment})`,
+    spec: perTaskPlot(set, metric),
+  }));
+}
+
+/** Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other experiment. */
+export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
+  const sections: ReportSection[] = [];
+  const main = sets.find((s) => (MAIN_EXPERIMENTS as readonly string[]).includes(s.experiment));
+  sections.push({
+    id: 'main',
+    title: 'Main table: RDBM family beside the published methods',
+    tables: main ? [mainTable(main), perTaskTable(main, { title: 'Per-task breakdown: model sizes' })] : [mainTable()],
+    plots: main
+      ? [...perTaskPlots(main), { id: 'psnr-vs-cost', title: 'PSNR vs parameters and FLOPs', spec: psnrVsCostPlot(main) }]
+      : [],
+  });
+  for (const id of ABLATION_IDS) {
+    const set = sets.find((s) => s.experiment === id);
+    if (!set) continue;
+    const plots = perTaskPlots(set);
+    if (id === 'nfe') plots.push({ id: 'psnr-vs-nfe', title: 'PSNR vs NFE', spec: psnrVsNfePlot(set) });
+    sections.push({ id, title: ablationTable(id).title, tables: [ablationTable(id, set), perTaskTable(set, { ablation: id })], plots });
+  }
+  for (const set of sets) {
+    if (set === main || isAblation(set.experiment)) continue;
+    sections.push({ id: set.experiment, title: `Experiment: ${set.experiment}`, tables: [perTaskTable(set)], plots: perTaskPlots(set) });
+  }
+  sections.push({
+    id: 'bridge',
+    title: 'Bridge coefficients of the ablated schedules and λ',
+    tables: [],
+    plots: [{ id: 'bridge-curves', title: 'Θ_t, Σ_t and the residual-to-noise factor', spec: scheduleCurvesPlot(paperScheduleCurves()) }],
+  });
+  return { sections };
+}

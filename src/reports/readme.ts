@@ -1,0 +1,58 @@
+/**
+ * results/README.md (pure): the headline table and plot first, the convention and scale stated up
+ * front, then every section's tables (Markdown inline, CSV and LaTeX linked) and plots.
+ */
+import type { ReportPlan } from './plan.js';
+import { tableToMarkdown } from './markdown.js';
+
+export interface ReadmeMeta {
+  /** budget of the runs (`smoke`, `default`, …) */
+  readonly scale: string;
+  /** metric convention id */
+  readonly convention: string;
+  readonly dataset?: string;
+  /** the command that regenerates the folder */
+  readonly command?: string;
+  /** lines such as "wall time 8m12s", "backend cpu" */
+  readonly facts?: readonly string[];
+  /** what did not run and why */
+  readonly missing?: readonly string[];
+}
+
+export function resultsReadme(plan: ReportPlan, meta: ReadmeMeta & { png?: boolean }): string {
+  const image = (id: string) => (meta.png === false ? `plots/${id}.svg` : `plots/${id}.png`);
+  const lines: string[] = ['# Results', ''];
+  lines.push(
+    `Reproduced on **${meta.dataset ?? 'the bundled benchmark'}** at scale **${meta.scale}**, metric convention **${meta.convention}**. ` +
+      'Published figures are the paper\'s (never measured here); `unknown` = not published, `–` = not in the paper or not run. ' +
+      'Small synthetic data and short training: compare trends and deltas between configurations, not absolute values against the paper.',
+    '',
+  );
+  if (meta.command) lines.push(`Regenerate with \`${meta.command}\`.`, '');
+  for (const fact of meta.facts ?? []) lines.push(`- ${fact}`);
+  if (meta.facts?.length) lines.push('');
+  if (meta.missing?.length) {
+    lines.push('**Not reproduced in this run:**', '');
+    for (const m of meta.missing) lines.push(`- ${m}`);
+    lines.push('');
+  }
+  const headline = plan.sections.find((s) => s.id === 'main');
+  const headlinePlot = headline?.plots[0] ?? plan.sections.flatMap((s) => s.plots)[0];
+  if (headline?.tables[0]) lines.push('## Headline', '', tableToMarkdown(headline.tables[0]).trimEnd(), '');
+  if (headlinePlot) lines.push(`![${headlinePlot.title}](${image(headlinePlot.id)})`, '');
+  for (const section of plan.sections) {
+    lines.push(`## ${section.title}`, '');
+    section.tables.forEach((table, i) => {
+      if (section === headline && i === 0) {
+        lines.push(`Main table: see the headline above ([CSV](tables/${table.id}.csv), [LaTeX](tables/${table.id}.tex)).`, '');
+        return;
+      }
+      lines.push(tableToMarkdown(table).trimEnd(), '', `[CSV](tables/${table.id}.csv) · [LaTeX](tables/${table.id}.tex)`, '');
+    });
+    for (const plot of section.plots) {
+      if (plot === headlinePlot) continue;
+      lines.push(`![${plot.title}](${image(plot.id)})`, '', `Vega-Lite spec: [plots/${plot.id}.vl.json](plots/${plot.id}.vl.json)`, '');
+    }
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}

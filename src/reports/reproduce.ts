@@ -1,0 +1,110 @@
+/**
+ * The main job: run the bundled experiments at a scale, then write results/ (tables, plots,
+ * README). A thin composition: the experiments runner builds the benchmark, trains or reuses
+ * checkpoints and evaluates (resumable, content-hashed); this file orders the steps, reports
+ * progress and turns the finished runs into the report.
+ */
+import type { Io } from '../cli/command.js';
+import { RdbmError } from '../errors.js';
+import { keyword } from '../util/validate.js';
+import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
+import type { ReproducedSet } from './types.js';
+import { type WrittenReport, writeReport } from './write.js';
+
+export const REPRODUCE_SCALES = ['smoke', 'default', 'paper'] as const;
+export type ReproduceScale = (typeof REPRODUCE_SCALES)[number];
+
+/** What reproduce needs from the experiments side; `experimentsRunner()` supplies the real one. */
+export interface ExperimentsRunner {
+  /** experiment names the bundled job runs, in order */
+  readonly experiments: readonly string[];
+  /** runs (or resumes) one experiment; finished jobs are reused */
+  run(name: string, options: { scale: ReproduceScale; resultsDir: string; io: Io }): Promise<void>;
+  /** the finished runs of the given experiments, reduced to one entry per configuration */
+  collect(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<ReproducedSet[]>;
+  /** optional restoration grids from the finished runs */
+  grids?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<PlannedPlot[]>;
+}
+
+export interface ReproduceOptions {
+  readonly scale: ReproduceScale;
+  readonly resultsDir: string;
+  readonly io: Io;
+  /** a subset of the runner's experiments (default: all) */
+  readonly only?: readonly string[];
+  /** skip PNG rendering (SVG and specs are still written) */
+  readonly noPng?: boolean;
+  readonly runner?: ExperimentsRunner;
+}
+
+export interface ReproduceResult {
+  readonly sets: readonly ReproducedSet[];
+  readonly plan: ReportPlan;
+  readonly report: WrittenReport;
+  /** experiments that failed, with the one-line reason */
+  readonly failed: readonly { name: string; reason: string }[];
+  readonly seconds: number;
+}
+
+function minutes(seconds: number): string {
+  return seconds < 60 ? `${seconds.toFixed(0)}s` : `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
+  const scale = keyword('scale', options.scale, REPRODUCE_SCALES) as ReproduceScale;
+  const { io, resultsDir } = options;
+  const start = performance.now();
+  const runner = options.runner ?? (await experimentsRunner());
+  const names = options.only?.length ? options.only : runner.experiments;
+  for (const name of names) {
+    if (!runner.experiments.includes(name)) throw new RdbmError(`invalid experiment: ${JSON.stringify(name)} (expected one of ${runner.experiments.join(', ')})`);
+  }
+  const failed: { name: string; reason: string }[] = [];
+  const done: string[] = [];
+  for (const [i, name] of names.entries()) {
+    const elapsed = (performance.now() - start) / 1000;
+    io.err(`reproduce [${i + 1}/${names.length}] ${name} (scale ${scale}; ${minutes(elapsed)} so far)\n`);
+    try {
+      await runner.run(name, { scale, resultsDir, io });
+      done.push(name);
+    } catch (error) {
+      // one failing experiment must not lose the others' report; RdbmErrors are user-facing one-liners
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      failed.push({ name, reason });
+      io.err(`reproduce: ${name} failed: ${reason}\n`);
+    }
+  }
+  io.err('reproduce: collecting runs\n');
+  const sets = await runner.collect(done, { scale, resultsDir });
+  const grids = runner.grids ? await runner.grids(done, { scale, resultsDir }).catch(() => []) : [];
+  const plan = planReport(sets);
+  const seconds = (performance.now() - start) / 1000;
+  const convention = [...new Set(sets.map((s) => s.convention))].join(', ') || 'none';
+  const dataset = [...new Set(sets.map((s) => s.dataset).filter(Boolean))].join(', ') || undefined;
+  const report = await writeReport(plan, {
+    dir: resultsDir,
+    io,
+    png: !options.noPng,
+    extraPlots: grids,
+    meta: {
+      scale,
+      convention,
+      dataset,
+      command: scale === 'default' ? 'npm run reproduce' : `rdbm reproduce --scale ${scale}`,
+      facts: [`experiments: ${done.join(', ') || 'none'}`, `wall time of the run that wrote this folder: ${minutes(seconds)} (cached jobs are reused)`],
+      missing: failed.map((f) => `${f.name}: ${f.reason}`),
+    },
+  });
+  io.err(`reproduce: wrote ${report.files.length} files to ${resultsDir} in ${minutes((performance.now() - start) / 1000)}\n`);
+  return { sets, plan, report, failed, seconds: (performance.now() - start) / 1000 };
+}
+
+/**
+ * The experiments runner from src/experiments, loaded lazily. Until the experiments module exports
+ * its runner, reproduce reports that nothing ran and still writes the published tables and the
+ * bridge plots.
+ */
+export async function experimentsRunner(): Promise<ExperimentsRunner> {
+  const { runsRunner } = await import('./runs.js');
+  return runsRunner();
+}

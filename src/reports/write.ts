@@ -1,0 +1,61 @@
+/**
+ * Writes a report plan to a results folder (atomically, file by file):
+ *   tables/<id>.md, .csv, .tex      plots/<id>.vl.json, .svg, .png      README.md
+ * Rendering is the slow part (PNG through resvg): progress goes to io.err.
+ */
+import { join } from 'node:path';
+import type { Io } from '../cli/command.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { createProgress } from '../util/progress.js';
+import { tableToCsv } from './csv.js';
+import { tableToLatex } from './latex.js';
+import { tableToMarkdown } from './markdown.js';
+import type { PlannedPlot, ReportPlan } from './plan.js';
+import { type ReadmeMeta, resultsReadme } from './readme.js';
+import { renderSvg, svgToPng } from './render.js';
+
+export interface WriteReportOptions {
+  readonly dir: string;
+  readonly io?: Pick<Io, 'err' | 'errIsTTY'>;
+  /** render PNGs (default true); SVG and the spec are always written */
+  readonly png?: boolean;
+  /** extra plots shown in their own README section (e.g. restoration grids) */
+  readonly extraPlots?: readonly PlannedPlot[];
+  readonly meta: ReadmeMeta;
+}
+
+export interface WrittenReport {
+  readonly readme: string;
+  readonly files: readonly string[];
+}
+
+export async function writeReport(plan: ReportPlan, options: WriteReportOptions): Promise<WrittenReport> {
+  const { dir } = options;
+  const files: string[] = [];
+  const put = (rel: string, data: string | Uint8Array) => {
+    writeFileAtomic(join(dir, rel), data);
+    files.push(rel);
+  };
+  const sections = options.extraPlots?.length
+    ? [...plan.sections, { id: 'restorations', title: 'Restorations', tables: [], plots: options.extraPlots }]
+    : plan.sections;
+  for (const section of sections) {
+    for (const table of section.tables) {
+      put(`tables/${table.id}.md`, tableToMarkdown(table));
+      put(`tables/${table.id}.csv`, tableToCsv(table));
+      put(`tables/${table.id}.tex`, tableToLatex(table));
+    }
+  }
+  const plots = sections.flatMap((s) => s.plots);
+  const progress = options.io ? createProgress(options.io, 'report: rendering plots', plots.length, 'plots') : undefined;
+  for (const plot of plots) {
+    put(`plots/${plot.id}.vl.json`, `${JSON.stringify(plot.spec, null, 2)}\n`);
+    const svg = await renderSvg(plot.spec);
+    put(`plots/${plot.id}.svg`, svg);
+    if (options.png !== false) put(`plots/${plot.id}.png`, svgToPng(svg));
+    progress?.tick(1, plot.id);
+  }
+  const readme = resultsReadme({ sections }, { ...options.meta, png: options.png !== false });
+  put('README.md', readme);
+  return { readme, files };
+}
