@@ -1,7 +1,9 @@
 /**
  * Image files through sharp (libvips): PNG, JPEG, BMP (read), TIFF, WebP.
- * Decoding is exact for lossless formats; JPEG decoding follows libjpeg-turbo, as OpenCV and
- * scikit-image (through Pillow/imageio) do, so metrics see the same pixels.
+ * Decoding is exact for lossless formats; JPEG decoding follows libjpeg-turbo (sharp bundles mozjpeg,
+ * whose decoder is libjpeg-turbo's), as OpenCV and scikit-image (through Pillow/imageio) do, so metrics
+ * see the same pixels: test/image/io.test.ts checks this against hashes of the arrays cv2 and Pillow
+ * decode. Embedded ICC profiles are ignored, as those readers ignore them.
  */
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { RdbmError } from '../errors.js';
@@ -24,7 +26,11 @@ export async function readImage(path: string, options: ReadOptions = {}): Promis
     if (meta.depth && meta.depth !== 'uchar' && meta.depth !== 'char') {
       throw new RdbmError(`${path}: ${meta.depth === 'ushort' ? '16-bit' : meta.depth} images are not supported (expected 8-bit grey or RGB)`);
     }
-    raw = await image.raw().toBuffer({ resolveWithObject: true });
+    // Pixels as stored, like OpenCV / Pillow / imageio: no ICC conversion to sRGB (sharp's default
+    // converts e.g. Adobe RGB JPEGs) and grey stays one channel (sharp would expand it to sRGB).
+    let pipeline = image.keepIccProfile();
+    if (meta.channels === 1 || meta.channels === 2 || meta.space === 'b-w') pipeline = pipeline.toColourspace('b-w');
+    raw = await pipeline.raw().toBuffer({ resolveWithObject: true });
   } catch (error) {
     if (error instanceof RdbmError) throw error;
     const reason = String((error as Error).message ?? error).split('\n')[0];

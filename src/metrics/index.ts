@@ -1,1 +1,10 @@
-export {};
+export { CONVENTIONS, CONVENTION_IDS, getConvention, isConventionId } from './conventions.js';
+export type { Convention, ConventionId, Scores } from './conventions.js';
+export { scorePair, checkScoreOptions } from './score.js';
+export type { ScoreOptions, PairNames } from './score.js';
+export { imresizeMatlab, cubicKernel, contributions } from './resize.js';
+export { basicsrY, matlabY, matlabLuma } from './luma.js';
+export { gaussianKernel, ssimSeparable, ssimUniformSample, ssimConstants } from './ssim.js';
+export { mse8, msePlane, mseUnitFloat32, psnrFromMse } from './psnr.js';
+export { cropImage, channelPlane } from './plane.js';
+export type { Plane } from './plane.js';
