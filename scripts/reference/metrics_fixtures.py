@@ -389,6 +389,8 @@ def main():
         'octaveLuma': {'note': 'uint8 rgb2ycbcr Y where Octave differs from round-half-up of 16 + (65.481 R + 128.553 G + 24.966 B)/255; [R, G, B, Y]',
                        'exactTies': ties, 'exceptions': exceptions},
         'decode': decode_fixtures(),
+        # full photographs as cv2 decodes them (rocket.jpg embeds an Adobe RGB profile that cv2 ignores)
+        'photos': {name: sha256(cv2.imread(os.path.join(PHOTOS, name))[:, :, ::-1]) for name in sorted(os.listdir(PHOTOS)) if name.endswith(('.png', '.jpg'))},
     }
     with open(os.path.join(OUT, 'reference.json'), 'w') as f:
         json.dump(fixture, f, indent=1)

@@ -1,12 +1,15 @@
 /**
- * Image files through sharp (libvips): PNG, JPEG, BMP (read), TIFF, WebP.
+ * Image files through sharp (libvips): PNG, JPEG, TIFF, WebP; BMP through ./bmp.ts (libvips has no
+ * BMP reader).
  * Decoding is exact for lossless formats; JPEG decoding follows libjpeg-turbo (sharp bundles mozjpeg,
  * whose decoder is libjpeg-turbo's), as OpenCV and scikit-image (through Pillow/imageio) do, so metrics
  * see the same pixels: test/image/io.test.ts checks this against hashes of the arrays cv2 and Pillow
  * decode. Embedded ICC profiles are ignored, as those readers ignore them.
  */
+import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { RdbmError } from '../errors.js';
+import { decodeBmp, isBmp } from './bmp.js';
 import type { Image8 } from './types.js';
 
 export interface ReadOptions {
@@ -20,8 +23,20 @@ sharp.cache(false);
 export async function readImage(path: string, options: ReadOptions = {}): Promise<Image8> {
   let meta: Metadata;
   let raw: { data: Buffer; info: OutputInfo };
+  let bytes: Buffer;
   try {
-    const image = sharp(path, { failOn: 'error', limitInputPixels: false });
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new RdbmError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, not an image` : `${path}: cannot read (${code ?? error})`);
+  }
+  if (isBmp(bytes)) {
+    const { image, alpha } = decodeBmp(bytes, path);
+    if (alpha) options.warn?.(`${path}: alpha channel dropped`);
+    return image;
+  }
+  try {
+    const image = sharp(bytes, { failOn: 'error', limitInputPixels: false });
     meta = await image.metadata();
     if (meta.depth && meta.depth !== 'uchar' && meta.depth !== 'char') {
       throw new RdbmError(`${path}: ${meta.depth === 'ushort' ? '16-bit' : meta.depth} images are not supported (expected 8-bit grey or RGB)`);
