@@ -1,1 +1,14 @@
-export {};
+export { RDDM_COEFFICIENT_SCHEDULE_NAMES, rddmCoefficients } from './coefficients.js';
+export type { RddmCoefficientScheduleName, RddmCoefficientSpec } from './coefficients.js';
+export { RDDM_ENDPOINT_FLOOR, rddmSchedule, rddmScheduleFromAlphasCumprod, ddpmAlphasCumprod } from './schedule.js';
+export type { RddmSchedule, RddmScheduleOptions, RddmFromAlphasCumprodOptions } from './schedule.js';
+export { rddmQSample } from './marginal.js';
+export type { RddmQSampleOptions } from './marginal.js';
+export { RDDM_PREDICTION_MODES, RDDM_SAMPLER_VARIANTS, sampleRddm, sampleRddmTrajectory } from './sampler.js';
+export type { RddmPredictionMode, RddmSamplerVariant, RddmPrediction, RddmPredictor, SampleRddmOptions, RddmTrajectory } from './sampler.js';
+export { sampleDdim, ddimToRddm, rddmToDdim, rddmEtaForDdim } from './ddim.js';
+export type { SampleDdimOptions } from './ddim.js';
+export { rddmBridgeSchedule, rddmResidualToNoise, RDDM_CURVE_PRESETS, rddmCurvePreset } from './bridge-form.js';
+export type { RddmCurvePreset } from './bridge-form.js';
+export { DIFFUIR_TEST_SETTINGS, diffuirSchedule, diffuirTimeCondition, diffuirEqualizes, diffuirEqualizeHistogram, sampleDiffuir } from './diffuir.js';
+export type { DiffuirScheduleOptions, SampleDiffuirOptions } from './diffuir.js';
