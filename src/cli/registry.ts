@@ -12,8 +12,28 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../bridge/cli.js')).bridgeCommand,
   },
   {
+    name: 'data mini-uir',
+    summary: 'generate the bundled five-task benchmark (clean photo crops + synthetic degradations)',
+    load: async () => (await import('../data/cli.js')).miniUirCommand,
+  },
+  {
+    name: 'sweep',
+    summary: 'plan or run an experiment (ablation sweep): resumable, shardable, content-hashed jobs',
+    load: async () => (await import('../experiments/cli.js')).sweepCommand,
+  },
+  {
+    name: 'results',
+    summary: 'list and merge finished sweep runs (table, JSON or CSV)',
+    load: async () => (await import('../experiments/cli.js')).resultsCommand,
+  },
+  {
     name: 'reproduce',
     summary: 'run the bundled experiments and write results/ (tables beside the paper, plots, README)',
     load: async () => (await import('../reports/cli.js')).reproduceCommand,
+  },
+  {
+    name: 'metrics',
+    summary: 'PSNR / SSIM of images or folders under a named convention (rdbm, basicsr-y, matlab-y, …)',
+    load: async () => (await import('../metrics/cli.js')).metricsCommand,
   },
 ];

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { fileExists, isDirectory, listImages, problemLine, stemOf } from './files.js';
-import { scanLayout, type LayoutOptions, type PairEntry } from './layout.js';
+import { resideLabelName, scanLayout, type LayoutOptions, type PairEntry } from './layout.js';
 
 /** One image to score: `gt` is the reference, `pred` the image under test. */
 export interface ImagePair {
@@ -55,6 +55,31 @@ export function pairFolders(gtDir: string, predDir: string, options: PairOptions
   for (const p of preds) if (!used.has(p)) problems.push(`${join(predDir, p)} (no ground truth)`);
   if (!gts.length && !preds.length) throw new RdbmError(`${gtDir} and ${predDir}: no images found`);
   settle(problems, `unpaired files in ${gtDir} and ${predDir}`, options);
+  return pairs;
+}
+
+/**
+ * Pairs a folder of RESIDE-named predictions (`0001_0.8_0.2.jpg`) with a ground-truth folder
+ * (`0001.png`): the label is the prefix before the first underscore with the prediction's
+ * extension, or else the one ground-truth file with that stem (DiffUIR eval/SOTS.m). Ground
+ * truths may serve several predictions; predictions without one are listed.
+ */
+export function pairFoldersReside(gtDir: string, predDir: string, options: PairOptions = {}): ImagePair[] {
+  const gts = listImages(gtDir);
+  const gtSet = new Set(gts);
+  const byStem = new Map<string, string[]>();
+  for (const g of gts) byStem.set(stemOf(g), [...(byStem.get(stemOf(g)) ?? []), g]);
+  const pairs: ImagePair[] = [];
+  const problems: string[] = [];
+  for (const p of listImages(predDir)) {
+    const wanted = resideLabelName(p);
+    const candidates = byStem.get(stemOf(wanted)) ?? [];
+    const g = gtSet.has(wanted) ? wanted : candidates.length === 1 ? candidates[0] : undefined;
+    if (g) pairs.push({ name: p, gt: join(gtDir, g), pred: join(predDir, p) });
+    else problems.push(`${join(predDir, p)} (no ground truth ${wanted})`);
+  }
+  if (!pairs.length && !problems.length) throw new RdbmError(`${predDir}: no images found`);
+  settle(problems, `unpaired files in ${predDir}`, options);
   return pairs;
 }
 

@@ -8,3 +8,10 @@ export { gaussianKernel, ssimSeparable, ssimUniformSample, ssimConstants } from 
 export { mse8, msePlane, mseUnitFloat32, psnrFromMse } from './psnr.js';
 export { cropImage, channelPlane } from './plane.js';
 export type { Plane } from './plane.js';
+export { summarize, groupMean } from './aggregate.js';
+export type { ImageResult, GroupMean, Summary, TaskSummary, SubDatasetSummary } from './aggregate.js';
+export { metricsReport, metricsCsv, finiteOrNull } from './report.js';
+export type { ReportOptions } from './report.js';
+export { evaluatePairs, workersAvailable } from './evaluate.js';
+export type { EvaluateOptions } from './evaluate.js';
+export { scoreFiles } from './files.js';
