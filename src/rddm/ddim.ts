@@ -55,9 +55,9 @@ export async function sampleDdim(options: SampleDdimOptions): Promise<tf.Tensor4
   return x;
 }
 
-/** The RDDM schedule equivalent to DDIM's ā_t for generation (sum_scale 1, true 1 − ᾱ_{T−1}, no endpoint floor). */
+/** The RDDM schedule equivalent to DDIM's ā_t for generation (sum_scale 1, true 1 − ᾱ_{T−1}, no endpoint floor, float64). */
 export function ddimToRddm(alphasCumprod: ArrayLike<number>): RddmSchedule {
-  return rddmScheduleFromAlphasCumprod({ alphasCumprod, sumScale: 1, floorEndpoint: false, name: 'ddim-converted' });
+  return rddmScheduleFromAlphasCumprod({ alphasCumprod, sumScale: 1, floorEndpoint: false, float32: false, name: 'ddim-converted' });
 }
 
 /** ā_t back from an RDDM schedule whose coefficients satisfy ᾱ_t = 1 − √ā_t (throws if β̄_t² ≠ 1 − ā_t). */

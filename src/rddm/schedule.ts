@@ -106,6 +106,11 @@ export interface RddmFromAlphasCumprodOptions {
    * true 1 − ᾱ_{T−1} = √ā_{T−1}, which the exact DDIM equivalence needs.
    */
   readonly floorEndpoint?: boolean;
+  /**
+   * round ᾱ, β̄² to float32 as the official buffers (default true: needed for DiffUIR's time condition ᾱ_t·T).
+   * Set false for the exact DDIM conversion: 1 − ᾱ_{T−1} = √ā_{T−1} ≈ 0.0064 loses 5e-6 relative in float32.
+   */
+  readonly float32?: boolean;
   readonly name?: string;
 }
 
@@ -118,7 +123,7 @@ export function rddmScheduleFromAlphasCumprod(options: RddmFromAlphasCumprodOpti
   }
   const T = abar.length;
   const sumScale = number('sumScale', options.sumScale ?? 1, { gt: 0, max: 1 });
-  const f32 = Math.fround;
+  const f32 = options.float32 === false ? (v: number) => v : Math.fround;
   const alphaBar = new Float64Array(T);
   const beta2Bar = new Float64Array(T);
   for (let t = 0; t < T; t++) {
