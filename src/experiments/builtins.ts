@@ -1,0 +1,105 @@
+/**
+ * The built-in experiments: the paper's main table and its ablations (values from the paper,
+ * ../shared/reference/rdbm.md §3), plus two toolkit experiments that vary only sampling or scoring.
+ * Registered explicitly; unknown names throw listing the known ones.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { RdbmError } from '../errors.js';
+import { type Experiment, type ExperimentSpec, defineExperiment } from './experiment.js';
+
+const PAPER = 'RDBM paper (arXiv 2510.23116), five-task averages; see ../shared/reference/rdbm.md §3';
+
+const SPECS: readonly ExperimentSpec[] = [
+  {
+    name: 'main',
+    title: 'Five-task universal restoration (main table: RDBM-B, RDBM-L)',
+    description: 'RDBM at the paper settings (cosine, λ = 10/255, π = x₀ − μ, NFE 10) per model size; per-task PSNR/SSIM.',
+    reference: `${PAPER}: RDBM-B 30.24/0.904, RDBM-L 31.04/0.917`,
+    axes: { model: ['B', 'L'] },
+    scaleAxes: { smoke: { model: ['tiny'] }, default: { model: ['T'] } },
+  },
+  {
+    name: 'schedule',
+    title: 'Ablation: noise schedule θ_t',
+    description: 'Trains and samples with each θ schedule (a training axis: one checkpoint per schedule).',
+    reference: `${PAPER}: cosine 31.04, linear 30.99, sigmoid 30.84`,
+    axes: { schedule: ['cosine', 'linear', 'sigmoid'] },
+  },
+  {
+    name: 'lambda',
+    title: 'Ablation: bridge noise level λ',
+    description: 'λ enters training only (the deterministic x0 sampler cancels it): one checkpoint per value.',
+    reference: `${PAPER}: 1/255 → 30.36, 10/255 → 31.04, 100/255 → 29.08`,
+    axes: { lambda: [1 / 255, 10 / 255, 100 / 255] },
+  },
+  {
+    name: 'nfe',
+    title: 'Ablation: number of function evaluations (sampling steps)',
+    description: 'A sampling axis: every NFE reuses one trained checkpoint.',
+    reference: `${PAPER}: 2 → 22.81, 10 → 31.04 (best), 20/50/100 slightly lower (values unknown)`,
+    axes: { nfe: [2, 10, 20, 50, 100] },
+  },
+  {
+    name: 'pi',
+    title: 'Ablation: diffusion coefficient π',
+    description: 'π shapes the training marginal x_t = μ + Θ_t(x₀ − μ) + Σ_t π ⊙ ε: one checkpoint per variant.',
+    reference: `${PAPER}: 0 → 28.21, 1 → 30.15, |x₀ − μ| → 30.94, x₀ − μ → 31.04`,
+    axes: { pi: ['zero', 'one', 'abs-residual', 'residual'] },
+  },
+  {
+    name: 'size',
+    title: 'Model sizes RDBM-T/S/B/L',
+    description: 'One checkpoint per preset; params and MACs come from the model presets.',
+    reference: `${PAPER}: B 30.24 (3.65M params), L 31.04 (7.73M); T/S rows unknown`,
+    axes: { model: ['T', 'S', 'B', 'L'] },
+    scaleAxes: { smoke: { model: ['tiny', 'T'] }, default: { model: ['T', 'S'] } },
+  },
+  {
+    name: 'sampling-schedule',
+    title: 'Toolkit: sampling with another θ schedule than the one trained with',
+    description: 'A sampling axis (not in the paper): one checkpoint trained with cosine, sampled with each schedule.',
+    axes: { sampleSchedule: ['cosine', 'linear', 'sigmoid'] },
+  },
+  {
+    name: 'convention',
+    title: 'Toolkit: the same restorations under each metric convention',
+    description: 'An evaluation axis: one checkpoint, one set of restored images, scored by every convention (metrics-conventions.md).',
+    axes: { metric: ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y'] },
+  },
+];
+
+export const EXPERIMENTS: Readonly<Record<string, Experiment>> = Object.freeze(Object.fromEntries(SPECS.map((s) => [s.name, defineExperiment(s)])));
+
+export const EXPERIMENT_NAMES = Object.freeze(Object.keys(EXPERIMENTS));
+
+/** The experiments of the bundled default job (`npm run reproduce`): the main table and the paper's ablations. */
+export const DEFAULT_SWEEP = Object.freeze(['main', 'schedule', 'lambda', 'nfe', 'pi', 'size']);
+
+/** All built-in experiments. */
+export function listExperiments(): Experiment[] {
+  return EXPERIMENT_NAMES.map((n) => EXPERIMENTS[n]);
+}
+
+/** A built-in experiment by name, or an experiment JSON file (a path ending in .json). */
+export function getExperiment(nameOrPath: string): Experiment {
+  if (nameOrPath.endsWith('.json')) return loadExperimentFile(nameOrPath);
+  if (Object.hasOwn(EXPERIMENTS, nameOrPath)) return EXPERIMENTS[nameOrPath];
+  throw new RdbmError(`unknown experiment: ${JSON.stringify(nameOrPath)} (expected one of ${EXPERIMENT_NAMES.join(', ')}, or a .json file)`);
+}
+
+/** Reads and validates an experiment file `{name, title, description, base?, axes, scaleAxes?}`. */
+export function loadExperimentFile(path: string): Experiment {
+  if (!existsSync(path)) throw new RdbmError(`${path}: experiment file not found`);
+  let spec: ExperimentSpec;
+  try {
+    spec = JSON.parse(readFileSync(path, 'utf8')) as ExperimentSpec;
+  } catch (error) {
+    throw new RdbmError(`${path}: not valid JSON (${String((error as Error).message).split('\n')[0]})`);
+  }
+  try {
+    return defineExperiment(spec);
+  } catch (error) {
+    if (error instanceof RdbmError) throw new RdbmError(`${path}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,154 @@
+/** `rdbm sweep` and `rdbm results`. */
+import { writeFileSync } from 'node:fs';
+import type { Command, Io } from '../cli/command.js';
+import { DEFAULT_SWEEP, listExperiments } from './builtins.js';
+import { RUN_FIELDS, type Stage } from './config.js';
+import { planExperiments, runExperiment } from './api.js';
+import { axesAt } from './experiment.js';
+import { countJobs, type Plan } from './plan.js';
+import { mergeRuns, rowsCsv, rowsTable, runRows } from './results.js';
+import { type JobStatus, type SweepReport, inspectPlan } from './runner.js';
+import { SCALES, SCALE_NAMES, type ScaleName } from './scales.js';
+import { type Shard, parseShard, shardGroups } from './shard.js';
+import { openResults } from './store.js';
+
+function experimentList(scale: ScaleName): string {
+  return listExperiments()
+    .map((e) => {
+      const axes = Object.entries(axesAt(e, scale))
+        .map(([k, v]) => `${k} [${(v as unknown[]).map((x) => (typeof x === 'number' ? Number(x.toPrecision(4)) : x)).join(', ')}] (${RUN_FIELDS[k as keyof typeof RUN_FIELDS].stage})`)
+        .join('; ');
+      return `  ${e.name.padEnd(18)} ${e.title}\n  ${''.padEnd(18)} axes: ${axes}${DEFAULT_SWEEP.includes(e.name) ? '' : '  (not in `reproduce`)'}`;
+    })
+    .join('\n');
+}
+
+const KINDS: readonly Stage[] = ['train', 'restore', 'evaluate'];
+
+function summaryLines(plan: Plan, statuses: readonly JobStatus[], shard: Shard | undefined): string[] {
+  const all = countJobs(plan.jobs);
+  const lines = [
+    `plan: ${plan.experiments.join(', ')} at scale ${plan.scale}: ${plan.points.length} points → ${plan.jobs.length} unique jobs (${KINDS.map((k) => `${all[k]} ${k}`).join(', ')})`,
+    `  reuse: ${plan.points.length} points share ${all.train} trained checkpoints and ${all.restore} restorations`,
+  ];
+  if (shard) lines.push(`  shard ${shard.index}/${shard.count}: ${shardGroups(plan, shard).size} of ${plan.groups.length} training groups, ${statuses.length} jobs`);
+  const count = (pred: (s: JobStatus) => boolean) => KINDS.map((k) => `${statuses.filter((s) => s.job.kind === k && pred(s)).length} ${k}`).join(', ');
+  lines.push(`  cached (finished): ${count((s) => s.status.state === 'done')}`);
+  lines.push(`  to run: ${count((s) => s.toRun)}`);
+  const damaged = statuses.filter((s) => s.status.state === 'corrupt').length;
+  if (damaged) lines.push(`  damaged records to redo: ${damaged}`);
+  return lines;
+}
+
+function pointTable(plan: Plan, statuses: readonly JobStatus[]): string[] {
+  const state = new Map(statuses.map((s) => [s.job.key, s]));
+  const rows = [['point', 'train', 'restore', 'evaluate', 'status']];
+  for (const p of plan.points) {
+    const e = state.get(p.keys.evaluate);
+    if (!e) continue; // another shard's point
+    const status = e.status.state === 'done' ? 'cached' : KINDS.filter((k) => { const key = p.keys[k]; return key && state.get(key)?.toRun; }).join('+') || 'cached';
+    rows.push([`${p.experiment}:${p.label}`, p.keys.train?.slice(0, 8) ?? '(given)', p.keys.restore.slice(0, 8), p.keys.evaluate.slice(0, 8), status === 'cached' ? 'cached' : `to run: ${status}`]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `  ${r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()}`);
+}
+
+function reportJson(report: Pick<SweepReport, 'plan' | 'jobs' | 'shard'> & Partial<Pick<SweepReport, 'ran' | 'cached' | 'redone' | 'runs'>>): unknown {
+  return {
+    experiments: report.plan.experiments,
+    scale: report.plan.scale,
+    ...(report.shard ? { shard: report.shard } : {}),
+    points: report.plan.points.length,
+    jobs: countJobs(report.plan.jobs),
+    shardJobs: countJobs(report.jobs.map((s) => s.job)),
+    cached: countJobs(report.jobs.filter((s) => s.status.state === 'done').map((s) => s.job)),
+    toRun: countJobs(report.jobs.filter((s) => s.toRun).map((s) => s.job)),
+    ...(report.ran ? { ran: report.ran } : {}),
+    ...(report.redone ? { redone: report.redone } : {}),
+    plan: report.plan.points.map((p) => ({ experiment: p.experiment, label: p.label, axes: p.axes, keys: p.keys })),
+    ...(report.runs ? { runs: report.runs.map((r) => ({ key: r.key, points: r.points, psnr: r.metrics.overall.meanOfTasks.psnr, ssim: r.metrics.overall.meanOfTasks.ssim })) } : {}),
+  };
+}
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'plan or run an experiment (ablation sweep): resumable, shardable, content-hashed jobs',
+  description: [
+    'Plans the experiments into train → restore → evaluate jobs keyed by content hashes (points that differ only in',
+    'sampling reuse one checkpoint; identical jobs run once), then runs the unfinished ones, writing each result',
+    'atomically to <results>/runs/<hash>.json. Rerunning resumes; --shard i/n runs a disjoint slice (by training',
+    'group, so shards never train the same checkpoint) into the same results folder.',
+    `Scales: ${SCALE_NAMES.map((s) => `${s}: ${SCALES[s].description}`).join('\n        ')}`,
+    'Experiments (names, `reproduce` = the default job\'s set, `all`, or an experiment .json file):',
+    experimentList('paper'),
+  ].join('\n'),
+  positionals: [{ name: 'experiment', description: 'experiment names, `reproduce`, `all`, or .json files', variadic: true }],
+  options: [
+    { name: 'scale', type: 'string', description: 'budget', choices: SCALE_NAMES, default: 'default' },
+    { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
+    { name: 'shard', type: 'string', valueName: '<i/n>', description: 'run only shard i of n (0-based), e.g. $SLURM_ARRAY_TASK_ID/4' },
+    { name: 'data', type: 'string', valueName: '<dir>', description: 'a dataset in the RDBM/DGSolver layout instead of the bundled mini-uir' },
+    { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
+    { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
+    { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
+  ],
+  examples: [
+    'rdbm sweep nfe --scale smoke --dry-run',
+    'rdbm sweep reproduce --scale default',
+    'rdbm sweep lambda pi --scale paper --data /data/uir --shard $SLURM_ARRAY_TASK_ID/8 --results /shared/results',
+  ],
+  async run({ options, positionals }, io: Io) {
+    const scale = options.scale as ScaleName;
+    if (options.list) {
+      io.out(`Experiments at scale ${scale} (axis stage: train = one checkpoint per value; restore/evaluate = reuse):\n${experimentList(scale)}\n`);
+      return 0;
+    }
+    const shard = options.shard ? parseShard(options.shard as string) : undefined;
+    const resultsDir = options.results as string;
+    const dataset = options.data as string | undefined;
+    const plan = planExperiments(positionals, { scale, ...(dataset ? { dataset } : {}) });
+    if (options['dry-run']) {
+      const statuses = inspectPlan(plan, openResults(resultsDir), shard);
+      if (options.json) io.out(`${JSON.stringify(reportJson({ plan, jobs: statuses, ...(shard ? { shard } : {}) }))}\n`);
+      else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses)].join('\n')}\n`);
+      return 0;
+    }
+    const report = await runExperiment(positionals, { scale, resultsDir, io, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
+    if (options.json) {
+      io.out(`${JSON.stringify(reportJson(report))}\n`);
+      return 0;
+    }
+    io.out(`ran ${KINDS.map((k) => `${report.ran[k]} ${k}`).join(', ')}; reused ${KINDS.map((k) => `${report.cached[k]} ${k}`).join(', ')}\n`);
+    io.out(rowsTable(runRows(report.runs)));
+    return 0;
+  },
+};
+
+export const resultsCommand: Command = {
+  name: 'results',
+  summary: 'list and merge finished sweep runs (table, JSON or CSV)',
+  description: [
+    'Lists every finished run (runs/<hash>.json) of one or more results folders, merged by key (shards that wrote',
+    'to separate folders are combined). PSNR/SSIM are the mean of the task means (the paper\'s five-task average);',
+    'per-task columns pool each task\'s images across its sub-datasets. Damaged run files are reported and skipped.',
+  ].join('\n'),
+  options: [
+    { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder (repeat to merge several)', multiple: true },
+    { name: 'json', type: 'boolean', description: 'print one JSON object {"runs": [...full run records], "problems": [...]}' },
+    { name: 'csv', type: 'string', valueName: '<file>', description: 'write one row per run (config, averages, per-task PSNR/SSIM, timings) as CSV' },
+  ],
+  examples: ['rdbm results', 'rdbm results --results shard0 --results shard1 --csv all.csv', 'rdbm results --json'],
+  run({ options }, io: Io) {
+    const dirs = (options.results as string[] | undefined) ?? ['results'];
+    const merged = mergeRuns(dirs);
+    for (const p of merged.problems) io.err(`rdbm: ${p}; skipped (rdbm sweep redoes it)\n`);
+    const rows = runRows(merged.runs);
+    if (options.csv) {
+      writeFileSync(options.csv as string, rowsCsv(rows));
+      io.err(`wrote ${rows.length} runs to ${options.csv as string}\n`);
+    }
+    if (options.json) io.out(`${JSON.stringify({ folders: dirs, runs: merged.runs, problems: merged.problems })}\n`);
+    else if (!options.csv) io.out(rows.length ? rowsTable(rows) : `no finished runs in ${dirs.join(', ')}\n`);
+    return 0;
+  },
+};

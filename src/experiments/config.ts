@@ -1,0 +1,172 @@
+/**
+ * One sweep point's complete configuration, as flat, frozen, hashable data: everything that affects
+ * training, restoration or evaluation, each field tagged with the first stage it affects. A field
+ * of stage `train` changes the checkpoint (and so everything after it); `restore` changes only
+ * sampling (NFE, the sampling schedule), so those points reuse one trained checkpoint; `evaluate`
+ * changes only the scoring (the metric convention), so those reuse the restored images too.
+ */
+import { RdbmError, invalid } from '../errors.js';
+import { MODEL_PRESET_NAMES } from '../models/presets.js';
+import { deepFreeze } from '../util/hash.js';
+import { keyword, number } from '../util/validate.js';
+
+export const STAGES = ['train', 'restore', 'evaluate'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const OBJECTIVES = ['x0', 'eps', 'pi-eps'] as const;
+export const PIS = ['zero', 'one', 'residual', 'abs-residual'] as const;
+export const SCHEDULES = ['cosine', 'linear', 'sigmoid'] as const;
+/** metric convention ids of ../shared/reference/metrics-conventions.md */
+export const CONVENTIONS = ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y', 'image-ssim'] as const;
+
+export interface RunConfig {
+  /** model preset (`tiny`, `T`, `S`, `B`, `L`, `diffuir-…`) */
+  readonly model: string;
+  /** what the network predicts: `x0` (official code) | `eps` | `pi-eps` (paper text) */
+  readonly objective: (typeof OBJECTIVES)[number];
+  /** π of the forward marginal: `residual` (RDBM, x₀ − μ) | `abs-residual` | `one` (GOUB-like) | `zero` (flow matching) */
+  readonly pi: (typeof PIS)[number];
+  /** λ, the noise level of the bridge (paper 10/255) */
+  readonly lambda: number;
+  /** θ schedule used for training (and for sampling unless `sampleSchedule` says otherwise) */
+  readonly schedule: (typeof SCHEDULES)[number];
+  /** T, number of discretisation steps (official 100) */
+  readonly timesteps: number;
+  /** optimiser steps */
+  readonly steps: number;
+  /** images per step, split evenly over the tasks */
+  readonly batchSize: number;
+  /** random square training crop side */
+  readonly cropSize: number;
+  /** Adam learning rate */
+  readonly lr: number;
+  /** EMA decay of the sampling weights; 0 disables EMA */
+  readonly emaDecay: number;
+  /** training seed (weights, crops, t, ε) */
+  readonly seed: number;
+  /** `mini-uir` (generated) or the root of a dataset in the RDBM/DGSolver layout */
+  readonly dataset: string;
+  /** mini-uir crop side (ignored for other datasets) */
+  readonly datasetSize: number;
+  /** a pre-trained checkpoint to restore with instead of training ('' = train one) */
+  readonly checkpoint: string;
+  /** sampling steps (network evaluations) */
+  readonly nfe: number;
+  /** θ schedule of the sampler: `same` (the training schedule) or a name */
+  readonly sampleSchedule: 'same' | (typeof SCHEDULES)[number];
+  /** test images per task (0 = all), taken in sorted order */
+  readonly testLimit: number;
+  /** metric convention id */
+  readonly metric: (typeof CONVENTIONS)[number];
+}
+
+export type RunField = keyof RunConfig;
+
+interface FieldSpec {
+  readonly stage: Stage;
+  readonly allowed: string;
+  check(name: string, value: unknown): unknown;
+}
+
+const int = (min: number, max?: number): Pick<FieldSpec, 'allowed' | 'check'> => ({
+  allowed: max === undefined ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`,
+  check: (name, v) => number(name, v, { integer: true, min, ...(max === undefined ? {} : { max }) }),
+});
+const positive: Pick<FieldSpec, 'allowed' | 'check'> = { allowed: 'a number > 0', check: (name, v) => number(name, v, { gt: 0 }) };
+const oneOf = (values: readonly string[]): Pick<FieldSpec, 'allowed' | 'check'> => ({
+  allowed: `one of ${values.join(', ')}`,
+  check: (name, v) => keyword(name, v, values),
+});
+const text: Pick<FieldSpec, 'allowed' | 'check'> = {
+  allowed: 'a string',
+  check: (name, v) => (typeof v === 'string' ? v : invalid(name, v, 'a string')),
+};
+
+/** Every field: the first stage it affects and its validation rule. */
+export const RUN_FIELDS: Readonly<Record<RunField, FieldSpec>> = Object.freeze({
+  model: { stage: 'train', ...oneOf(MODEL_PRESET_NAMES) },
+  objective: { stage: 'train', ...oneOf(OBJECTIVES) },
+  pi: { stage: 'train', ...oneOf(PIS) },
+  lambda: { stage: 'train', ...positive },
+  schedule: { stage: 'train', ...oneOf(SCHEDULES) },
+  timesteps: { stage: 'train', ...int(2, 100000) },
+  steps: { stage: 'train', ...int(1) },
+  batchSize: { stage: 'train', ...int(1) },
+  cropSize: { stage: 'train', ...int(8, 4096) },
+  lr: { stage: 'train', ...positive },
+  emaDecay: { stage: 'train', allowed: 'a number in [0, 1)', check: (n, v) => (number(n, v, { min: 0 }) as number) < 1 ? v : invalid(n, v, 'a number in [0, 1)') },
+  seed: { stage: 'train', ...int(0) },
+  dataset: { stage: 'train', ...text },
+  datasetSize: { stage: 'train', ...int(16, 256) },
+  checkpoint: { stage: 'train', ...text },
+  nfe: { stage: 'restore', ...int(1, 100000) },
+  sampleSchedule: { stage: 'restore', ...oneOf(['same', ...SCHEDULES]) },
+  testLimit: { stage: 'restore', ...int(0) },
+  metric: { stage: 'evaluate', ...oneOf(CONVENTIONS) },
+});
+
+export const RUN_FIELD_NAMES = Object.freeze(Object.keys(RUN_FIELDS) as RunField[]);
+
+/** Checks that `name` is a config field; the error lists the allowed ones. */
+export function runField(name: string, what = 'axis'): RunField {
+  if (!Object.hasOwn(RUN_FIELDS, name)) throw new RdbmError(`unknown ${what}: ${JSON.stringify(name)} (expected one of ${RUN_FIELD_NAMES.join(', ')})`);
+  return name as RunField;
+}
+
+/** Validates one field's value; `context` prefixes the message (e.g. `experiment lambda, axis lambda`). */
+export function checkField(field: RunField, value: unknown, context?: string): unknown {
+  return RUN_FIELDS[field].check(context ? `${context} ${field}` : field, value);
+}
+
+/** Validates a partial config (unknown fields rejected, listing the allowed ones). */
+export function checkPartial(partial: unknown, context: string): Partial<RunConfig> {
+  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) return invalid(context, partial, 'an object of config fields');
+  for (const [k, v] of Object.entries(partial)) {
+    runField(k, `${context} field`);
+    checkField(k as RunField, v, context);
+  }
+  return partial as Partial<RunConfig>;
+}
+
+/** Validates a complete config including cross-field rules, and freezes it. */
+export function runConfig(value: Partial<RunConfig>, context = 'config'): RunConfig {
+  for (const f of RUN_FIELD_NAMES) {
+    if (!Object.hasOwn(value, f)) throw new RdbmError(`${context}: missing field ${f} (${RUN_FIELDS[f].allowed})`);
+  }
+  checkPartial(value, context);
+  const c = value as RunConfig;
+  if (c.nfe > c.timesteps) throw new RdbmError(`${context}: invalid nfe: ${c.nfe} (expected <= timesteps ${c.timesteps})`);
+  if (c.nfe === 1 && c.objective !== 'x0') {
+    throw new RdbmError(`${context}: invalid nfe: 1 with objective ${c.objective} (the ε-type sampler divides by Θ_{T−1} = 0; use nfe >= 2 or objective x0)`);
+  }
+  const ordered = Object.fromEntries(RUN_FIELD_NAMES.map((f) => [f, c[f]]));
+  return deepFreeze(ordered as unknown as RunConfig);
+}
+
+/** The fields of `config` that a stage depends on directly (the keys of earlier stages are chained in by the planner). */
+export function stageFields(config: RunConfig, stage: Stage): Partial<RunConfig> {
+  return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === stage).map((f) => [f, config[f]])) as Partial<RunConfig>;
+}
+
+/** The paper's and the official code's settings (rdbm.md §2–3): objective x0 as in the released code, π and λ as in the paper. */
+export const PAPER_CONFIG: RunConfig = runConfig({
+  model: 'L',
+  objective: 'x0',
+  pi: 'residual',
+  lambda: 10 / 255,
+  schedule: 'cosine',
+  timesteps: 100,
+  steps: 500000,
+  batchSize: 20,
+  cropSize: 256,
+  lr: 1e-4,
+  emaDecay: 0.995,
+  seed: 0,
+  dataset: 'mini-uir',
+  datasetSize: 64,
+  checkpoint: '',
+  nfe: 10,
+  sampleSchedule: 'same',
+  testLimit: 0,
+  metric: 'rdbm',
+});

@@ -1,0 +1,100 @@
+/**
+ * Experiments as data: a base config plus axes to sweep (their cartesian product), validated when
+ * defined or loaded, frozen, and expanded into fully resolved sweep points per scale.
+ */
+import { RdbmError, invalid } from '../errors.js';
+import { deepFreeze, stableStringify } from '../util/hash.js';
+import { PAPER_CONFIG, RUN_FIELDS, type RunConfig, type RunField, type Stage, checkField, checkPartial, runConfig, runField } from './config.js';
+import { SCALES, type ScaleName, SCALE_NAMES } from './scales.js';
+
+export type AxisValue = string | number;
+
+export interface ExperimentSpec {
+  /** registry key, e.g. `lambda` */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** where the published figures for this experiment are (provenance), if any */
+  readonly reference?: string;
+  /** fields fixed for this experiment, applied over the scale */
+  readonly base?: Partial<RunConfig>;
+  /** fields to sweep; the points are the cartesian product in the order given */
+  readonly axes: Readonly<Partial<Record<RunField, readonly AxisValue[]>>>;
+  /** per-scale replacements of axis values (e.g. the model sizes that fit a CPU budget) */
+  readonly scaleAxes?: Readonly<Partial<Record<ScaleName, Readonly<Partial<Record<RunField, readonly AxisValue[]>>>>>>;
+}
+
+export interface Experiment extends ExperimentSpec {
+  /** the first stage each axis affects: `train` axes need one checkpoint per value, `restore`/`evaluate` axes reuse one */
+  readonly axisStages: Readonly<Partial<Record<RunField, Stage>>>;
+}
+
+export interface SweepPoint {
+  readonly experiment: string;
+  readonly scale: ScaleName;
+  /** the axis values of this point, e.g. `{ lambda: 0.039 }` */
+  readonly axes: Readonly<Partial<Record<RunField, AxisValue>>>;
+  /** `lambda=0.0392` */
+  readonly label: string;
+  readonly config: RunConfig;
+}
+
+function checkAxes(axes: unknown, context: string): Partial<Record<RunField, AxisValue[]>> {
+  if (axes === null || typeof axes !== 'object' || Array.isArray(axes)) return invalid(`${context} axes`, axes, 'an object {field: [values]}');
+  for (const [k, values] of Object.entries(axes)) {
+    const field = runField(k, `axis in ${context}`);
+    if (!Array.isArray(values) || values.length === 0) invalid(`${context} axis ${k}`, values, 'a non-empty list of values');
+    for (const v of values) checkField(field, v, `${context} axis`);
+    if (new Set(values.map((v) => stableStringify(v))).size !== values.length) invalid(`${context} axis ${k}`, values, 'distinct values');
+  }
+  return axes as Partial<Record<RunField, AxisValue[]>>;
+}
+
+/** Validates an experiment spec (from code or a JSON file), freezes it and derives its axis stages. */
+export function defineExperiment(spec: ExperimentSpec): Experiment {
+  if (spec === null || typeof spec !== 'object') invalid('experiment', spec, 'an object with name, title, description, axes');
+  const known = new Set(['name', 'title', 'description', 'reference', 'base', 'axes', 'scaleAxes']);
+  for (const k of Object.keys(spec)) if (!known.has(k)) throw new RdbmError(`unknown experiment field: ${JSON.stringify(k)} (expected one of ${[...known].join(', ')})`);
+  if (typeof spec.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(spec.name)) invalid('experiment name', spec.name, 'lowercase letters, digits and dashes');
+  const context = `experiment ${spec.name}`;
+  for (const k of ['title', 'description'] as const) if (typeof spec[k] !== 'string') invalid(`${context} ${k}`, spec[k], 'a string');
+  if (spec.base !== undefined) checkPartial(spec.base, `${context} base`);
+  checkAxes(spec.axes, context);
+  for (const [s, axes] of Object.entries(spec.scaleAxes ?? {})) {
+    if (!(SCALE_NAMES as readonly string[]).includes(s)) invalid(`${context} scaleAxes`, s, `one of ${SCALE_NAMES.join(', ')}`);
+    const checked = checkAxes(axes, `${context} (${s})`);
+    for (const k of Object.keys(checked)) {
+      if (!Object.hasOwn(spec.axes, k)) throw new RdbmError(`${context}: scaleAxes.${s}.${k} replaces an axis the experiment does not sweep (axes: ${Object.keys(spec.axes).join(', ') || 'none'})`);
+    }
+  }
+  const axisStages = Object.fromEntries(Object.keys(spec.axes).map((k) => [k, RUN_FIELDS[k as RunField].stage]));
+  const experiment: Experiment = { ...structuredClone(spec), axisStages };
+  // every point must resolve at every scale (e.g. NFE <= T) — fail at definition, not mid-sweep
+  for (const s of SCALE_NAMES) expandExperiment(experiment, s);
+  return deepFreeze(experiment);
+}
+
+function formatValue(v: AxisValue): string {
+  return typeof v === 'number' ? String(Number(v.toPrecision(6))) : v;
+}
+
+/** The axis values in force at a scale. */
+export function axesAt(experiment: ExperimentSpec, scaleName: ScaleName): Partial<Record<RunField, readonly AxisValue[]>> {
+  return { ...experiment.axes, ...(experiment.scaleAxes?.[scaleName] ?? {}) };
+}
+
+/**
+ * The resolved sweep points: PAPER_CONFIG ← scale overrides ← experiment base ← axis values.
+ * `overrides` (e.g. `--data DIR`) are applied after the experiment base and before the axes.
+ */
+export function expandExperiment(experiment: ExperimentSpec, scaleName: ScaleName, overrides: Partial<RunConfig> = {}): SweepPoint[] {
+  const axes = Object.entries(axesAt(experiment, scaleName)) as [RunField, readonly AxisValue[]][];
+  const base: Partial<RunConfig> = { ...PAPER_CONFIG, ...SCALES[scaleName].overrides, ...(experiment.base ?? {}), ...overrides };
+  let combos: Partial<Record<RunField, AxisValue>>[] = [{}];
+  for (const [field, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [field]: v })));
+  return combos.map((combo) => {
+    const label = Object.entries(combo).map(([k, v]) => `${k}=${formatValue(v as AxisValue)}`).join(',') || 'base';
+    const config = runConfig({ ...base, ...combo } as Partial<RunConfig>, `experiment ${experiment.name} at scale ${scaleName}, point ${label}`);
+    return deepFreeze({ experiment: experiment.name, scale: scaleName, axes: combo, label, config });
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * The planner: sweep points → a graph of jobs train → restore → evaluate, each keyed by the content
+ * hash of everything that affects it (and the key of the job it needs). Points that differ only in
+ * sampling share the train job; points that differ only in the metric share the restore job too;
+ * identical jobs across experiments are planned once.
+ */
+import { configHash } from '../util/hash.js';
+import { type RunConfig, type Stage, stageFields } from './config.js';
+import { type Experiment, type SweepPoint, expandExperiment } from './experiment.js';
+import type { ScaleName } from './scales.js';
+
+/** Part of every key: bump when the meaning of a job changes, so old results are not reused. */
+export const PLAN_VERSION = 1;
+
+export interface Job {
+  readonly kind: Stage;
+  /** content hash (16 hex digits) */
+  readonly key: string;
+  /** the training group (train key, or the checkpoint's key when restoring a given checkpoint); the unit of sharding */
+  readonly group: string;
+  /** the job this one needs (train for restore, restore for evaluate); none for train or a given checkpoint */
+  readonly needs?: string;
+  /** exactly what was hashed */
+  readonly spec: Readonly<Record<string, unknown>>;
+  /** a complete config of a point using this job (fields of later stages are those of the first such point) */
+  readonly config: RunConfig;
+  /** `experiment:label` of every point that uses this job */
+  readonly points: readonly string[];
+}
+
+export interface PlannedPoint extends SweepPoint {
+  readonly keys: { readonly train?: string; readonly restore: string; readonly evaluate: string };
+}
+
+export interface Plan {
+  readonly scale: ScaleName;
+  readonly experiments: readonly string[];
+  readonly points: readonly PlannedPoint[];
+  /** unique jobs in execution order: per group, its train job, then each restore followed by its evaluations */
+  readonly jobs: readonly Job[];
+  /** group ids in order of first use */
+  readonly groups: readonly string[];
+}
+
+/** The sampler's θ schedule, with `same` resolved (so `same` and an explicit equal name share a job). */
+export function samplingSchedule(config: RunConfig): string {
+  return config.sampleSchedule === 'same' ? config.schedule : config.sampleSchedule;
+}
+
+/** The hashed specs and keys of one point's three jobs. */
+export function pointJobs(config: RunConfig): { train?: { key: string; spec: Record<string, unknown> }; restore: { key: string; spec: Record<string, unknown> }; evaluate: { key: string; spec: Record<string, unknown> } } {
+  const trainFields = { ...stageFields(config, 'train') };
+  const checkpoint = trainFields.checkpoint;
+  delete trainFields.checkpoint;
+  const train = checkpoint ? undefined : { v: PLAN_VERSION, stage: 'train', ...trainFields };
+  const trainKey = train ? configHash(train) : undefined;
+  const restore = {
+    v: PLAN_VERSION,
+    stage: 'restore',
+    after: trainKey ?? { checkpoint },
+    // sampler settings and test data (already inside the train key when training; needed for a given checkpoint)
+    objective: config.objective,
+    schedule: samplingSchedule(config),
+    lambda: config.lambda,
+    timesteps: config.timesteps,
+    nfe: config.nfe,
+    testLimit: config.testLimit,
+    dataset: config.dataset,
+    datasetSize: config.datasetSize,
+  };
+  const restoreKey = configHash(restore);
+  const evaluate = { v: PLAN_VERSION, stage: 'evaluate', after: restoreKey, metric: config.metric };
+  return {
+    ...(train && trainKey ? { train: { key: trainKey, spec: train } } : {}),
+    restore: { key: restoreKey, spec: restore },
+    evaluate: { key: configHash(evaluate), spec: evaluate },
+  };
+}
+
+/** Plans one or more experiments at a scale; `overrides` apply to every point (e.g. the dataset). */
+export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}): Plan {
+  const points: PlannedPoint[] = [];
+  const byKey = new Map<string, { kind: Stage; key: string; group: string; needs?: string; spec: Record<string, unknown>; config: RunConfig; points: string[] }>();
+  const groups: string[] = [];
+  const children = new Map<string, string[]>();
+  const add = (kind: Stage, key: string, spec: Record<string, unknown>, group: string, config: RunConfig, point: string, needs?: string) => {
+    const existing = byKey.get(key);
+    if (existing) {
+      existing.points.push(point);
+      return;
+    }
+    byKey.set(key, { kind, key, group, spec, config: { ...config, sampleSchedule: samplingSchedule(config) as RunConfig['sampleSchedule'] }, points: [point], ...(needs ? { needs } : {}) });
+    if (needs) children.set(needs, [...(children.get(needs) ?? []), key]);
+  };
+  for (const experiment of experiments) {
+    for (const point of expandExperiment(experiment, scale, overrides)) {
+      const jobs = pointJobs(point.config);
+      const group = jobs.train?.key ?? configHash({ checkpoint: point.config.checkpoint });
+      if (!groups.includes(group)) groups.push(group);
+      const id = `${point.experiment}:${point.label}`;
+      if (jobs.train) add('train', jobs.train.key, jobs.train.spec, group, point.config, id);
+      add('restore', jobs.restore.key, jobs.restore.spec, group, point.config, id, jobs.train?.key);
+      add('evaluate', jobs.evaluate.key, jobs.evaluate.spec, group, point.config, id, jobs.restore.key);
+      points.push({ ...point, keys: { ...(jobs.train ? { train: jobs.train.key } : {}), restore: jobs.restore.key, evaluate: jobs.evaluate.key } });
+    }
+  }
+  const ordered: Job[] = [];
+  for (const group of groups) {
+    const inGroup = [...byKey.values()].filter((j) => j.group === group);
+    const train = inGroup.find((j) => j.kind === 'train');
+    if (train) ordered.push(train);
+    for (const restore of inGroup.filter((j) => j.kind === 'restore')) {
+      ordered.push(restore);
+      for (const k of children.get(restore.key) ?? []) ordered.push(byKey.get(k)!);
+    }
+  }
+  return { scale, experiments: experiments.map((e) => e.name), points, jobs: ordered, groups };
+}
+
+/** Jobs per kind. */
+export function countJobs(jobs: readonly Job[]): Record<Stage, number> {
+  const counts: Record<Stage, number> = { train: 0, restore: 0, evaluate: 0 };
+  for (const j of jobs) counts[j.kind]++;
+  return counts;
+}

@@ -1,0 +1,126 @@
+/**
+ * The real executors: mini-uir generation (src/data), training and restoration (src/models, on the
+ * TensorFlow.js backend chosen by initBackend) and scoring (src/metrics). Loaded only when a sweep
+ * actually runs, so planning and `rdbm results` never load TensorFlow.js.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { RdbmError } from '../errors.js';
+import { ensureMiniUir } from '../data/miniUir.js';
+import { readImage } from '../image/index.js';
+import type { Executors, Environment } from './executors.js';
+import type { ImageScore } from './scores.js';
+import { selectTestPairs } from './testset.js';
+
+const require = createRequire(import.meta.url);
+
+function version(pkg: string): string {
+  try {
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function ownVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Executors backed by src/data, src/models and src/metrics. */
+export function realExecutors(): Executors {
+  return {
+    async prepareData(config, datasetsDir, ctx) {
+      if (config.dataset === 'mini-uir') {
+        const root = join(datasetsDir, `mini-uir-${config.datasetSize}`);
+        await ensureMiniUir(root, { size: config.datasetSize, io: ctx.io });
+        return root;
+      }
+      const root = resolve(config.dataset);
+      if (!existsSync(root)) throw new RdbmError(`dataset folder not found: ${root} (expected <root>/<Task>/<SubDataset>/{train,test}/{label,condition})`);
+      return root;
+    },
+
+    async train({ job, dataRoot, outDir, io, signal }) {
+      const { trainModel } = await import('../models/index.js');
+      const c = job.config;
+      const result = await trainModel(
+        {
+          model: c.model,
+          objective: c.objective,
+          pi: c.pi,
+          lambda: c.lambda,
+          schedule: c.schedule,
+          timesteps: c.timesteps,
+          cropSize: c.cropSize,
+          batchSize: c.batchSize,
+          steps: c.steps,
+          lr: c.lr,
+          emaDecay: c.emaDecay,
+          seed: c.seed,
+          split: 'train',
+        },
+        { dataRoot, outDir, io, resume: true, ...(signal ? { signal } : {}) },
+      );
+      return { checkpoint: result.checkpoint, info: { steps: result.steps, finalLoss: result.finalLoss, trainSeconds: result.seconds } };
+    },
+
+    async restore({ job, dataRoot, checkpoint, outDir, io, signal }) {
+      const { loadCheckpoint, restoreImages } = await import('../models/index.js');
+      const c = job.config;
+      const pairs = selectTestPairs(dataRoot, c.testLimit);
+      if (pairs.length === 0) throw new RdbmError(`${dataRoot}: no test pairs found`);
+      const model = await loadCheckpoint(checkpoint);
+      try {
+        const groups = new Map<string, typeof pairs>();
+        for (const p of pairs) groups.set(`${p.task}/${p.subDataset}`, [...(groups.get(`${p.task}/${p.subDataset}`) ?? []), p]);
+        for (const [folder, items] of groups) {
+          const outputDir = join(outDir, folder);
+          mkdirSync(outputDir, { recursive: true });
+          await restoreImages({
+            model,
+            inputs: items.map((p) => ({ name: p.name.replace(/\.[^.]+$/, '.png'), path: p.condition })),
+            outputDir,
+            nfe: c.nfe,
+            schedule: c.sampleSchedule === 'same' ? c.schedule : c.sampleSchedule,
+            lambda: c.lambda,
+            timesteps: c.timesteps,
+            parameterization: c.objective,
+            io,
+            ...(signal ? { signal } : {}),
+          });
+        }
+      } finally {
+        model.dispose();
+      }
+      return { images: pairs.length, info: { params: model.paramCount } };
+    },
+
+    async evaluate({ job, dataRoot, restoredDir }) {
+      const { scorePair } = await import('../metrics/index.js');
+      const convention = job.config.metric;
+      const images: ImageScore[] = [];
+      for (const p of selectTestPairs(dataRoot, job.config.testLimit)) {
+        const predPath = join(restoredDir, p.task, p.subDataset, p.name.replace(/\.[^.]+$/, '.png'));
+        if (!existsSync(predPath)) throw new RdbmError(`restored image missing: ${predPath} (delete its restore job record to redo it)`);
+        const s = scorePair(await readImage(p.label), await readImage(predPath), convention as Parameters<typeof scorePair>[2], {}, { gt: p.label, pred: predPath });
+        images.push({ task: p.task, subDataset: p.subDataset, name: p.name, psnr: Number.isFinite(s.psnr) ? s.psnr : null, ssim: s.ssim });
+      }
+      return { images };
+    },
+
+    async environment(): Promise<Environment> {
+      const { initBackend, describeBackend } = await import('../tf/index.js');
+      const info = await initBackend();
+      return {
+        backend: describeBackend(info).replace(/^backend: /, ''),
+        versions: { 'rdbm-lab': ownVersion(), node: process.versions.node, '@tensorflow/tfjs-core': version('@tensorflow/tfjs-core'), sharp: version('sharp') },
+      };
+    },
+  };
+}
+

@@ -1,0 +1,38 @@
+/**
+ * Budgets. A scale overrides the paper's settings (config.ts PAPER_CONFIG) before an experiment's
+ * own base and axes are applied, so one experiment definition runs in seconds (smoke), in minutes on
+ * a laptop (default) or with the published budget on a GPU machine (paper).
+ */
+import { keyword } from '../util/validate.js';
+import type { RunConfig } from './config.js';
+
+export const SCALE_NAMES = ['smoke', 'default', 'paper'] as const;
+export type ScaleName = (typeof SCALE_NAMES)[number];
+
+export interface Scale {
+  readonly name: ScaleName;
+  readonly description: string;
+  readonly overrides: Partial<RunConfig>;
+}
+
+export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
+  smoke: {
+    name: 'smoke',
+    description: 'seconds: tiny model, 2 steps on 16-px crops, 1 test image per task (tests and CI)',
+    overrides: { model: 'tiny', steps: 2, batchSize: 5, cropSize: 16, lr: 1e-3, emaDecay: 0, datasetSize: 32, testLimit: 1 },
+  },
+  default: {
+    name: 'default',
+    description: 'minutes on 2 CPU cores: RDBM-T, 60 steps on 32-px crops of mini-uir (64 px), 2 test images per task',
+    overrides: { model: 'T', steps: 60, batchSize: 5, cropSize: 32, lr: 1e-3, emaDecay: 0, datasetSize: 64, testLimit: 2 },
+  },
+  paper: {
+    name: 'paper',
+    description: 'the published budget (GPU): RDBM-L, 500k steps, batch 20, 256-px crops, lr 1e-4, EMA 0.995, all test images',
+    overrides: {},
+  },
+});
+
+export function scale(name: string): Scale {
+  return SCALES[keyword('scale', name, SCALE_NAMES)];
+}
