@@ -16,3 +16,5 @@ export { loadRddmNetwork, diffuirPredictor, rddmStepPredictor } from './network.
 export type { RddmNetwork } from './network.js';
 export { diffuirRestoreImage } from './restore.js';
 export type { DiffuirRestoreOptions } from './restore.js';
+export { diffuirRestoreFiles } from './restore-files.js';
+export type { DiffuirRestoreFilesOptions, DiffuirRestoreFilesResult } from './restore-files.js';

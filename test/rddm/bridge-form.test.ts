@@ -41,3 +41,20 @@ describe('RDDM in generalized-bridge form (Θ = 1 − ᾱ, Σ = β̄, π = 1, no
     expect(() => rddmCurvePreset('rdbm')).toThrow(/rddm, rddm-generation, rddm-ddim, diffuir/);
   });
 });
+
+describe('RDDM rows in the reports schedule plot', () => {
+  it('scheduleCurvePoints takes RDDM presets next to bridge presets: Θ and Σ rows, no RNR rows (no λ)', async () => {
+    const { scheduleCurvePoints } = await import('../../src/reports/plots/schedule.js');
+    const points = scheduleCurvePoints([
+      { label: 'RDBM (paper)', schedule: BRIDGE_PRESETS.rdbm.schedule(100) },
+      { label: 'RDDM', schedule: RDDM_CURVE_PRESETS.rddm.schedule(100) },
+      { label: 'DiffUIR', schedule: RDDM_CURVE_PRESETS.diffuir.schedule(100) },
+    ]);
+    const count = (series: string, quantity: string) => points.filter((p) => p.series === series && p.quantity === quantity).length;
+    expect(count('RDDM', 'Θ')).toBe(100);
+    expect(count('DiffUIR', 'Σ')).toBe(100);
+    expect(count('RDDM', 'RNR')).toBe(0);
+    expect(count('RDBM (paper)', 'RNR')).toBeGreaterThan(90);
+    expect(points.every((p) => Number.isFinite(p.value))).toBe(true);
+  });
+});

@@ -60,3 +60,28 @@ describe('a DiffUIR trainer checkpoint through the official test path (EMA weigh
     expect(() => loadRddmNetwork(fileURLToPath(new URL('../fixtures/rddm/official.json', import.meta.url)))).toThrow(/cannot read checkpoint|manifest/);
   });
 });
+
+describe('diffuirRestoreFiles', () => {
+  it('restores files into PNGs of the input size, deterministically per seed, with progress on stderr', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeImage, readImage } = await import('../../src/image/index.js');
+    const { diffuirRestoreFiles } = await import('../../src/rddm/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'rddm-'));
+    const [height, width] = ref.shape_hwc;
+    const input = join(dir, 'LOL-low.png');
+    await writeImage(input, { width, height, channels: 3, data: Uint8Array.from(ref.low_rgb_u8) });
+    let err = '';
+    const io = { err: (s: string) => (err += s), errIsTTY: false };
+    const a = await diffuirRestoreFiles({ network, inputs: [{ name: 'x.jpg', path: input }], outputDir: join(dir, 'a'), seed: 3, io });
+    const b = await diffuirRestoreFiles({ network, inputs: [{ name: 'x.jpg', path: input }], outputDir: join(dir, 'b'), seed: 3 });
+    expect(a.outputs.map((o) => o.name)).toEqual(['x.png']);
+    const ia = await readImage(a.outputs[0].output);
+    const ib = await readImage(b.outputs[0].output);
+    expect([ia.width, ia.height, ia.channels]).toEqual([width, height, 3]);
+    expect(Array.from(ia.data)).toEqual(Array.from(ib.data));
+    expect(err).toMatch(/DiffUIR restore/);
+    await expect(diffuirRestoreFiles({ inputs: [], outputDir: dir })).rejects.toThrow(/checkpoint path or a loaded network/);
+  });
+});
