@@ -83,16 +83,20 @@ export function hasParam(p: Params, name: string): boolean {
   return (p as Params & { has?: (n: string) => boolean }).has?.(name) ?? false;
 }
 
-/** Splits the 1×1 qkv projection into q, k, v of shape [B·heads, N, dh] (channel index = head·dh + c). */
+/**
+ * q, k, v of shape [B·heads, N, dh] (channel index = head·dh + c), from the 1×1 qkv projection.
+ * Three projections with slices of the (small) weight instead of one split of the (large) output:
+ * same result, and SplitV along channels is slow on the CPU backend.
+ */
 function qkv(p: Params, name: string, x: tf.Tensor4D, heads: number): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
   const [b, h, w] = x.shape;
-  const out = conv2d(p, `${name}.to_qkv`, x, 1, 0, false);
-  const dh = out.shape[3] / 3 / heads;
-  return tf.split(out, 3, 3).map((u) => tf.reshape(tf.transpose(tf.reshape(u, [b, h * w, heads, dh]), [0, 2, 1, 3]), [b * heads, h * w, dh])) as [
-    tf.Tensor3D,
-    tf.Tensor3D,
-    tf.Tensor3D,
-  ];
+  const weight = p(`${name}.to_qkv.weight`) as tf.Tensor4D;
+  const hidden = weight.shape[3] / 3;
+  const dh = hidden / heads;
+  return [0, 1, 2].map((i) => {
+    const u = tf.conv2d(x, tf.slice(weight, [0, 0, 0, i * hidden], [-1, -1, -1, hidden]), 1, 'valid');
+    return tf.reshape(tf.transpose(tf.reshape(u, [b, h * w, heads, dh]), [0, 2, 1, 3]), [b * heads, h * w, dh]);
+  }) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
 }
 
 function mergeHeads(o: tf.Tensor3D, b: number, h: number, w: number, heads: number): tf.Tensor4D {

@@ -16,8 +16,8 @@ export interface ModelPreset {
   readonly note: string;
 }
 
-const preset = (name: string, dim: number, dimMults: number[], note: string, target?: ModelPreset['target']): ModelPreset =>
-  deepFreeze({ name, config: unetConfig({ dim, dimMults }), note, ...(target ? { target } : {}) });
+const preset = (name: string, dim: number, dimMults: number[], note: string, target?: ModelPreset['target'], extra: Partial<UNetConfig> = {}): ModelPreset =>
+  deepFreeze({ name, config: unetConfig({ dim, dimMults, ...extra }), note, ...(target ? { target } : {}) });
 
 /** Explicit registry; `modelPreset(name)` throws listing the known names. */
 export const MODEL_PRESETS: Readonly<Record<string, ModelPreset>> = Object.freeze({
@@ -29,7 +29,7 @@ export const MODEL_PRESETS: Readonly<Record<string, ModelPreset>> = Object.freez
   'diffuir-3.27M': preset('diffuir-3.27M', 32, [1, 2, 2, 4], 'DiffUIR: dim 32, mults 1-2-2-4', { params: 3.27e6, source: 'DiffUIR paper' }),
   'diffuir-12.41M': preset('diffuir-12.41M', 64, [1, 2, 2, 4], 'DiffUIR: dim 64, mults 1-2-2-4', { params: 12.41e6, source: 'DiffUIR paper' }),
   'diffuir-36.26M': preset('diffuir-36.26M', 64, [1, 2, 4, 8], 'DiffUIR large (official default): dim 64, mults 1-2-4-8', { params: 36.26e6, source: 'DiffUIR paper' }),
-  tiny: preset('tiny', 8, [1, 2], 'for tests and smoke sweeps: seconds on CPU'),
+  tiny: preset('tiny', 8, [1, 2], 'for tests and smoke sweeps (2 attention heads of width 8): seconds on CPU', undefined, { attnHeads: 2, attnDimHead: 8 }),
 });
 
 export const MODEL_PRESET_NAMES = Object.keys(MODEL_PRESETS);
