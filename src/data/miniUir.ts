@@ -4,7 +4,7 @@
  * the RDBM/DGSolver layout <root>/<Task>/<SubDataset>/{train,test}/{label,condition}/<name>.png.
  * Everything is a function of (photos, seed, size, cropsPerPhoto): regenerating gives the same bytes.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Io } from '../cli/command.js';
@@ -189,23 +189,42 @@ export function verifyMiniUir(root: string, manifest: MiniUirManifest): string[]
   return bad;
 }
 
-/**
- * Returns `root` holding mini-uir for these options, generating it only when missing, generated with
- * other options or damaged (the runner calls this before training).
- */
-export async function ensureMiniUir(root: string, opts: MiniUirOptions = {}): Promise<MiniUirManifest> {
-  const o = options(opts);
-  const existing = readManifest(root);
-  if (
+function intact(root: string, o: ReturnType<typeof options>): MiniUirManifest | undefined {
+  let existing: MiniUirManifest | undefined;
+  try {
+    existing = readManifest(root);
+  } catch {
+    return undefined;
+  }
+  const ok =
     existing &&
     existing.version === MINI_UIR_VERSION &&
     existing.seed === o.seed &&
     existing.size === o.size &&
     existing.cropsPerPhoto === o.cropsPerPhoto &&
     stableStringify(existing.split.test) === stableStringify([...o.testPhotos].sort()) &&
-    verifyMiniUir(root, existing).length === 0
-  ) {
-    return existing;
+    verifyMiniUir(root, existing).length === 0;
+  return ok ? existing : undefined;
+}
+
+/**
+ * Returns the manifest of mini-uir in `root`, generating it only when missing, generated with other
+ * options or damaged (the runner calls this before training). The benchmark is generated in a
+ * sibling folder and renamed into place, so shards sharing a results folder never see (or delete)
+ * a half-written copy.
+ */
+export async function ensureMiniUir(root: string, opts: MiniUirOptions = {}): Promise<MiniUirManifest> {
+  const o = options(opts);
+  const existing = intact(root, o);
+  if (existing) return existing;
+  const partial = `${root}.partial-${process.pid}-${Date.now()}`;
+  const manifest = await generateMiniUir(partial, opts);
+  const winner = intact(root, o); // another process may have finished first
+  if (winner) {
+    rmSync(partial, { recursive: true, force: true });
+    return winner;
   }
-  return generateMiniUir(root, opts);
+  rmSync(root, { recursive: true, force: true });
+  renameSync(partial, root);
+  return manifest;
 }

@@ -1,0 +1,63 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { planExperiments } from '../../src/experiments/api.js';
+import { realExecutors } from '../../src/experiments/real.js';
+import { pickEvenly, selectTestPairs } from '../../src/experiments/testset.js';
+import { scorePair } from '../../src/metrics/index.js';
+import { readImage } from '../../src/image/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'rdbm-real-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const io = { err: () => {}, errIsTTY: false };
+
+describe('test-set selection', () => {
+  it('picks evenly through the sorted list', () => {
+    expect(pickEvenly([0, 1, 2, 3, 4, 5], 2)).toEqual([0, 3]);
+    expect(pickEvenly([0, 1, 2, 3, 4, 5], 3)).toEqual([0, 2, 4]);
+    expect(pickEvenly([0, 1, 2], 0)).toEqual([0, 1, 2]);
+    expect(pickEvenly([0, 1, 2], 5)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('real executors without a network', () => {
+  it('generate mini-uir once per size and score restored images against the labels', async () => {
+    const ex = realExecutors();
+    const point = planExperiments('nfe', { scale: 'smoke' }).points[0];
+    const config = { ...point.config, testLimit: 2 };
+    const datasets = join(root, 'datasets');
+    const data = await ex.prepareData(config, datasets, { io });
+    expect(data).toBe(join(datasets, 'mini-uir-32'));
+    const stamp = statSync(join(data, 'manifest.json')).mtimeMs;
+    expect(await ex.prepareData(config, datasets, { io })).toBe(data);
+    expect(statSync(join(data, 'manifest.json')).mtimeMs).toBe(stamp);
+
+    const pairs = selectTestPairs(data, 2);
+    expect(pairs.map((p) => `${p.task}/${p.name}`).slice(0, 2)).toEqual(['Deblur/chelsea_0.png', 'Deblur/hubble_deep_field_0.png']);
+    expect(pairs).toHaveLength(10);
+
+    // an "identity restoration": the degraded inputs laid out as restored outputs
+    const restored = join(root, 'restored');
+    for (const p of pairs) {
+      mkdirSync(join(restored, p.task, p.subDataset), { recursive: true });
+      cpSync(p.condition, join(restored, p.task, p.subDataset, p.name));
+    }
+    const job = { kind: 'evaluate' as const, key: 'k', group: 'g', spec: {}, config, points: [] };
+    const out = await ex.evaluate({ job, dataRoot: data, restoredDir: restored, io });
+    expect(out.images).toHaveLength(10);
+    for (const [i, p] of pairs.entries()) {
+      const s = scorePair(await readImage(p.label), await readImage(p.condition), 'rdbm');
+      expect(out.images[i]).toEqual({ task: p.task, subDataset: p.subDataset, name: p.name, psnr: s.psnr, ssim: s.ssim });
+      expect(s.psnr).toBeGreaterThan(5);
+      expect(s.psnr).toBeLessThan(45);
+    }
+    rmSync(join(restored, pairs[3].task, pairs[3].subDataset, pairs[3].name));
+    await expect(ex.evaluate({ job, dataRoot: data, restoredDir: restored, io })).rejects.toThrow(/restored image missing: .*hubble_deep_field_0.png/);
+  });
+
+  it('refuse a dataset folder that does not exist', async () => {
+    const config = { ...planExperiments('nfe', { scale: 'smoke', dataset: join(root, 'nowhere') }).points[0].config };
+    await expect(realExecutors().prepareData(config, root, { io })).rejects.toThrow(/dataset folder not found: .*nowhere/);
+  });
+});
