@@ -18,3 +18,5 @@ export { diffuirRestoreImage } from './restore.js';
 export type { DiffuirRestoreOptions } from './restore.js';
 export { diffuirRestoreFiles } from './restore-files.js';
 export type { DiffuirRestoreFilesOptions, DiffuirRestoreFilesResult } from './restore-files.js';
+export { sampleRddmAncestral } from './ancestral.js';
+export type { SampleRddmAncestralOptions } from './ancestral.js';

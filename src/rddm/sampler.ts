@@ -91,8 +91,8 @@ function head(prediction: RddmPrediction, name: 'residual' | 'noise', mode: Rddm
   return value;
 }
 
-/** Î_res, ε̂ and x̂₀ from the network's heads at step t (official `model_predictions`). */
-function interpret(options: SampleRddmOptions, x: tf.Tensor4D, prediction: RddmPrediction, t: number): { res: tf.Tensor; eps: tf.Tensor; x0: tf.Tensor } {
+/** Î_res, ε̂ and x̂₀ from the network's heads at step t (official `model_predictions`); shared with the ancestral sampler. */
+export function interpretPrediction(options: Pick<SampleRddmOptions, 'mu' | 'schedule' | 'mode' | 'clip'>, x: tf.Tensor4D, prediction: RddmPrediction, t: number): { res: tf.Tensor; eps: tf.Tensor; x0: tf.Tensor } {
   const { mu, schedule, mode } = options;
   const clip = options.clip ?? true;
   const maybeClip = (v: tf.Tensor) => (clip ? tf.clipByValue(v, -1, 1) : v);
@@ -116,7 +116,7 @@ function interpret(options: SampleRddmOptions, x: tf.Tensor4D, prediction: RddmP
 function step(options: SampleRddmOptions, x: tf.Tensor4D, prediction: RddmPrediction, t: number, tNext: number): tf.Tensor4D {
   const { mu, schedule } = options;
   return tf.tidy(() => {
-    const { res, eps, x0 } = interpret(options, x, prediction, t);
+    const { res, eps, x0 } = interpretPrediction(options, x, prediction, t);
     if (tNext < 0) return x0 as tf.Tensor4D;
     const alpha = schedule.alphaBar[t] - schedule.alphaBar[tNext];
     const b2 = schedule.beta2Bar[t];

@@ -5,7 +5,7 @@ import type { RddmPrediction, RddmPredictor } from '../../src/rddm/index.js';
 
 /** test/fixtures/rddm/official.json, written by scripts/reference/rddm_parity.py from the official RDDM and DiffUIR code. */
 export interface RddmSampleRef {
-  family: 'rddm' | 'rddm-generation' | 'diffuir';
+  family: 'rddm' | 'rddm-generation' | 'rddm-ancestral' | 'diffuir';
   objective: 'pred_res' | 'pred_noise' | 'pred_res_noise';
   nfe: number;
   eta: number;

@@ -17,7 +17,7 @@ describe('rddmCoefficients against the official gen_coefficients', () => {
 });
 
 describe('rddmSchedule: the registered buffers of RDDM ResidualDiffusion (experiment 2)', () => {
-  for (const [T, sumScale] of [[1000, 0.01], [10, 0.01], [1000, 1.0]] as const) {
+  for (const [T, sumScale] of [[1000, 0.01], [10, 0.01], [10, 1.0]] as const) {
     it(`T=${T} sum_scale=${sumScale}: ᾱ, β̄², β̄, 1 − ᾱ (with the 1e-6 endpoint) within float32 rounding`, () => {
       const ref = official.buffers[`rddm T=${T} sum_scale=${sumScale === 1 ? '1.0' : sumScale}`];
       const s = rddmSchedule({ timesteps: T, sumScale });
