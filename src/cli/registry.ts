@@ -36,4 +36,29 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'PSNR / SSIM of images or folders under a named convention (rdbm, basicsr-y, matlab-y, …)',
     load: async () => (await import('../metrics/cli.js')).metricsCommand,
   },
+  {
+    name: 'rddm',
+    summary: 'print RDDM / DiffUIR coefficients ᾱ, β̄, δ̄ and their bridge form Θ, Σ',
+    load: async () => (await import('../rddm/cli.js')).rddmCommand,
+  },
+  {
+    name: 'diffuir restore',
+    summary: 'restore images with a DiffUIR checkpoint (EMA weights, its published test settings)',
+    load: async () => (await import('../rddm/cli.js')).diffuirRestoreCommand,
+  },
+  {
+    name: 'model info',
+    summary: 'architecture, parameter count and MACs of a U-Net preset or checkpoint',
+    load: async () => (await import('../models/cli/info.js')).modelInfoCommand,
+  },
+  {
+    name: 'train',
+    summary: 'train the conditional U-Net on paired data of several tasks (resumable)',
+    load: async () => (await import('../models/cli/train.js')).trainCommand,
+  },
+  {
+    name: 'restore',
+    summary: 'restore images at full resolution with a checkpoint (ours or PyTorch .pt/.pth)',
+    load: async () => (await import('../models/cli/restore.js')).restoreCommand,
+  },
 ];

@@ -134,17 +134,35 @@ export async function loadCheckpoint(path: string, config?: Partial<UNetConfig>)
   return wrap(arch, new Map([...weights].map(([k, v]) => [k, v.data])), { format: 'rdbm', training: manifest.training ?? undefined, step: manifest.step });
 }
 
-/** Loads a PyTorch `torch.save` file holding a state dict or a trainer dict (EMA preferred). */
-export async function loadTorchCheckpoint(path: string, config?: Partial<UNetConfig>): Promise<LoadedModel> {
+function readTorch(path: string, config?: Partial<UNetConfig>) {
   let raw: unknown;
   try {
     raw = readTorchSave(readFileSync(path));
   } catch (error) {
     throw new RdbmError(`cannot read checkpoint ${path}: ${String((error as Error).message).split('\n')[0]} (expected a torch.save zip file holding a state dict)`);
   }
-  const { tensors } = selectUNetTensors(flattenTensors(raw), path);
+  const { tensors, prefix } = selectUNetTensors(flattenTensors(raw), path);
   const arch = inferUNetConfig(tensors, config ?? {}, path);
   const specs = checkTensors(arch, tensors, path, 'torch');
+  return { raw, tensors, prefix, arch, specs };
+}
+
+/** Architecture, step and format of a checkpoint without building the network (checks names and shapes). */
+export function checkpointInfo(path: string): { config: UNetConfig; step?: number; format: 'rdbm' | 'torch'; prefix?: string } {
+  if (isTorchPath(path)) {
+    const { raw, arch, prefix } = readTorch(path);
+    const step = raw instanceof Map && typeof raw.get('step') === 'number' ? (raw.get('step') as number) : undefined;
+    return { config: arch, format: 'torch', prefix, ...(step !== undefined ? { step } : {}) };
+  }
+  const { manifest, tensors } = readCheckpoint(path);
+  const arch = unetConfig(manifest.architecture);
+  checkTensors(arch, new Map([...tensors].filter(([k]) => !k.startsWith('train/'))), path, 'ours');
+  return { config: arch, step: manifest.step, format: 'rdbm' };
+}
+
+/** Loads a PyTorch `torch.save` file holding a state dict or a trainer dict (EMA preferred). */
+export async function loadTorchCheckpoint(path: string, config?: Partial<UNetConfig>): Promise<LoadedModel> {
+  const { raw, tensors, arch, specs } = readTorch(path, config);
   const values = new Map(specs.map((s) => [s.name, toOurLayout(s, tensors.get(s.name)!)]));
   const step = raw instanceof Map && typeof raw.get('step') === 'number' ? (raw.get('step') as number) : undefined;
   return wrap(arch, values, { format: 'torch', ...(step !== undefined ? { step } : {}) });
