@@ -51,7 +51,9 @@ export async function evaluatePairs(
   await Promise.all(
     Array.from({ length: wanted }, () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(WORKER_URL, { workerData: { convention, options } });
+        // keep --import hooks and the like, but not flags that only make sense for `node -e`
+        const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+        const worker = new Worker(WORKER_URL, { workerData: { convention, options }, execArgv });
         const feed = (): void => {
           if (next < pairs.length) {
             const index = next++;
