@@ -9,7 +9,9 @@
  * - Θ and Σ are set independently by two coefficient schedules (α_t, β_t²), not tied by one θ_t and λ;
  *   there is no λ, and the bridge's sinh-based residual-to-noise curve does not apply (lambda is NaN here;
  *   RDDM's ratio is simply Θ_t²/Σ_t² per unit residual²);
- * - DiffUIR also shrinks μ: x_t = (1 − δ̄_t) μ + Θ_t (x₀ − μ) + Σ_t ε (δ̄_{T−1} ≈ 0.90 at delta_end = 1.8e-3).
+ * - DiffUIR also shrinks μ: x_t = (1 − δ̄_t) μ + Θ_t (x₀ − μ) + Σ_t ε (δ̄_{T−1} ≈ 0.90 at delta_end = 1.8e-3), and its
+ *   Θ never reaches 0 (Θ_{T−1} = √ā_{T−1} ≈ 0.0064 for linear β at T = 1000); its Σ_{T−1} ≈ 1 while sampling starts
+ *   from noise of std √sum_scale = 0.1, i.e. the start state is not the forward marginal at T−1.
  */
 import type { BridgeSchedule } from '../bridge/schedule.js';
 import { RdbmError } from '../errors.js';

@@ -1,0 +1,100 @@
+/** `rdbm rddm` (RDDM / DiffUIR coefficients) and `rdbm diffuir restore` (a DiffUIR checkpoint on image files). */
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command } from '../cli/command.js';
+import { RdbmError } from '../errors.js';
+import { RDDM_CURVE_PRESETS, rddmCurvePreset } from './bridge-form.js';
+import { DIFFUIR_TEST_SETTINGS } from './diffuir.js';
+
+function fmt(v: number): string {
+  if (v === 0) return '0';
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(6) : v.toExponential(4);
+}
+
+export const rddmCommand: Command = {
+  name: 'rddm',
+  summary: 'print RDDM / DiffUIR coefficients ᾱ, β̄, δ̄ and their bridge form Θ = 1 − ᾱ, Σ = β̄',
+  description: [
+    'RDDM: x_t = x₀ + ᾱ_t (μ − x₀) + β̄_t ε − δ̄_t μ (δ̄ = 0 except DiffUIR), i.e. Θ_t = 1 − ᾱ_t, Σ_t = β̄_t, π = 1,',
+    'with a noisy endpoint Σ_{T−1} = √sum_scale (bridges end at Σ = 0). Presets:',
+    ...Object.values(RDDM_CURVE_PRESETS).map((p) => `  ${p.id}: ${p.note}`),
+  ].join('\n'),
+  options: [
+    { name: 'preset', type: 'string', description: 'RDDM family member', choices: Object.keys(RDDM_CURVE_PRESETS), default: 'rddm' },
+    { name: 'timesteps', type: 'integer', description: 'T, the number of steps', min: 2, default: 1000 },
+    { name: 'json', type: 'boolean', description: 'print one JSON object {"alphaBar": [...], "betaBar": [...], "deltaBar": [...], "Theta": [...], "Sigma": [...]}' },
+  ],
+  examples: ['rdbm rddm --preset diffuir --json', 'rdbm rddm --preset rddm --timesteps 10'],
+  run({ options }, io) {
+    const s = rddmCurvePreset(options.preset as string).rddm(options.timesteps as number);
+    const theta = s.alphaBar.map((a) => 1 - a);
+    if (options.json) {
+      io.out(`${JSON.stringify({ alphaBar: Array.from(s.alphaBar), betaBar: Array.from(s.betaBar), deltaBar: Array.from(s.deltaBar), Theta: Array.from(theta), Sigma: Array.from(s.betaBar) })}\n`);
+      return 0;
+    }
+    io.out(`# ${s.name}, T = ${s.timesteps}, sum_scale = ${s.sumScale} (start: ${fmt(1 - s.deltaBar[s.timesteps - 1])}·μ + ${fmt(Math.sqrt(s.sumScale))}·z)\n`);
+    io.out(`${['t', 'ᾱ_t', 'β̄_t', 'δ̄_t', 'Θ_t', 'Σ_t'].map((h, i) => (i === 0 ? h.padStart(5) : h.padStart(14))).join('')}\n`);
+    for (let t = 0; t < s.timesteps; t++) {
+      io.out(`${[String(t).padStart(5), ...[s.alphaBar[t], s.betaBar[t], s.deltaBar[t], theta[t], s.betaBar[t]].map((v) => fmt(v).padStart(14))].join('')}\n`);
+    }
+    return 0;
+  },
+};
+
+const IMAGE = /\.(png|jpe?g|bmp|tiff?|webp)$/i;
+
+function listInputs(paths: readonly string[]): Array<{ name: string; path: string }> {
+  const out: Array<{ name: string; path: string }> = [];
+  for (const p of paths) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      throw new RdbmError(`input not found: ${p} (expected an image file or a folder of images)`);
+    }
+    if (isDir) {
+      for (const f of readdirSync(p).filter((f) => IMAGE.test(f)).sort()) out.push({ name: f, path: join(p, f) });
+    } else {
+      out.push({ name: basename(p), path: p });
+    }
+  }
+  if (!out.length) throw new RdbmError(`no images found in ${paths.join(', ')} (expected .png, .jpg, .bmp, .tif or .webp files)`);
+  return out;
+}
+
+export const diffuirRestoreCommand: Command = {
+  name: 'diffuir restore',
+  summary: 'restore images with a DiffUIR checkpoint (EMA weights, its published test settings)',
+  description: [
+    `DiffUIR's test path (${DIFFUIR_TEST_SETTINGS.provenance}): T = 1000, ${DIFFUIR_TEST_SETTINGS.nfe} sampling steps,`,
+    `pred_res, delta_end = ${DIFFUIR_TEST_SETTINGS.deltaEnd}, sum_scale = ${DIFFUIR_TEST_SETTINGS.sumScale}; inputs whose path contains "LOL" are`,
+    'histogram-equalised per channel as its loader does. Outputs are PNG files named after the inputs.',
+    'Score them with `rdbm metrics --convention basicsr-y` (DiffUIR reports BasicSR PSNR/SSIM on Y, crop 0).',
+  ].join('\n'),
+  options: [
+    { name: 'checkpoint', type: 'string', valueName: '<file>', description: 'DiffUIR trainer .pt (model-*.pt) or a U-Net state dict', required: true },
+    { name: 'out', type: 'string', valueName: '<dir>', description: 'output folder', required: true },
+    { name: 'nfe', type: 'integer', description: 'sampling steps', min: 1, max: 1000, default: DIFFUIR_TEST_SETTINGS.nfe },
+    { name: 'mode', type: 'string', description: 'what the network predicts (DiffUIR: res)', choices: ['res', 'noise'], default: 'res' },
+    { name: 'seed', type: 'integer', description: 'start-noise seed', min: 0, default: 10 },
+  ],
+  positionals: [{ name: 'inputs', description: 'image files or folders', required: true, variadic: true }],
+  examples: ['rdbm diffuir restore --checkpoint model-300.pt --out restored/ data/LOL/test/low'],
+  async run({ options, positionals }, io) {
+    const inputs = listInputs(positionals);
+    const { initBackend } = await import('../tf/index.js');
+    await initBackend();
+    const { diffuirRestoreFiles } = await import('./restore-files.js');
+    const result = await diffuirRestoreFiles({
+      checkpoint: options.checkpoint as string,
+      inputs,
+      outputDir: options.out as string,
+      nfe: options.nfe as number,
+      mode: options.mode as 'res' | 'noise',
+      seed: options.seed as number,
+      io,
+    });
+    io.out(`restored ${result.outputs.length} image(s) into ${options.out as string} in ${result.seconds.toFixed(1)} s\n`);
+    return 0;
+  },
+};

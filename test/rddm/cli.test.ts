@@ -1,0 +1,71 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/command.js';
+import { runCli } from '../../src/cli/main.js';
+import { readImage, writeImage } from '../../src/image/index.js';
+import { diffuirSchedule } from '../../src/rddm/index.js';
+
+function capture(): Io & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', errIsTTY: false, out: (s: string) => void (io.stdout += s), err: (s: string) => void (io.stderr += s) };
+  return io;
+}
+
+describe('rdbm rddm', () => {
+  it('--json prints the DiffUIR coefficients equal to diffuirSchedule', async () => {
+    const io = capture();
+    expect(await runCli(['rddm', '--preset', 'diffuir', '--json'], io)).toBe(0);
+    const parsed = JSON.parse(io.stdout);
+    const s = diffuirSchedule();
+    expect(parsed.alphaBar).toEqual(Array.from(s.alphaBar));
+    expect(parsed.deltaBar).toEqual(Array.from(s.deltaBar));
+    // DiffUIR's residual weight never reaches 1: Θ_{T−1} = √ā_{T−1} ≈ 0.0064
+    expect(parsed.Theta[999]).toBeCloseTo(0.006353, 5);
+  });
+  it('prints a table with the noisy endpoint', async () => {
+    const io = capture();
+    expect(await runCli(['rddm', '--timesteps', '4'], io)).toBe(0);
+    const lines = io.stdout.trim().split('\n');
+    expect(lines[0]).toContain('start: 1.000000·μ + 0.100000·z');
+    expect(lines).toHaveLength(2 + 4);
+    expect(lines[5].trim().split(/\s+/)).toEqual(['3', '1.000000', '0.100000', '0', '0', '0.100000']);
+  });
+  it('rejects an unknown preset (exit 2, one line)', async () => {
+    const io = capture();
+    expect(await runCli(['rddm', '--preset', 'ddpm'], io)).toBe(2);
+    expect(io.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('rdbm diffuir restore', () => {
+  it('restores a folder with a DiffUIR trainer checkpoint into PNGs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'diffuir-cli-'));
+    const inDir = join(dir, 'LOL', 'low');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(inDir, { recursive: true });
+    const data = Uint8Array.from({ length: 10 * 12 * 3 }, (_, i) => (i * 37) % 61);
+    await writeImage(join(inDir, 'a.png'), { width: 12, height: 10, channels: 3, data });
+    const io = capture();
+    const checkpoint = fileURLToPath(new URL('../fixtures/models/unet_d8_m1_trainer.pt', import.meta.url));
+    const code = await runCli(['diffuir', 'restore', '--checkpoint', checkpoint, '--out', join(dir, 'out'), inDir], io);
+    expect(io.stderr.split('\n').filter((l) => /rdbm:/.test(l))).toEqual([]);
+    expect(code).toBe(0);
+    expect(io.stdout).toMatch(/restored 1 image/);
+    const out = await readImage(join(dir, 'out', 'a.png'));
+    expect([out.width, out.height, out.channels]).toEqual([12, 10, 3]);
+  });
+  it('a missing input is a one-line error with exit 2', async () => {
+    const io = capture();
+    expect(await runCli(['diffuir', 'restore', '--checkpoint', 'x.pt', '--out', '/tmp/x', '/nonexistent/dir'], io)).toBe(2);
+    expect(io.stderr).toMatch(/input not found: \/nonexistent\/dir/);
+  });
+  it('a file that is not a checkpoint is a one-line error with exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'diffuir-cli-'));
+    await writeImage(join(dir, 'a.png'), { width: 4, height: 4, channels: 3, data: new Uint8Array(48) });
+    const io = capture();
+    expect(await runCli(['diffuir', 'restore', '--checkpoint', join(dir, 'a.png'), '--out', join(dir, 'o'), dir], io)).toBe(2);
+    expect(io.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
