@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,5 +68,14 @@ describe('rdbm diffuir restore', () => {
     const io = capture();
     expect(await runCli(['diffuir', 'restore', '--checkpoint', join(dir, 'a.png'), '--out', join(dir, 'o'), dir], io)).toBe(2);
     expect(io.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('the installed bin (dist/, built by npm test)', () => {
+  it('rdbm rddm with a bad preset exits 2 with one line and no stack trace', () => {
+    const bin = fileURLToPath(new URL('../../bin/rdbm.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'rddm', '--preset', 'nope'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^rdbm: invalid --preset: "nope" \(expected one of rddm, rddm-generation, rddm-ddim, diffuir\)\n$/);
   });
 });
