@@ -83,3 +83,16 @@ counts = {name: {'dim': d, 'dimMults': list(m),
 with open(os.path.join(OUT, 'param_counts.json'), 'w') as f:
     json.dump({'source': 'official Unet (DiffUIR src/model.py), condition=True, channels=3', 'torch': torch.__version__, 'counts': counts}, f, indent=1)
 print('wrote', sorted(os.listdir(OUT)))
+
+# Error-path fixtures: a valid torch.save file that holds no U-Net, and one whose pickle asks for
+# os.system (the loader must refuse the global without running anything).
+torch.save({'linear.weight': torch.zeros(2, 2), 'linear.bias': torch.zeros(2)}, os.path.join(OUT, 'not_unet.pt'))
+
+
+class Evil:
+    def __reduce__(self):
+        return (os.system, ('echo pwned',))
+
+
+torch.save({'init_conv.weight': torch.zeros(1), 'x': Evil()}, os.path.join(OUT, 'evil.pt'))
+print('wrote error-path fixtures')

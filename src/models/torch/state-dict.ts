@@ -59,7 +59,7 @@ export function inferUNetConfig(tensors: ReadonlyMap<string, TorchTensor>, overr
   return unetConfig(inferred);
 }
 
-const list = (names: string[]) => (names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', '));
+const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
 
 /** Checks names and shapes against `config`; throws one line listing missing, unexpected and mis-shaped tensors. */
 export function checkTensors(config: UNetConfig, tensors: ReadonlyMap<string, { shape: readonly number[] }>, source: string, layout: 'torch' | 'ours'): ParamSpec[] {
