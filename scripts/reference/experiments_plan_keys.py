@@ -14,7 +14,7 @@ import json
 
 PLAN_VERSION = 1
 PAPER = dict(model='L', objective='x0', pi='residual', **{'lambda': 10 / 255}, schedule='cosine', timesteps=100, steps=500000,
-             batchSize=20, cropSize=256, lr=1e-4, emaDecay=0.995, seed=0, dataset='mini-uir', datasetSize=64, checkpoint='',
+             batchSize=20, cropSize=256, lr=1e-4, emaDecay=0.995, seed=0, dataset='mini-uir', datasetSize=256, checkpoint='',
              nfe=10, sampleSchedule='same', testLimit=0, metric='rdbm')
 SMOKE = dict(model='tiny', steps=2, batchSize=5, cropSize=16, lr=1e-3, emaDecay=0, datasetSize=32, testLimit=1)
 TRAIN_FIELDS = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'steps', 'batchSize', 'cropSize', 'lr', 'emaDecay',

@@ -16,7 +16,7 @@ const SPECS: readonly ExperimentSpec[] = [
     description: 'RDBM at the paper settings (cosine, λ = 10/255, π = x₀ − μ, NFE 10) per model size; per-task PSNR/SSIM.',
     reference: `${PAPER}: RDBM-B 30.24/0.904, RDBM-L 31.04/0.917`,
     axes: { model: ['B', 'L'] },
-    scaleAxes: { smoke: { model: ['tiny'] }, default: { model: ['T'] } },
+    scaleAxes: { smoke: { model: ['tiny'] }, default: { model: ['tiny'] } },
   },
   {
     name: 'schedule',
@@ -52,7 +52,7 @@ const SPECS: readonly ExperimentSpec[] = [
     description: 'One checkpoint per preset; params and MACs come from the model presets.',
     reference: `${PAPER}: B 30.24 (3.65M params), L 31.04 (7.73M); T/S rows unknown`,
     axes: { model: ['T', 'S', 'B', 'L'] },
-    scaleAxes: { smoke: { model: ['tiny', 'T'] }, default: { model: ['T', 'S'] } },
+    scaleAxes: { smoke: { model: ['tiny', 'T'] }, default: { model: ['tiny', 'T'] } },
   },
   {
     name: 'sampling-schedule',

@@ -163,7 +163,7 @@ export const PAPER_CONFIG: RunConfig = runConfig({
   emaDecay: 0.995,
   seed: 0,
   dataset: 'mini-uir',
-  datasetSize: 64,
+  datasetSize: 256,
   checkpoint: '',
   nfe: 10,
   sampleSchedule: 'same',

@@ -36,6 +36,9 @@ export function realExecutors(): Executors {
   return {
     async prepareData(config, datasetsDir, ctx) {
       if (config.dataset === 'mini-uir') {
+        if (config.cropSize > config.datasetSize) {
+          throw new RdbmError(`invalid cropSize: ${config.cropSize} (expected <= the mini-uir image side ${config.datasetSize}; raise datasetSize or use --data with a real dataset)`);
+        }
         const root = join(datasetsDir, `mini-uir-${config.datasetSize}`);
         await ensureMiniUir(root, { size: config.datasetSize, io: ctx.io });
         return root;

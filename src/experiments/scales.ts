@@ -23,12 +23,12 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
   },
   default: {
     name: 'default',
-    description: 'minutes on 2 CPU cores: RDBM-T, 60 steps on 32-px crops of mini-uir (64 px), 2 test images per task',
-    overrides: { model: 'T', steps: 60, batchSize: 5, cropSize: 32, lr: 1e-3, emaDecay: 0, datasetSize: 64, testLimit: 2 },
+    description: 'minutes on 2 CPU cores: the tiny model (RDBM-T where sizes are compared), 60 steps on 32-px crops of mini-uir (64 px), 2 test images per task',
+    overrides: { model: 'tiny', steps: 60, batchSize: 5, cropSize: 32, lr: 1e-3, emaDecay: 0, datasetSize: 64, testLimit: 2 },
   },
   paper: {
     name: 'paper',
-    description: 'the published budget (GPU): RDBM-L, 500k steps, batch 20, 256-px crops, lr 1e-4, EMA 0.995, all test images',
+    description: 'the published budget (GPU): RDBM-L, 500k steps, batch 20, 256-px crops, lr 1e-4, EMA 0.995, all test images (use --data with the real datasets; on mini-uir the crops are 256 px)',
     overrides: {},
   },
 });

@@ -37,7 +37,7 @@ describe('rdbm sweep', () => {
     expect(await runCli(['sweep', '--list', '--scale', 'default'], c.io)).toBe(0);
     expect(c.out()).toMatch(/nfe +Ablation: number of function evaluations/);
     expect(c.out()).toMatch(/axes: nfe \[2, 10, 20, 50, 100\] \(restore\)/);
-    expect(c.out()).toMatch(/axes: model \[T, S\] \(train\)/);
+    expect(c.out()).toMatch(/axes: model \[tiny, T\] \(train\)/);
   });
 
   it('bad input: one line, exit 2', async () => {

@@ -53,7 +53,7 @@ describe('built-in experiments', () => {
     expect(expandExperiment(getExperiment('size'), 'paper').map((p) => p.label)).toEqual(['model=T', 'model=S', 'model=B', 'model=L']);
     const lambda = expandExperiment(getExperiment('lambda'), 'default');
     expect(lambda.map((p) => p.label)).toEqual(['lambda=0.00392157', 'lambda=0.0392157', 'lambda=0.392157']);
-    expect(lambda[1].config.model).toBe('T');
+    expect(lambda[1].config.model).toBe('tiny');
   });
 });
 
