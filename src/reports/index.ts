@@ -19,3 +19,5 @@ export { writeReport } from './write.js';
 export type { WriteReportOptions, WrittenReport } from './write.js';
 export { REPRODUCE_SCALES, reproduce, experimentsRunner } from './reproduce.js';
 export type { ReproduceScale, ExperimentsRunner, ReproduceOptions, ReproduceResult } from './reproduce.js';
+export { NOTEBOOK_VEGALITE_MIME, NOTEBOOK_VEGALITE_SCHEMA, vegaLiteForNotebook } from './notebook.js';
+export { FLOPS_RESOLUTION, taskId, lambdaLabel, reproducedSet, restorationGrid, runsRunner } from './runs.js';

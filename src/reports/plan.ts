@@ -59,10 +59,19 @@ function perTaskPlots(set: ReproducedSet): PlannedPlot[] {
   }));
 }
 
+/** The model rows of `main` and `size` as one set (main's entry wins when both ran the same model). */
+export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | undefined {
+  if (sets.length <= 1) return sets[0];
+  const entries = [...sets[0].entries];
+  for (const set of sets.slice(1)) for (const e of set.entries) if (!entries.some((x) => x.key === e.key)) entries.push(e);
+  const join = (f: (s: ReproducedSet) => string | undefined) => [...new Set(sets.map(f).filter(Boolean))].join(', ') || undefined;
+  return { ...sets[0], experiment: sets.map((s) => s.experiment).join(' + '), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), entries };
+}
+
 /** Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other experiment. */
 export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
   const sections: ReportSection[] = [];
-  const main = sets.find((s) => (MAIN_EXPERIMENTS as readonly string[]).includes(s.experiment));
+  const main = mergeModelSets(sets.filter((s) => (MAIN_EXPERIMENTS as readonly string[]).includes(s.experiment)));
   sections.push({
     id: 'main',
     title: 'Main table: RDBM family beside the published methods',
@@ -79,7 +88,7 @@ export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
     sections.push({ id, title: ablationTable(id).title, tables: [ablationTable(id, set), perTaskTable(set, { ablation: id })], plots });
   }
   for (const set of sets) {
-    if (set === main || isAblation(set.experiment)) continue;
+    if ((MAIN_EXPERIMENTS as readonly string[]).includes(set.experiment) || isAblation(set.experiment)) continue;
     sections.push({ id: set.experiment, title: `Experiment: ${set.experiment}`, tables: [perTaskTable(set)], plots: perTaskPlots(set) });
   }
   sections.push({

@@ -2,10 +2,11 @@
  * Headless rendering of Vega-Lite specs: vega-lite compile → vega View (renderer `none`) → SVG →
  * PNG with @resvg/resvg-js. resvg needs a font for text: it loads the system fonts (Debian:
  * fonts-dejavu-core) and any font files given (option `fontFiles` or RDBM_FONT, a path).
+ * vega and vega-lite load lazily: vega-canvas has a top-level await, and an ESM graph with one
+ * cannot be require()d, which is how tslab notebooks load the package.
  */
 import { Resvg } from '@resvg/resvg-js';
-import { View, parse } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { RdbmError } from '../errors.js';
 
 export interface RenderOptions {
@@ -16,7 +17,8 @@ export interface RenderOptions {
 }
 
 /** The Vega spec a Vega-Lite spec compiles to. */
-export function compileVegaLite(spec: TopLevelSpec): ReturnType<typeof compile>['spec'] {
+export async function compileVegaLite(spec: TopLevelSpec): Promise<import('vega').Spec> {
+  const { compile } = await import('vega-lite');
   try {
     return compile(spec).spec;
   } catch (error) {
@@ -25,7 +27,8 @@ export function compileVegaLite(spec: TopLevelSpec): ReturnType<typeof compile>[
 }
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compileVegaLite(spec)), { renderer: 'none' });
+  const { View, parse } = await import('vega');
+  const view = new View(parse(await compileVegaLite(spec)), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

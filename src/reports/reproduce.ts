@@ -6,7 +6,9 @@
  */
 import type { Io } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
+import { writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
+import { join } from 'node:path';
 import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
 import type { ReproducedSet } from './types.js';
 import { type WrittenReport, writeReport } from './write.js';
@@ -77,6 +79,8 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   io.err('reproduce: collecting runs\n');
   const sets = await runner.collect(done, { scale, resultsDir });
   const grids = runner.grids ? await runner.grids(done, { scale, resultsDir }).catch(() => []) : [];
+  // the reduced results, for notebooks and `rdbm report`-style re-rendering
+  writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, sets });
   const plan = planReport(sets);
   const seconds = (performance.now() - start) / 1000;
   const convention = [...new Set(sets.map((s) => s.convention))].join(', ') || 'none';

@@ -1,16 +1,163 @@
 /**
- * Bridge from the experiments runner (src/experiments) to the report: which experiments the bundled
- * job runs, running them, and reducing run files (results/runs/<hash>.json) to ReproducedSets.
+ * Bridge from the experiments runner (src/experiments) to the report: the bundled job's experiments,
+ * running them, reducing finished runs (results/runs/<hash>.json) to ReproducedSets and building
+ * restoration grids from the restored images the runner keeps (results/restored/<key>/…).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_SWEEP, type ExperimentResults, type Executors, type PointResult, experimentResults, runExperiment, selectTestPairs } from '../experiments/index.js';
+import { readImage } from '../image/index.js';
+import { countMacs, countParams, modelPreset } from '../models/index.js';
+import { errorMap, pngDataUrl } from './images.js';
+import type { PlannedPlot } from './plan.js';
+import { type GridCell, type GridRow, restorationGridPlot } from './plots/grid.js';
+import { PUBLISHED_ABLATIONS, TASKS } from './published.js';
 import type { ExperimentsRunner } from './reproduce.js';
+import type { ReproducedEntry, ReproducedSet, TaskScore } from './types.js';
 
-/** Placeholder until src/experiments exports its runner: runs nothing, collects nothing. */
-export async function runsRunner(): Promise<ExperimentsRunner> {
+/** Resolution the FLOPs column is counted at (the paper's figures match thop MACs at 256×256). */
+export const FLOPS_RESOLUTION = 256;
+
+/** Task folder (`Enlighening`) → the report's task id (`low-light`); unknown folders lower-cased. */
+export function taskId(folder: string): string {
+  return TASKS.find((t) => t.folder === folder || t.id === folder)?.id ?? folder.toLowerCase();
+}
+
+/** "10/255" for multiples of 1/255 (how the paper writes λ), else the number. */
+export function lambdaLabel(lambda: number): string {
+  const k = lambda * 255;
+  return Math.abs(k - Math.round(k)) < 1e-9 && Math.round(k) > 0 ? `${Math.round(k)}/255` : String(lambda);
+}
+
+/** Key and label of a point on the experiment's axis (the axis value, spelled as the paper does). */
+function keyAndLabel(experiment: string, point: PointResult): { key: string; label: string } {
+  const c = point.config;
+  switch (experiment) {
+    case 'main':
+    case 'size':
+      return { key: `rdbm-${c.model}`, label: `RDBM-${c.model}` };
+    case 'schedule':
+      return { key: c.schedule, label: c.schedule };
+    case 'lambda':
+      return { key: String(c.lambda), label: lambdaLabel(c.lambda) };
+    case 'nfe':
+      return { key: String(c.nfe), label: String(c.nfe) };
+    case 'pi': {
+      const row = PUBLISHED_ABLATIONS.pi.rows.find((r) => r.value === c.pi);
+      return { key: c.pi, label: row ? `π = ${row.label}` : c.pi };
+    }
+    default:
+      return { key: point.label, label: point.label };
+  }
+}
+
+function modelCost(model: string): { paramsM: number | null; flopsG: number | null } {
+  try {
+    const { config } = modelPreset(model);
+    return { paramsM: countParams(config) / 1e6, flopsG: countMacs(config, FLOPS_RESOLUTION, FLOPS_RESOLUTION).total / 1e9 };
+  } catch {
+    return { paramsM: null, flopsG: null };
+  }
+}
+
+/** One experiment's finished points as a ReproducedSet (points without a finished run are left out). */
+export function reproducedSet(results: ExperimentResults): ReproducedSet {
+  const name = results.experiment.name;
+  const entries: ReproducedEntry[] = [];
+  const conventions = new Set<string>();
+  const datasets = new Set<string>();
+  for (const point of results.points) {
+    const run = point.run;
+    if (!run) continue;
+    conventions.add(run.metrics.convention);
+    datasets.add(run.config.dataset === 'mini-uir' ? `mini-uir (${run.config.datasetSize}×${run.config.datasetSize} crops)` : run.config.dataset);
+    const tasks: Record<string, TaskScore> = {};
+    for (const [folder, s] of Object.entries(run.metrics.tasks)) tasks[taskId(folder)] = { psnr: s.psnr, ssim: s.ssim, images: s.images };
+    entries.push({
+      ...keyAndLabel(name, point),
+      average: { psnr: run.metrics.overall.meanOfTasks.psnr, ssim: run.metrics.overall.meanOfTasks.ssim },
+      tasks,
+      ...modelCost(run.config.model),
+      nfe: run.config.nfe,
+    });
+  }
   return {
-    experiments: [],
-    async run() {},
-    async collect() {
-      return [];
+    experiment: name,
+    convention: [...conventions].join(', ') || results.points[0]?.config.metric || 'none',
+    scale: results.scale,
+    dataset: [...datasets].join(', ') || undefined,
+    flopsNote: `FLOPs (ours) = multiply-accumulates of one network evaluation at ${FLOPS_RESOLUTION}×${FLOPS_RESOLUTION} (thop's count, which the paper's B/L figures match); a restoration costs NFE of them.`,
+    entries,
+  };
+}
+
+/**
+ * A restoration grid for one experiment: one row per task (its first test image), columns input,
+ * each configuration's output, ground truth and the error map of the first configuration.
+ */
+export async function restorationGrid(results: ExperimentResults, resultsDir: string, options: { cellSize?: number } = {}): Promise<PlannedPlot | undefined> {
+  const done = results.points.filter((p) => p.run);
+  if (done.length === 0) return undefined;
+  const config = done[0].config;
+  if (config.dataset !== 'mini-uir') return undefined;
+  const dataRoot = join(resultsDir, 'datasets', `mini-uir-${config.datasetSize}`);
+  if (!existsSync(dataRoot)) return undefined;
+  const pairs = selectTestPairs(dataRoot, config.testLimit);
+  const seen = new Set<string>();
+  const rows: GridRow[] = [];
+  for (const pair of pairs) {
+    if (seen.has(pair.task)) continue;
+    seen.add(pair.task);
+    const truth = await readImage(pair.label);
+    const cells: GridCell[] = [{ column: 'input', url: await pngDataUrl(await readImage(pair.condition)) }];
+    let firstOutput: Awaited<ReturnType<typeof readImage>> | undefined;
+    for (const point of done) {
+      const restored = join(resultsDir, 'restored', point.keys.restore, pair.task, pair.subDataset, pair.name.replace(/\.[^.]+$/, '.png'));
+      if (!existsSync(restored)) continue;
+      const image = await readImage(restored);
+      firstOutput ??= image;
+      const score = point.run?.metrics.images.find((i) => i.task === pair.task && i.subDataset === pair.subDataset && i.name === pair.name);
+      cells.push({ column: keyAndLabel(results.experiment.name, point).label, url: await pngDataUrl(image), ...(score?.psnr != null ? { caption: `${score.psnr.toFixed(2)} dB` } : {}) });
+    }
+    cells.push({ column: 'ground truth', url: await pngDataUrl(truth) });
+    if (firstOutput && firstOutput.width === truth.width && firstOutput.height === truth.height) {
+      cells.push({ column: `|error| ×4 (${keyAndLabel(results.experiment.name, done[0]).label})`, url: await pngDataUrl(errorMap(firstOutput, truth)) });
+    }
+    rows.push({ label: TASKS.find((t) => t.folder === pair.task)?.title ?? pair.task, cells });
+  }
+  const order = (label: string) => TASKS.findIndex((t) => t.title === label);
+  rows.sort((a, b) => order(a.label) - order(b.label));
+  return {
+    id: `restorations-${results.experiment.name}`,
+    title: `Restorations (${results.experiment.name})`,
+    spec: restorationGridPlot(rows, {
+      title: `Restorations: ${results.experiment.title}`,
+      subtitle: `first test image of each task; scale ${results.scale}; captions: PSNR under ${config.metric}`,
+      cellSize: Math.min(options.cellSize ?? 96, 128),
+    }),
+  };
+}
+
+/**
+ * The experiments runner reproduce uses: src/experiments' runner and run files. `executors`
+ * replaces the real ones (TensorFlow.js training, restoration, metrics), e.g. with fakes in tests.
+ */
+export async function runsRunner(options: { executors?: Executors; experiments?: readonly string[] } = {}): Promise<ExperimentsRunner> {
+  return {
+    experiments: [...(options.experiments ?? DEFAULT_SWEEP)],
+    async run(name, { scale, resultsDir, io }) {
+      await runExperiment(name, { scale, resultsDir, io, ...(options.executors ? { executors: options.executors } : {}) });
+    },
+    async collect(names, { scale, resultsDir }) {
+      return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir }))).filter((s) => s.entries.length > 0);
+    },
+    async grids(names, { scale, resultsDir }) {
+      const grids: PlannedPlot[] = [];
+      for (const name of names.filter((n) => n === 'main' || n === 'size')) {
+        const grid = await restorationGrid(experimentResults(name, { scale, resultsDir }), resultsDir);
+        if (grid) grids.push(grid);
+      }
+      return grids;
     },
   };
 }

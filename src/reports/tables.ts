@@ -105,7 +105,7 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
     rows.push({ method: ours.label, ...scoreCells(undefined, ours), params_ours: ours.paramsM ?? undefined, flops_ours: ours.flopsG ?? undefined });
   }
   const notes = [...commonNotes(reproduced), ...flagNotes(flags).map((n) => (n.startsWith('convir-mair-swap') ? `† ${n}` : n))];
-  if (reproduced?.flopsResolution) notes.push(`FLOPs (ours) = 2 × multiply-accumulates at ${reproduced.flopsResolution}.`);
+  if (reproduced?.flopsNote) notes.push(reproduced.flopsNote);
   return {
     id: 'main',
     title: 'Five-task universal restoration: average PSNR / SSIM, parameters and FLOPs',

@@ -25,7 +25,7 @@ export interface ReproducedEntry {
   readonly tasks: Readonly<Record<string, TaskScore>>;
   /** trainable parameters, millions */
   readonly paramsM?: number | null;
-  /** FLOPs in G at `flopsResolution` (2 × MACs) */
+  /** FLOPs in G as the set's `flopsNote` defines them */
   readonly flopsG?: number | null;
   /** sampling steps the entry was restored with */
   readonly nfe?: number;
@@ -40,7 +40,7 @@ export interface ReproducedSet {
   readonly scale: string;
   /** dataset the runs were evaluated on, e.g. `mini-uir` */
   readonly dataset?: string;
-  /** resolution the FLOPs were counted at, e.g. `256×256` */
-  readonly flopsResolution?: string;
+  /** how the FLOPs column was counted (resolution, MACs or 2 × MACs), shown under the main table */
+  readonly flopsNote?: string;
   readonly entries: readonly ReproducedEntry[];
 }

@@ -15,7 +15,7 @@ export interface CostPoint {
 export function costPoints(set: ReproducedSet, options: { published?: boolean } = {}): CostPoint[] {
   const points: CostPoint[] = [];
   for (const e of set.entries) {
-    if (e.average.psnr !== null) points.push({ label: e.label, series: `ours (${set.dataset ?? set.experiment})`, paramsM: e.paramsM ?? null, flopsG: e.flopsG ?? null, psnr: e.average.psnr });
+    if (e.average.psnr !== null) points.push({ label: e.label, series: `ours: ${set.dataset ?? set.experiment}`, paramsM: e.paramsM ?? null, flopsG: e.flopsG ?? null, psnr: e.average.psnr });
   }
   if (options.published !== false) {
     for (const row of PUBLISHED_MAIN) {
@@ -29,7 +29,7 @@ function panel(field: 'paramsM' | 'flopsG', title: string) {
   const encoding = {
     x: { field, type: 'quantitative', scale: { type: 'log' }, title },
     y: { field: 'psnr', type: 'quantitative', scale: { zero: false }, title: 'average PSNR (dB)' },
-    color: { field: 'series', type: 'nominal', title: null },
+    color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 360, orient: 'bottom', direction: 'vertical' } },
   };
   return {
     width: 260,

@@ -23,7 +23,7 @@ export function restorationGridPlot(rows: readonly GridRow[], options: { title?:
   const size = options.cellSize ?? 128;
   const columns = [...new Set(rows.flatMap((r) => r.cells.map((c) => c.column)))];
   const values = rows.flatMap((r) => r.cells.map((c) => ({ row: r.label, column: c.column, url: c.url, caption: c.caption ?? '' })));
-  const x = { field: 'column', type: 'nominal', sort: columns, title: null, axis: { orient: 'top', labelAngle: 0, ticks: false, domain: false, labelLimit: size } };
+  const x = { field: 'column', type: 'nominal', sort: columns, title: null, axis: { orient: 'top', labelAngle: 0, ticks: false, domain: false, labelLimit: 0 } };
   const y = { field: 'row', type: 'nominal', sort: rows.map((r) => r.label), title: null, axis: { ticks: false, domain: false } };
   return topLevel(options.title ?? 'Restorations', options.subtitle, {
     data: { values },

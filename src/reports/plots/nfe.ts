@@ -15,7 +15,7 @@ export function nfePoints(set: ReproducedSet, options: { published?: boolean } =
   const points: NfePoint[] = [];
   for (const entry of set.entries) {
     const nfe = entry.nfe ?? Number(entry.key);
-    if (Number.isFinite(nfe) && entry.average.psnr !== null) points.push({ nfe, psnr: entry.average.psnr, series: `ours (${set.dataset ?? set.experiment})` });
+    if (Number.isFinite(nfe) && entry.average.psnr !== null) points.push({ nfe, psnr: entry.average.psnr, series: `ours: ${set.dataset ?? set.experiment}` });
   }
   if (options.published !== false) {
     for (const row of PUBLISHED_ABLATIONS.nfe.rows) {
@@ -35,7 +35,7 @@ export function psnrVsNfePlot(set: ReproducedSet, options: { published?: boolean
     encoding: {
       x: { field: 'nfe', type: 'quantitative', scale: { type: 'log' }, title: 'NFE (log scale)', axis: { values: [...new Set(values.map((p) => p.nfe))].sort((a, b) => a - b) } },
       y: { field: 'psnr', type: 'quantitative', scale: { zero: false }, title: 'average PSNR (dB)' },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 360, orient: 'bottom', direction: 'vertical' } },
     },
   });
 }

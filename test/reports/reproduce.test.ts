@@ -1,0 +1,121 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Executors } from '../../src/experiments/index.js';
+import { reproduce, runsRunner } from '../../src/reports/index.js';
+import { runCli } from '../../src/cli/main.js';
+
+const TASK_FOLDERS = [['Deraining', 'MiniRain'], ['Enlighening', 'MiniLowLight'], ['Desnowing', 'MiniSnow'], ['Dehazing', 'MiniHaze'], ['Deblur', 'MiniBlur']] as const;
+
+async function png(path: string, value: number): Promise<void> {
+  mkdirSync(join(path, '..'), { recursive: true });
+  await sharp(Buffer.alloc(8 * 8 * 3, value), { raw: { width: 8, height: 8, channels: 3 } }).png().toFile(path);
+}
+
+/** A stand-in for training/restoring/scoring: a real 8×8 dataset, outputs copied from the inputs, PSNR a function of the config. */
+export function fakeExecutors(): Executors {
+  return {
+    async prepareData(config, datasetsDir) {
+      const root = join(datasetsDir, `mini-uir-${config.datasetSize}`);
+      for (const [i, [task, sub]] of TASK_FOLDERS.entries()) {
+        for (const kind of ['label', 'condition']) {
+          const file = join(root, task, sub, 'test', kind, 'img_0.png');
+          if (!existsSync(file)) await png(file, kind === 'label' ? 200 : 40 * i);
+        }
+      }
+      return root;
+    },
+    async train({ job, outDir }) {
+      writeFileSync(join(outDir, 'weights.bin'), job.key);
+      return { checkpoint: join(outDir, 'weights.bin') };
+    },
+    async restore({ dataRoot, outDir }) {
+      for (const [task, sub] of TASK_FOLDERS) {
+        mkdirSync(join(outDir, task, sub), { recursive: true });
+        copyFileSync(join(dataRoot, task, sub, 'test', 'condition', 'img_0.png'), join(outDir, task, sub, 'img_0.png'));
+      }
+      return { images: TASK_FOLDERS.length };
+    },
+    async evaluate({ job }) {
+      const c = job.config;
+      const offset = c.nfe / 10 + c.lambda + (c.schedule === 'cosine' ? 1 : 0) + (c.pi === 'residual' ? 0.5 : 0);
+      return { images: TASK_FOLDERS.map(([task, sub], i) => ({ task, subDataset: sub, name: 'img_0.png', psnr: 20 + offset + i, ssim: 0.5 + i / 100 })) };
+    },
+    async environment() {
+      return { backend: 'fake', versions: { 'rdbm-lab': 'test' } };
+    },
+  };
+}
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'rdbm-reproduce-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function capture() {
+  const err: string[] = [];
+  const out: string[] = [];
+  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), errIsTTY: false }, err, out };
+}
+
+describe('reproduce (runner with fake executors)', () => {
+  it('runs every bundled experiment and writes tables, plots, grids and a README', async () => {
+    const dir = tmp();
+    const { io, err } = capture();
+    const result = await reproduce({ scale: 'smoke', resultsDir: dir, io, noPng: true, runner: await runsRunner({ executors: fakeExecutors() }) });
+    expect(result.failed).toEqual([]);
+    expect(result.sets.map((s) => s.experiment)).toEqual(['main', 'schedule', 'lambda', 'nfe', 'pi', 'size']);
+    // progress on stderr: one line per experiment and the report
+    expect(err.join('')).toMatch(/reproduce \[1\/6\] main \(scale smoke/);
+    expect(err.join('')).toMatch(/report: rendering plots/);
+
+    // per-task figures and the mean of the task means come from the run files
+    const nfe = result.sets.find((s) => s.experiment === 'nfe')!;
+    const two = nfe.entries.find((e) => e.key === '2')!;
+    const expected = 20 + 0.2 + 10 / 255 + 1 + 0.5;
+    expect(two.tasks.deraining.psnr).toBeCloseTo(expected, 10);
+    expect(two.tasks['low-light'].psnr).toBeCloseTo(expected + 1, 10);
+    expect(two.average.psnr).toBeCloseTo(expected + 2, 10);
+    const lambda = result.sets.find((s) => s.experiment === 'lambda')!;
+    expect(lambda.entries.map((e) => e.label)).toEqual(['1/255', '10/255', '100/255']);
+
+    const csv = readFileSync(join(dir, 'tables/ablation-lambda.csv'), 'utf8').split('\n');
+    expect(csv[2]).toMatch(/^ablation-lambda,rdbm,smoke,10\/255 \(default\),31\.04,2[0-9.]+,-?[0-9.]+,0\.917,/);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('scale **smoke**, metric convention **rdbm**');
+    expect(readme).toContain('| RDBM-tiny |');
+    expect(readme).toContain('plots/restorations-main.svg');
+    for (const file of ['plots/psnr-vs-nfe.svg', 'plots/psnr-vs-cost.vl.json', 'plots/bridge-curves.svg', 'plots/restorations-main.svg', 'tables/main.tex', 'tables/per-task-pi.md', 'reproduced.json']) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    expect(readFileSync(join(dir, 'plots/restorations-main.svg'), 'utf8')).toContain('data:image/png;base64,');
+
+    // a second run reuses every finished job
+    const again = capture();
+    await reproduce({ scale: 'smoke', resultsDir: dir, io: again.io, noPng: true, only: ['nfe'], runner: await runsRunner({ executors: fakeExecutors() }) });
+    expect(again.err.join('')).not.toMatch(/train /);
+  });
+
+  it('keeps going when an experiment fails and lists it in the README', async () => {
+    const dir = tmp();
+    const failing = { ...fakeExecutors(), async train(): Promise<never> { throw new Error('no kernel for this backend'); } };
+    const { io } = capture();
+    const result = await reproduce({ scale: 'smoke', resultsDir: dir, io, noPng: true, only: ['nfe'], runner: await runsRunner({ executors: failing }) });
+    expect(result.failed).toEqual([{ name: 'nfe', reason: 'no kernel for this backend' }]);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('- nfe: no kernel for this backend');
+  });
+
+  it('CLI: rejects an unknown scale and an unknown experiment with exit code 2', async () => {
+    const a = capture();
+    expect(await runCli(['reproduce', '--scale', 'huge'], a.io)).toBe(2);
+    expect(a.err.join('')).toMatch(/scale/);
+    const b = capture();
+    expect(await runCli(['reproduce', '--scale', 'smoke', '--only', 'nope', '--results', tmp()], b.io)).toBe(2);
+    expect(b.err.join('')).toMatch(/rdbm: invalid experiment: "nope" \(expected one of main, schedule, lambda, nfe, pi, size\)/);
+  });
+});
