@@ -88,3 +88,8 @@ export function rddmCurvePreset(id: string): RddmCurvePreset {
   if (!p) throw new RdbmError(`invalid RDDM preset: ${JSON.stringify(id)} (expected one of ${Object.keys(RDDM_CURVE_PRESETS).join(', ')})`);
   return p;
 }
+
+/** The RDDM-lineage rows for a Θ/Σ plot ({label, schedule} as src/reports' ScheduleCurve), T steps each. */
+export function rddmScheduleCurves(timesteps = 100): Array<{ label: string; schedule: BridgeSchedule }> {
+  return Object.values(RDDM_CURVE_PRESETS).map((p) => ({ label: `${p.title} (noisy endpoint)`, schedule: p.schedule(timesteps) }));
+}

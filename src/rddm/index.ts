@@ -8,7 +8,7 @@ export { RDDM_PREDICTION_MODES, RDDM_SAMPLER_VARIANTS, sampleRddm, sampleRddmTra
 export type { RddmPredictionMode, RddmSamplerVariant, RddmPrediction, RddmPredictor, SampleRddmOptions, RddmTrajectory } from './sampler.js';
 export { sampleDdim, ddimToRddm, rddmToDdim, rddmEtaForDdim } from './ddim.js';
 export type { SampleDdimOptions } from './ddim.js';
-export { rddmBridgeSchedule, rddmResidualToNoise, RDDM_CURVE_PRESETS, rddmCurvePreset } from './bridge-form.js';
+export { rddmBridgeSchedule, rddmResidualToNoise, RDDM_CURVE_PRESETS, rddmCurvePreset, rddmScheduleCurves } from './bridge-form.js';
 export type { RddmCurvePreset } from './bridge-form.js';
 export { DIFFUIR_TEST_SETTINGS, diffuirSchedule, diffuirTimeCondition, diffuirEqualizes, diffuirEqualizeHistogram, sampleDiffuir } from './diffuir.js';
 export type { DiffuirScheduleOptions, SampleDiffuirOptions } from './diffuir.js';

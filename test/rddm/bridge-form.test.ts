@@ -45,10 +45,14 @@ describe('RDDM in generalized-bridge form (Θ = 1 − ᾱ, Σ = β̄, π = 1, no
 describe('RDDM rows in the reports schedule plot', () => {
   it('scheduleCurvePoints takes RDDM presets next to bridge presets: Θ and Σ rows, no RNR rows (no λ)', async () => {
     const { scheduleCurvePoints } = await import('../../src/reports/plots/schedule.js');
+    const { rddmScheduleCurves } = await import('../../src/rddm/index.js');
+    const rows = rddmScheduleCurves(100);
+    expect(rows.map((r) => r.label)).toEqual(['RDDM (restoration) (noisy endpoint)', 'RDDM (generation) (noisy endpoint)', 'RDDM from DDIM (linear β) (noisy endpoint)', 'DiffUIR (noisy endpoint)']);
     const points = scheduleCurvePoints([
       { label: 'RDBM (paper)', schedule: BRIDGE_PRESETS.rdbm.schedule(100) },
       { label: 'RDDM', schedule: RDDM_CURVE_PRESETS.rddm.schedule(100) },
       { label: 'DiffUIR', schedule: RDDM_CURVE_PRESETS.diffuir.schedule(100) },
+      ...rows,
     ]);
     const count = (series: string, quantity: string) => points.filter((p) => p.series === series && p.quantity === quantity).length;
     expect(count('RDDM', 'Θ')).toBe(100);
