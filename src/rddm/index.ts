@@ -12,8 +12,8 @@ export { rddmBridgeSchedule, rddmResidualToNoise, RDDM_CURVE_PRESETS, rddmCurveP
 export type { RddmCurvePreset } from './bridge-form.js';
 export { DIFFUIR_TEST_SETTINGS, diffuirSchedule, diffuirTimeCondition, diffuirEqualizes, diffuirEqualizeHistogram, sampleDiffuir } from './diffuir.js';
 export type { DiffuirScheduleOptions, SampleDiffuirOptions } from './diffuir.js';
-export { loadRddmNetwork, diffuirPredictor, rddmStepPredictor } from './network.js';
-export type { RddmNetwork } from './network.js';
+export { loadRddmNetwork, diffuirPredictor, rddmStepPredictor, rddmPairPredictor } from './network.js';
+export type { RddmNetwork, LoadRddmNetworkOptions } from './network.js';
 export { diffuirRestoreImage } from './restore.js';
 export type { DiffuirRestoreOptions } from './restore.js';
 export { diffuirRestoreFiles } from './restore-files.js';

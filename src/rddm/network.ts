@@ -33,8 +33,19 @@ function isTorchPath(path: string): boolean {
   return /\.(pt|pth|ckpt)$/i.test(path);
 }
 
-/** Loads a PyTorch .pt/.pth (DiffUIR trainer dict: EMA weights preferred) or an rdbm-lab checkpoint as an RddmNetwork. */
-export function loadRddmNetwork(path: string, override: Partial<UNetConfig> = {}): RddmNetwork {
+export interface LoadRddmNetworkOptions {
+  /** architecture fields to override (PyTorch files: what shapes cannot show, e.g. resnetBlockGroups) */
+  readonly config?: Partial<UNetConfig>;
+  /**
+   * which U-Net of a multi-U-Net file: RDDM's UnetRes with share_encoder = 0 holds `unet0` (residual) and
+   * `unet1` (noise); DiffUIR's holds `unet0` only. Default: whichever src/models picks (EMA, shortest prefix).
+   */
+  readonly unet?: string;
+}
+
+/** Loads a PyTorch .pt/.pth (DiffUIR / RDDM trainer dict: EMA weights preferred) or an rdbm-lab checkpoint as an RddmNetwork. */
+export function loadRddmNetwork(path: string, options: LoadRddmNetworkOptions = {}): RddmNetwork {
+  const override = options.config ?? {};
   let config: UNetConfig;
   let values: Map<string, Float32Array>;
   let prefix = '';
@@ -45,7 +56,14 @@ export function loadRddmNetwork(path: string, override: Partial<UNetConfig> = {}
     } catch (error) {
       throw new RdbmError(`cannot read checkpoint ${path}: ${String((error as Error).message).split('\n')[0]} (expected a torch.save file holding a DiffUIR trainer dict or a U-Net state dict)`);
     }
-    const selected = selectUNetTensors(flattenTensors(raw), path);
+    let all = flattenTensors(raw);
+    if (options.unet !== undefined) {
+      const own = new RegExp(`(^|\\.)${options.unet.replace(/[^\w]/g, '')}\\.`);
+      const anyUnet = /(^|\.)unet\d+\./;
+      all = new Map([...all].filter(([k]) => !anyUnet.test(k) || own.test(k)));
+      if (![...all.keys()].some((k) => own.test(k))) throw new RdbmError(`checkpoint ${path} has no ${options.unet} (expected e.g. unet0, unet1 for RDDM's two-U-Net files)`);
+    }
+    const selected = selectUNetTensors(all, path);
     prefix = selected.prefix;
     config = inferUNetConfig(selected.tensors, override, path);
     const specs = checkTensors(config, selected.tensors, path, 'torch');
@@ -92,4 +110,9 @@ export function rddmStepPredictor(network: Pick<RddmNetwork, 'forward'>, mode: E
     const out = network.forward(xt, mu, t);
     return mode === 'res' ? { residual: out } : { noise: out };
   };
+}
+
+/** SM-Res-N with two networks (RDDM's share_encoder = 0: unet0 → Î_res, unet1 → ε̂), both conditioned on the integer step t. */
+export function rddmPairPredictor(residual: Pick<RddmNetwork, 'forward'>, noise: Pick<RddmNetwork, 'forward'>): RddmPredictor {
+  return (xt, mu, t) => ({ residual: residual.forward(xt, mu, t), noise: noise.forward(xt, mu, t) });
 }
