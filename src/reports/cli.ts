@@ -14,8 +14,9 @@ export const reproduceCommand: Command = {
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
     { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments (repeatable)' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },
+    { name: 'report-only', type: 'boolean', description: 'run nothing: rebuild tables, plots and README from the finished runs in the results folder' },
   ],
-  examples: ['rdbm reproduce', 'rdbm reproduce --scale smoke --results /tmp/results'],
+  examples: ['rdbm reproduce', 'rdbm reproduce --scale smoke --results /tmp/results', 'rdbm reproduce --report-only   # after sharded `rdbm sweep reproduce --shard i/n` runs'],
   async run(args, io) {
     const result = await reproduce({
       scale: args.options.scale as ReproduceScale,
@@ -23,6 +24,7 @@ export const reproduceCommand: Command = {
       io,
       only: (args.options.only as string[] | undefined) ?? [],
       noPng: Boolean(args.options['no-png']),
+      reportOnly: Boolean(args.options['report-only']),
     });
     io.out(`${result.report.files.length} files written to ${args.options.results as string}; see ${args.options.results as string}/README.md\n`);
     return result.failed.length > 0 ? 1 : 0;

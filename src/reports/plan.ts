@@ -65,7 +65,7 @@ export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | 
   const entries = [...sets[0].entries];
   for (const set of sets.slice(1)) for (const e of set.entries) if (!entries.some((x) => x.key === e.key)) entries.push(e);
   const join = (f: (s: ReproducedSet) => string | undefined) => [...new Set(sets.map(f).filter(Boolean))].join(', ') || undefined;
-  return { ...sets[0], experiment: sets.map((s) => s.experiment).join(' + '), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), entries };
+  return { ...sets[0], experiment: sets.map((s) => s.experiment).join('-'), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), entries };
 }
 
 /** Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other experiment. */

@@ -36,6 +36,8 @@ export interface ReproduceOptions {
   readonly only?: readonly string[];
   /** skip PNG rendering (SVG and specs are still written) */
   readonly noPng?: boolean;
+  /** run nothing: rebuild the report from the finished runs already in resultsDir (e.g. after sharded runs) */
+  readonly reportOnly?: boolean;
   readonly runner?: ExperimentsRunner;
 }
 
@@ -64,6 +66,10 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const failed: { name: string; reason: string }[] = [];
   const done: string[] = [];
   for (const [i, name] of names.entries()) {
+    if (options.reportOnly) {
+      done.push(name);
+      continue;
+    }
     const elapsed = (performance.now() - start) / 1000;
     io.err(`reproduce [${i + 1}/${names.length}] ${name} (scale ${scale}; ${minutes(elapsed)} so far)\n`);
     try {

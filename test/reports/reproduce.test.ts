@@ -99,6 +99,16 @@ describe('reproduce (runner with fake executors)', () => {
     const again = capture();
     await reproduce({ scale: 'smoke', resultsDir: dir, io: again.io, noPng: true, only: ['nfe'], runner: await runsRunner({ executors: fakeExecutors() }) });
     expect(again.err.join('')).not.toMatch(/train /);
+
+    // --report-only runs nothing and rebuilds the same report from the finished runs
+    const before = readFileSync(join(dir, 'tables/ablation-nfe.csv'), 'utf8');
+    rmSync(join(dir, 'tables'), { recursive: true });
+    const rebuilt = capture();
+    const noRun = { ...fakeExecutors(), async train(): Promise<never> { throw new Error('must not train'); } };
+    const result2 = await reproduce({ scale: 'smoke', resultsDir: dir, io: rebuilt.io, noPng: true, reportOnly: true, runner: await runsRunner({ executors: noRun }) });
+    expect(result2.failed).toEqual([]);
+    expect(readFileSync(join(dir, 'tables/ablation-nfe.csv'), 'utf8')).toBe(before);
+    expect(rebuilt.err.join('')).not.toMatch(/reproduce \[1\/6\]/);
   });
 
   it('keeps going when an experiment fails and lists it in the README', async () => {
