@@ -3,7 +3,7 @@
  * TensorFlow.js backend chosen by initBackend) and scoring (src/metrics). Loaded only when a sweep
  * actually runs, so planning and `rdbm results` never load TensorFlow.js.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { RdbmError } from '../errors.js';
@@ -79,24 +79,19 @@ export function realExecutors(): Executors {
       if (pairs.length === 0) throw new RdbmError(`${dataRoot}: no test pairs found`);
       const model = await loadCheckpoint(checkpoint);
       try {
-        const groups = new Map<string, typeof pairs>();
-        for (const p of pairs) groups.set(`${p.task}/${p.subDataset}`, [...(groups.get(`${p.task}/${p.subDataset}`) ?? []), p]);
-        for (const [folder, items] of groups) {
-          const outputDir = join(outDir, folder);
-          mkdirSync(outputDir, { recursive: true });
-          await restoreImages({
-            model,
-            inputs: items.map((p) => ({ name: p.name.replace(/\.[^.]+$/, '.png'), path: p.condition })),
-            outputDir,
-            nfe: c.nfe,
-            schedule: c.sampleSchedule === 'same' ? c.schedule : c.sampleSchedule,
-            lambda: c.lambda,
-            timesteps: c.timesteps,
-            parameterization: c.objective,
-            io,
-            ...(signal ? { signal } : {}),
-          });
-        }
+        // one call for the whole test set: names carry <Task>/<SubDataset>/ so outputs mirror the layout
+        await restoreImages({
+          model,
+          inputs: pairs.map((p) => ({ name: `${p.task}/${p.subDataset}/${p.name.replace(/\.[^.]+$/, '.png')}`, path: p.condition })),
+          outputDir: outDir,
+          nfe: c.nfe,
+          schedule: c.sampleSchedule === 'same' ? c.schedule : c.sampleSchedule,
+          lambda: c.lambda,
+          timesteps: c.timesteps,
+          parameterization: c.objective,
+          io,
+          ...(signal ? { signal } : {}),
+        });
       } finally {
         model.dispose();
       }

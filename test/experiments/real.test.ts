@@ -1,8 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planExperiments } from '../../src/experiments/api.js';
+import { planExperiments, runExperiment } from '../../src/experiments/api.js';
 import { realExecutors } from '../../src/experiments/real.js';
 import { pickEvenly, selectTestPairs } from '../../src/experiments/testset.js';
 import { scorePair } from '../../src/metrics/index.js';
@@ -60,4 +60,31 @@ describe('real executors without a network', () => {
     const config = { ...planExperiments('nfe', { scale: 'smoke', dataset: join(root, 'nowhere') }).points[0].config };
     await expect(realExecutors().prepareData(config, root, { io })).rejects.toThrow(/dataset folder not found: .*nowhere/);
   });
+});
+
+describe('a real smoke sweep (tiny network, TensorFlow.js)', () => {
+  it('trains once, restores per NFE, scores, and a rerun reuses everything', async () => {
+    const file = join(root, 'tiny-nfe.json');
+    writeFileSync(file, JSON.stringify({ name: 'tiny-nfe', title: 'NFE on the tiny model', description: 'integration test', base: { steps: 2 }, axes: { nfe: [2, 3] } }));
+    const results = join(root, 'results');
+    const errors: string[] = [];
+    const io = { err: (t: string) => void errors.push(t), errIsTTY: false };
+    const first = await runExperiment(file, { scale: 'smoke', resultsDir: results, io });
+    expect(first.ran).toEqual({ train: 1, restore: 2, evaluate: 2 });
+    expect(readdirSync(join(results, 'runs'))).toHaveLength(2);
+    for (const run of first.runs) {
+      expect(run.metrics.images).toHaveLength(5);
+      expect(Object.keys(run.metrics.tasks)).toEqual(['Deblur', 'Dehazing', 'Deraining', 'Desnowing', 'Enlighening']);
+      expect(run.metrics.overall.meanOfTasks.psnr).toBeGreaterThan(3);
+      expect(run.backend).toMatch(/wasm|cpu|node/);
+      expect(run.versions['@tensorflow/tfjs-core']).toMatch(/^4\./);
+    }
+    // restored images mirror the layout
+    const restored = join(results, 'restored', first.runs[0].jobs.restore, 'Dehazing', 'MiniHaze');
+    expect(readdirSync(restored)).toEqual(['chelsea_0.png']);
+    expect(errors.join('')).toMatch(/sweep 5\/5 jobs/);
+    const second = await runExperiment(file, { scale: 'smoke', resultsDir: results });
+    expect(second.ran).toEqual({ train: 0, restore: 0, evaluate: 0 });
+    expect(second.runs.map((r) => r.metrics.overall.meanOfTasks.psnr)).toEqual(first.runs.map((r) => r.metrics.overall.meanOfTasks.psnr));
+  }, 300000);
 });
