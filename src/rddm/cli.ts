@@ -69,7 +69,9 @@ export const diffuirRestoreCommand: Command = {
     `DiffUIR's test path (${DIFFUIR_TEST_SETTINGS.provenance}): T = 1000, ${DIFFUIR_TEST_SETTINGS.nfe} sampling steps,`,
     `pred_res, delta_end = ${DIFFUIR_TEST_SETTINGS.deltaEnd}, sum_scale = ${DIFFUIR_TEST_SETTINGS.sumScale}; inputs whose path contains "LOL" are`,
     'histogram-equalised per channel as its loader does. Outputs are PNG files named after the inputs.',
-    'Score them with `rdbm metrics --convention basicsr-y` (DiffUIR reports BasicSR PSNR/SSIM on Y, crop 0).',
+    'With --layout <root> every test condition of <root>/<Task>/<SubDataset>/test/{label,condition} is restored into',
+    '<out>/<Task>/<SubDataset>/<name>.png, ready for `rdbm metrics --layout <root> --pred <out> --convention basicsr-y`',
+    '(DiffUIR reports BasicSR PSNR/SSIM on Y, crop 0).',
   ].join('\n'),
   options: [
     { name: 'checkpoint', type: 'string', valueName: '<file>', description: 'DiffUIR trainer .pt (model-*.pt) or a U-Net state dict', required: true },
@@ -77,24 +79,53 @@ export const diffuirRestoreCommand: Command = {
     { name: 'nfe', type: 'integer', description: 'sampling steps', min: 1, max: 1000, default: DIFFUIR_TEST_SETTINGS.nfe },
     { name: 'mode', type: 'string', description: 'what the network predicts (DiffUIR: res)', choices: ['res', 'noise'], default: 'res' },
     { name: 'seed', type: 'integer', description: 'start-noise seed', min: 0, default: 10 },
+    { name: 'layout', type: 'string', valueName: '<root>', description: 'restore the test split of a dataset in the RDBM/DGSolver layout (instead of inputs)' },
+    { name: 'limit', type: 'integer', description: 'with --layout: at most this many images per task, picked evenly (0 = all)', min: 0, default: 0 },
   ],
-  positionals: [{ name: 'inputs', description: 'image files or folders', required: true, variadic: true }],
-  examples: ['rdbm diffuir restore --checkpoint model-300.pt --out restored/ data/LOL/test/low'],
+  positionals: [{ name: 'inputs', description: 'image files or folders (unless --layout)', variadic: true }],
+  examples: ['rdbm diffuir restore --checkpoint model-300.pt --out restored/ data/LOL/test/low', 'rdbm diffuir restore --checkpoint model-300.pt --layout data/uir --out restored/ --limit 10'],
   async run({ options, positionals }, io) {
-    const inputs = listInputs(positionals);
+    const layout = options.layout as string | undefined;
+    if (layout !== undefined && positionals.length) throw new RdbmError(`diffuir restore: give either --layout or input paths, not both (got ${positionals.length} input path(s))`);
+    if (layout === undefined && !positionals.length) throw new RdbmError('diffuir restore: no inputs (give image files or folders, or --layout <root>)');
+    const groups: Array<{ dir: string; inputs: Array<{ name: string; path: string }> }> = [];
+    if (layout === undefined) {
+      groups.push({ dir: options.out as string, inputs: listInputs(positionals) });
+    } else {
+      const { selectTestPairs } = await import('../experiments/index.js');
+      const pairs = selectTestPairs(layout, options.limit as number);
+      if (!pairs.length) throw new RdbmError(`${layout}: no test pairs found (expected <root>/<Task>/<SubDataset>/test/{label,condition})`);
+      for (const p of pairs) {
+        const dir = join(options.out as string, p.task, p.subDataset);
+        if (groups.at(-1)?.dir !== dir) groups.push({ dir, inputs: [] });
+        groups.at(-1)!.inputs.push({ name: p.name, path: p.condition });
+      }
+    }
     const { initBackend } = await import('../tf/index.js');
     await initBackend();
+    const { loadRddmNetwork } = await import('./network.js');
     const { diffuirRestoreFiles } = await import('./restore-files.js');
-    const result = await diffuirRestoreFiles({
-      checkpoint: options.checkpoint as string,
-      inputs,
-      outputDir: options.out as string,
-      nfe: options.nfe as number,
-      mode: options.mode as 'res' | 'noise',
-      seed: options.seed as number,
-      io,
-    });
-    io.out(`restored ${result.outputs.length} image(s) into ${options.out as string} in ${result.seconds.toFixed(1)} s\n`);
+    const network = loadRddmNetwork(options.checkpoint as string);
+    let count = 0;
+    let seconds = 0;
+    try {
+      for (const group of groups) {
+        const result = await diffuirRestoreFiles({
+          network,
+          inputs: group.inputs,
+          outputDir: group.dir,
+          nfe: options.nfe as number,
+          mode: options.mode as 'res' | 'noise',
+          seed: options.seed as number,
+          io,
+        });
+        count += result.outputs.length;
+        seconds += result.seconds;
+      }
+    } finally {
+      network.dispose();
+    }
+    io.out(`restored ${count} image(s) into ${options.out as string} in ${seconds.toFixed(1)} s\n`);
     return 0;
   },
 };

@@ -57,6 +57,35 @@ describe('rdbm diffuir restore', () => {
     const out = await readImage(join(dir, 'out', 'a.png'));
     expect([out.width, out.height, out.channels]).toEqual([12, 10, 3]);
   });
+  it('--layout restores the test split into <out>/<Task>/<SubDataset>/ and rdbm metrics scores it under basicsr-y', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const root = mkdtempSync(join(tmpdir(), 'diffuir-layout-'));
+    const img = (seed: number) => ({ width: 16, height: 14, channels: 3 as const, data: Uint8Array.from({ length: 16 * 14 * 3 }, (_, i) => (i * seed) % 97) });
+    for (const [task, sub, label, condition] of [['Enlighening', 'LOL', 'a.png', 'a.png'], ['Dehazing', 'SOTS', '0001.png', '0001_0.8_0.2.png']]) {
+      mkdirSync(join(root, task, sub, 'test', 'label'), { recursive: true });
+      mkdirSync(join(root, task, sub, 'test', 'condition'), { recursive: true });
+      await writeImage(join(root, task, sub, 'test', 'label', label), img(7));
+      await writeImage(join(root, task, sub, 'test', 'condition', condition), img(11));
+    }
+    const out = join(root, 'restored');
+    const checkpoint = fileURLToPath(new URL('../fixtures/models/unet_d8_m1_trainer.pt', import.meta.url));
+    const io = capture();
+    expect(await runCli(['diffuir', 'restore', '--checkpoint', checkpoint, '--layout', root, '--out', out], io)).toBe(0);
+    expect(io.stdout).toMatch(/restored 2 image/);
+    const m = capture();
+    const code = await runCli(['metrics', '--layout', root, '--pred', out, '--convention', 'basicsr-y', '--json'], m);
+    expect(code, m.stderr + m.stdout.slice(0, 2000)).toBe(0);
+    expect(m.stdout).toMatch(/Enlighening/);
+    expect(m.stdout).toMatch(/Dehazing/);
+  });
+  it('inputs and --layout together, or neither, are one-line errors', async () => {
+    const a = capture();
+    expect(await runCli(['diffuir', 'restore', '--checkpoint', 'x.pt', '--out', '/tmp/x', '--layout', '/tmp', 'y.png'], a)).toBe(2);
+    expect(a.stderr).toMatch(/either --layout or input paths/);
+    const b = capture();
+    expect(await runCli(['diffuir', 'restore', '--checkpoint', 'x.pt', '--out', '/tmp/x'], b)).toBe(2);
+    expect(b.stderr).toMatch(/no inputs/);
+  });
   it('a missing input is a one-line error with exit 2', async () => {
     const io = capture();
     expect(await runCli(['diffuir', 'restore', '--checkpoint', 'x.pt', '--out', '/tmp/x', '/nonexistent/dir'], io)).toBe(2);
