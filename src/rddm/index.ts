@@ -4,7 +4,7 @@ export { RDDM_ENDPOINT_FLOOR, rddmSchedule, rddmScheduleFromAlphasCumprod, ddpmA
 export type { RddmSchedule, RddmScheduleOptions, RddmFromAlphasCumprodOptions } from './schedule.js';
 export { rddmQSample } from './marginal.js';
 export type { RddmQSampleOptions } from './marginal.js';
-export { RDDM_PREDICTION_MODES, RDDM_SAMPLER_VARIANTS, sampleRddm, sampleRddmTrajectory } from './sampler.js';
+export { RDDM_PREDICTION_MODES, RDDM_MODE_TITLES, RDDM_SAMPLER_VARIANTS, sampleRddm, sampleRddmTrajectory } from './sampler.js';
 export type { RddmPredictionMode, RddmSamplerVariant, RddmPrediction, RddmPredictor, SampleRddmOptions, RddmTrajectory } from './sampler.js';
 export { sampleDdim, ddimToRddm, rddmToDdim, rddmEtaForDdim } from './ddim.js';
 export type { SampleDdimOptions } from './ddim.js';

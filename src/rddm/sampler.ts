@@ -21,6 +21,8 @@ import type { RddmSchedule } from './schedule.js';
 export const RDDM_PREDICTION_MODES = ['res', 'noise', 'res-noise'] as const;
 /** what the network predicts: `res` (SM-Res), `noise` (SM-N) or both (SM-Res-N) */
 export type RddmPredictionMode = (typeof RDDM_PREDICTION_MODES)[number];
+/** the RDDM paper's names of the prediction modes (for tables and legends) */
+export const RDDM_MODE_TITLES: Readonly<Record<RddmPredictionMode, string>> = Object.freeze({ res: 'SM-Res', noise: 'SM-N', 'res-noise': 'SM-Res-N' });
 
 export const RDDM_SAMPLER_VARIANTS = ['rddm', 'diffuir'] as const;
 /** the update rule: RDDM's (with the ε̂ term) or DiffUIR's (with the δ term, without ε̂) */
