@@ -60,6 +60,12 @@ function modelCost(model: string): { paramsM: number | null; flopsG: number | nu
   }
 }
 
+/** A grid column title: the axis value, with the axis named where the value alone is a bare number. */
+function columnLabel(experiment: string, point: PointResult): string {
+  const { label } = keyAndLabel(experiment, point);
+  return experiment === 'nfe' ? `NFE ${label}` : experiment === 'lambda' ? `λ = ${label}` : label;
+}
+
 /** One experiment's finished points as a ReproducedSet (points without a finished run are left out). */
 export function reproducedSet(results: ExperimentResults): ReproducedSet {
   const name = results.experiment.name;
@@ -117,11 +123,11 @@ export async function restorationGrid(results: ExperimentResults, resultsDir: st
       const image = await readImage(restored);
       firstOutput ??= image;
       const score = point.run?.metrics.images.find((i) => i.task === pair.task && i.subDataset === pair.subDataset && i.name === pair.name);
-      cells.push({ column: keyAndLabel(results.experiment.name, point).label, url: await pngDataUrl(image), ...(score?.psnr != null ? { caption: `${score.psnr.toFixed(2)} dB` } : {}) });
+      cells.push({ column: columnLabel(results.experiment.name, point), url: await pngDataUrl(image), ...(score?.psnr != null ? { caption: `${score.psnr.toFixed(2)} dB` } : {}) });
     }
     cells.push({ column: 'ground truth', url: await pngDataUrl(truth) });
     if (firstOutput && firstOutput.width === truth.width && firstOutput.height === truth.height) {
-      cells.push({ column: `|error| ×4 (${keyAndLabel(results.experiment.name, done[0]).label})`, url: await pngDataUrl(errorMap(firstOutput, truth)) });
+      cells.push({ column: `|error| ×4 (${columnLabel(results.experiment.name, done[0])})`, url: await pngDataUrl(errorMap(firstOutput, truth)) });
     }
     rows.push({ label: TASKS.find((t) => t.folder === pair.task)?.title ?? pair.task, cells });
   }

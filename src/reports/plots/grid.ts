@@ -27,7 +27,7 @@ export function restorationGridPlot(rows: readonly GridRow[], options: { title?:
   const y = { field: 'row', type: 'nominal', sort: rows.map((r) => r.label), title: null, axis: { ticks: false, domain: false } };
   return topLevel(options.title ?? 'Restorations', options.subtitle, {
     data: { values },
-    width: { step: size + 8 },
+    width: { step: size + 24 },
     height: { step: size + 22 },
     config: { ...PLOT_CONFIG, view: { stroke: null } },
     layer: [
