@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Executors } from '../../src/experiments/index.js';
 import { reproduce, runsRunner } from '../../src/reports/index.js';
 import { runCli } from '../../src/cli/main.js';
+import { spawnSync } from 'node:child_process';
 
 const TASK_FOLDERS = [['Deraining', 'MiniRain'], ['Enlighening', 'MiniLowLight'], ['Desnowing', 'MiniSnow'], ['Dehazing', 'MiniHaze'], ['Deblur', 'MiniBlur']] as const;
 
@@ -127,5 +128,16 @@ describe('reproduce (runner with fake executors)', () => {
     const b = capture();
     expect(await runCli(['reproduce', '--scale', 'smoke', '--only', 'nope', '--results', tmp()], b.io)).toBe(2);
     expect(b.err.join('')).toMatch(/rdbm: invalid experiment: "nope" \(expected one of main, schedule, lambda, nfe, pi, size\)/);
+  });
+
+  it.skipIf(!existsSync(new URL('../../dist/cli/main.js', import.meta.url)))('spawned bin/rdbm.js: --help lists the options, a bad scale exits 2 without a stack trace', () => {
+    const bin = new URL('../../bin/rdbm.js', import.meta.url).pathname;
+    const help = spawnSync(process.execPath, [bin, 'reproduce', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    for (const option of ['--scale', '--results', '--only', '--no-png', '--report-only']) expect(help.stdout).toContain(option);
+    const bad = spawnSync(process.execPath, [bin, 'reproduce', '--scale', 'huge'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^rdbm: .*scale.*huge/);
   });
 });
