@@ -42,7 +42,7 @@ const PANELS = [
   { quantity: 'RNR', title: 'residual-to-noise factor (log)', scale: { type: 'log' } },
 ] as const;
 
-export function scheduleCurvesPlot(curves: readonly ScheduleCurve[], options: { title?: string } = {}): TopLevelSpec {
+export function scheduleCurvesPlot(curves: readonly ScheduleCurve[], options: { title?: string; legendTitle?: string } = {}): TopLevelSpec {
   const values = scheduleCurvePoints(curves);
   const T = curves.map((c) => c.schedule.timesteps);
   return topLevel(options.title ?? 'Bridge coefficients per schedule and λ', `T = ${[...new Set(T)].join(', ')}; t normalised to t/(T−1)`, {
@@ -55,7 +55,7 @@ export function scheduleCurvesPlot(curves: readonly ScheduleCurve[], options: { 
       encoding: {
         x: { field: 't', type: 'quantitative', title: 't / (T−1)' },
         y: { field: 'value', type: 'quantitative', title: panel.title, scale: panel.scale },
-        color: { field: 'series', type: 'nominal', title: 'schedule, λ', sort: curves.map((c) => c.label) },
+        color: { field: 'series', type: 'nominal', title: options.legendTitle ?? 'schedule, λ', sort: curves.map((c) => c.label), legend: { labelLimit: 320 } },
       },
     })),
     resolve: { scale: { y: 'independent' } },
