@@ -63,6 +63,19 @@ async function makePairs(dir, n) {
   }
 }
 
+/** Every pair twice (symlinks): 2·n pairs without new files, for the memory check. */
+function doubled(dir, n) {
+  const sub = join(dir, `twice-${n}`);
+  for (const side of ['gt', 'pred']) {
+    mkdirSync(join(sub, side), { recursive: true });
+    for (let i = 0; i < n; i++) {
+      const name = `${String(i).padStart(3, '0')}.png`;
+      for (const copy of ['a', 'b']) symlinkSync(join(dir, side, name), join(sub, side, `${copy}${name}`));
+    }
+  }
+  return sub;
+}
+
 function subset(dir, n) {
   const sub = join(dir, `first-${n}`);
   for (const side of ['gt', 'pred']) {
@@ -140,16 +153,19 @@ try {
   await makePairs(dir, PAIRS);
   console.log(`made ${PAIRS} pairs of 1280×720 PNGs in ${((performance.now() - t0) / 1000).toFixed(1)}s (${dir}); ${availableParallelism()} cores`);
   const small = subset(dir, Math.min(5, PAIRS));
+  const twice = doubled(dir, PAIRS);
   if (process.env.RDBM_BENCH_ONLY_MAKE) process.exit(0);
   for (const convention of ['basicsr-y', 'rdbm']) {
     const runs = [runToolkit(convention, dir), runToolkit(convention, dir)];
     const ours = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
     const few = runToolkit(convention, small);
+    const many = convention === 'basicsr-y' ? runToolkit(convention, twice) : undefined;
     const ref = runReference(convention, dir);
     const dev = deviation(ours.report, ref.report);
     const ratio = ref.seconds / ours.seconds;
     console.log(
-      `${convention.padEnd(10)} toolkit ${ours.seconds.toFixed(2)}s (best of 2; peak RSS ${few.rssMb.toFixed(0)} MB for 5 pairs, ${ours.rssMb.toFixed(0)} MB for ${PAIRS}) | ` +
+      `${convention.padEnd(10)} toolkit ${ours.seconds.toFixed(2)}s (best of 2; peak RSS ${few.rssMb.toFixed(0)} MB for 5 pairs, ${ours.rssMb.toFixed(0)} MB for ${PAIRS}` +
+        `${many ? `, ${many.rssMb.toFixed(0)} MB for ${2 * PAIRS}` : ''}) | ` +
         `reference ${ref.seconds.toFixed(2)}s (peak RSS ${ref.rssMb.toFixed(0)} MB) | ratio ${ratio.toFixed(1)}× wall, ${(ref.cpu / ours.cpu).toFixed(1)}× CPU (${ours.cpu.toFixed(2)}s vs ${ref.cpu.toFixed(2)}s) | ` +
         `max |Δ| PSNR ${dev.psnr.toExponential(2)} dB, SSIM ${dev.ssim.toExponential(2)}`,
     );

@@ -8,7 +8,6 @@ import { scanLayout, type Split } from '../datasets/layout.js';
 import { readMapping } from '../datasets/mapping.js';
 import { conditionPairs, pairFolders, pairFoldersReside, pairRestored, type ImagePair } from '../datasets/pairs.js';
 import { RdbmError } from '../errors.js';
-import { readImage } from '../image/io.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { createProgress } from '../util/progress.js';
 import type { ImageResult } from './aggregate.js';
@@ -87,6 +86,8 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (single) {
     // one pair: errors are the run's errors (exit 2)
     const p = pairs[0];
+    // sharp is loaded only where images are decoded (here, or in the workers of folder runs)
+    const { readImage } = await import('../image/io.js');
     const [gt, pred] = await Promise.all([readImage(p.gt, { warn }), readImage(p.pred, { warn })]);
     const s = scorePair(gt, pred, convention, options, { gt: p.gt, pred: p.pred });
     results = [{ name: p.name, gt: p.gt, pred: p.pred, psnr: s.psnr, ssim: s.ssim, identical: s.identical }];

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { RdbmError } from '../errors.js';
 import type { Image8 } from '../image/types.js';
 import { basicsrY, matlabY } from './luma.js';
-import { channelPlane, type Plane } from './plane.js';
+import { channelPlane, scratchF32 } from './plane.js';
 import { mse8, msePlane, mseUnitFloat32, psnrFromMse } from './psnr.js';
 import { gaussianKernel, ssimConstants, ssimSeparable, ssimUniformSample } from './ssim.js';
 
@@ -54,15 +54,16 @@ function meanOver(values: readonly number[]): number {
   return s / values.length;
 }
 
-function planes(image: Image8): Plane[] {
-  return Array.from({ length: image.channels }, (_, c) => channelPlane(image, c));
-}
-
 /** SSIM with the 11×11 σ 1.5 Gaussian, per channel, mean over channels. */
 function gaussianSsimPerChannel(gt: Image8, pred: Image8): number {
-  const g = planes(gt);
-  const p = planes(pred);
-  return meanOver(g.map((plane, c) => ssimSeparable(plane, p[c], GAUSS_11, C255.c1, C255.c2)));
+  const n = gt.width * gt.height;
+  const values: number[] = [];
+  for (let c = 0; c < gt.channels; c++) {
+    const a = channelPlane(gt, c, scratchF32('gt', n));
+    const b = channelPlane(pred, c, scratchF32('pred', n));
+    values.push(ssimSeparable(a, b, GAUSS_11, C255.c1, C255.c2));
+  }
+  return meanOver(values);
 }
 
 function define(c: Omit<Convention, 'score'> & { score?: Convention['score'] }): Convention {
@@ -92,8 +93,9 @@ const rdbm = define({
 });
 
 function basicsrYScore(gt: Image8, pred: Image8): Scores {
-  const a = basicsrY(gt);
-  const b = basicsrY(pred);
+  const n = gt.width * gt.height;
+  const a = basicsrY(gt, scratchF32('gt', n));
+  const b = basicsrY(pred, scratchF32('pred', n));
   const mse = msePlane(a, b);
   return { psnr: psnrFromMse(mse, 255), ssim: ssimSeparable(a, b, GAUSS_11, C255.c1, C255.c2), identical: mse === 0 };
 }
@@ -139,8 +141,9 @@ const skimageGaussian = define({
 });
 
 function matlabYScore(gt: Image8, pred: Image8): Scores {
-  const a = matlabY(gt);
-  const b = matlabY(pred);
+  const n = gt.width * gt.height;
+  const a = matlabY(gt, scratchF32('gt', n));
+  const b = matlabY(pred, scratchF32('pred', n));
   const mse = msePlane(a, b);
   // 20·log10(255/rmse) = 10·log10(255²/mse) up to rounding far below 1e-10 dB
   return { psnr: mse === 0 ? Infinity : 20 * Math.log10(255 / Math.sqrt(mse)), ssim: ssimSeparable(a, b, GAUSS_11, C255.c1, C255.c2), identical: mse === 0 };

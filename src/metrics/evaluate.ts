@@ -10,7 +10,6 @@ import { Worker } from 'node:worker_threads';
 import type { ImagePair } from '../datasets/pairs.js';
 import type { ImageResult } from './aggregate.js';
 import type { ConventionId } from './conventions.js';
-import { scoreFiles } from './files.js';
 import type { ScoreOptions } from './score.js';
 
 export interface EvaluateOptions {
@@ -44,6 +43,7 @@ export async function evaluatePairs(
     run.onResult?.(result, done);
   };
   if (wanted === 1 || !workersAvailable()) {
+    const { scoreFiles } = await import('./files.js');
     for (let i = 0; i < pairs.length; i++) finish(i, await scoreFiles(pairs[i], convention, options, run.warn));
     return results;
   }

@@ -9,22 +9,25 @@ import type { Plane } from './plane.js';
 const f32 = Math.fround;
 /** float32(v / 255) for v = 0…255, as numpy computes `uint8.astype(float32) / 255.` */
 const INV255_F32 = Float64Array.from({ length: 256 }, (_, v) => f32(v / 255));
+const INV255 = 1 / 255;
 
 /**
  * BasicSR `to_y_channel` (basicsr/metrics/metric_util.py with bgr2ycbcr(y_only=True)):
  * x = float32(v/255); Y64 = x_B·24.966 + x_G·128.553 + x_R·65.481 + 16 (float64, numpy dot order on
  * BGR); Y = float32(float32(Y64/255)·255). Not rounded. Grey images: Y = float32(float32(v/255)·255).
  */
-export function basicsrY(image: Image8): Plane {
+export function basicsrY(image: Image8, into?: Float32Array): Plane {
   const n = image.width * image.height;
-  const out = new Float64Array(n);
+  const out = into ?? new Float32Array(n);
   const src = image.data;
   if (image.channels === 1) {
-    for (let i = 0; i < n; i++) out[i] = f32(INV255_F32[src[i]] * 255);
+    for (let i = 0; i < n; i++) out[i] = INV255_F32[src[i]] * 255;
   } else {
     for (let i = 0, j = 0; i < n; i++, j += 3) {
       const y64 = INV255_F32[src[j + 2]] * 24.966 + INV255_F32[src[j + 1]] * 128.553 + INV255_F32[src[j]] * 65.481 + 16.0;
-      out[i] = f32(f32(y64 / 255) * 255);
+      // ×(1/255) instead of /255: the two differ by at most one float64 ulp, which survives the
+      // rounding to float32 only at an exact float32 tie (never observed; fixtures agree bit for bit)
+      out[i] = f32(f32(y64 * INV255) * 255);
     }
   }
   return { width: image.width, height: image.height, data: out };
@@ -57,9 +60,9 @@ export function matlabLuma(r: number, g: number, b: number): number {
  * MATLAB `rgb2ycbcr` on a uint8 image, channel 1 (DiffUIR eval/SOTS.m): Y rounded to uint8.
  * Grey images are used as they are (the script skips the conversion when size(img, 3) ≠ 3).
  */
-export function matlabY(image: Image8): Plane {
+export function matlabY(image: Image8, into?: Float32Array): Plane {
   const n = image.width * image.height;
-  const out = new Float64Array(n);
+  const out = into ?? new Float32Array(n);
   const src = image.data;
   if (image.channels === 1) {
     for (let i = 0; i < n; i++) out[i] = src[i];

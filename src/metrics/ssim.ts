@@ -186,8 +186,10 @@ function ssimSeparable11(a: Plane, b: Plane, kernel: Float64Array, c1: number, c
 /**
  * scikit-image `structural_similarity` defaults on each channel of two 8-bit images: `win × win`
  * uniform window, sample covariance (N/(N−1)), data range 255, mean over the map cropped by
- * (win−1)/2. The window sums are exact integers (running column sums, one row at a time), so the
- * only rounding is in the per-pixel formula. Returns the mean SSIM of every channel.
+ * (win−1)/2. Window sums of u = x + y, v = x − y, u², v² are exact integers (running column sums,
+ * one row at a time), and skimage's quantities follow from them:
+ *   2μxμy = (μu² − μv²)/2, μx² + μy² = (μu² + μv²)/2, 2σxy = (σu² − σv²)/2, σx² + σy² = (σu² + σv²)/2
+ * (σ with the N/(N−1) factor). Returns the mean SSIM of every channel.
  */
 export function ssimUniformSample(a: Image8, b: Image8, win = 7): number[] {
   const W = a.width;
@@ -196,27 +198,27 @@ export function ssimUniformSample(a: Image8, b: Image8, win = 7): number[] {
   const rowLen = W * C;
   const X = a.data;
   const Y = b.data;
-  // column sums over the current `win` rows; integers below 2^31, exact in float64
-  const sx = new Float64Array(rowLen);
-  const sy = new Float64Array(rowLen);
-  const sxx = new Float64Array(rowLen);
-  const syy = new Float64Array(rowLen);
-  const sxy = new Float64Array(rowLen);
+  // column sums over the current `win` rows (|sum| < 2^31)
+  const su = new Int32Array(rowLen);
+  const sv = new Int32Array(rowLen);
+  const suu = new Int32Array(rowLen);
+  const svv = new Int32Array(rowLen);
   for (let r = 0; r < win; r++) {
     const base = r * rowLen;
     for (let e = 0; e < rowLen; e++) {
       const x = X[base + e];
       const y = Y[base + e];
-      sx[e] += x;
-      sy[e] += y;
-      sxx[e] += x * x;
-      syy[e] += y * y;
-      sxy[e] += x * y;
+      const u = x + y;
+      const v = x - y;
+      su[e] += u;
+      sv[e] += v;
+      suu[e] += u * u;
+      svv[e] += v * v;
     }
   }
   const np = win * win;
   const inv = 1 / np;
-  const covNorm = np / (np - 1);
+  const halfCov = (0.5 * np) / (np - 1);
   const { c1, c2 } = ssimConstants(255);
   const outW = W - win + 1;
   const outH = H - win + 1;
@@ -230,44 +232,44 @@ export function ssimUniformSample(a: Image8, b: Image8, win = 7): number[] {
         const y0 = Y[o + e];
         const x1 = X[n + e];
         const y1 = Y[n + e];
-        sx[e] += x1 - x0;
-        sy[e] += y1 - y0;
-        sxx[e] += x1 * x1 - x0 * x0;
-        syy[e] += y1 * y1 - y0 * y0;
-        sxy[e] += x1 * y1 - x0 * y0;
+        const u0 = x0 + y0;
+        const v0 = x0 - y0;
+        const u1 = x1 + y1;
+        const v1 = x1 - y1;
+        su[e] += u1 - u0;
+        sv[e] += v1 - v0;
+        suu[e] += u1 * u1 - u0 * u0;
+        svv[e] += v1 * v1 - v0 * v0;
       }
     }
     for (let ch = 0; ch < C; ch++) {
-      let hx = 0;
-      let hy = 0;
-      let hxx = 0;
-      let hyy = 0;
-      let hxy = 0;
+      let hu = 0;
+      let hv = 0;
+      let huu = 0;
+      let hvv = 0;
       for (let k = 0; k < win; k++) {
         const e = k * C + ch;
-        hx += sx[e];
-        hy += sy[e];
-        hxx += sxx[e];
-        hyy += syy[e];
-        hxy += sxy[e];
+        hu += su[e];
+        hv += sv[e];
+        huu += suu[e];
+        hvv += svv[e];
       }
       let rowSum = 0;
       let out = ch;
       let inn = win * C + ch;
       for (let j = 0; j < outW; j++) {
-        // skimage: ux = uniform(x); vx = cov_norm·(uniform(x²) − ux²); S = (A1·A2)/(B1·B2)
-        const ux = hx * inv;
-        const uy = hy * inv;
-        const vx = covNorm * (hxx * inv - ux * ux);
-        const vy = covNorm * (hyy * inv - uy * uy);
-        const vxy = covNorm * (hxy * inv - ux * uy);
-        rowSum += ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+        const mu = hu * inv;
+        const mv = hv * inv;
+        const mu2 = mu * mu;
+        const mv2 = mv * mv;
+        const varU = huu * inv - mu2;
+        const varV = hvv * inv - mv2;
+        rowSum += ((0.5 * (mu2 - mv2) + c1) * (halfCov * (varU - varV) + c2)) / ((0.5 * (mu2 + mv2) + c1) * (halfCov * (varU + varV) + c2));
         if (j + 1 < outW) {
-          hx += sx[inn] - sx[out];
-          hy += sy[inn] - sy[out];
-          hxx += sxx[inn] - sxx[out];
-          hyy += syy[inn] - syy[out];
-          hxy += sxy[inn] - sxy[out];
+          hu += su[inn] - su[out];
+          hv += sv[inn] - sv[out];
+          huu += suu[inn] - suu[out];
+          hvv += svv[inn] - svv[out];
           out += C;
           inn += C;
         }
