@@ -6,7 +6,7 @@
  * see the same pixels: test/image/io.test.ts checks this against hashes of the arrays cv2 and Pillow
  * decode. Embedded ICC profiles are ignored, as those readers ignore them.
  */
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { RdbmError } from '../errors.js';
 import { decodeBmp, isBmp } from './bmp.js';
@@ -23,20 +23,26 @@ sharp.cache(false);
 export async function readImage(path: string, options: ReadOptions = {}): Promise<Image8> {
   let meta: Metadata;
   let raw: { data: Buffer; info: OutputInfo };
-  let bytes: Buffer;
+  // the first bytes tell BMP (decoded here) from what sharp reads straight from the path
+  const head = new Uint8Array(2);
   try {
-    bytes = await readFile(path);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, head, 0, 2, 0);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new RdbmError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, not an image` : `${path}: cannot read (${code ?? error})`);
   }
-  if (isBmp(bytes)) {
-    const { image, alpha } = decodeBmp(bytes, path);
+  if (isBmp(head)) {
+    const { image, alpha } = decodeBmp(readFileSync(path), path);
     if (alpha) options.warn?.(`${path}: alpha channel dropped`);
     return image;
   }
   try {
-    const image = sharp(bytes, { failOn: 'error', limitInputPixels: false });
+    const image = sharp(path, { failOn: 'error', limitInputPixels: false });
     meta = await image.metadata();
     if (meta.depth && meta.depth !== 'uchar' && meta.depth !== 'char') {
       throw new RdbmError(`${path}: ${meta.depth === 'ushort' ? '16-bit' : meta.depth} images are not supported (expected 8-bit grey or RGB)`);

@@ -10,6 +10,10 @@ const f32 = Math.fround;
 /** float32(v / 255) for v = 0…255, as numpy computes `uint8.astype(float32) / 255.` */
 const INV255_F32 = Float64Array.from({ length: 256 }, (_, v) => f32(v / 255));
 const INV255 = 1 / 255;
+/** float32(v/255)·coefficient for each channel (the products numpy's float64 dot forms) */
+const B_TERM = INV255_F32.map((x) => x * 24.966);
+const G_TERM = INV255_F32.map((x) => x * 128.553);
+const R_TERM = INV255_F32.map((x) => x * 65.481);
 
 /**
  * BasicSR `to_y_channel` (basicsr/metrics/metric_util.py with bgr2ycbcr(y_only=True)):
@@ -24,7 +28,7 @@ export function basicsrY(image: Image8, into?: Float32Array): Plane {
     for (let i = 0; i < n; i++) out[i] = INV255_F32[src[i]] * 255;
   } else {
     for (let i = 0, j = 0; i < n; i++, j += 3) {
-      const y64 = INV255_F32[src[j + 2]] * 24.966 + INV255_F32[src[j + 1]] * 128.553 + INV255_F32[src[j]] * 65.481 + 16.0;
+      const y64 = B_TERM[src[j + 2]] + G_TERM[src[j + 1]] + R_TERM[src[j]] + 16.0;
       // ×(1/255) instead of /255: the two differ by at most one float64 ulp, which survives the
       // rounding to float32 only at an exact float32 tie (never observed; fixtures agree bit for bit)
       out[i] = f32(f32(y64 * INV255) * 255);
