@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanLayout, resideLabelName, pairingRuleFor } from '../../src/datasets/layout.js';
-import { conditionPairs, pairFolders, pairRestored } from '../../src/datasets/pairs.js';
+import { conditionPairs, pairFolders, pairFoldersReside, pairRestored } from '../../src/datasets/pairs.js';
 import { readMapping } from '../../src/datasets/mapping.js';
 
 const dirs: string[] = [];
@@ -90,6 +90,19 @@ describe('pairFolders', () => {
     expect(() => pairFolders(join(root, 'gt'), join(root, 'pred'))).toThrow(/2 unpaired files.*gt\/3\.png \(no prediction\).*pred\/4\.png \(no ground truth\)/);
     const pairs = pairFolders(join(root, 'gt'), join(root, 'pred'), { strict: false });
     expect(pairs.map((p) => [p.name, p.pred.slice(root.length)])).toEqual([['1.png', '/pred/1.png'], ['2.png', '/pred/2.jpg']]);
+  });
+});
+
+describe('pairFoldersReside', () => {
+  it('pairs SOTS outputs with their clear image (prefix, then unique stem), listing the rest', () => {
+    const root = tree(['gt/0001.png', 'gt/0002.jpg', 'pred/0001_0.8_0.2.jpg', 'pred/0001_0.9_0.1.jpg', 'pred/0002_1_0.5.jpg', 'pred/0003_1_0.5.jpg']);
+    expect(() => pairFoldersReside(join(root, 'gt'), join(root, 'pred'))).toThrow(/1 unpaired files .*pred\/0003_1_0\.5\.jpg \(no ground truth 0003\.jpg\)/);
+    const pairs = pairFoldersReside(join(root, 'gt'), join(root, 'pred'), { strict: false });
+    expect(pairs.map((p) => [p.name, p.gt.slice(root.length)])).toEqual([
+      ['0001_0.8_0.2.jpg', '/gt/0001.png'],
+      ['0001_0.9_0.1.jpg', '/gt/0001.png'],
+      ['0002_1_0.5.jpg', '/gt/0002.jpg'],
+    ]);
   });
 });
 
