@@ -10,30 +10,80 @@ export type Params = (name: string) => tf.Tensor;
 
 const EPS = 1e-5;
 
+/**
+ * An input given as parts whose channels are conceptually concatenated (x_t ‖ μ, skip ‖ x):
+ * a convolution of the concatenation is the sum of the parts' convolutions with the matching
+ * input-channel slices of the weight, which avoids copying the wasm backend's slow channel concat.
+ */
+export type Parts = tf.Tensor4D | readonly tf.Tensor4D[];
+
+const asParts = (x: Parts): readonly tf.Tensor4D[] => (Array.isArray(x) ? x : [x as tf.Tensor4D]);
+
+function convParts(x: Parts, w: tf.Tensor4D, bias: tf.Tensor | undefined, stride: number, padding: 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]]): tf.Tensor4D {
+  const parts = asParts(x);
+  const [kh, kw, , cout] = w.shape;
+  let offset = 0;
+  const outs = parts.map((part, i) => {
+    const ci = part.shape[3];
+    const wi = parts.length === 1 ? w : (tf.slice(w, [0, 0, offset, 0], [kh, kw, ci, cout]) as tf.Tensor4D);
+    offset += ci;
+    return tf.fused.conv2d({ x: part, filter: wi, strides: stride, pad: padding, ...(i === 0 && bias ? { bias } : {}) });
+  });
+  return outs.length === 1 ? outs[0] : (tf.addN(outs) as tf.Tensor4D);
+}
+
 /** nn.Conv2d; `pad` as PyTorch's symmetric zero padding. */
-export function conv2d(p: Params, name: string, x: tf.Tensor4D, stride = 1, pad = 0, bias = true): tf.Tensor4D {
+export function conv2d(p: Params, name: string, x: Parts, stride = 1, pad = 0, bias = true): tf.Tensor4D {
   const w = p(`${name}.weight`) as tf.Tensor4D;
   const k = w.shape[0];
   const padding = pad === 0 ? 'valid' : stride === 1 && 2 * pad === k - 1 ? 'same' : ([[0, 0], [pad, pad], [pad, pad], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
-  const y = tf.conv2d(x, w, stride, padding);
-  return bias ? tf.add(y, p(`${name}.bias`)) : y;
+  return convParts(x, w, bias ? p(`${name}.bias`) : undefined, stride, padding);
 }
 
-/** WeightStandardizedConv2d (arXiv 1903.10520): per output channel, w ← (w − mean) / √(var + eps). */
-export function wsConv2d(p: Params, name: string, x: tf.Tensor4D): tf.Tensor4D {
+/** WeightStandardizedConv2d (arXiv 1903.10520): per output channel, w ← (w − mean) / √(var + eps); 3×3, padding 1. */
+export function wsConv2d(p: Params, name: string, x: Parts): tf.Tensor4D {
   const w = p(`${name}.weight`) as tf.Tensor4D; // HWIO: standardise over H, W, I
   const { mean, variance } = tf.moments(w, [0, 1, 2], true);
   const wn = tf.mul(tf.sub(w, mean), tf.rsqrt(tf.add(variance, EPS))) as tf.Tensor4D;
-  return tf.add(tf.conv2d(x, wn, 1, 'same'), p(`${name}.bias`));
+  return convParts(x, wn, p(`${name}.bias`), 1, 'same');
 }
 
-/** nn.GroupNorm(groups, C) over NHWC. */
-export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: number): tf.Tensor4D {
+/**
+ * Runs `fn` on each batch item ([1, H, W, C]) and stacks the results. The per-item graphs use 2-D
+ * matrix products without transposed operands, which the wasm backend runs through XNNPACK;
+ * its batched and transposed products are an order of magnitude slower.
+ */
+export function perItem(x: tf.Tensor4D, fn: (item: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D {
+  if (x.shape[0] === 1) return fn(x);
+  return tf.concat(tf.split(x, x.shape[0], 0).map((item) => fn(item as tf.Tensor4D)), 0);
+}
+
+/**
+ * nn.GroupNorm(groups, C) over NHWC, optionally followed by the ResnetBlock's x·(scale+1)+shift.
+ * Per item: channel sums of x and x² by [1, N]·[N, C] products, group mean μ_g and variance
+ * E[x²] − μ_g² over the group's channels, then one batchNorm kernel with the per-channel
+ * scale γ(s+1) and offset β(s+1) + shift folded in.
+ */
+export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: number, scaleShift?: [tf.Tensor, tf.Tensor]): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
-  const xr = tf.reshape(x, [b, h * w, groups, c / groups]);
-  const { mean, variance } = tf.moments(xr, [1, 3], true);
-  const y = tf.reshape(tf.mul(tf.sub(xr, mean), tf.rsqrt(tf.add(variance, EPS))), [b, h, w, c]);
-  return tf.add(tf.mul(y, p(`${name}.weight`)), p(`${name}.bias`));
+  const n = h * w;
+  const ones = tf.ones([1, n]) as tf.Tensor2D;
+  const groupMean = (perChannel: tf.Tensor) => tf.reshape(tf.tile(tf.mean(tf.reshape(perChannel, [groups, c / groups]), 1, true), [1, c / groups]), [c]);
+  const items = (b === 1 ? [x] : tf.split(x, b, 0)).map((item, i) => {
+    const x2 = tf.reshape(item, [n, c]) as tf.Tensor2D;
+    const mean = groupMean(tf.div(tf.matMul(ones, x2), n));
+    const meanSq = groupMean(tf.div(tf.matMul(ones, tf.square(x2)), n));
+    const variance = tf.relu(tf.sub(meanSq, tf.square(mean)));
+    let scale: tf.Tensor = p(`${name}.weight`);
+    let offset: tf.Tensor = p(`${name}.bias`);
+    if (scaleShift) {
+      const s1 = tf.add(tf.reshape(tf.slice(scaleShift[0], [i, 0, 0, 0], [1, 1, 1, c]), [c]), 1);
+      scale = tf.mul(scale, s1);
+      offset = tf.add(tf.mul(offset, s1), tf.reshape(tf.slice(scaleShift[1], [i, 0, 0, 0], [1, 1, 1, c]), [c]));
+    }
+    return tf.reshape(tf.batchNorm(x2, mean as tf.Tensor1D, variance as tf.Tensor1D, offset as tf.Tensor1D, scale as tf.Tensor1D, EPS), [1, h, w, c]) as tf.Tensor4D;
+  });
+  return items.length === 1 ? items[0] : tf.concat(items, 0);
 }
 
 /** The official channel LayerNorm: (x − mean_c) / √(var_c + eps) · g, no bias. */
@@ -62,19 +112,17 @@ export function sinusoidalEmbedding(t: readonly number[], dim: number): tf.Tenso
 }
 
 /** Block: WS-conv 3×3 → GroupNorm → optional x·(scale+1)+shift → SiLU. */
-function block(p: Params, name: string, x: tf.Tensor4D, groups: number, scaleShift?: [tf.Tensor, tf.Tensor]): tf.Tensor4D {
-  let y = groupNorm(p, `${name}.norm`, wsConv2d(p, `${name}.proj`, x), groups);
-  if (scaleShift) y = tf.add(tf.mul(y, tf.add(scaleShift[0], 1)), scaleShift[1]);
-  return silu(y);
+function block(p: Params, name: string, x: Parts, groups: number, scaleShift?: [tf.Tensor, tf.Tensor]): tf.Tensor4D {
+  return silu(groupNorm(p, `${name}.norm`, wsConv2d(p, `${name}.proj`, x), groups, scaleShift));
 }
 
 /** ResnetBlock: block1 (time scale/shift from mlp = SiLU → Linear) → block2, plus res_conv(x). */
-export function resnetBlock(p: Params, name: string, x: tf.Tensor4D, tEmb: tf.Tensor2D, groups: number): tf.Tensor4D {
+export function resnetBlock(p: Params, name: string, x: Parts, tEmb: tf.Tensor2D, groups: number): tf.Tensor4D {
   const cout = p(`${name}.block1.proj.bias`).shape[0];
   const ss = tf.reshape(linear(p, `${name}.mlp.1`, silu(tEmb)), [tEmb.shape[0], 1, 1, 2 * cout]);
   const [scale, shift] = tf.split(ss, 2, 3);
   const h = block(p, `${name}.block2`, block(p, `${name}.block1`, x, groups, [scale, shift]), groups);
-  const res = hasParam(p, `${name}.res_conv.weight`) ? conv2d(p, `${name}.res_conv`, x) : x;
+  const res = hasParam(p, `${name}.res_conv.weight`) ? conv2d(p, `${name}.res_conv`, x) : asParts(x)[0];
   return tf.add(h, res);
 }
 
@@ -84,47 +132,72 @@ export function hasParam(p: Params, name: string): boolean {
 }
 
 /**
- * q, k, v of shape [B·heads, N, dh] (channel index = head·dh + c), from the 1×1 qkv projection.
- * Three projections with slices of the (small) weight instead of one split of the (large) output:
- * same result, and SplitV along channels is slow on the CPU backend.
+ * Per-head projections of one item x2 = [N, C] (xT = its transpose [C, N]) with slices of the 1×1
+ * qkv weight (channel index = head·dh + c, as the official rearrange 'b (h c) x y'):
+ * q_h = x2·Wq_h [N, dh], kᵀ_h = Wk_hᵀ·xᵀ [dh, N], v_h = x2·Wv_h [N, dh].
  */
-function qkv(p: Params, name: string, x: tf.Tensor4D, heads: number): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
-  const [b, h, w] = x.shape;
-  const weight = p(`${name}.to_qkv.weight`) as tf.Tensor4D;
-  const hidden = weight.shape[3] / 3;
+function headProjections(p: Params, name: string, x2: tf.Tensor2D, xT: tf.Tensor2D, heads: number, head: number) {
+  const w = p(`${name}.to_qkv.weight`);
+  const [, , c, qkvWidth] = w.shape as [number, number, number, number];
+  const hidden = qkvWidth / 3;
   const dh = hidden / heads;
-  return [0, 1, 2].map((i) => {
-    const u = tf.conv2d(x, tf.slice(weight, [0, 0, 0, i * hidden], [-1, -1, -1, hidden]), 1, 'valid');
-    return tf.reshape(tf.transpose(tf.reshape(u, [b, h * w, heads, dh]), [0, 2, 1, 3]), [b * heads, h * w, dh]);
-  }) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+  const part = (i: number) => tf.reshape(tf.slice(w, [0, 0, 0, i * hidden + head * dh], [1, 1, c, dh]), [c, dh]) as tf.Tensor2D;
+  return { q: tf.matMul(x2, part(0)), kT: tf.matMul(tf.transpose(part(1)), xT), v: tf.matMul(x2, part(2)), dh };
 }
 
-function mergeHeads(o: tf.Tensor3D, b: number, h: number, w: number, heads: number): tf.Tensor4D {
-  const dh = o.shape[2];
-  return tf.reshape(tf.transpose(tf.reshape(o, [b, heads, h * w, dh]), [0, 2, 1, 3]), [b, h, w, heads * dh]);
+/** Σ_h o_h · Wo_h + bias: the 1×1 output conv applied head by head (no concatenation of heads). */
+function headsOut(p: Params, name: string, outs: tf.Tensor2D[], dh: number): tf.Tensor2D {
+  const w = p(`${name}.weight`);
+  const c = w.shape[3] as number;
+  const parts = outs.map((o, head) => tf.matMul(o, tf.reshape(tf.slice(w, [0, 0, head * dh, 0], [1, 1, dh, c]), [dh, c]) as tf.Tensor2D));
+  return tf.add(parts.length === 1 ? parts[0] : tf.addN(parts), p(`${name}.bias`));
 }
 
-/** LinearAttention: softmax q over features, k over positions; context = k vᵀ; out → 1×1 conv → LayerNorm. */
+/**
+ * LinearAttention (official: q softmaxed over its dh features and scaled by dh^−½, k softmaxed over
+ * the N positions, v / N; context_h = k_h v_hᵀ; out = context_hᵀ q_h; to_out = 1×1 conv, LayerNorm).
+ * Computed per item as y = q · M + b with M_h = context_h · Wo_h · dh^−½ stacked over heads, which
+ * folds the output conv into a small [hidden, C] matrix: q and the final product are 1×1 convs,
+ * kᵀ_h = Wk_hᵀ xᵀ has one row per feature, so its softmax over positions is a row softmax.
+ */
 export function linearAttention(p: Params, name: string, x: tf.Tensor4D, heads: number): tf.Tensor4D {
-  const [b, h, w] = x.shape;
-  const [q0, k0, v0] = qkv(p, name, x, heads);
-  const dh = q0.shape[2];
-  const q = tf.mul(tf.softmax(q0, -1), dh ** -0.5);
-  const k = tf.softmax(tf.transpose(k0, [0, 2, 1]), -1); // [B·h, dh, N], softmax over N
-  const v = tf.div(v0, h * w);
-  const context = tf.matMul(k, v); // [B·h, d, e] = Σ_n k[d,n] v[n,e]
-  const out = tf.matMul(q, context); // [B·h, N, e] = Σ_d q[n,d] context[d,e]
-  const y = conv2d(p, `${name}.to_out.0`, mergeHeads(out as tf.Tensor3D, b, h, w, heads));
-  return channelLayerNorm(p, `${name}.to_out.1`, y);
+  return perItem(x, (item) => {
+    const [, h, w, c] = item.shape;
+    const n = h * w;
+    const wAll = p(`${name}.to_qkv.weight`) as tf.Tensor4D;
+    const hidden = wAll.shape[3] / 3;
+    const dh = hidden / heads;
+    const part = (i: number, from: number, width: number) => tf.slice(wAll, [0, 0, 0, i * hidden + from], [1, 1, c, width]) as tf.Tensor4D;
+    const q = tf.reshape(tf.softmax(tf.reshape(tf.conv2d(item, part(0, 0, hidden), 1, 'valid'), [n * heads, dh])), [1, h, w, hidden]) as tf.Tensor4D;
+    const xT = tf.transpose(tf.reshape(item, [n, c])) as tf.Tensor2D;
+    const wo = p(`${name}.to_out.0.weight`) as tf.Tensor4D; // [1, 1, hidden, C]
+    const m = Array.from({ length: heads }, (_, head) => {
+      const v = tf.reshape(tf.conv2d(item, part(2, head * dh, dh), 1, 'valid'), [n, dh]) as tf.Tensor2D;
+      const kT = tf.softmax(tf.matMul(tf.transpose(tf.reshape(part(1, head * dh, dh), [c, dh])) as tf.Tensor2D, xT)) as tf.Tensor2D; // [dh, N]
+      const context = tf.matMul(kT, v); // Σ_n k[d,n] v[n,e]
+      return tf.matMul(context, tf.reshape(tf.slice(wo, [0, 0, head * dh, 0], [1, 1, dh, c]), [dh, c]) as tf.Tensor2D);
+    });
+    const mAll = tf.mul(tf.concat(m, 0), dh ** -0.5 / n);
+    const y = tf.fused.conv2d({ x: q, filter: tf.reshape(mAll, [1, 1, hidden, c]) as tf.Tensor4D, strides: 1, pad: 'valid', bias: p(`${name}.to_out.0.bias`) });
+    return channelLayerNorm(p, `${name}.to_out.1`, y);
+  });
 }
 
-/** Attention (full, middle of the U-Net): softmax(q kᵀ · dh^−½) v → 1×1 conv. */
+/** Attention (full, middle of the U-Net): per head softmax(q kᵀ · dh^−½) v, then the 1×1 conv to_out. */
 export function attention(p: Params, name: string, x: tf.Tensor4D, heads: number): tf.Tensor4D {
-  const [b, h, w] = x.shape;
-  const [q0, k, v] = qkv(p, name, x, heads);
-  const q = tf.mul(q0, q0.shape[2] ** -0.5);
-  const attn = tf.softmax(tf.matMul(q, k, false, true), -1);
-  return conv2d(p, `${name}.to_out`, mergeHeads(tf.matMul(attn, v) as tf.Tensor3D, b, h, w, heads));
+  return perItem(x, (item) => {
+    const [, h, w, c] = item.shape;
+    const x2 = tf.reshape(item, [h * w, c]) as tf.Tensor2D;
+    const xT = tf.transpose(x2) as tf.Tensor2D;
+    let dh = 0;
+    const outs = Array.from({ length: heads }, (_, head) => {
+      const pr = headProjections(p, name, x2, xT, heads, head);
+      dh = pr.dh;
+      const attn = tf.softmax(tf.matMul(tf.mul(pr.q, pr.dh ** -0.5) as tf.Tensor2D, pr.kT)) as tf.Tensor2D;
+      return tf.matMul(attn, pr.v) as tf.Tensor2D;
+    });
+    return tf.reshape(headsOut(p, `${name}.to_out`, outs, dh), [1, h, w, c]) as tf.Tensor4D;
+  });
 }
 
 /** Residual(PreNorm(dim, fn)): x + fn(LayerNorm(x)). */

@@ -119,7 +119,7 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
       const noise = tf.tensor4d(normalArray(noiseRng, batch.x0.size), batch.x0.shape);
       const { value, grads } = tf.variableGrads(() => {
         const xt = qSample({ x0: batch.x0, mu: batch.mu, t, noise, pi: cfg.pi, schedule }) as tf.Tensor4D;
-        const pred = unetForward(arch, p, arch.condition ? tf.concat([xt, batch.mu], 3) : xt, t);
+        const pred = unetForward(arch, p, arch.condition ? [xt, batch.mu] : xt, t);
         const target = cfg.objective === 'x0' ? batch.x0 : cfg.objective === 'eps' ? noise : tf.mul(diffusionCoefficient(cfg.pi, batch.x0, batch.mu), noise);
         return tf.mean(tf.abs(tf.sub(pred, target))) as tf.Scalar;
       }, varList);

@@ -26,18 +26,19 @@ export interface UNet {
 let instances = 0;
 
 /** The forward pass over any parameter lookup (variables or plain tensors). */
-export function unetForward(config: UNetConfig, p: Params, input: tf.Tensor4D, t: readonly number[]): tf.Tensor4D {
+export function unetForward(config: UNetConfig, p: Params, inputs: tf.Tensor4D | readonly tf.Tensor4D[], t: readonly number[]): tf.Tensor4D {
+  const parts = Array.isArray(inputs) ? (inputs as tf.Tensor4D[]) : [inputs as tf.Tensor4D];
   const groups = config.resnetBlockGroups;
   const heads = config.attnHeads;
-  const [, H, W] = input.shape;
+  const [, H, W] = parts[0].shape;
   const s = 2 ** config.dimMults.length;
   const padH = (s - (H % s)) % s;
   const padW = (s - (W % s)) % s;
   if (padH >= H || padW >= W) {
     throw new RdbmError(`image too small: ${H}×${W} (expected at least ${s / 2 + 1} pixels a side for reflect padding to a multiple of ${s})`);
   }
-  let x: tf.Tensor4D = padH || padW ? tf.mirrorPad(input, [[0, 0], [0, padH], [0, padW], [0, 0]], 'reflect') : input;
-  x = conv2d(p, 'init_conv', x, 1, 3);
+  const padded = padH || padW ? parts.map((u) => tf.mirrorPad(u, [[0, 0], [0, padH], [0, padW], [0, 0]], 'reflect')) : parts;
+  let x = conv2d(p, 'init_conv', padded, 1, 3);
   const r = x;
   const tEmb = linear(p, 'time_mlp.3', gelu(linear(p, 'time_mlp.1', sinusoidalEmbedding(t, config.dim))));
   const skips: tf.Tensor4D[] = [];
@@ -54,12 +55,12 @@ export function unetForward(config: UNetConfig, p: Params, input: tf.Tensor4D, t
   x = preNormResidual(p, 'mid_attn', x, (pp, n, y) => attention(pp, n, y, heads));
   x = resnetBlock(p, 'mid_block2', x, tEmb, groups);
   for (let i = 0; i < depth; i++) {
-    x = resnetBlock(p, `ups.${i}.0`, tf.concat([x, skips.pop()!], 3), tEmb, groups);
-    x = resnetBlock(p, `ups.${i}.1`, tf.concat([x, skips.pop()!], 3), tEmb, groups);
+    x = resnetBlock(p, `ups.${i}.0`, [x, skips.pop()!], tEmb, groups);
+    x = resnetBlock(p, `ups.${i}.1`, [x, skips.pop()!], tEmb, groups);
     x = preNormResidual(p, `ups.${i}.2`, x, (pp, n, y) => linearAttention(pp, n, y, heads));
     x = i === depth - 1 ? conv2d(p, `ups.${i}.3`, x, 1, 1) : conv2d(p, `ups.${i}.3.1`, upsampleNearest2x(x), 1, 1);
   }
-  x = resnetBlock(p, 'final_res_block', tf.concat([x, r], 3), tEmb, groups);
+  x = resnetBlock(p, 'final_res_block', [x, r], tEmb, groups);
   x = conv2d(p, 'final_conv', x);
   return padH || padW ? tf.slice(x, [0, 0, 0, 0], [-1, H, W, -1]) : x;
 }
@@ -100,7 +101,7 @@ export function unetFromParams(config: UNetConfig, variables: ReadonlyMap<string
     paramCount,
     apply(xt, mu, t) {
       const steps = checkInputs(config, xt, mu, t);
-      return tf.tidy(() => unetForward(config, p, config.condition ? tf.concat([xt, mu], 3) : xt, steps));
+      return tf.tidy(() => unetForward(config, p, config.condition ? [xt, mu] : xt, steps));
     },
     dispose() {
       for (const v of variables.values()) v.dispose();
