@@ -118,69 +118,78 @@ function ssimSeparable11(a: Plane, b: Plane, kernel: Float64Array, c1: number, c
   const W = a.width;
   const outW = W - 10;
   const outH = a.height - 10;
-  const A = a.data;
-  const B = b.data;
-  const [g0, g1, g2, g3, g4, g5] = kernel;
   const fu = new Float64Array(W);
   const fv = new Float64Array(W);
   const fuu = new Float64Array(W);
   const fvv = new Float64Array(W);
   let total = 0;
+  // one call per row keeps the hot loops in small, fully optimised functions (no per-image OSR)
   for (let i = 0; i < outH; i++) {
-    const r0 = i * W;
-    const r1 = r0 + W;
-    const r2 = r1 + W;
-    const r3 = r2 + W;
-    const r4 = r3 + W;
-    const r5 = r4 + W;
-    const r6 = r5 + W;
-    const r7 = r6 + W;
-    const r8 = r7 + W;
-    const r9 = r8 + W;
-    const r10 = r9 + W;
-    for (let j = 0; j < W; j++) {
-      let x = A[r0 + j], y = B[r0 + j];
-      const u0 = x + y, v0 = x - y;
-      x = A[r10 + j]; y = B[r10 + j];
-      const u10 = x + y, v10 = x - y;
-      x = A[r1 + j]; y = B[r1 + j];
-      const u1 = x + y, v1 = x - y;
-      x = A[r9 + j]; y = B[r9 + j];
-      const u9 = x + y, v9 = x - y;
-      x = A[r2 + j]; y = B[r2 + j];
-      const u2 = x + y, v2 = x - y;
-      x = A[r8 + j]; y = B[r8 + j];
-      const u8 = x + y, v8 = x - y;
-      x = A[r3 + j]; y = B[r3 + j];
-      const u3 = x + y, v3 = x - y;
-      x = A[r7 + j]; y = B[r7 + j];
-      const u7 = x + y, v7 = x - y;
-      x = A[r4 + j]; y = B[r4 + j];
-      const u4 = x + y, v4 = x - y;
-      x = A[r6 + j]; y = B[r6 + j];
-      const u6 = x + y, v6 = x - y;
-      x = A[r5 + j]; y = B[r5 + j];
-      const u5 = x + y, v5 = x - y;
-      fu[j] = g0 * (u0 + u10) + g1 * (u1 + u9) + g2 * (u2 + u8) + g3 * (u3 + u7) + g4 * (u4 + u6) + g5 * u5;
-      fv[j] = g0 * (v0 + v10) + g1 * (v1 + v9) + g2 * (v2 + v8) + g3 * (v3 + v7) + g4 * (v4 + v6) + g5 * v5;
-      fuu[j] = g0 * (u0 * u0 + u10 * u10) + g1 * (u1 * u1 + u9 * u9) + g2 * (u2 * u2 + u8 * u8) + g3 * (u3 * u3 + u7 * u7) + g4 * (u4 * u4 + u6 * u6) + g5 * u5 * u5;
-      fvv[j] = g0 * (v0 * v0 + v10 * v10) + g1 * (v1 * v1 + v9 * v9) + g2 * (v2 * v2 + v8 * v8) + g3 * (v3 * v3 + v7 * v7) + g4 * (v4 * v4 + v6 * v6) + g5 * v5 * v5;
-    }
-    let rowSum = 0;
-    for (let j = 0; j < outW; j++) {
-      const mu = g0 * (fu[j] + fu[j + 10]) + g1 * (fu[j + 1] + fu[j + 9]) + g2 * (fu[j + 2] + fu[j + 8]) + g3 * (fu[j + 3] + fu[j + 7]) + g4 * (fu[j + 4] + fu[j + 6]) + g5 * fu[j + 5];
-      const mv = g0 * (fv[j] + fv[j + 10]) + g1 * (fv[j + 1] + fv[j + 9]) + g2 * (fv[j + 2] + fv[j + 8]) + g3 * (fv[j + 3] + fv[j + 7]) + g4 * (fv[j + 4] + fv[j + 6]) + g5 * fv[j + 5];
-      const euu = g0 * (fuu[j] + fuu[j + 10]) + g1 * (fuu[j + 1] + fuu[j + 9]) + g2 * (fuu[j + 2] + fuu[j + 8]) + g3 * (fuu[j + 3] + fuu[j + 7]) + g4 * (fuu[j + 4] + fuu[j + 6]) + g5 * fuu[j + 5];
-      const evv = g0 * (fvv[j] + fvv[j + 10]) + g1 * (fvv[j + 1] + fvv[j + 9]) + g2 * (fvv[j + 2] + fvv[j + 8]) + g3 * (fvv[j + 3] + fvv[j + 7]) + g4 * (fvv[j + 4] + fvv[j + 6]) + g5 * fvv[j + 5];
-      const mu2 = mu * mu;
-      const mv2 = mv * mv;
-      const varU = euu - mu2;
-      const varV = evv - mv2;
-      rowSum += ((0.5 * (mu2 - mv2) + c1) * (0.5 * (varU - varV) + c2)) / ((0.5 * (mu2 + mv2) + c1) * (0.5 * (varU + varV) + c2));
-    }
-    total += rowSum;
+    verticalRow11(a.data, b.data, W, i * W, kernel, fu, fv, fuu, fvv);
+    total += horizontalRow11(fu, fv, fuu, fvv, outW, kernel, c1, c2);
   }
   return total / (outW * outH);
+}
+
+/** Vertical 11-tap pass of u, v, u², v² for the output row whose window starts at offset r0. */
+function verticalRow11(A: Float32Array, B: Float32Array, W: number, r0: number, kernel: Float64Array, fu: Float64Array, fv: Float64Array, fuu: Float64Array, fvv: Float64Array): void {
+  const g0 = kernel[0], g1 = kernel[1], g2 = kernel[2], g3 = kernel[3], g4 = kernel[4], g5 = kernel[5];
+  const r1 = r0 + W;
+  const r2 = r1 + W;
+  const r3 = r2 + W;
+  const r4 = r3 + W;
+  const r5 = r4 + W;
+  const r6 = r5 + W;
+  const r7 = r6 + W;
+  const r8 = r7 + W;
+  const r9 = r8 + W;
+  const r10 = r9 + W;
+  for (let j = 0; j < W; j++) {
+    let x = A[r0 + j], y = B[r0 + j];
+    const u0 = x + y, v0 = x - y;
+    x = A[r10 + j]; y = B[r10 + j];
+    const u10 = x + y, v10 = x - y;
+    x = A[r1 + j]; y = B[r1 + j];
+    const u1 = x + y, v1 = x - y;
+    x = A[r9 + j]; y = B[r9 + j];
+    const u9 = x + y, v9 = x - y;
+    x = A[r2 + j]; y = B[r2 + j];
+    const u2 = x + y, v2 = x - y;
+    x = A[r8 + j]; y = B[r8 + j];
+    const u8 = x + y, v8 = x - y;
+    x = A[r3 + j]; y = B[r3 + j];
+    const u3 = x + y, v3 = x - y;
+    x = A[r7 + j]; y = B[r7 + j];
+    const u7 = x + y, v7 = x - y;
+    x = A[r4 + j]; y = B[r4 + j];
+    const u4 = x + y, v4 = x - y;
+    x = A[r6 + j]; y = B[r6 + j];
+    const u6 = x + y, v6 = x - y;
+    x = A[r5 + j]; y = B[r5 + j];
+    const u5 = x + y, v5 = x - y;
+    fu[j] = g0 * (u0 + u10) + g1 * (u1 + u9) + g2 * (u2 + u8) + g3 * (u3 + u7) + g4 * (u4 + u6) + g5 * u5;
+    fv[j] = g0 * (v0 + v10) + g1 * (v1 + v9) + g2 * (v2 + v8) + g3 * (v3 + v7) + g4 * (v4 + v6) + g5 * v5;
+    fuu[j] = g0 * (u0 * u0 + u10 * u10) + g1 * (u1 * u1 + u9 * u9) + g2 * (u2 * u2 + u8 * u8) + g3 * (u3 * u3 + u7 * u7) + g4 * (u4 * u4 + u6 * u6) + g5 * u5 * u5;
+    fvv[j] = g0 * (v0 * v0 + v10 * v10) + g1 * (v1 * v1 + v9 * v9) + g2 * (v2 * v2 + v8 * v8) + g3 * (v3 * v3 + v7 * v7) + g4 * (v4 * v4 + v6 * v6) + g5 * v5 * v5;
+  }
+}
+
+/** Horizontal 11-tap pass and the SSIM map summed over one output row. */
+function horizontalRow11(fu: Float64Array, fv: Float64Array, fuu: Float64Array, fvv: Float64Array, outW: number, kernel: Float64Array, c1: number, c2: number): number {
+  const g0 = kernel[0], g1 = kernel[1], g2 = kernel[2], g3 = kernel[3], g4 = kernel[4], g5 = kernel[5];
+  let rowSum = 0;
+  for (let j = 0; j < outW; j++) {
+    const mu = g0 * (fu[j] + fu[j + 10]) + g1 * (fu[j + 1] + fu[j + 9]) + g2 * (fu[j + 2] + fu[j + 8]) + g3 * (fu[j + 3] + fu[j + 7]) + g4 * (fu[j + 4] + fu[j + 6]) + g5 * fu[j + 5];
+    const mv = g0 * (fv[j] + fv[j + 10]) + g1 * (fv[j + 1] + fv[j + 9]) + g2 * (fv[j + 2] + fv[j + 8]) + g3 * (fv[j + 3] + fv[j + 7]) + g4 * (fv[j + 4] + fv[j + 6]) + g5 * fv[j + 5];
+    const euu = g0 * (fuu[j] + fuu[j + 10]) + g1 * (fuu[j + 1] + fuu[j + 9]) + g2 * (fuu[j + 2] + fuu[j + 8]) + g3 * (fuu[j + 3] + fuu[j + 7]) + g4 * (fuu[j + 4] + fuu[j + 6]) + g5 * fuu[j + 5];
+    const evv = g0 * (fvv[j] + fvv[j + 10]) + g1 * (fvv[j + 1] + fvv[j + 9]) + g2 * (fvv[j + 2] + fvv[j + 8]) + g3 * (fvv[j + 3] + fvv[j + 7]) + g4 * (fvv[j + 4] + fvv[j + 6]) + g5 * fvv[j + 5];
+    const mu2 = mu * mu;
+    const mv2 = mv * mv;
+    const varU = euu - mu2;
+    const varV = evv - mv2;
+    rowSum += ((0.5 * (mu2 - mv2) + c1) * (0.5 * (varU - varV) + c2)) / ((0.5 * (mu2 + mv2) + c1) * (0.5 * (varU + varV) + c2));
+  }
+  return rowSum;
 }
 
 /**
@@ -203,11 +212,26 @@ export function ssimUniformSample(a: Image8, b: Image8, win = 7): number[] {
   const sv = new Int32Array(rowLen);
   const suu = new Int32Array(rowLen);
   const svv = new Int32Array(rowLen);
-  for (let r = 0; r < win; r++) {
-    const base = r * rowLen;
+  for (let r = 0; r < win; r++) slideColumns(X, Y, -1, r * rowLen, rowLen, su, sv, suu, svv);
+  const np = win * win;
+  const { c1, c2 } = ssimConstants(255);
+  const outW = W - win + 1;
+  const outH = H - win + 1;
+  const sums = new Float64Array(C);
+  // one call per row and channel keeps the hot loops in small, fully optimised functions
+  for (let i = 0; i < outH; i++) {
+    if (i > 0) slideColumns(X, Y, (i - 1) * rowLen, (i + win - 1) * rowLen, rowLen, su, sv, suu, svv);
+    for (let ch = 0; ch < C; ch++) sums[ch] += uniformRow(su, sv, suu, svv, ch, C, win, outW, np, c1, c2);
+  }
+  return Array.from(sums, (v) => v / (outW * outH));
+}
+
+/** Column sums: adds the row at offset `add` and removes the one at `remove` (−1: none). */
+function slideColumns(X: Uint8Array, Y: Uint8Array, remove: number, add: number, rowLen: number, su: Int32Array, sv: Int32Array, suu: Int32Array, svv: Int32Array): void {
+  if (remove < 0) {
     for (let e = 0; e < rowLen; e++) {
-      const x = X[base + e];
-      const y = Y[base + e];
+      const x = X[add + e];
+      const y = Y[add + e];
       const u = x + y;
       const v = x - y;
       su[e] += u;
@@ -215,67 +239,58 @@ export function ssimUniformSample(a: Image8, b: Image8, win = 7): number[] {
       suu[e] += u * u;
       svv[e] += v * v;
     }
+    return;
   }
-  const np = win * win;
+  for (let e = 0; e < rowLen; e++) {
+    const x0 = X[remove + e];
+    const y0 = Y[remove + e];
+    const x1 = X[add + e];
+    const y1 = Y[add + e];
+    const u0 = x0 + y0;
+    const v0 = x0 - y0;
+    const u1 = x1 + y1;
+    const v1 = x1 - y1;
+    su[e] += u1 - u0;
+    sv[e] += v1 - v0;
+    suu[e] += u1 * u1 - u0 * u0;
+    svv[e] += v1 * v1 - v0 * v0;
+  }
+}
+
+/** The SSIM map of one channel summed over one output row, from the column sums. */
+function uniformRow(su: Int32Array, sv: Int32Array, suu: Int32Array, svv: Int32Array, ch: number, C: number, win: number, outW: number, np: number, c1: number, c2: number): number {
   const inv = 1 / np;
   const halfCov = (0.5 * np) / (np - 1);
-  const { c1, c2 } = ssimConstants(255);
-  const outW = W - win + 1;
-  const outH = H - win + 1;
-  const sums = new Float64Array(C);
-  for (let i = 0; i < outH; i++) {
-    if (i > 0) {
-      const o = (i - 1) * rowLen;
-      const n = (i + win - 1) * rowLen;
-      for (let e = 0; e < rowLen; e++) {
-        const x0 = X[o + e];
-        const y0 = Y[o + e];
-        const x1 = X[n + e];
-        const y1 = Y[n + e];
-        const u0 = x0 + y0;
-        const v0 = x0 - y0;
-        const u1 = x1 + y1;
-        const v1 = x1 - y1;
-        su[e] += u1 - u0;
-        sv[e] += v1 - v0;
-        suu[e] += u1 * u1 - u0 * u0;
-        svv[e] += v1 * v1 - v0 * v0;
-      }
-    }
-    for (let ch = 0; ch < C; ch++) {
-      let hu = 0;
-      let hv = 0;
-      let huu = 0;
-      let hvv = 0;
-      for (let k = 0; k < win; k++) {
-        const e = k * C + ch;
-        hu += su[e];
-        hv += sv[e];
-        huu += suu[e];
-        hvv += svv[e];
-      }
-      let rowSum = 0;
-      let out = ch;
-      let inn = win * C + ch;
-      for (let j = 0; j < outW; j++) {
-        const mu = hu * inv;
-        const mv = hv * inv;
-        const mu2 = mu * mu;
-        const mv2 = mv * mv;
-        const varU = huu * inv - mu2;
-        const varV = hvv * inv - mv2;
-        rowSum += ((0.5 * (mu2 - mv2) + c1) * (halfCov * (varU - varV) + c2)) / ((0.5 * (mu2 + mv2) + c1) * (halfCov * (varU + varV) + c2));
-        if (j + 1 < outW) {
-          hu += su[inn] - su[out];
-          hv += sv[inn] - sv[out];
-          huu += suu[inn] - suu[out];
-          hvv += svv[inn] - svv[out];
-          out += C;
-          inn += C;
-        }
-      }
-      sums[ch] += rowSum;
+  let hu = 0;
+  let hv = 0;
+  let huu = 0;
+  let hvv = 0;
+  for (let k = 0; k < win; k++) {
+    const e = k * C + ch;
+    hu += su[e];
+    hv += sv[e];
+    huu += suu[e];
+    hvv += svv[e];
+  }
+  let rowSum = 0;
+  let out = ch;
+  let inn = win * C + ch;
+  for (let j = 0; j < outW; j++) {
+    const mu = hu * inv;
+    const mv = hv * inv;
+    const mu2 = mu * mu;
+    const mv2 = mv * mv;
+    const varU = huu * inv - mu2;
+    const varV = hvv * inv - mv2;
+    rowSum += ((0.5 * (mu2 - mv2) + c1) * (halfCov * (varU - varV) + c2)) / ((0.5 * (mu2 + mv2) + c1) * (halfCov * (varU + varV) + c2));
+    if (j + 1 < outW) {
+      hu += su[inn] - su[out];
+      hv += sv[inn] - sv[out];
+      huu += suu[inn] - suu[out];
+      hvv += svv[inn] - svv[out];
+      out += C;
+      inn += C;
     }
   }
-  return Array.from(sums, (v) => v / (outW * outH));
+  return rowSum;
 }

@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import type { ImagePair } from '../datasets/pairs.js';
 import type { ConventionId } from './conventions.js';
 import { scoreFiles } from './files.js';
+import { warmUp } from './warmup.js';
 import type { ScoreOptions } from './score.js';
 
 interface Setup {
@@ -21,6 +22,7 @@ export type WorkerRequest = { index: number; pair: ImagePair } | { stop: true };
 // one libvips thread per worker: parallelism comes from the workers
 sharp.concurrency(1);
 const { convention, options } = workerData as Setup;
+warmUp(convention);
 const port = parentPort!;
 // Each pair leaves ~10 MB of decoded buffers behind; V8 would collect them only after external
 // memory has grown a lot. Collecting after each pair keeps the peak flat in the number of images
