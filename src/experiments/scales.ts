@@ -23,8 +23,8 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
   },
   default: {
     name: 'default',
-    description: 'minutes on 2 CPU cores: the tiny model (RDBM-T where sizes are compared), 60 steps on 32-px crops of mini-uir (64 px), 2 test images per task',
-    overrides: { model: 'tiny', steps: 60, batchSize: 5, cropSize: 32, lr: 1e-3, emaDecay: 0, datasetSize: 64, testLimit: 2 },
+    description: 'minutes on 2 CPU cores: the tiny model (RDBM-T where sizes are compared), 40 steps on 32-px crops of mini-uir (48 px), 1 test image per task',
+    overrides: { model: 'tiny', steps: 40, batchSize: 5, cropSize: 32, lr: 1e-3, emaDecay: 0, datasetSize: 48, testLimit: 1 },
   },
   paper: {
     name: 'paper',
