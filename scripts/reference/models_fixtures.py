@@ -4,6 +4,7 @@ from the mirror, see models_official_unet.py) in PyTorch 1.13 (Debian python3-to
 Writes to test/fixtures/models/:
   unet_d8_m12_state.pt     plain state dict, dim 8, mults 1-2 (norm weights perturbed so the test sees them)
   unet_d8_m12_io.json      x_t, μ (NHWC, 2×13×18×3: odd sizes exercise reflect padding), t, output
+  unet_d8_m12_grads.json   loss L1(output, μ) and its gradient for selected parameters (PyTorch layout)
   unet_d8_m1_trainer.pt    trainer dict {step, model: model.unet0.*, ema: {online_model.*, ema_model.model.unet0.*}}
                            whose `model` weights differ from the EMA ones (the loader must prefer EMA)
   unet_d8_m1_module.pt     plain state dict with DataParallel's `module.` prefix (same weights as the EMA ones)
@@ -55,6 +56,20 @@ torch.save(net.state_dict(), os.path.join(OUT, 'unet_d8_m12_state.pt'))
 out = run(net, xt, mu, t)
 with open(os.path.join(OUT, 'unet_d8_m12_io.json'), 'w') as f:
     json.dump({'config': {'dim': 8, 'dimMults': [1, 2]}, **io_common, 'out': nhwc(out), 'torch': torch.__version__}, f)
+
+# Gradients of the L1 training loss |net(x_t ‖ μ, t) − μ|₁ (mean) for selected parameters, in
+# PyTorch layout: checks TF.js autodiff through every block type (incl. the strided 4×4 downsample).
+GRAD_PARAMS = ['init_conv.weight', 'init_conv.bias', 'time_mlp.1.weight', 'downs.0.0.block1.proj.weight',
+               'downs.0.0.block1.norm.weight', 'downs.0.0.mlp.1.weight', 'downs.0.2.fn.norm.g',
+               'downs.0.2.fn.fn.to_qkv.weight', 'downs.0.2.fn.fn.to_out.1.g', 'downs.0.3.weight',
+               'mid_attn.fn.fn.to_qkv.weight', 'mid_attn.fn.fn.to_out.weight', 'ups.0.0.block1.proj.weight',
+               'ups.0.0.res_conv.weight', 'ups.0.3.1.weight', 'final_res_block.block2.norm.bias', 'final_conv.weight']
+net.zero_grad()
+loss = (net(torch.cat([xt, mu], 1), t) - mu).abs().mean()
+loss.backward()
+named = dict(net.named_parameters())
+with open(os.path.join(OUT, 'unet_d8_m12_grads.json'), 'w') as f:
+    json.dump({'loss': loss.item(), 'target': 'mu', 'grads': {k: {'shape': list(named[k].shape), 'values': [float('%.8g' % v) for v in named[k].grad.reshape(-1).tolist()]} for k in GRAD_PARAMS}}, f)
 
 ema = build(8, (1,), 1)
 online = build(8, (1,), 2)

@@ -205,8 +205,13 @@ export function preNormResidual(p: Params, name: string, x: tf.Tensor4D, fn: (p:
   return tf.add(fn(p, `${name}.fn.fn`, channelLayerNorm(p, `${name}.fn.norm`, x)), x);
 }
 
-/** nn.Upsample(scale_factor=2, mode='nearest'): each pixel repeated 2×2. */
+/**
+ * nn.Upsample(scale_factor=2, mode='nearest'): each pixel repeated 2×2, by two rank-4 tiles
+ * (width, then height). Not tf.image.resizeNearestNeighbor: the CPU backend's gradient of that
+ * kernel disagrees with PyTorch's (test/models/gradients.test.ts), a tile's gradient is a plain sum.
+ */
 export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
-  // half_pixel_centers = false, align_corners = false: source index floor(i / 2), as PyTorch's 'nearest'
-  return tf.image.resizeNearestNeighbor(x, [2 * x.shape[1], 2 * x.shape[2]]);
+  const [b, h, w, c] = x.shape;
+  const wide = tf.reshape(tf.tile(tf.reshape(x, [b * h, w, 1, c]), [1, 1, 2, 1]), [b, h, 1, 2 * w * c]);
+  return tf.reshape(tf.tile(wide, [1, 1, 2, 1]), [b, 2 * h, 2 * w, c]);
 }

@@ -1,0 +1,34 @@
+import { expect, test } from 'vitest';
+import { ensureGradients } from '../../src/models/gradients.js';
+import { initBackend, tf } from '../../src/tf/index.js';
+
+/** ∂/∂w Σ conv(x, w)² on one backend, for the conv shapes the U-Net uses. */
+async function filterGrads(backend: 'cpu' | 'wasm') {
+  await initBackend(backend);
+  await ensureGradients();
+  const x = tf.tensor4d(Array.from({ length: 2 * 9 * 10 * 3 }, (_, i) => Math.sin(i)), [2, 9, 10, 3]);
+  const out: Record<string, Float32Array> = {};
+  const cases: [number, number, 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]][] = [
+    [3, 1, 'same'],
+    [7, 1, 'same'],
+    [4, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
+    [1, 1, 'valid'],
+  ];
+  for (const [k, s, pad] of cases) {
+    const w = tf.variable(tf.tensor4d(Array.from({ length: k * k * 3 * 5 }, (_, i) => Math.cos(i)), [k, k, 3, 5]));
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.conv2d(x, w, s, pad))) as tf.Scalar, [w]);
+    out[`${k}x${k}/${s}`] = (await Object.values(grads)[0].data()) as Float32Array;
+    w.dispose();
+  }
+  return out;
+}
+
+test('wasm Conv2DBackpropFilter shim equals the CPU kernel (3×3, 7×7 same; 4×4 stride 2 pad 1 on odd sizes; 1×1)', async () => {
+  const cpu = await filterGrads('cpu');
+  const wasm = await filterGrads('wasm');
+  for (const key of Object.keys(cpu)) {
+    let err = 0;
+    cpu[key].forEach((v, i) => (err = Math.max(err, Math.abs(v - wasm[key][i]) / (1 + Math.abs(v)))));
+    expect(err, key).toBeLessThan(1e-4);
+  }
+});
