@@ -18,6 +18,8 @@ export interface PlannedPlot {
   readonly id: string;
   readonly title: string;
   readonly spec: TopLevelSpec;
+  /** PNG pixel ratio (default 2); photo grids use 1 to stay small */
+  readonly pngScale?: number;
 }
 
 export interface ReportSection {
@@ -65,7 +67,7 @@ export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | 
   const entries = [...sets[0].entries];
   for (const set of sets.slice(1)) for (const e of set.entries) if (!entries.some((x) => x.key === e.key)) entries.push(e);
   const join = (f: (s: ReproducedSet) => string | undefined) => [...new Set(sets.map(f).filter(Boolean))].join(', ') || undefined;
-  return { ...sets[0], experiment: sets.map((s) => s.experiment).join('-'), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), entries };
+  return { ...sets[0], experiment: sets.map((s) => s.experiment).join('-'), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), model: join((s) => s.model), entries };
 }
 
 /** Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other experiment. */

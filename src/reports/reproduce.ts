@@ -84,6 +84,10 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   }
   io.err('reproduce: collecting runs\n');
   const sets = await runner.collect(done, { scale, resultsDir });
+  if (options.reportOnly && sets.length === 0) {
+    // nothing to report: keep the existing report rather than overwrite it with an empty one
+    throw new RdbmError(`no finished runs at scale ${scale} in ${resultsDir} (run \`rdbm reproduce --scale ${scale}\` without --report-only first)`);
+  }
   const grids = runner.grids ? await runner.grids(done, { scale, resultsDir }).catch(() => []) : [];
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
   writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, sets });

@@ -72,10 +72,12 @@ export function reproducedSet(results: ExperimentResults): ReproducedSet {
   const entries: ReproducedEntry[] = [];
   const conventions = new Set<string>();
   const datasets = new Set<string>();
+  const models = new Set<string>();
   for (const point of results.points) {
     const run = point.run;
     if (!run) continue;
     conventions.add(run.metrics.convention);
+    models.add(run.config.model);
     datasets.add(run.config.dataset === 'mini-uir' ? `mini-uir (${run.config.datasetSize}×${run.config.datasetSize} crops)` : run.config.dataset);
     const tasks: Record<string, TaskScore> = {};
     for (const [folder, s] of Object.entries(run.metrics.tasks)) tasks[taskId(folder)] = { psnr: s.psnr, ssim: s.ssim, images: s.images };
@@ -92,6 +94,7 @@ export function reproducedSet(results: ExperimentResults): ReproducedSet {
     convention: [...conventions].join(', ') || results.points[0]?.config.metric || 'none',
     scale: results.scale,
     dataset: [...datasets].join(', ') || undefined,
+    model: [...models].join(', ') || undefined,
     flopsNote: `FLOPs (ours) = multiply-accumulates of one network evaluation at ${FLOPS_RESOLUTION}×${FLOPS_RESOLUTION} (thop's count, which the paper's B/L figures match); a restoration costs NFE of them.`,
     entries,
   };
@@ -135,6 +138,7 @@ export async function restorationGrid(results: ExperimentResults, resultsDir: st
   rows.sort((a, b) => order(a.label) - order(b.label));
   return {
     id: `restorations-${results.experiment.name}`,
+    pngScale: 1,
     title: `Restorations (${results.experiment.name})`,
     spec: restorationGridPlot(rows, {
       title: `Restorations: ${results.experiment.title}`,

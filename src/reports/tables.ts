@@ -66,7 +66,7 @@ function commonNotes(set: ReproducedSet | undefined): string[] {
     `paper: ${PUBLISHED_PROVENANCE.source}; unknown = not published; – = not in the paper or not run here.`,
     'Δ = ours − paper.',
   ];
-  if (set) notes.push(`ours: ${set.experiment} runs on ${set.dataset ?? 'the dataset named in the run files'}; averages are the mean of the task means.`);
+  if (set) notes.push(`ours: ${set.experiment} runs${set.model ? ` (model ${set.model})` : ''} on ${set.dataset ?? 'the dataset named in the run files'}; averages are the mean of the task means.`);
   else notes.push('ours: no reproduced runs supplied.');
   return notes;
 }
@@ -119,6 +119,7 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
 
 /** One ablation of the paper (all on RDBM-L): axis value | PSNR paper/ours/Δ | SSIM paper/ours/Δ. */
 export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table {
+  // the paper ran every ablation on RDBM-L
   const ablation = publishedAblation(id);
   const columns: Column[] = [{ key: 'value', header: ablation.title, kind: 'text' }, ...scoreColumns()];
   const rows: Record<string, CellValue>[] = [];
@@ -140,7 +141,7 @@ export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table
     scale: reproduced?.scale ?? 'none',
     columns,
     rows,
-    notes: [...commonNotes(reproduced), 'paper: only the default row has a published SSIM.', ...flagNotes(flags)],
+    notes: [...commonNotes(reproduced), 'paper: RDBM-L; only the default row has a published SSIM.', ...flagNotes(flags)],
   };
 }
 
@@ -177,7 +178,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
   const images = reproduced.entries.flatMap((e) => Object.values(e.tasks).map((t) => t.images)).filter((n): n is number => n !== undefined);
   const notes = [
     'ours only: the paper does not publish per-task figures (except where a "(paper)" column appears).',
-    `ours: ${reproduced.experiment} runs on ${reproduced.dataset ?? 'the dataset named in the run files'}; Avg = mean of the task means.`,
+    `ours: ${reproduced.experiment} runs${reproduced.model ? ` (model ${reproduced.model})` : ''} on ${reproduced.dataset ?? 'the dataset named in the run files'}; Avg = mean of the task means.`,
   ];
   if (images.length > 0) notes.push(`test images per task: ${Math.min(...images)}–${Math.max(...images)}.`);
   return {

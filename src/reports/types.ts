@@ -40,6 +40,8 @@ export interface ReproducedSet {
   readonly scale: string;
   /** dataset the runs were evaluated on, e.g. `mini-uir` */
   readonly dataset?: string;
+  /** model preset(s) the runs trained, e.g. `tiny` (the paper's ablations use RDBM-L) */
+  readonly model?: string;
   /** how the FLOPs column was counted (resolution, MACs or 2 × MACs), shown under the main table */
   readonly flopsNote?: string;
   readonly entries: readonly ReproducedEntry[];

@@ -52,7 +52,7 @@ export async function writeReport(plan: ReportPlan, options: WriteReportOptions)
     put(`plots/${plot.id}.vl.json`, `${JSON.stringify(plot.spec, null, 2)}\n`);
     const svg = await renderSvg(plot.spec);
     put(`plots/${plot.id}.svg`, svg);
-    if (options.png !== false) put(`plots/${plot.id}.png`, svgToPng(svg));
+    if (options.png !== false) put(`plots/${plot.id}.png`, svgToPng(svg, { scale: plot.pngScale ?? 2 }));
     progress?.tick(1, plot.id);
   }
   const readme = resultsReadme({ sections }, { ...options.meta, png: options.png !== false });

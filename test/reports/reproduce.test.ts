@@ -121,6 +121,13 @@ describe('reproduce (runner with fake executors)', () => {
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('- nfe: no kernel for this backend');
   });
 
+  it('--report-only refuses to overwrite a report when no finished runs exist', async () => {
+    const { io } = capture();
+    await expect(reproduce({ scale: 'default', resultsDir: tmp(), io, reportOnly: true, runner: await runsRunner({ executors: fakeExecutors() }) })).rejects.toThrow(
+      /no finished runs at scale default in .* \(run `rdbm reproduce --scale default` without --report-only first\)/,
+    );
+  });
+
   it('CLI: rejects an unknown scale and an unknown experiment with exit code 2', async () => {
     const a = capture();
     expect(await runCli(['reproduce', '--scale', 'huge'], a.io)).toBe(2);
