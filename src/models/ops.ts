@@ -5,6 +5,19 @@
  */
 import { tf } from '../tf/index.js';
 
+/**
+ * a · b for 2-D tensors, with a gradient that transposes explicitly (da = dy · bᵀ, db = aᵀ · dy as
+ * plain products of transposed copies): the wasm backend's products with transposed operands,
+ * which tf.matMul's own gradient uses, are an order of magnitude slower than transposing first.
+ */
+export const mm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1]) as tf.Tensor2D), tf.matMul(tf.transpose(saved[0]) as tf.Tensor2D, dy as tf.Tensor2D)],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
 /** Parameter lookup by PyTorch state-dict key (throws on a missing key: a bug, not a user error). */
 export type Params = (name: string) => tf.Tensor;
 
@@ -71,8 +84,8 @@ export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: numbe
   const groupMean = (perChannel: tf.Tensor) => tf.reshape(tf.tile(tf.mean(tf.reshape(perChannel, [groups, c / groups]), 1, true), [1, c / groups]), [c]);
   const items = (b === 1 ? [x] : tf.split(x, b, 0)).map((item, i) => {
     const x2 = tf.reshape(item, [n, c]) as tf.Tensor2D;
-    const mean = groupMean(tf.div(tf.matMul(ones, x2), n));
-    const meanSq = groupMean(tf.div(tf.matMul(ones, tf.square(x2)), n));
+    const mean = groupMean(tf.div(mm(ones, x2), n));
+    const meanSq = groupMean(tf.div(mm(ones, tf.square(x2)), n));
     const variance = tf.relu(tf.sub(meanSq, tf.square(mean)));
     let scale: tf.Tensor = p(`${name}.weight`);
     let offset: tf.Tensor = p(`${name}.bias`);
@@ -99,7 +112,7 @@ export const gelu = <T extends tf.Tensor>(x: T): T => tf.mul(tf.mul(x, 0.5), tf.
 
 /** nn.Linear on [B, in]. */
 export function linear(p: Params, name: string, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(tf.matMul(x, p(`${name}.weight`) as tf.Tensor2D), p(`${name}.bias`));
+  return tf.add(mm(x, p(`${name}.weight`) as tf.Tensor2D), p(`${name}.bias`));
 }
 
 /** SinusoidalPosEmb(dim): [sin(t·f), cos(t·f)], f_i = exp(−i·ln(10000)/(dim/2 − 1)). */
@@ -142,14 +155,14 @@ function headProjections(p: Params, name: string, x2: tf.Tensor2D, xT: tf.Tensor
   const hidden = qkvWidth / 3;
   const dh = hidden / heads;
   const part = (i: number) => tf.reshape(tf.slice(w, [0, 0, 0, i * hidden + head * dh], [1, 1, c, dh]), [c, dh]) as tf.Tensor2D;
-  return { q: tf.matMul(x2, part(0)), kT: tf.matMul(tf.transpose(part(1)), xT), v: tf.matMul(x2, part(2)), dh };
+  return { q: mm(x2, part(0)), kT: mm(tf.transpose(part(1)), xT), v: mm(x2, part(2)), dh };
 }
 
 /** Σ_h o_h · Wo_h + bias: the 1×1 output conv applied head by head (no concatenation of heads). */
 function headsOut(p: Params, name: string, outs: tf.Tensor2D[], dh: number): tf.Tensor2D {
   const w = p(`${name}.weight`);
   const c = w.shape[3] as number;
-  const parts = outs.map((o, head) => tf.matMul(o, tf.reshape(tf.slice(w, [0, 0, head * dh, 0], [1, 1, dh, c]), [dh, c]) as tf.Tensor2D));
+  const parts = outs.map((o, head) => mm(o, tf.reshape(tf.slice(w, [0, 0, head * dh, 0], [1, 1, dh, c]), [dh, c]) as tf.Tensor2D));
   return tf.add(parts.length === 1 ? parts[0] : tf.addN(parts), p(`${name}.bias`));
 }
 
@@ -173,9 +186,9 @@ export function linearAttention(p: Params, name: string, x: tf.Tensor4D, heads: 
     const wo = p(`${name}.to_out.0.weight`) as tf.Tensor4D; // [1, 1, hidden, C]
     const m = Array.from({ length: heads }, (_, head) => {
       const v = tf.reshape(tf.conv2d(item, part(2, head * dh, dh), 1, 'valid'), [n, dh]) as tf.Tensor2D;
-      const kT = tf.softmax(tf.matMul(tf.transpose(tf.reshape(part(1, head * dh, dh), [c, dh])) as tf.Tensor2D, xT)) as tf.Tensor2D; // [dh, N]
-      const context = tf.matMul(kT, v); // Σ_n k[d,n] v[n,e]
-      return tf.matMul(context, tf.reshape(tf.slice(wo, [0, 0, head * dh, 0], [1, 1, dh, c]), [dh, c]) as tf.Tensor2D);
+      const kT = tf.softmax(mm(tf.transpose(tf.reshape(part(1, head * dh, dh), [c, dh])) as tf.Tensor2D, xT)) as tf.Tensor2D; // [dh, N]
+      const context = mm(kT, v); // Σ_n k[d,n] v[n,e]
+      return mm(context, tf.reshape(tf.slice(wo, [0, 0, head * dh, 0], [1, 1, dh, c]), [dh, c]) as tf.Tensor2D);
     });
     const mAll = tf.mul(tf.concat(m, 0), dh ** -0.5 / n);
     const y = tf.fused.conv2d({ x: q, filter: tf.reshape(mAll, [1, 1, hidden, c]) as tf.Tensor4D, strides: 1, pad: 'valid', bias: p(`${name}.to_out.0.bias`) });
@@ -193,8 +206,8 @@ export function attention(p: Params, name: string, x: tf.Tensor4D, heads: number
     const outs = Array.from({ length: heads }, (_, head) => {
       const pr = headProjections(p, name, x2, xT, heads, head);
       dh = pr.dh;
-      const attn = tf.softmax(tf.matMul(tf.mul(pr.q, pr.dh ** -0.5) as tf.Tensor2D, pr.kT)) as tf.Tensor2D;
-      return tf.matMul(attn, pr.v) as tf.Tensor2D;
+      const attn = tf.softmax(mm(tf.mul(pr.q, pr.dh ** -0.5) as tf.Tensor2D, pr.kT)) as tf.Tensor2D;
+      return mm(attn, pr.v) as tf.Tensor2D;
     });
     return tf.reshape(headsOut(p, `${name}.to_out`, outs, dh), [1, h, w, c]) as tf.Tensor4D;
   });
@@ -206,12 +219,15 @@ export function preNormResidual(p: Params, name: string, x: tf.Tensor4D, fn: (p:
 }
 
 /**
- * nn.Upsample(scale_factor=2, mode='nearest'): each pixel repeated 2×2, by two rank-4 tiles
- * (width, then height). Not tf.image.resizeNearestNeighbor: the CPU backend's gradient of that
- * kernel disagrees with PyTorch's (test/models/gradients.test.ts), a tile's gradient is a plain sum.
+ * nn.Upsample(scale_factor=2, mode='nearest'): each pixel repeated 2×2 (resizeNearestNeighbor with
+ * align_corners = half_pixel_centers = false picks source ⌊i/2⌋, as PyTorch). Its gradient, the sum
+ * of dy over each 2×2 block, is written as 4·avgPool: the CPU backend's ResizeNearestNeighborGrad
+ * disagrees with PyTorch (test/models/gradients.test.ts) and tiling is slow on wasm.
  */
-export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
-  const [b, h, w, c] = x.shape;
-  const wide = tf.reshape(tf.tile(tf.reshape(x, [b * h, w, 1, c]), [1, 1, 2, 1]), [b, h, 1, 2 * w * c]);
-  return tf.reshape(tf.tile(wide, [1, 1, 2, 1]), [b, 2 * h, 2 * w, c]);
-}
+export const upsampleNearest2x = tf.customGrad(((x: tf.Tensor4D, save: tf.GradSaveFunc) => {
+  save([]);
+  return {
+    value: tf.image.resizeNearestNeighbor(x, [2 * x.shape[1], 2 * x.shape[2]]),
+    gradFunc: (dy: tf.Tensor4D) => [tf.mul(tf.avgPool(dy, 2, 2, 'valid'), 4)],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;

@@ -16,14 +16,17 @@ async function filterGrads(backend: 'cpu' | 'wasm') {
   ];
   for (const [k, s, pad] of cases) {
     const w = tf.variable(tf.tensor4d(Array.from({ length: k * k * 3 * 5 }, (_, i) => Math.cos(i)), [k, k, 3, 5]));
-    const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.conv2d(x, w, s, pad))) as tf.Scalar, [w]);
-    out[`${k}x${k}/${s}`] = (await Object.values(grads)[0].data()) as Float32Array;
+    const xv = tf.variable(x);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.conv2d(xv, w, s, pad))) as tf.Scalar, [w, xv]);
+    out[`filter ${k}x${k}/${s}`] = (await grads[w.name].data()) as Float32Array;
+    out[`input ${k}x${k}/${s}`] = (await grads[xv.name].data()) as Float32Array;
     w.dispose();
+    xv.dispose();
   }
   return out;
 }
 
-test('wasm Conv2DBackpropFilter shim equals the CPU kernel (3×3, 7×7 same; 4×4 stride 2 pad 1 on odd sizes; 1×1)', async () => {
+test('wasm Conv2DBackpropFilter / Conv2DBackpropInput shims equal the CPU kernels (3×3, 7×7 same; 4×4 stride 2 pad 1 on odd sizes; 1×1)', async () => {
   const cpu = await filterGrads('cpu');
   const wasm = await filterGrads('wasm');
   for (const key of Object.keys(cpu)) {
