@@ -79,7 +79,11 @@ export function rowsCsv(rows: readonly RunRow[]): string {
 export function rowsTable(rows: readonly RunRow[]): string {
   const columns = ['key', 'points', 'model', 'pi', 'lambda', 'schedule', 'nfe', 'metric', 'psnr', 'ssim', 'images'];
   const cell = (v: string | number | null) => (v === null ? '–' : typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(5))) : String(v));
-  const cells = [columns, ...rows.map((r) => columns.map((c) => cell(r[c] ?? null)))];
+  const points = (v: string | number | null) => {
+    const all = String(v ?? '').split(' ').filter(Boolean);
+    return all.length > 1 ? `${all[0]} (+${all.length - 1})` : all[0] ?? '–';
+  };
+  const cells = [columns, ...rows.map((r) => columns.map((c) => (c === 'points' ? points(r[c] ?? null) : cell(r[c] ?? null))))];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   return cells.map((r) => r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }
