@@ -29,7 +29,7 @@ export const MODEL_PRESETS: Readonly<Record<string, ModelPreset>> = Object.freez
   'diffuir-3.27M': preset('diffuir-3.27M', 32, [1, 2, 2, 4], 'DiffUIR: dim 32, mults 1-2-2-4', { params: 3.27e6, source: 'DiffUIR paper' }),
   'diffuir-12.41M': preset('diffuir-12.41M', 64, [1, 2, 2, 4], 'DiffUIR: dim 64, mults 1-2-2-4', { params: 12.41e6, source: 'DiffUIR paper' }),
   'diffuir-36.26M': preset('diffuir-36.26M', 64, [1, 2, 4, 8], 'DiffUIR large (official default): dim 64, mults 1-2-4-8', { params: 36.26e6, source: 'DiffUIR paper' }),
-  tiny: preset('tiny', 8, [1, 2], 'for tests and smoke sweeps (2 attention heads of width 8): seconds on CPU', undefined, { attnHeads: 2, attnDimHead: 8 }),
+  tiny: preset('tiny', 8, [1, 2], 'for tests and smoke sweeps (2 attention heads of width 8): seconds on CPU; depth 2, so the middle full attention sees (side/2)² positions: keep crops ≤ 128', undefined, { attnHeads: 2, attnDimHead: 8 }),
 });
 
 export const MODEL_PRESET_NAMES = Object.keys(MODEL_PRESETS);

@@ -19,6 +19,15 @@ import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES, type LoadedModel, type RestoreOption
 
 export const DEFAULT_TILE = Object.freeze({ size: 512, overlap: 32 });
 
+/**
+ * The default tile for a network: 512 px, smaller for shallow networks so that the full attention
+ * in the middle (over (side / 2^(depth−1))² positions, quadratic memory) stays at most 64×64.
+ */
+export function defaultTile(depth: number): { size: number; overlap: number } {
+  const size = Math.min(DEFAULT_TILE.size, 64 * 2 ** (depth - 1));
+  return { size, overlap: Math.min(DEFAULT_TILE.overlap, size / 8) };
+}
+
 /** Tile origins along one axis: first at 0, last at n − size, spaced at most size − overlap. */
 export function tileStarts(n: number, size: number, overlap: number): number[] {
   if (n <= size) return [0];
@@ -109,7 +118,7 @@ export async function restoreImages(options: RestoreOptions): Promise<RestoreRes
   });
   const parameterization = keyword('parameterization', options.parameterization ?? tr?.objective ?? 'x0', TRAIN_OBJECTIVES);
   number('nfe', options.nfe, { integer: true, min: 1, max: schedule.timesteps });
-  const tile = options.tile === undefined ? DEFAULT_TILE : options.tile;
+  const tile = options.tile === undefined ? defaultTile(model.config.dimMults.length) : options.tile;
   if (tile) {
     number('tile size', tile.size, { integer: true, min: 2 ** model.config.dimMults.length });
     number('tile overlap', tile.overlap, { integer: true, min: 0, max: tile.size / 2 });

@@ -112,7 +112,7 @@ export interface RestoreOptions {
   readonly timesteps?: number;
   /** default: the checkpoint's objective, else x0 */
   readonly parameterization?: TrainObjective;
-  /** tile side and overlap for large images (default 512 / 32); false to run whole images */
+  /** tile side and overlap for large images (default 512 / 32, smaller for networks of depth < 4 so the middle attention stays ≤ 64² positions); false to run whole images */
   readonly tile?: { readonly size: number; readonly overlap: number } | false;
   readonly io?: Pick<Io, 'err' | 'errIsTTY'>;
   readonly signal?: AbortSignal;

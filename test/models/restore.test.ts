@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { bridgeSchedule, sampleBridge } from '../../src/bridge/index.js';
 import { readImage, writeImage } from '../../src/image/index.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
-import { applyTiled, restoreImages, tileStarts } from '../../src/models/restore.js';
+import { applyTiled, defaultTile, restoreImages, tileStarts } from '../../src/models/restore.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 import { createRng } from '../../src/util/random.js';
 import { FIXTURES } from './helpers.js';
@@ -27,6 +27,13 @@ describe('tiling', () => {
     const s = tileStarts(1000, 512, 32);
     expect(s[0]).toBe(0);
     expect(s[s.length - 1]).toBe(488);
+  });
+
+  test('default tiles keep the middle full attention at most 64² positions', () => {
+    expect(defaultTile(4)).toEqual({ size: 512, overlap: 32 });
+    expect(defaultTile(5)).toEqual({ size: 512, overlap: 32 });
+    expect(defaultTile(2)).toEqual({ size: 128, overlap: 16 });
+    expect(defaultTile(1)).toEqual({ size: 64, overlap: 8 });
   });
 
   test('blending is exact for a pixelwise network (weights normalise to 1)', async () => {

@@ -11,7 +11,7 @@ export const restoreCommand: Command = {
   description: [
     'Samples the bridge from μ = the input image on the official time grid with --nfe network calls.',
     'Schedule, T, λ and parameterization default to the checkpoint\'s training config (else cosine, 100, 10/255, x0).',
-    `Images larger than --tile are processed in overlapping tiles (default ${DEFAULT_TILE.size}, overlap ${DEFAULT_TILE.overlap}) blended linearly; --tile 0 disables.`,
+    `Images larger than --tile are processed in overlapping tiles (default ${DEFAULT_TILE.size}, overlap ${DEFAULT_TILE.overlap}; shallower networks use smaller tiles so the middle full attention stays at most 64² positions) blended linearly; --tile 0 disables.`,
     'Outputs: <output>/<input stem>.png.',
   ].join('\n'),
   options: [
@@ -23,8 +23,8 @@ export const restoreCommand: Command = {
     { name: 'timesteps', type: 'integer', description: 'T', min: 2 },
     { name: 'lambda', type: 'string', valueName: '<num>', description: 'λ (10/255 accepted)' },
     { name: 'parameterization', type: 'string', description: 'what the network predicts', choices: TRAIN_OBJECTIVES },
-    { name: 'tile', type: 'integer', description: 'tile side (0: whole image)', min: 0, default: DEFAULT_TILE.size },
-    { name: 'overlap', type: 'integer', description: 'tile overlap', min: 0, default: DEFAULT_TILE.overlap },
+    { name: 'tile', type: 'integer', description: `tile side (0: whole image; default ${DEFAULT_TILE.size}, less for networks of depth < 4)`, min: 0 },
+    { name: 'overlap', type: 'integer', description: `tile overlap (default ${DEFAULT_TILE.overlap}, at most tile/8 by default)`, min: 0 },
     backendOption,
   ],
   examples: ['rdbm restore --checkpoint runs/tiny/checkpoint-0000200 --input data/photos --output out/ --nfe 10'],
@@ -40,7 +40,7 @@ export const restoreCommand: Command = {
       ...(o.timesteps ? { timesteps: o.timesteps as number } : {}),
       ...(o.lambda !== undefined ? { lambda: parseNumber('--lambda', String(o.lambda), { gt: 0 }) } : {}),
       ...(o.parameterization ? { parameterization: o.parameterization as (typeof TRAIN_OBJECTIVES)[number] } : {}),
-      tile: (o.tile as number) > 0 ? { size: o.tile as number, overlap: o.overlap as number } : false,
+      ...(o.tile === 0 ? { tile: false as const } : o.tile !== undefined ? { tile: { size: o.tile as number, overlap: (o.overlap as number | undefined) ?? Math.min(DEFAULT_TILE.overlap, Math.floor((o.tile as number) / 8)) } } : {}),
       io,
     });
     for (const out of r.outputs) io.out(`${out.output}\n`);
