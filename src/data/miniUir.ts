@@ -189,6 +189,8 @@ export function verifyMiniUir(root: string, manifest: MiniUirManifest): string[]
   return bad;
 }
 
+let partialCount = 0;
+
 function intact(root: string, o: ReturnType<typeof options>): MiniUirManifest | undefined {
   let existing: MiniUirManifest | undefined;
   try {
@@ -217,7 +219,7 @@ export async function ensureMiniUir(root: string, opts: MiniUirOptions = {}): Pr
   const o = options(opts);
   const existing = intact(root, o);
   if (existing) return existing;
-  const partial = `${root}.partial-${process.pid}-${Date.now()}`;
+  const partial = `${root}.partial-${process.pid}-${Date.now()}-${++partialCount}`;
   const manifest = await generateMiniUir(partial, opts);
   const winner = intact(root, o); // another process may have finished first
   if (winner) {

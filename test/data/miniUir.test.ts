@@ -59,6 +59,13 @@ describe('mini-uir', () => {
     expect(verifyMiniUir(dir, manifest)).toEqual([]);
   });
 
+  it('two processes (shards) ensuring the same copy at once both get an intact one', async () => {
+    const dir = join(tmp, 'shared');
+    const [a, b] = await Promise.all([ensureMiniUir(dir, { size: 32, cropsPerPhoto: 1 }), ensureMiniUir(dir, { size: 32, cropsPerPhoto: 1 })]);
+    expect(manifestText(a)).toBe(manifestText(b));
+    expect(verifyMiniUir(dir, a)).toEqual([]);
+  });
+
   it('rdbm data mini-uir writes and verifies; bad options exit 2 with one line', async () => {
     const dir = join(tmp, 'cli');
     const c = capture();
