@@ -81,7 +81,10 @@ export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: numbe
   const [b, h, w, c] = x.shape;
   const n = h * w;
   const ones = tf.ones([1, n]) as tf.Tensor2D;
-  const groupMean = (perChannel: tf.Tensor) => tf.reshape(tf.tile(tf.mean(tf.reshape(perChannel, [groups, c / groups]), 1, true), [1, c / groups]), [c]);
+  // averaging over each channel's group as one product with A[i, j] = 1/(C/G) when i, j share a group
+  const cg = c / groups;
+  const avg = tf.tensor2d(Float32Array.from({ length: c * c }, (_, k) => (Math.floor(k / c / cg) === Math.floor((k % c) / cg) ? 1 / cg : 0)), [c, c]);
+  const groupMean = (perChannel: tf.Tensor) => tf.reshape(mm(perChannel as tf.Tensor2D, avg), [c]);
   const items = (b === 1 ? [x] : tf.split(x, b, 0)).map((item, i) => {
     const x2 = tf.reshape(item, [n, c]) as tf.Tensor2D;
     const mean = groupMean(tf.div(mm(ones, x2), n));
