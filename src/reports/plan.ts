@@ -66,7 +66,7 @@ export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | 
   if (sets.length <= 1) return sets[0];
   const entries = [...sets[0].entries];
   for (const set of sets.slice(1)) for (const e of set.entries) if (!entries.some((x) => x.key === e.key)) entries.push(e);
-  const join = (f: (s: ReproducedSet) => string | undefined) => [...new Set(sets.map(f).filter(Boolean))].join(', ') || undefined;
+  const join = (f: (s: ReproducedSet) => string | undefined) => [...new Set(sets.flatMap((s) => (f(s) ?? '').split(', ')).filter(Boolean))].join(', ') || undefined;
   return { ...sets[0], experiment: sets.map((s) => s.experiment).join('-'), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), model: join((s) => s.model), entries };
 }
 

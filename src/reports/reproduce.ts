@@ -8,6 +8,7 @@ import type { Io } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
 import type { ReproducedSet } from './types.js';
@@ -24,6 +25,8 @@ export interface ExperimentsRunner {
   run(name: string, options: { scale: ReproduceScale; resultsDir: string; io: Io }): Promise<void>;
   /** the finished runs of the given experiments, reduced to one entry per configuration */
   collect(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<ReproducedSet[]>;
+  /** seconds spent by the distinct finished jobs behind the given experiments, per stage */
+  jobSeconds?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<{ train: number; restore: number; evaluate: number }>;
   /** optional restoration grids from the finished runs */
   grids?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<PlannedPlot[]>;
 }
@@ -88,9 +91,11 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     // nothing to report: keep the existing report rather than overwrite it with an empty one
     throw new RdbmError(`no finished runs at scale ${scale} in ${resultsDir} (run \`rdbm reproduce --scale ${scale}\` without --report-only first)`);
   }
+  const jobs = runner.jobSeconds ? await runner.jobSeconds(done, { scale, resultsDir }).catch(() => undefined) : undefined;
   const grids = runner.grids ? await runner.grids(done, { scale, resultsDir }).catch(() => []) : [];
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
-  writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, sets });
+  const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
+  writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
   const plan = planReport(sets);
   const seconds = (performance.now() - start) / 1000;
   const convention = [...new Set(sets.map((s) => s.convention))].join(', ') || 'none';
@@ -105,12 +110,30 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       convention,
       dataset,
       command: scale === 'default' ? 'npm run reproduce' : `rdbm reproduce --scale ${scale}`,
-      facts: [`experiments: ${done.join(', ') || 'none'}`, `wall time of the run that wrote this folder: ${minutes(seconds)} (cached jobs are reused)`],
+      facts: [
+        `experiments: ${done.join(', ') || 'none'}`,
+        runSeconds === undefined
+          ? 'report rebuilt with --report-only from finished runs (run time not recorded)'
+          : `wall time of the last \`reproduce\` run: ${minutes(runSeconds)} (finished jobs are reused, so a rerun only re-renders)${options.reportOnly ? '; report rebuilt since with --report-only' : ''}`,
+        ...(jobs
+          ? [`compute time of the finished jobs (each counted once): ${minutes(jobs.train + jobs.restore + jobs.evaluate)} = train ${minutes(jobs.train)} + restore ${minutes(jobs.restore)} + evaluate ${minutes(jobs.evaluate)}`]
+          : []),
+      ],
       missing: failed.map((f) => `${f.name}: ${f.reason}`),
     },
   });
   io.err(`reproduce: wrote ${report.files.length} files to ${resultsDir} in ${minutes((performance.now() - start) / 1000)}\n`);
   return { sets, plan, report, failed, seconds: (performance.now() - start) / 1000 };
+}
+
+/** `runSeconds` of an earlier reproduced.json, if readable. */
+function previousRunSeconds(path: string): number | undefined {
+  try {
+    const value = (JSON.parse(readFileSync(path, 'utf8')) as { runSeconds?: unknown }).runSeconds;
+    return typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -161,6 +161,24 @@ export async function runsRunner(options: { executors?: Executors; experiments?:
     async collect(names, { scale, resultsDir }) {
       return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir }))).filter((s) => s.entries.length > 0);
     },
+    async jobSeconds(names, { scale, resultsDir }) {
+      const seen = new Set<string>();
+      const total = { train: 0, restore: 0, evaluate: 0 };
+      for (const name of names) {
+        for (const point of experimentResults(name, { scale, resultsDir }).points) {
+          const run = point.run;
+          if (!run) continue;
+          for (const stage of ['train', 'restore', 'evaluate'] as const) {
+            const key = run.jobs[stage];
+            const seconds = run.timings[stage];
+            if (key === undefined || seconds === null || seen.has(`${stage}:${key}`)) continue;
+            seen.add(`${stage}:${key}`);
+            total[stage] += seconds;
+          }
+        }
+      }
+      return total;
+    },
     async grids(names, { scale, resultsDir }) {
       const grids: PlannedPlot[] = [];
       for (const name of names.filter((n) => n === 'main' || n === 'size')) {

@@ -19,7 +19,8 @@ export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', opt
   const taskOrder = [...TASKS.map((t) => t.title), 'Average'];
   return topLevel(options.title ?? `${METRIC_TITLES[metric]} per task: ${set.experiment}`, context(set.convention, set.scale), {
     data: { values },
-    width: { step: Math.max(60, 16 * set.entries.length + 16) },
+    // with xOffset the step is per bar (vega-lite's default `for: 'offset'`)
+    width: { step: set.entries.length > 3 ? 14 : 22 },
     height: 220,
     mark: { type: 'bar', tooltip: true },
     encoding: {
