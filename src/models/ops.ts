@@ -72,23 +72,37 @@ export function perItem(x: tf.Tensor4D, fn: (item: tf.Tensor4D) => tf.Tensor4D):
 }
 
 /**
+ * Per-channel mean over H, W of a [1, H, W, C] tensor, as a global average pool; its gradient, dy / N
+ * at every pixel, is a nearest-neighbour resize of the 1×1 map (the wasm AvgPoolGrad kernel is slow
+ * for a whole-image window).
+ */
+export const channelMean = tf.customGrad(((x: tf.Tensor4D, save: tf.GradSaveFunc) => {
+  save([]);
+  const [, h, w] = x.shape;
+  return {
+    value: tf.avgPool(x, [h, w], 1, 'valid'),
+    gradFunc: (dy: tf.Tensor4D) => [tf.image.resizeNearestNeighbor(tf.div(dy, h * w) as tf.Tensor4D, [h, w])],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
+
+/**
  * nn.GroupNorm(groups, C) over NHWC, optionally followed by the ResnetBlock's x·(scale+1)+shift.
- * Per item: channel sums of x and x² by [1, N]·[N, C] products, group mean μ_g and variance
+ * Per item: channel means of x and x² by a global average pool (XNNPACK; a [1, N]·[N, C] product
+ * would repack x as a weight matrix on every call), group mean μ_g and variance
  * E[x²] − μ_g² over the group's channels, then one batchNorm kernel with the per-channel
  * scale γ(s+1) and offset β(s+1) + shift folded in.
  */
 export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: number, scaleShift?: [tf.Tensor, tf.Tensor]): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   const n = h * w;
-  const ones = tf.ones([1, n]) as tf.Tensor2D;
   // averaging over each channel's group as one product with A[i, j] = 1/(C/G) when i, j share a group
   const cg = c / groups;
   const avg = tf.tensor2d(Float32Array.from({ length: c * c }, (_, k) => (Math.floor(k / c / cg) === Math.floor((k % c) / cg) ? 1 / cg : 0)), [c, c]);
   const groupMean = (perChannel: tf.Tensor) => tf.reshape(mm(perChannel as tf.Tensor2D, avg), [c]);
   const items = (b === 1 ? [x] : tf.split(x, b, 0)).map((item, i) => {
     const x2 = tf.reshape(item, [n, c]) as tf.Tensor2D;
-    const mean = groupMean(tf.div(mm(ones, x2), n));
-    const meanSq = groupMean(tf.div(mm(ones, tf.square(x2)), n));
+    const mean = groupMean(tf.reshape(channelMean(item as tf.Tensor4D), [1, c]));
+    const meanSq = groupMean(tf.reshape(channelMean(tf.square(item) as tf.Tensor4D), [1, c]));
     const variance = tf.relu(tf.sub(meanSq, tf.square(mean)));
     let scale: tf.Tensor = p(`${name}.weight`);
     let offset: tf.Tensor = p(`${name}.bias`);
