@@ -43,6 +43,16 @@ if (missing) console.warn(`notebook tests skipped: ${missing}`);
 const out = mkdtempSync(join(tmpdir(), 'rdbm-notebooks-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
+describe.skipIf(!existsSync(join(root, 'dist/index.js')))('the built package as tslab loads it', () => {
+  it('can be require()d by name (no top-level await in its ESM graph: tslab compiles cells to CommonJS)', () => {
+    const link = join(root, 'node_modules/rdbm-lab');
+    if (!existsSync(link)) symlinkSync('..', link);
+    const run = spawnSync(process.execPath, ['-e', "const m = require('rdbm-lab'); console.log(typeof m.bridgeSchedule, typeof m.mainTable, typeof m.renderPng)"], { cwd: notebooksDir, encoding: 'utf8' });
+    expect(run.stderr.split('\n').filter((l) => /Error/.test(l))).toEqual([]);
+    expect(run.stdout.trim()).toBe('function function function');
+  });
+});
+
 describe.skipIf(missing !== undefined)('notebooks run top to bottom headless', () => {
   it('finds the four notebooks', () => {
     expect(notebooks).toEqual(['ablation-sweeps.ipynb', 'bridge-explorer.ipynb', 'model-zoo.ipynb', 'paper-tables.ipynb']);
