@@ -146,6 +146,5 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
     state.adam.m.forEach((v) => v.dispose());
     state.adam.v.forEach((v) => v.dispose());
   }
-  progress?.done(`loss ${finalLoss.toFixed(4)}`);
   return { checkpoint: join(options.outDir, checkpointName(cfg.steps)), steps: cfg.steps, seconds: (performance.now() - t0) / 1000, finalLoss };
 }
