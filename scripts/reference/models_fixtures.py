@@ -9,6 +9,7 @@ Writes to test/fixtures/models/:
                            whose `model` weights differ from the EMA ones (the loader must prefer EMA)
   unet_d8_m1_module.pt     plain state dict with DataParallel's `module.` prefix (same weights as the EMA ones)
   unet_d8_m1_io.json       the EMA network's output on the same input
+  unet_T_formula_io.json   preset T (depth 4) with formula weights (no .pt needed): names, input 21×27, output
   param_counts.json        PyTorch parameter counts of every preset and DiffUIR size
 
 Run: /usr/bin/python3 scripts/reference/models_fixtures.py [path/to/diffuir/src/model.py]
@@ -111,3 +112,35 @@ class Evil:
 
 torch.save({'init_conv.weight': torch.zeros(1), 'x': Evil()}, os.path.join(OUT, 'evil.pt'))
 print('wrote error-path fixtures')
+
+# Preset T (depth 4, mults 1-2-3-6) without storing its 1.8 MB of weights: every parameter is a
+# formula of its position in the state dict (k) and its flat index (i), rebuilt identically by the
+# test. 21×27 input: reflect padding to 32×32.
+def formula_weights(net):
+    with torch.no_grad():
+        for k, (name, p) in enumerate(net.named_parameters()):
+            i = torch.arange(p.numel(), dtype=torch.float64)
+            wave = torch.sin(1.3 * i + 0.7 * k)
+            if '.norm.' in name or name.endswith('.g'):
+                value = 1 + 0.1 * wave if name.endswith('weight') or name.endswith('.g') else 0.1 * wave
+            else:
+                fan_in = p[0].numel() if p.dim() > 1 else 16
+                value = wave / math.sqrt(fan_in)
+            p.copy_(value.reshape(p.shape).to(torch.float32))
+    return net
+
+
+import math  # noqa: E402
+
+t_net = formula_weights(official.Unet(8, dim_mults=(1, 2, 3, 6), condition=True)).eval()
+torch.manual_seed(321)
+xt_t = torch.rand(1, 3, 21, 27) * 2 - 1
+mu_t = torch.rand(1, 3, 21, 27) * 2 - 1
+with torch.no_grad():
+    out_t = t_net(torch.cat([xt_t, mu_t], 1), torch.tensor([55]))
+with open(os.path.join(OUT, 'unet_T_formula_io.json'), 'w') as f:
+    json.dump({'config': {'dim': 8, 'dimMults': [1, 2, 3, 6]}, 'shape': [1, 21, 27, 3], 't': [55],
+               'weights': 'p_k[i] = sin(1.3 i + 0.7 k) / sqrt(fan_in) (fan_in = numel / out for weights, 16 for biases); norm weights and g 1 + 0.1 sin(...), norm biases 0.1 sin(...); k = index in named_parameters()',
+               'names': [n for n, _ in t_net.named_parameters()],
+               'xt': [float('%.8g' % v) for v in nhwc(xt_t)], 'mu': [float('%.8g' % v) for v in nhwc(mu_t)], 'out': nhwc(out_t), 'torch': torch.__version__}, f)
+print('wrote unet_T_formula_io.json')
