@@ -13,7 +13,7 @@ if [ "${1:-}" = "--check" ]; then check=1; shift; fi
 [ "${RDBM_SKIP_BUILD:-0}" = 1 ] || npm run build --silent
 # the kernel spec runs `tslab` from PATH
 export PATH="$ROOT/node_modules/.bin:$PATH"
-jupyter kernelspec list 2>/dev/null | grep -q '^ *tslab ' || npx tslab install --python="$(command -v python3)" >/dev/null
+jupyter kernelspec list 2>/dev/null | grep -q '^ *tslab ' || npx tslab install --python="$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || command -v python3)" >/dev/null
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 if [ $# -eq 0 ]; then set -- notebooks/*.ipynb; fi
 out=$(mktemp -d)

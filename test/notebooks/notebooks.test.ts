@@ -26,7 +26,7 @@ function ensureKernelAndLink(): void {
   const link = join(root, 'node_modules/rdbm-lab');
   if (!existsSync(link)) symlinkSync('..', link);
   const specs = spawnSync('jupyter', ['kernelspec', 'list'], { env, encoding: 'utf8' });
-  if (!/^\s*tslab\s/m.test(specs.stdout)) execFileSync('npx', ['tslab', 'install', '--python=python3'], { env, cwd: root, stdio: 'ignore' });
+  if (!/^\s*tslab\s/m.test(specs.stdout)) execFileSync('npx', ['tslab', 'install', `--python=${existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'}`], { env, cwd: root, stdio: 'ignore' });
 }
 
 interface Output {
