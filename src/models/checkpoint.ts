@@ -19,7 +19,7 @@ import { type UNetConfig, unetConfig } from './config.js';
 import { flattenTensors, readTorchSave } from './torch/pt.js';
 import { checkTensors, inferUNetConfig, selectUNetTensors, toOurLayout } from './torch/state-dict.js';
 import type { LoadedModel, TrainConfig } from './types.js';
-import { type UNet, makeVariables, unetFromParams } from './unet.js';
+import { type TimeInput, type UNet, makeVariables, unetFromParams } from './unet.js';
 
 export const CHECKPOINT_FORMAT = 'rdbm-lab/unet-checkpoint';
 export const MANIFEST = 'manifest.json';
@@ -115,8 +115,19 @@ export function readCheckpoint(path: string): { manifest: CheckpointManifest; te
   return { manifest, tensors, dir };
 }
 
-function wrap(config: UNetConfig, values: Map<string, Float32Array>, meta: Pick<LoadedModel, 'format' | 'training' | 'step'>): LoadedModel {
-  const net = unetFromParams(config, makeVariables(config, (spec) => values.get(spec.name)!, false));
+export interface LoadCheckpointOptions {
+  /**
+   * which U-Net of a PyTorch file holding several (RDDM's two-U-Net files: `unet0.` residual, `unet1.` noise):
+   * a prefix suffix such as `unet0.` or a whole prefix; EMA copies are still preferred among the matches.
+   * Without it such files are refused with the prefixes found.
+   */
+  readonly prefix?: string;
+  /** what `apply` accepts as t: `step` (default; RDBM's non-negative integer steps) or `real` (any finite τ, e.g. DiffUIR's ᾱ_t·T) */
+  readonly time?: TimeInput;
+}
+
+function wrap(config: UNetConfig, values: Map<string, Float32Array>, meta: Pick<LoadedModel, 'format' | 'training' | 'step' | 'prefix'>, time: TimeInput = 'step'): LoadedModel {
+  const net = unetFromParams(config, makeVariables(config, (spec) => values.get(spec.name)!, false), time);
   return { config, paramCount: net.paramCount, apply: net.apply, dispose: net.dispose, ...meta };
 }
 
@@ -125,32 +136,37 @@ function isTorchPath(path: string): boolean {
 }
 
 /** Loads our checkpoint or a PyTorch .pt/.pth file; `config` overrides inferred fields (PyTorch) or must agree (ours). */
-export async function loadCheckpoint(path: string, config?: Partial<UNetConfig>): Promise<LoadedModel> {
-  if (isTorchPath(path)) return loadTorchCheckpoint(path, config);
+export async function loadCheckpoint(path: string, config?: Partial<UNetConfig>, options: LoadCheckpointOptions = {}): Promise<LoadedModel> {
+  return openCheckpoint(path, config, options);
+}
+
+/** loadCheckpoint, synchronously (reading and building are synchronous; for callers that cannot await). */
+export function openCheckpoint(path: string, config?: Partial<UNetConfig>, options: LoadCheckpointOptions = {}): LoadedModel {
+  if (isTorchPath(path)) return openTorchCheckpoint(path, config, options);
   const { manifest, tensors } = readCheckpoint(path);
   const arch = unetConfig({ ...manifest.architecture, ...(config ?? {}) });
   const weights = new Map([...tensors].filter(([k]) => !k.startsWith('train/')));
   checkTensors(arch, weights, path, 'ours');
-  return wrap(arch, new Map([...weights].map(([k, v]) => [k, v.data])), { format: 'rdbm', training: manifest.training ?? undefined, step: manifest.step });
+  return wrap(arch, new Map([...weights].map(([k, v]) => [k, v.data])), { format: 'rdbm', training: manifest.training ?? undefined, step: manifest.step }, options.time);
 }
 
-function readTorch(path: string, config?: Partial<UNetConfig>) {
+function readTorch(path: string, config?: Partial<UNetConfig>, selector?: string) {
   let raw: unknown;
   try {
     raw = readTorchSave(readFileSync(path));
   } catch (error) {
     throw new RdbmError(`cannot read checkpoint ${path}: ${String((error as Error).message).split('\n')[0]} (expected a torch.save zip file holding a state dict)`);
   }
-  const { tensors, prefix } = selectUNetTensors(flattenTensors(raw), path);
+  const { tensors, prefix } = selectUNetTensors(flattenTensors(raw), path, selector);
   const arch = inferUNetConfig(tensors, config ?? {}, path);
   const specs = checkTensors(arch, tensors, path, 'torch');
   return { raw, tensors, prefix, arch, specs };
 }
 
 /** Architecture, step and format of a checkpoint without building the network (checks names and shapes). */
-export function checkpointInfo(path: string): { config: UNetConfig; step?: number; format: 'rdbm' | 'torch'; prefix?: string } {
+export function checkpointInfo(path: string, options: Pick<LoadCheckpointOptions, 'prefix'> = {}): { config: UNetConfig; step?: number; format: 'rdbm' | 'torch'; prefix?: string } {
   if (isTorchPath(path)) {
-    const { raw, arch, prefix } = readTorch(path);
+    const { raw, arch, prefix } = readTorch(path, undefined, options.prefix);
     const step = raw instanceof Map && typeof raw.get('step') === 'number' ? (raw.get('step') as number) : undefined;
     return { config: arch, format: 'torch', prefix, ...(step !== undefined ? { step } : {}) };
   }
@@ -161,9 +177,13 @@ export function checkpointInfo(path: string): { config: UNetConfig; step?: numbe
 }
 
 /** Loads a PyTorch `torch.save` file holding a state dict or a trainer dict (EMA preferred). */
-export async function loadTorchCheckpoint(path: string, config?: Partial<UNetConfig>): Promise<LoadedModel> {
-  const { raw, tensors, arch, specs } = readTorch(path, config);
+export async function loadTorchCheckpoint(path: string, config?: Partial<UNetConfig>, options: LoadCheckpointOptions = {}): Promise<LoadedModel> {
+  return openTorchCheckpoint(path, config, options);
+}
+
+function openTorchCheckpoint(path: string, config?: Partial<UNetConfig>, options: LoadCheckpointOptions = {}): LoadedModel {
+  const { raw, tensors, arch, specs, prefix } = readTorch(path, config, options.prefix);
   const values = new Map(specs.map((s) => [s.name, toOurLayout(s, tensors.get(s.name)!)]));
   const step = raw instanceof Map && typeof raw.get('step') === 'number' ? (raw.get('step') as number) : undefined;
-  return wrap(arch, values, { format: 'torch', ...(step !== undefined ? { step } : {}) });
+  return wrap(arch, values, { format: 'torch', prefix, ...(step !== undefined ? { step } : {}) }, options.time);
 }

@@ -84,8 +84,13 @@ export interface TrainResult {
 export interface LoadedModel {
   readonly config: UNetConfig;
   readonly paramCount: number;
-  /** network output for NHWC x_t, μ in [−1, 1] and integer steps (one per item); caller disposes */
+  /**
+   * network output for NHWC x_t, μ in [−1, 1] and time inputs (one per item): non-negative integer steps,
+   * or any finite reals when loaded with `{ time: 'real' }` (DiffUIR's τ = ᾱ_t·T); caller disposes
+   */
   apply(xt: tf.Tensor4D, mu: tf.Tensor4D, t: readonly number[] | number): tf.Tensor4D;
+  /** the tensor prefix chosen inside a PyTorch file (e.g. `ema.ema_model.model.unet0.`) */
+  readonly prefix?: string;
   /** training config when the checkpoint carries one */
   readonly training?: TrainConfig;
   /** optimiser step when known */

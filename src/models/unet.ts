@@ -15,8 +15,10 @@ export interface UNet {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   readonly paramCount: number;
   /**
-   * ε̂ or x̂₀ for x_t and μ (NHWC, same shape, [−1, 1]) and one integer step per batch item
-   * (a single number applies to all). Any H×W works (reflect padding, then crop). Caller disposes the result.
+   * ε̂ or x̂₀ for x_t and μ (NHWC, same shape, [−1, 1]) and one time input per batch item (a single
+   * number applies to all): a non-negative integer step t (RDBM, time `step`, the default) or any
+   * finite real τ (time `real`: DiffUIR embeds τ = ᾱ_t·T). Any H×W works (reflect padding, then crop).
+   * Caller disposes the result.
    */
   apply(xt: tf.Tensor4D, mu: tf.Tensor4D, t: readonly number[] | number): tf.Tensor4D;
   /** frees the variables */
@@ -76,8 +78,15 @@ export function lookup(map: ReadonlyMap<string, tf.Tensor>): Params {
   return p;
 }
 
-/** Checks x_t, μ and t against the config; returns t as one step per item. */
-export function checkInputs(config: UNetConfig, xt: tf.Tensor, mu: tf.Tensor, t: readonly number[] | number): number[] {
+/**
+ * What the time input of `apply` means: `step`, RDBM's integer step t ∈ {0, …, T−1} (non-integers are
+ * refused: they would silently interpolate the sinusoidal embedding); `real`, any finite τ (the U-Net's
+ * embedding takes reals; DiffUIR conditions on τ = ᾱ_t·T or β̄_t·T).
+ */
+export type TimeInput = 'step' | 'real';
+
+/** Checks x_t, μ and t against the config; returns t as one value per item. */
+export function checkInputs(config: UNetConfig, xt: tf.Tensor, mu: tf.Tensor, t: readonly number[] | number, time: TimeInput = 'step'): number[] {
   if (xt.rank !== 4) throw new RdbmError(`invalid x_t: rank ${xt.rank} (expected an NHWC batch of rank 4)`);
   if (xt.shape[3] !== config.channels) {
     throw new RdbmError(`wrong channel count: x_t has ${xt.shape[3]} channels (expected ${config.channels} for this model)`);
@@ -87,12 +96,16 @@ export function checkInputs(config: UNetConfig, xt: tf.Tensor, mu: tf.Tensor, t:
   }
   const steps = typeof t === 'number' ? Array(xt.shape[0]).fill(t) : [...t];
   if (steps.length !== xt.shape[0]) throw new RdbmError(`invalid t: ${steps.length} steps for a batch of ${xt.shape[0]} (expected one per item)`);
-  for (const s of steps) if (!Number.isInteger(s) || s < 0) throw new RdbmError(`invalid t: ${s} (expected a non-negative integer step)`);
+  if (time === 'real') {
+    for (const s of steps) if (typeof s !== 'number' || !Number.isFinite(s)) throw new RdbmError(`invalid t: ${s} (expected a finite time input)`);
+  } else {
+    for (const s of steps) if (!Number.isInteger(s) || s < 0) throw new RdbmError(`invalid t: ${s} (expected a non-negative integer step)`);
+  }
   return steps;
 }
 
-/** Wraps a parameter map (variables or tensors, our layout) as a callable network. */
-export function unetFromParams(config: UNetConfig, variables: ReadonlyMap<string, tf.Variable>): UNet {
+/** Wraps a parameter map (variables or tensors, our layout) as a callable network; `time` says what `apply` accepts as t. */
+export function unetFromParams(config: UNetConfig, variables: ReadonlyMap<string, tf.Variable>, time: TimeInput = 'step'): UNet {
   const p = lookup(variables);
   const paramCount = [...variables.values()].reduce((n, v) => n + v.size, 0);
   return {
@@ -100,7 +113,7 @@ export function unetFromParams(config: UNetConfig, variables: ReadonlyMap<string
     variables,
     paramCount,
     apply(xt, mu, t) {
-      const steps = checkInputs(config, xt, mu, t);
+      const steps = checkInputs(config, xt, mu, t, time);
       return tf.tidy(() => unetForward(config, p, config.condition ? [xt, mu] : xt, steps));
     },
     dispose() {

@@ -18,14 +18,31 @@ function prefixRank(prefix: string): number {
   return 2;
 }
 
-/** The U-Net's tensors (prefix stripped) and the prefix chosen, e.g. `ema.ema_model.model.unet0.`. */
-export function selectUNetTensors(all: ReadonlyMap<string, TorchTensor>, source: string): { tensors: Map<string, TorchTensor>; prefix: string } {
-  const prefixes = [...all.keys()].filter((k) => k === ANCHOR || k.endsWith(`.${ANCHOR}`)).map((k) => k.slice(0, k.length - ANCHOR.length));
-  if (!prefixes.length) {
+/** Whether prefix `p` (e.g. `ema.ema_model.model.unet0.`) is named by `selector` (`unet0.`, `unet0`, or the whole prefix). */
+function matchesSelector(p: string, selector: string): boolean {
+  const sel = selector === '' || selector.endsWith('.') ? selector : `${selector}.`;
+  return p === sel || p.endsWith(`.${sel}`);
+}
+
+/**
+ * The U-Net's tensors (prefix stripped) and the prefix chosen, e.g. `ema.ema_model.model.unet0.`.
+ * EMA copies are preferred over online weights. A file holding several distinct U-Nets at the
+ * preferred rank (RDDM's two-U-Net UnetRes: `unet0.` residual, `unet1.` noise) is refused, listing the
+ * prefixes, unless `selector` (e.g. `unet0.`) names one: picking the first silently would load the wrong head.
+ */
+export function selectUNetTensors(all: ReadonlyMap<string, TorchTensor>, source: string, selector?: string): { tensors: Map<string, TorchTensor>; prefix: string } {
+  const found = [...all.keys()].filter((k) => k === ANCHOR || k.endsWith(`.${ANCHOR}`)).map((k) => k.slice(0, k.length - ANCHOR.length));
+  if (!found.length) {
     const some = [...all.keys()].slice(0, 5).join(', ');
     throw new RdbmError(`not a U-Net checkpoint: ${source} has no ${ANCHOR} tensor (found ${all.size} tensors${some ? `: ${some}${all.size > 5 ? ', …' : ''}` : ''})`);
   }
+  const prefixes = selector === undefined ? found : found.filter((p) => matchesSelector(p, selector));
+  if (!prefixes.length) throw new RdbmError(`checkpoint ${source} has no ${selector} U-Net (U-Net prefixes found: ${found.map((p) => p || "''").join(', ')})`);
   prefixes.sort((a, b) => prefixRank(a) - prefixRank(b) || a.length - b.length);
+  const best = prefixes.filter((p) => prefixRank(p) === prefixRank(prefixes[0]));
+  if (best.length > 1) {
+    throw new RdbmError(`checkpoint ${source} holds ${best.length} U-Nets (prefixes: ${best.map((p) => p || "''").join(', ')}); choose one with the prefix option (e.g. { prefix: '${best[0].replace(/^.*?([^.]+\.)$/, '$1')}' })`);
+  }
   const prefix = prefixes[0];
   const tensors = new Map<string, TorchTensor>();
   for (const [k, v] of all) if (k.startsWith(prefix)) tensors.set(k.slice(prefix.length), v);
