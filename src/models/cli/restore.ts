@@ -1,41 +1,69 @@
-/** `rdbm restore`: restore images with a checkpoint through the bridge sampler. */
+/** `rdbm restore`: restore images with a checkpoint through the bridge sampler (RDBM) or DiffUIR's RDDM sampler. */
 import type { Command } from '../../cli/command.js';
+import { RdbmError } from '../../errors.js';
 import { parseNumber } from '../../util/validate.js';
 import { DEFAULT_TILE } from '../restore.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES } from '../types.js';
 import { backendOption, startBackend } from './backend.js';
 
+/** Model families `rdbm restore` runs, with their published test NFE (RDBM: 10, official code; DiffUIR: 3, its test.py). */
+export const RESTORE_FAMILIES = Object.freeze({ rdbm: { nfe: 10 }, diffuir: { nfe: 3 } });
+export type RestoreFamily = keyof typeof RESTORE_FAMILIES;
+
+/** Options that only the bridge sampler reads (DiffUIR's settings are fixed by its test path). */
+const RDBM_ONLY = ['schedule', 'timesteps', 'lambda', 'parameterization', 'tile', 'overlap'] as const;
+
 export const restoreCommand: Command = {
   name: 'restore',
-  summary: 'restore images at full resolution with a checkpoint (ours or PyTorch .pt/.pth)',
+  summary: 'restore images at full resolution with a checkpoint (ours or PyTorch .pt/.pth; RDBM or DiffUIR)',
   description: [
-    'Samples the bridge from μ = the input image on the official time grid with --nfe network calls.',
+    'Family rdbm (default): samples the bridge from μ = the input image on the official time grid with --nfe network calls.',
     'Schedule, T, λ and parameterization default to the checkpoint\'s training config (else cosine, 100, 10/255, x0).',
     `Images larger than --tile are processed in overlapping tiles (default ${DEFAULT_TILE.size}, overlap ${DEFAULT_TILE.overlap}; shallower networks use smaller tiles so the middle full attention stays at most 64² positions) blended linearly; --tile 0 disables.`,
+    'Family diffuir: a DiffUIR trainer checkpoint (EMA weights) with DiffUIR\'s published test settings (T = 1000, pred_res,',
+    'delta_end and sum_scale of its test.py, histogram equalisation of inputs whose path contains "LOL"); see `rdbm diffuir restore`.',
+    `--nfe defaults per family: ${Object.entries(RESTORE_FAMILIES).map(([f, s]) => `${f} ${s.nfe}`).join(', ')}.`,
     'Outputs: <output>/<input stem>.png.',
   ].join('\n'),
   options: [
     { name: 'checkpoint', type: 'string', valueName: '<path>', description: 'checkpoint directory or .pt/.pth file', required: true },
     { name: 'input', type: 'string', valueName: '<file|dir>', description: 'image or directory of images', required: true },
     { name: 'output', type: 'string', valueName: '<dir>', description: 'output directory', required: true },
-    { name: 'nfe', type: 'integer', description: 'network evaluations', min: 1, default: 10 },
-    { name: 'schedule', type: 'string', description: 'θ schedule', choices: TRAIN_SCHEDULES },
-    { name: 'timesteps', type: 'integer', description: 'T', min: 2 },
-    { name: 'lambda', type: 'string', valueName: '<num>', description: 'λ (10/255 accepted)' },
-    { name: 'parameterization', type: 'string', description: 'what the network predicts', choices: TRAIN_OBJECTIVES },
-    { name: 'tile', type: 'integer', description: `tile side (0: whole image; default ${DEFAULT_TILE.size}, less for networks of depth < 4)`, min: 0 },
-    { name: 'overlap', type: 'integer', description: `tile overlap (default ${DEFAULT_TILE.overlap}, at most tile/8 by default)`, min: 0 },
+    { name: 'family', type: 'string', description: 'model family: rdbm (bridge sampler) or diffuir (DiffUIR test path)', choices: Object.keys(RESTORE_FAMILIES), default: 'rdbm' },
+    { name: 'nfe', type: 'integer', description: `network evaluations (default ${Object.entries(RESTORE_FAMILIES).map(([f, s]) => `${s.nfe} for ${f}`).join(', ')})`, min: 1 },
+    { name: 'schedule', type: 'string', description: 'θ schedule (rdbm)', choices: TRAIN_SCHEDULES },
+    { name: 'timesteps', type: 'integer', description: 'T (rdbm)', min: 2 },
+    { name: 'lambda', type: 'string', valueName: '<num>', description: 'λ (rdbm; 10/255 accepted)' },
+    { name: 'parameterization', type: 'string', description: 'what the network predicts (rdbm)', choices: TRAIN_OBJECTIVES },
+    { name: 'tile', type: 'integer', description: `tile side (rdbm; 0: whole image; default ${DEFAULT_TILE.size}, less for networks of depth < 4)`, min: 0 },
+    { name: 'overlap', type: 'integer', description: `tile overlap (rdbm; default ${DEFAULT_TILE.overlap}, at most tile/8 by default)`, min: 0 },
     backendOption,
   ],
-  examples: ['rdbm restore --checkpoint runs/tiny/checkpoint-0000200 --input data/photos --output out/ --nfe 10'],
+  examples: [
+    'rdbm restore --checkpoint runs/tiny/checkpoint-0000200 --input data/photos --output out/ --nfe 10',
+    'rdbm restore --family diffuir --checkpoint model-300.pt --input data/LOL/test/low --output out/',
+  ],
   async run({ options: o }, io) {
+    const family = (o.family as RestoreFamily | undefined) ?? 'rdbm';
+    const nfe = (o.nfe as number | undefined) ?? RESTORE_FAMILIES[family].nfe;
+    if (family === 'diffuir') {
+      const given = RDBM_ONLY.filter((k) => o[k] !== undefined);
+      if (given.length) throw new RdbmError(`restore --family diffuir: ${given.map((k) => `--${k}`).join(', ')} apply to --family rdbm only (DiffUIR uses its published test settings)`);
+      await startBackend(o.backend, io);
+      const { resolveInputs } = await import('../restore.js');
+      const { diffuirRestoreFiles } = await import('../../rddm/restore-files.js');
+      const r = await diffuirRestoreFiles({ checkpoint: o.checkpoint as string, inputs: resolveInputs(o.input as string), outputDir: o.output as string, nfe, io });
+      for (const out of r.outputs) io.out(`${out.output}\n`);
+      io.err(`restored ${r.outputs.length} images in ${r.seconds.toFixed(1)}s\n`);
+      return 0;
+    }
     await startBackend(o.backend, io);
     const { restoreImages } = await import('../restore.js');
     const r = await restoreImages({
       checkpoint: o.checkpoint as string,
       inputs: o.input as string,
       outputDir: o.output as string,
-      nfe: o.nfe as number,
+      nfe,
       ...(o.schedule ? { schedule: o.schedule as (typeof TRAIN_SCHEDULES)[number] } : {}),
       ...(o.timesteps ? { timesteps: o.timesteps as number } : {}),
       ...(o.lambda !== undefined ? { lambda: parseNumber('--lambda', String(o.lambda), { gt: 0 }) } : {}),
