@@ -1,14 +1,10 @@
 import type { Command } from '../cli/command.js';
+import { formatNumber as fmt } from '../cli/format.js';
 import { parseNumber } from '../util/validate.js';
 import { rnrCurve } from './rnr.js';
 import { bridgeSchedule } from './schedule.js';
 import { THETA_SCHEDULES, THETA_SCHEDULE_NAMES } from './schedules.js';
 
-function fmt(v: number): string {
-  if (v === 0) return '0';
-  if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(6) : v.toExponential(4);
-}
 
 export const bridgeCommand: Command = {
   name: 'bridge',

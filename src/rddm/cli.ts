@@ -1,15 +1,12 @@
 /** `rdbm rddm` (RDDM / DiffUIR coefficients) and `rdbm diffuir restore` (a DiffUIR checkpoint on image files). */
 import { readdirSync, statSync } from 'node:fs';
+import { formatNumber as fmt } from '../cli/format.js';
 import { basename, join } from 'node:path';
 import type { Command } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
 import { RDDM_CURVE_PRESETS, rddmCurvePreset } from './bridge-form.js';
 import { DIFFUIR_TEST_SETTINGS } from './diffuir.js';
 
-function fmt(v: number): string {
-  if (v === 0) return '0';
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(6) : v.toExponential(4);
-}
 
 export const rddmCommand: Command = {
   name: 'rddm',
