@@ -5,7 +5,7 @@
 import type { Io } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
 import { DEFAULT_SWEEP, EXPERIMENT_NAMES, getExperiment } from './builtins.js';
-import type { RunConfig } from './config.js';
+import type { Family, RunConfig } from './config.js';
 import type { AxisValue, Experiment } from './experiment.js';
 import type { Executors } from './executors.js';
 import { type Plan, type PlannedPoint, planSweep } from './plan.js';
@@ -26,12 +26,14 @@ export interface RunExperimentOptions {
   readonly executors?: Executors;
   /** a dataset root in the RDBM/DGSolver layout instead of the bundled mini-uir */
   readonly dataset?: string;
+  /** checkpoints per model family (`diffuir`: a DiffUIR trainer .pt; `rdbm`: restore with it instead of training) */
+  readonly checkpoints?: Readonly<Partial<Record<Family, string>>>;
   readonly signal?: AbortSignal;
 }
 
 /**
  * Names → experiments. Besides built-in names and .json files: `reproduce` (the bundled default job:
- * the main table and the paper's ablations) and `all` (every built-in).
+ * the main table and the paper's ablations) and `all` (every self-contained built-in; those needing a user's checkpoint, like diffuir-vs-rdbm, are named explicitly).
  */
 export function resolveExperiments(names: readonly string[]): Experiment[] {
   if (names.length === 0) throw new RdbmError(`no experiment given (expected one or more of ${EXPERIMENT_NAMES.join(', ')}, reproduce, all, or a .json file)`);
@@ -44,10 +46,14 @@ function overrides(dataset?: string): Partial<RunConfig> {
   return dataset ? { dataset } : {};
 }
 
+function familyOverrides(checkpoints: RunExperimentOptions['checkpoints'] = {}): Partial<Record<Family, Partial<RunConfig>>> {
+  return Object.fromEntries(Object.entries(checkpoints).filter(([, c]) => c).map(([f, checkpoint]) => [f, { checkpoint }]));
+}
+
 /** Plans experiments at a scale without running anything. */
-export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset'> = {}): Plan {
+export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints'> = {}): Plan {
   const list = typeof names === 'string' ? [names] : names;
-  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset));
+  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset), familyOverrides(options.checkpoints));
 }
 
 /**
@@ -84,7 +90,7 @@ export interface ExperimentResults {
 }
 
 /** An experiment's points at a scale with their finished runs from `resultsDir` (missing or damaged runs: no `run`). */
-export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset'> = {}): ExperimentResults {
+export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints'> = {}): ExperimentResults {
   const experiment = getExperiment(name);
   const plan = planExperiments([name], options);
   const store = openResults(options.resultsDir ?? 'results');

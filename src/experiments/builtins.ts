@@ -68,12 +68,31 @@ const SPECS: readonly ExperimentSpec[] = [
   },
 ];
 
+/**
+ * Built-ins that need a user's checkpoint (e.g. `--diffuir-checkpoint`): named explicitly only, so they stay out of
+ * `reproduce`, `all` and EXPERIMENTS (the self-contained experiments).
+ */
+const CHECKPOINT_SPECS: readonly ExperimentSpec[] = [
+  {
+    name: 'diffuir-vs-rdbm',
+    title: 'DiffUIR vs RDBM per task (a given DiffUIR checkpoint; RDBM trained or given)',
+    description:
+      'The residual-diffusion lineage side by side: a DiffUIR checkpoint (--diffuir-checkpoint, required) at its published test settings (T = 1000, 3 steps, pred_res, LOL equalisation) and RDBM (trained at the scale, or --rdbm-checkpoint) at NFE 10, on the same test pairs of any dataset in the RDBM/DGSolver layout (--data), scored under basicsr-y as DiffUIR reports.',
+    reference: 'DiffUIR (CVPR 2024, github iSEE-Laboratory/DiffUIR) test.py settings; RDBM paper (arXiv 2510.23116) NFE 10',
+    base: { metric: 'basicsr-y' },
+    axes: { family: ['diffuir', 'rdbm'] },
+    familyBase: { diffuir: { nfe: 3 }, rdbm: { nfe: 10 } },
+  },
+];
+
 export const EXPERIMENTS: Readonly<Record<string, Experiment>> = Object.freeze(Object.fromEntries(SPECS.map((s) => [s.name, defineExperiment(s)])));
 
 export const EXPERIMENT_NAMES = Object.freeze(Object.keys(EXPERIMENTS));
 
 /** The experiments of the bundled default job (`npm run reproduce`): the main table and the paper's ablations. */
 export const DEFAULT_SWEEP = Object.freeze(['main', 'schedule', 'lambda', 'nfe', 'pi', 'size']);
+
+export const CHECKPOINT_EXPERIMENTS: Readonly<Record<string, Experiment>> = Object.freeze(Object.fromEntries(CHECKPOINT_SPECS.map((s) => [s.name, defineExperiment(s)])));
 
 /** All built-in experiments. */
 export function listExperiments(): Experiment[] {
@@ -84,6 +103,7 @@ export function listExperiments(): Experiment[] {
 export function getExperiment(nameOrPath: string): Experiment {
   if (nameOrPath.endsWith('.json')) return loadExperimentFile(nameOrPath);
   if (Object.hasOwn(EXPERIMENTS, nameOrPath)) return EXPERIMENTS[nameOrPath];
+  if (Object.hasOwn(CHECKPOINT_EXPERIMENTS, nameOrPath)) return CHECKPOINT_EXPERIMENTS[nameOrPath];
   throw new RdbmError(`unknown experiment: ${JSON.stringify(nameOrPath)} (expected one of ${EXPERIMENT_NAMES.join(', ')}, or a .json file)`);
 }
 

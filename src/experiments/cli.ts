@@ -1,7 +1,7 @@
 /** `rdbm sweep` and `rdbm results`. */
 import { writeFileSync } from 'node:fs';
 import type { Command, Io } from '../cli/command.js';
-import { DEFAULT_SWEEP, listExperiments } from './builtins.js';
+import { CHECKPOINT_EXPERIMENTS, DEFAULT_SWEEP, listExperiments } from './builtins.js';
 import { RUN_FIELDS, type Stage } from './config.js';
 import { planExperiments, runExperiment } from './api.js';
 import { axesAt } from './experiment.js';
@@ -13,12 +13,13 @@ import { type Shard, parseShard, shardGroups } from './shard.js';
 import { openResults } from './store.js';
 
 function experimentList(scale: ScaleName): string {
-  return listExperiments()
+  return [...listExperiments(), ...Object.values(CHECKPOINT_EXPERIMENTS)]
     .map((e) => {
       const axes = Object.entries(axesAt(e, scale))
         .map(([k, v]) => `${k} [${(v as unknown[]).map((x) => (typeof x === 'number' ? Number(x.toPrecision(4)) : x)).join(', ')}] (${RUN_FIELDS[k as keyof typeof RUN_FIELDS].stage})`)
         .join('; ');
-      return `  ${e.name.padEnd(18)} ${e.title}\n  ${''.padEnd(18)} axes: ${axes}${DEFAULT_SWEEP.includes(e.name) ? '' : '  (not in `reproduce`)'}`;
+      const note = Object.hasOwn(CHECKPOINT_EXPERIMENTS, e.name) ? '  (named only: needs --diffuir-checkpoint)' : DEFAULT_SWEEP.includes(e.name) ? '' : '  (not in `reproduce`)';
+      return `  ${e.name.padEnd(18)} ${e.title}\n  ${''.padEnd(18)} axes: ${axes}${note}`;
     })
     .join('\n');
 }
@@ -79,7 +80,7 @@ export const sweepCommand: Command = {
     'atomically to <results>/runs/<hash>.json. Rerunning resumes; --shard i/n runs a disjoint slice (by training',
     'group, so shards never train the same checkpoint) into the same results folder.',
     `Scales: ${SCALE_NAMES.map((s) => `${s}: ${SCALES[s].description}`).join('\n        ')}`,
-    'Experiments (names, `reproduce` = the default job\'s set, `all`, or an experiment .json file):',
+    'Experiments (names, `reproduce` = the default job\'s set, `all` (all but the checkpoint comparisons), or an experiment .json file):',
     experimentList('paper'),
   ].join('\n'),
   positionals: [{ name: 'experiment', description: 'experiment names, `reproduce`, `all`, or .json files', variadic: true }],
@@ -88,6 +89,8 @@ export const sweepCommand: Command = {
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
     { name: 'shard', type: 'string', valueName: '<i/n>', description: 'run only shard i of n (0-based), e.g. $SLURM_ARRAY_TASK_ID/4' },
     { name: 'data', type: 'string', valueName: '<dir>', description: 'a dataset in the RDBM/DGSolver layout instead of the bundled mini-uir' },
+    { name: 'diffuir-checkpoint', type: 'string', valueName: '<file>', description: 'DiffUIR trainer .pt for the family=diffuir points (diffuir-vs-rdbm)' },
+    { name: 'rdbm-checkpoint', type: 'string', valueName: '<path>', description: 'restore the family=rdbm points with this checkpoint instead of training one' },
     { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
     { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
@@ -96,6 +99,7 @@ export const sweepCommand: Command = {
     'rdbm sweep nfe --scale smoke --dry-run',
     'rdbm sweep reproduce --scale default',
     'rdbm sweep lambda pi --scale paper --data /data/uir --shard $SLURM_ARRAY_TASK_ID/8 --results /shared/results',
+    'rdbm sweep diffuir-vs-rdbm --data /data/uir --diffuir-checkpoint model-300.pt --scale paper',
   ],
   async run({ options, positionals }, io: Io) {
     const scale = options.scale as ScaleName;
@@ -106,14 +110,18 @@ export const sweepCommand: Command = {
     const shard = options.shard ? parseShard(options.shard as string) : undefined;
     const resultsDir = options.results as string;
     const dataset = options.data as string | undefined;
-    const plan = planExperiments(positionals, { scale, ...(dataset ? { dataset } : {}) });
+    const checkpoints = {
+      ...(options['diffuir-checkpoint'] ? { diffuir: options['diffuir-checkpoint'] as string } : {}),
+      ...(options['rdbm-checkpoint'] ? { rdbm: options['rdbm-checkpoint'] as string } : {}),
+    };
+    const plan = planExperiments(positionals, { scale, checkpoints, ...(dataset ? { dataset } : {}) });
     if (options['dry-run']) {
       const statuses = inspectPlan(plan, openResults(resultsDir), shard);
       if (options.json) io.out(`${JSON.stringify(reportJson({ plan, jobs: statuses, ...(shard ? { shard } : {}) }))}\n`);
       else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses)].join('\n')}\n`);
       return 0;
     }
-    const report = await runExperiment(positionals, { scale, resultsDir, io, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
+    const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
     if (options.json) {
       io.out(`${JSON.stringify(reportJson(report))}\n`);
       return 0;

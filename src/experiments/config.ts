@@ -16,6 +16,9 @@ export type Stage = (typeof STAGES)[number];
 export const OBJECTIVES = ['x0', 'eps', 'pi-eps'] as const;
 export const PIS = ['zero', 'one', 'residual', 'abs-residual'] as const;
 export const SCHEDULES = ['cosine', 'linear', 'sigmoid'] as const;
+/** model families: `rdbm` (bridge, trained or given checkpoint) | `diffuir` (a given DiffUIR checkpoint, its RDDM sampler) */
+export const FAMILIES = ['rdbm', 'diffuir'] as const;
+export type Family = (typeof FAMILIES)[number];
 /** metric convention ids of ../shared/reference/metrics-conventions.md */
 export const CONVENTIONS = ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y', 'image-ssim'] as const;
 
@@ -48,8 +51,13 @@ export interface RunConfig {
   readonly dataset: string;
   /** mini-uir crop side (ignored for other datasets) */
   readonly datasetSize: number;
-  /** a pre-trained checkpoint to restore with instead of training ('' = train one) */
+  /** a pre-trained checkpoint to restore with instead of training ('' = train one; required for `diffuir`) */
   readonly checkpoint: string;
+  /**
+   * model family: `rdbm` (default) or `diffuir` (never trains: restores with the given DiffUIR checkpoint at
+   * DiffUIR's published test settings, T = 1000, pred_res; only `nfe`, the test data and the metric apply)
+   */
+  readonly family: Family;
   /** sampling steps (network evaluations) */
   readonly nfe: number;
   /** θ schedule of the sampler: `same` (the training schedule) or a name */
@@ -99,6 +107,7 @@ export const RUN_FIELDS: Readonly<Record<RunField, FieldSpec>> = Object.freeze({
   dataset: { stage: 'train', ...text },
   datasetSize: { stage: 'train', ...int(16, 256) },
   checkpoint: { stage: 'train', ...text },
+  family: { stage: 'train', ...oneOf(FAMILIES) },
   nfe: { stage: 'restore', ...int(1, 100000) },
   sampleSchedule: { stage: 'restore', ...oneOf(['same', ...SCHEDULES]) },
   testLimit: { stage: 'restore', ...int(0) },
@@ -165,6 +174,7 @@ export const PAPER_CONFIG: RunConfig = runConfig({
   dataset: 'mini-uir',
   datasetSize: 256,
   checkpoint: '',
+  family: 'rdbm',
   nfe: 10,
   sampleSchedule: 'same',
   testLimit: 0,

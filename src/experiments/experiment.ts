@@ -4,7 +4,7 @@
  */
 import { RdbmError, invalid } from '../errors.js';
 import { deepFreeze, stableStringify } from '../util/hash.js';
-import { PAPER_CONFIG, RUN_FIELDS, type RunConfig, type RunField, type Stage, checkField, checkPartial, runConfig, runField } from './config.js';
+import { type Family, FAMILIES, PAPER_CONFIG, RUN_FIELDS, type RunConfig, type RunField, type Stage, checkField, checkPartial, runConfig, runField } from './config.js';
 import { SCALES, type ScaleName, SCALE_NAMES } from './scales.js';
 
 export type AxisValue = string | number;
@@ -22,7 +22,15 @@ export interface ExperimentSpec {
   readonly axes: Readonly<Partial<Record<RunField, readonly AxisValue[]>>>;
   /** per-scale replacements of axis values (e.g. the model sizes that fit a CPU budget) */
   readonly scaleAxes?: Readonly<Partial<Record<ScaleName, Readonly<Partial<Record<RunField, readonly AxisValue[]>>>>>>;
+  /**
+   * per-family settings applied over the axis values of each point of that family (with a `family` axis:
+   * e.g. DiffUIR at its 3 steps next to RDBM at 10), so compared families need not share a cartesian product
+   */
+  readonly familyBase?: FamilyOverrides;
 }
+
+/** Fields set per model family, e.g. `{ diffuir: { nfe: 3 }, rdbm: { nfe: 10 } }`. */
+export type FamilyOverrides = Readonly<Partial<Record<Family, Partial<RunConfig>>>>;
 
 export interface Experiment extends ExperimentSpec {
   /** the first stage each axis affects: `train` axes need one checkpoint per value, `restore`/`evaluate` axes reuse one */
@@ -53,13 +61,20 @@ function checkAxes(axes: unknown, context: string): Partial<Record<RunField, Axi
 /** Validates an experiment spec (from code or a JSON file), freezes it and derives its axis stages. */
 export function defineExperiment(spec: ExperimentSpec): Experiment {
   if (spec === null || typeof spec !== 'object') invalid('experiment', spec, 'an object with name, title, description, axes');
-  const known = new Set(['name', 'title', 'description', 'reference', 'base', 'axes', 'scaleAxes']);
+  const known = new Set(['name', 'title', 'description', 'reference', 'base', 'axes', 'scaleAxes', 'familyBase']);
   for (const k of Object.keys(spec)) if (!known.has(k)) throw new RdbmError(`unknown experiment field: ${JSON.stringify(k)} (expected one of ${[...known].join(', ')})`);
   if (typeof spec.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(spec.name)) invalid('experiment name', spec.name, 'lowercase letters, digits and dashes');
   const context = `experiment ${spec.name}`;
   for (const k of ['title', 'description'] as const) if (typeof spec[k] !== 'string') invalid(`${context} ${k}`, spec[k], 'a string');
   if (spec.base !== undefined) checkPartial(spec.base, `${context} base`);
   checkAxes(spec.axes, context);
+  const familyBase: unknown = spec.familyBase ?? {};
+  if (familyBase === null || typeof familyBase !== 'object' || Array.isArray(familyBase)) invalid(`${context} familyBase`, familyBase, 'an object {family: {field: value}}');
+  for (const [f, fields] of Object.entries(familyBase as object)) {
+    if (!(FAMILIES as readonly string[]).includes(f)) invalid(`${context} familyBase`, f, `one of ${FAMILIES.join(', ')}`);
+    checkPartial(fields, `${context} familyBase.${f}`);
+    if (Object.hasOwn(fields as object, 'family')) invalid(`${context} familyBase.${f}`, 'family', 'fields other than family');
+  }
   for (const [s, axes] of Object.entries(spec.scaleAxes ?? {})) {
     if (!(SCALE_NAMES as readonly string[]).includes(s)) invalid(`${context} scaleAxes`, s, `one of ${SCALE_NAMES.join(', ')}`);
     const checked = checkAxes(axes, `${context} (${s})`);
@@ -84,17 +99,19 @@ export function axesAt(experiment: ExperimentSpec, scaleName: ScaleName): Partia
 }
 
 /**
- * The resolved sweep points: PAPER_CONFIG ← scale overrides ← experiment base ← axis values.
+ * The resolved sweep points: PAPER_CONFIG ← scale overrides ← experiment base ← axis values ← the
+ * experiment's familyBase for the point's family ← `familyOverrides` (e.g. `--diffuir-checkpoint FILE`).
  * `overrides` (e.g. `--data DIR`) are applied after the experiment base and before the axes.
  */
-export function expandExperiment(experiment: ExperimentSpec, scaleName: ScaleName, overrides: Partial<RunConfig> = {}): SweepPoint[] {
+export function expandExperiment(experiment: ExperimentSpec, scaleName: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}): SweepPoint[] {
   const axes = Object.entries(axesAt(experiment, scaleName)) as [RunField, readonly AxisValue[]][];
   const base: Partial<RunConfig> = { ...PAPER_CONFIG, ...SCALES[scaleName].overrides, ...(experiment.base ?? {}), ...overrides };
   let combos: Partial<Record<RunField, AxisValue>>[] = [{}];
   for (const [field, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [field]: v })));
   return combos.map((combo) => {
     const label = Object.entries(combo).map(([k, v]) => `${k}=${formatValue(v as AxisValue)}`).join(',') || 'base';
-    const config = runConfig({ ...base, ...combo } as Partial<RunConfig>, `experiment ${experiment.name} at scale ${scaleName}, point ${label}`);
+    const family = ((combo.family ?? base.family) as Family | undefined) ?? 'rdbm';
+    const config = runConfig({ ...base, ...combo, ...(experiment.familyBase?.[family] ?? {}), ...(familyOverrides[family] ?? {}) } as Partial<RunConfig>, `experiment ${experiment.name} at scale ${scaleName}, point ${label}`);
     return deepFreeze({ experiment: experiment.name, scale: scaleName, axes: combo, label, config });
   });
 }

@@ -1,10 +1,10 @@
-export { STAGES as RUN_STAGES, OBJECTIVES as RUN_OBJECTIVES, PIS as RUN_PIS, SCHEDULES as RUN_SCHEDULES, CONVENTIONS as RUN_CONVENTIONS, RUN_FIELDS, RUN_FIELD_NAMES, PAPER_CONFIG, runConfig, runField, stageFields } from './config.js';
-export type { Stage as RunStage, RunConfig, RunField } from './config.js';
+export { STAGES as RUN_STAGES, OBJECTIVES as RUN_OBJECTIVES, PIS as RUN_PIS, SCHEDULES as RUN_SCHEDULES, CONVENTIONS as RUN_CONVENTIONS, FAMILIES as RUN_FAMILIES, RUN_FIELDS, RUN_FIELD_NAMES, PAPER_CONFIG, runConfig, runField, stageFields } from './config.js';
+export type { Stage as RunStage, RunConfig, RunField, Family as RunFamily } from './config.js';
 export { SCALES, SCALE_NAMES, scale as getScale } from './scales.js';
 export type { Scale, ScaleName } from './scales.js';
 export { defineExperiment, expandExperiment, axesAt } from './experiment.js';
-export type { Experiment, ExperimentSpec, SweepPoint, AxisValue } from './experiment.js';
-export { EXPERIMENTS, EXPERIMENT_NAMES, DEFAULT_SWEEP, listExperiments, getExperiment, loadExperimentFile } from './builtins.js';
+export type { Experiment, ExperimentSpec, SweepPoint, AxisValue, FamilyOverrides } from './experiment.js';
+export { EXPERIMENTS, EXPERIMENT_NAMES, CHECKPOINT_EXPERIMENTS, DEFAULT_SWEEP, listExperiments, getExperiment, loadExperimentFile } from './builtins.js';
 export { PLAN_VERSION, planSweep, pointJobs, samplingSchedule, countJobs } from './plan.js';
 export type { Job, Plan, PlannedPoint } from './plan.js';
 export { parseShard, shardGroups, shardJobs } from './shard.js';

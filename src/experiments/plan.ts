@@ -4,9 +4,10 @@
  * sampling share the train job; points that differ only in the metric share the restore job too;
  * identical jobs across experiments are planned once.
  */
+import { RdbmError } from '../errors.js';
 import { configHash } from '../util/hash.js';
 import { type RunConfig, type Stage, stageFields } from './config.js';
-import { type Experiment, type SweepPoint, expandExperiment } from './experiment.js';
+import { type Experiment, type FamilyOverrides, type SweepPoint, expandExperiment } from './experiment.js';
 import type { ScaleName } from './scales.js';
 
 /** Part of every key: bump when the meaning of a job changes, so old results are not reused. */
@@ -52,9 +53,22 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
   const trainFields = { ...stageFields(config, 'train') };
   const checkpoint = trainFields.checkpoint;
   delete trainFields.checkpoint;
+  // not hashed: only rdbm trains (diffuir needs a checkpoint), so existing train keys stay unchanged
+  delete trainFields.family;
+  if (config.family === 'diffuir' && !checkpoint) throw new RdbmError('family diffuir needs a checkpoint (a DiffUIR trainer .pt; e.g. --diffuir-checkpoint FILE)');
   const train = checkpoint ? undefined : { v: PLAN_VERSION, stage: 'train', ...trainFields };
   const trainKey = train ? configHash(train) : undefined;
-  const restore = {
+  // DiffUIR restores at its own fixed settings (T = 1000, pred_res): only the NFE and the test data are hashed
+  const restore: Record<string, unknown> = config.family === 'diffuir' ? {
+    v: PLAN_VERSION,
+    stage: 'restore',
+    after: { checkpoint },
+    family: config.family,
+    nfe: config.nfe,
+    testLimit: config.testLimit,
+    dataset: config.dataset,
+    datasetSize: config.datasetSize,
+  } : {
     v: PLAN_VERSION,
     stage: 'restore',
     after: trainKey ?? { checkpoint },
@@ -77,8 +91,11 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
   };
 }
 
-/** Plans one or more experiments at a scale; `overrides` apply to every point (e.g. the dataset). */
-export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}): Plan {
+/**
+ * Plans one or more experiments at a scale; `overrides` apply to every point (e.g. the dataset),
+ * `familyOverrides` to the points of one family (e.g. `{ diffuir: { checkpoint } }`).
+ */
+export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}): Plan {
   const points: PlannedPoint[] = [];
   const byKey = new Map<string, { kind: Stage; key: string; group: string; needs?: string; spec: Record<string, unknown>; config: RunConfig; points: string[] }>();
   const groups: string[] = [];
@@ -93,8 +110,14 @@ export function planSweep(experiments: readonly Experiment[], scale: ScaleName, 
     if (needs) children.set(needs, [...(children.get(needs) ?? []), key]);
   };
   for (const experiment of experiments) {
-    for (const point of expandExperiment(experiment, scale, overrides)) {
-      const jobs = pointJobs(point.config);
+    for (const point of expandExperiment(experiment, scale, overrides, familyOverrides)) {
+      let jobs: ReturnType<typeof pointJobs>;
+      try {
+        jobs = pointJobs(point.config);
+      } catch (error) {
+        if (error instanceof RdbmError) throw new RdbmError(`experiment ${point.experiment}, point ${point.label}: ${error.message}`);
+        throw error;
+      }
       const group = jobs.train?.key ?? configHash({ checkpoint: point.config.checkpoint });
       if (!groups.includes(group)) groups.push(group);
       const id = `${point.experiment}:${point.label}`;

@@ -31,6 +31,26 @@ function ownVersion(): string {
   }
 }
 
+/**
+ * DiffUIR restoration (src/rddm): the network is loaded once, then each <Task>/<SubDataset> group is restored
+ * into outDir/<Task>/<SubDataset>/ at DiffUIR's test settings (the condition path decides the LOL equalisation).
+ */
+async function restoreDiffuir(pairs: ReturnType<typeof selectTestPairs>, checkpoint: string, outDir: string, nfe: number, io: Parameters<Executors['restore']>[0]['io'], signal?: AbortSignal) {
+  const { loadRddmNetwork, diffuirRestoreFiles } = await import('../rddm/index.js');
+  const network = loadRddmNetwork(checkpoint);
+  try {
+    const groups = new Map<string, { name: string; path: string }[]>();
+    for (const p of pairs) {
+      const dir = join(outDir, p.task, p.subDataset);
+      groups.set(dir, [...(groups.get(dir) ?? []), { name: p.name, path: p.condition }]);
+    }
+    for (const [dir, inputs] of groups) await diffuirRestoreFiles({ network, inputs, outputDir: dir, nfe, ...(io ? { io } : {}), ...(signal ? { signal } : {}) });
+    return { images: pairs.length, info: { family: 'diffuir', prefix: network.prefix } };
+  } finally {
+    network.dispose();
+  }
+}
+
 /** Executors backed by src/data, src/models and src/metrics. */
 export function realExecutors(): Executors {
   return {
@@ -77,6 +97,7 @@ export function realExecutors(): Executors {
       const c = job.config;
       const pairs = selectTestPairs(dataRoot, c.testLimit);
       if (pairs.length === 0) throw new RdbmError(`${dataRoot}: no test pairs found`);
+      if (c.family === 'diffuir') return restoreDiffuir(pairs, checkpoint, outDir, c.nfe, io, signal);
       const model = await loadCheckpoint(checkpoint);
       try {
         // one call for the whole test set: names carry <Task>/<SubDataset>/ so outputs mirror the layout
