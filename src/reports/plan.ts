@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { BRIDGE_PRESETS, bridgeSchedule } from '../bridge/index.js';
+import { rddmScheduleCurves } from '../rddm/bridge-form.js';
 import { ABLATION_IDS, type AblationId } from './published.js';
 import { perTaskPlot } from './plots/per-task.js';
 import { psnrVsCostPlot } from './plots/cost.js';
@@ -97,7 +98,10 @@ export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
     id: 'bridge',
     title: 'Bridge coefficients of the ablated schedules and λ',
     tables: [],
-    plots: [{ id: 'bridge-curves', title: 'Θ_t, Σ_t and the residual-to-noise factor', spec: scheduleCurvesPlot(paperScheduleCurves()) }],
+    plots: [
+      { id: 'bridge-curves', title: 'Θ_t, Σ_t and the residual-to-noise factor', spec: scheduleCurvesPlot(paperScheduleCurves()) },
+      { id: 'lineage-curves', title: 'The residual diffusion lineage: RDBM schedules beside RDDM / DiffUIR (noisy endpoint)', spec: scheduleCurvesPlot([...paperScheduleCurves(), ...rddmScheduleCurves()]) },
+    ],
   });
   return { sections };
 }
