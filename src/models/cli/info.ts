@@ -22,9 +22,12 @@ export interface ModelInfo {
   readonly target?: { params: number; gmacs256?: number; source: string };
   readonly step?: number;
   readonly format?: string;
+  /** the tensor prefix chosen inside a PyTorch file */
+  readonly prefix?: string;
 }
 
-export async function modelInfo(what: string, size: [number, number]): Promise<ModelInfo> {
+/** `prefix` selects one U-Net of a PyTorch file holding several (RDDM's `unet0.` / `unet1.`). */
+export async function modelInfo(what: string, size: [number, number], prefix?: string): Promise<ModelInfo> {
   let config: UNetConfig;
   let extra: Partial<ModelInfo> = {};
   if (Object.hasOwn(MODEL_PRESETS, what)) {
@@ -32,9 +35,9 @@ export async function modelInfo(what: string, size: [number, number]): Promise<M
     if (MODEL_PRESETS[what].target) extra = { target: MODEL_PRESETS[what].target };
   } else if (existsSync(what)) {
     const { checkpointInfo } = await import('../checkpoint.js');
-    const m = checkpointInfo(what);
+    const m = checkpointInfo(what, prefix !== undefined ? { prefix } : {});
     config = m.config;
-    extra = { format: m.format, ...(m.step !== undefined ? { step: m.step } : {}) };
+    extra = { format: m.format, ...(m.step !== undefined ? { step: m.step } : {}), ...(m.prefix !== undefined ? { prefix: m.prefix } : {}) };
   } else {
     throw new RdbmError(`unknown model: ${JSON.stringify(what)} (expected a preset, one of ${MODEL_PRESET_NAMES.join(', ')}, or a checkpoint path)`);
   }
@@ -54,11 +57,12 @@ export const modelInfoCommand: Command = {
   positionals: [{ name: 'model', description: 'preset name or checkpoint path', required: true }],
   options: [
     { name: 'size', type: 'string', valueName: '<HxW>', description: 'input resolution for the MAC count', default: '256x256' },
+    { name: 'prefix', type: 'string', valueName: '<prefix>', description: 'which U-Net of a .pt holding several, e.g. unet0. or unet1. (RDDM two-U-Net files)' },
     { name: 'json', type: 'boolean', description: 'print one JSON object' },
   ],
   examples: ['rdbm model info B', 'rdbm model info L --size 512x512 --json', 'rdbm model info runs/tiny/checkpoint-0001000'],
   async run({ options, positionals }, io) {
-    const info = await modelInfo(positionals[0], parseSize(String(options.size)));
+    const info = await modelInfo(positionals[0], parseSize(String(options.size)), options.prefix as string | undefined);
     if (options.json) {
       io.out(`${JSON.stringify(info)}\n`);
       return 0;
