@@ -48,7 +48,7 @@ export const restoreCommand: Command = {
     const nfe = (o.nfe as number | undefined) ?? RESTORE_FAMILIES[family].nfe;
     if (family === 'diffuir') {
       const given = RDBM_ONLY.filter((k) => o[k] !== undefined);
-      if (given.length) throw new RdbmError(`restore --family diffuir: ${given.map((k) => `--${k}`).join(', ')} apply to --family rdbm only (DiffUIR uses its published test settings)`);
+      if (given.length) throw new RdbmError(`restore --family diffuir: ${given.map((k) => `--${k}`).join(', ')} ${given.length > 1 ? 'apply' : 'applies'} to --family rdbm only (DiffUIR uses its published test settings)`);
       await startBackend(o.backend, io);
       const { resolveInputs } = await import('../restore.js');
       const { diffuirRestoreFiles } = await import('../../rddm/restore-files.js');

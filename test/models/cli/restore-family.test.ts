@@ -58,7 +58,7 @@ describe('rdbm restore --family', () => {
   test('bridge-only options with --family diffuir, and an unknown family, are one-line errors (exit 2)', async () => {
     const c = capture();
     expect(await runCli(['restore', '--family', 'diffuir', '--tile', '0', '--checkpoint', CHECKPOINT, '--input', input, '--output', join(root, 'x')], c.io)).toBe(2);
-    expect(c.err).toMatch(/^rdbm: restore --family diffuir: --tile apply to --family rdbm only/);
+    expect(c.err).toMatch(/^rdbm: restore --family diffuir: --tile applies to --family rdbm only/);
     expect(c.err.trim().split('\n')).toHaveLength(1);
     const u = capture();
     expect(await runCli(['restore', '--family', 'rddm', '--checkpoint', CHECKPOINT, '--input', input, '--output', join(root, 'x')], u.io)).toBe(2);
