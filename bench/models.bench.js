@@ -5,8 +5,9 @@
 // Goal: inference within 1.5× of PyTorch's time. RDBM_BENCH_REPEAT rounds (default 3) alternate the
 // toolkit and PyTorch (one warm-up each, then one timed run per case); the minimum per side is reported,
 // which is robust to other load on the machine.
-// PyTorch side: scripts/reference/models_bench.py (needs the official U-Net file: the DiffUIR mirror,
-// or its path in RDBM_UNET_PY); when unavailable, only the toolkit's timings are printed.
+// PyTorch side: scripts/reference/models_bench.py (needs the official U-Net file, which is never committed:
+// RDBM_UNET_PY=<DiffUIR src/model.py> or DIFFUIR_MIRROR=<a DiffUIR git clone>); when unavailable, only the
+// toolkit's timings are printed.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

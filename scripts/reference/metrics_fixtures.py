@@ -4,7 +4,7 @@
 Run from the repository root with the Debian Python (python3-skimage, python3-opencv) and
 Octave with octave-image installed:
 
-    git -C /work/.mirror/iSEE-Laboratory+DiffUIR/repo show HEAD:matlab_functions.py > /tmp/matlab_functions.py
+    git -C <DiffUIR clone> show HEAD:matlab_functions.py > /tmp/matlab_functions.py
     /usr/bin/python3 scripts/reference/metrics_fixtures.py [--matlab-functions /tmp/matlab_functions.py]
 
 `--matlab-functions` names DiffUIR's (BasicSR's) Python port of MATLAB imresize (normalised

@@ -9,11 +9,12 @@ torch and a minimal einops stand-in for exactly the patterns those classes use.
     Unet = load_official('/tmp/diffuir_model.py').Unet
 
 Export the file with:
-    git -C /work/.mirror/iSEE-Laboratory+DiffUIR/repo show HEAD:src/model.py > /tmp/diffuir_model.py
+    git -C <DiffUIR clone> show HEAD:src/model.py > /tmp/diffuir_model.py
 """
 import math
 import os
 import subprocess
+import sys
 import types
 from functools import partial
 
@@ -21,7 +22,6 @@ import torch
 import torch.nn.functional as F
 from torch import einsum, nn
 
-DEFAULT_MIRROR = '/work/.mirror/iSEE-Laboratory+DiffUIR/repo'
 
 
 def _rearrange(t, pattern, **axes):
@@ -55,7 +55,10 @@ def official_source(path=None):
     if path:
         with open(path, encoding='utf-8') as f:
             return f.read()
-    return subprocess.run(['git', '-C', os.environ.get('DIFFUIR_MIRROR', DEFAULT_MIRROR), 'show', 'HEAD:src/model.py'],
+    mirror = os.environ.get('DIFFUIR_MIRROR')
+    if not mirror:
+        sys.exit('models_official_unet: pass the official DiffUIR src/model.py path (RDBM_UNET_PY) or set DIFFUIR_MIRROR to a DiffUIR git clone')
+    return subprocess.run(['git', '-C', mirror, 'show', 'HEAD:src/model.py'],
                           check=True, capture_output=True, text=True).stdout
 
 
