@@ -60,9 +60,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo, comman
       return argv.length === 0 ? 2 : 0;
     }
     if (argv[0] === '--version') {
-      const { createRequire } = await import('node:module');
-      const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-      io.out(`${pkg.version}\n`);
+      const { ownVersion } = await import('../util/version.js');
+      io.out(`${ownVersion()}\n`);
       return 0;
     }
     const { entry, rest } = resolve(argv, commands);

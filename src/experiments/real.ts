@@ -3,8 +3,7 @@
  * TensorFlow.js backend chosen by initBackend) and scoring (src/metrics). Loaded only when a sweep
  * actually runs, so planning and `rdbm results` never load TensorFlow.js.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { ensureMiniUir } from '../data/miniUir.js';
@@ -12,24 +11,7 @@ import { readImage } from '../image/index.js';
 import type { Executors, Environment } from './executors.js';
 import type { ImageScore } from './scores.js';
 import { selectTestPairs } from './testset.js';
-
-const require = createRequire(import.meta.url);
-
-function version(pkg: string): string {
-  try {
-    return (require(`${pkg}/package.json`) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-function ownVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
+import { ownVersion, packageVersion } from '../util/version.js';
 
 /**
  * DiffUIR restoration (src/rddm): the network is loaded once, then each <Task>/<SubDataset> group is restored
@@ -137,7 +119,7 @@ export function realExecutors(): Executors {
       const info = await initBackend();
       return {
         backend: describeBackend(info).replace(/^backend: /, ''),
-        versions: { 'rdbm-lab': ownVersion(), node: process.versions.node, '@tensorflow/tfjs-core': version('@tensorflow/tfjs-core'), sharp: version('sharp') },
+        versions: { 'rdbm-lab': ownVersion(), node: process.versions.node, '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'), sharp: packageVersion('sharp') },
       };
     },
   };

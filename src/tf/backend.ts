@@ -6,10 +6,10 @@
  * libtensorflow, which fails on machines without network access, and must never break
  * installing or importing rdbm-lab.
  */
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { RdbmError } from '../errors.js';
+import { packageVersion } from '../util/version.js';
 
 export { tf };
 
@@ -25,16 +25,6 @@ export interface BackendInfo {
   readonly package: string;
   /** why earlier choices in the auto order were skipped */
   readonly skipped: readonly string[];
-}
-
-const require = createRequire(import.meta.url);
-
-function packageVersion(name: string): string {
-  try {
-    return (require(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
 }
 
 const PACKAGES: Record<BackendId, string> = {
