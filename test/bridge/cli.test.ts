@@ -2,19 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bridgeSchedule } from '../../src/bridge/schedule.js';
-import type { Io } from '../../src/cli/command.js';
 import { runCli } from '../../src/cli/main.js';
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', errIsTTY: false, out: (s: string) => void (io.stdout += s), err: (s: string) => void (io.stderr += s) };
-  return io;
-}
+import { captureIo } from '../helpers/io.js';
 
 const bin = fileURLToPath(new URL('../../bin/rdbm.js', import.meta.url));
 
 describe('rdbm bridge', () => {
   it('--json prints one JSON object with θ, Θ, Σ equal to bridgeSchedule', async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await runCli(['bridge', '--schedule', 'cosine', '--timesteps', '100', '--lambda', '0.0001', '--json'], io);
     expect(code).toBe(0);
     const parsed = JSON.parse(io.stdout);
@@ -26,7 +21,7 @@ describe('rdbm bridge', () => {
     expect(io.stdout.trim().split('\n')).toHaveLength(1);
   });
   it('prints a readable table without --json, and accepts λ as a fraction', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['bridge', '--timesteps', '4', '--lambda', '10/255'], io)).toBe(0);
     const lines = io.stdout.trim().split('\n');
     expect(lines[0]).toContain('λ = 0.0392156862745098');
@@ -34,7 +29,7 @@ describe('rdbm bridge', () => {
     expect(lines[5].trim().split(/\s+/)).toEqual(['3', '0.999000', '0', '0']);
   });
   it('--help describes every option', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['bridge', '--help'], io)).toBe(0);
     for (const o of ['--schedule', '--timesteps', '--lambda', '--json', '--rnr', 'cosine, linear, sigmoid']) expect(io.stdout).toContain(o.replace('cosine, linear, sigmoid', 'cosine|linear|sigmoid'));
   });
@@ -46,7 +41,7 @@ describe('rdbm bridge', () => {
     [['bridge', '--bogus'], "rdbm: bridge: Unknown option '--bogus' (see rdbm bridge --help)"],
     [['nosuch'], 'rdbm: unknown command "nosuch"'],
   ])('%j → exit 2 with one line', async (argv, message) => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(argv, io)).toBe(2);
     expect(io.stderr.startsWith(message)).toBe(true);
     expect(io.stderr.trim().split('\n')).toHaveLength(1);

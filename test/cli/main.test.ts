@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Command, Io } from '../../src/cli/command.js';
+import type { Command } from '../../src/cli/command.js';
 import { runCli } from '../../src/cli/main.js';
 import { RdbmError } from '../../src/errors.js';
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', errIsTTY: false, out: (s: string) => void (io.stdout += s), err: (s: string) => void (io.stderr += s) };
-  return io;
-}
+import { captureIo } from '../helpers/io.js';
 
 const echo: Command = {
   name: 'model info',
@@ -28,7 +24,7 @@ const commands = [{ name: 'model info', summary: 'test', load: async () => echo 
 
 describe('runCli', () => {
   it('dispatches sub-commands and parses typed options with defaults', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['model', 'info', 'T', '--input', 'x', '--mode', 'b'], io, commands)).toBe(0);
     expect(JSON.parse(io.stdout)).toEqual({ options: { size: 256, mode: 'b', input: 'x' }, positionals: ['T'] });
   });
@@ -41,20 +37,20 @@ describe('runCli', () => {
     [['model', 'info', 'T', 'U', '--input', 'x'], 'rdbm: model info: unexpected argument "U" (see rdbm model info --help)\n'],
     [['model', 'info', 'boom', '--input', 'x'], 'rdbm: bad preset "boom" (expected T, S, B or L)\n'],
   ])('%j → exit 2, one line', async (argv, message) => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(argv, io, commands)).toBe(2);
     expect(io.stderr).toBe(message);
   });
   it('a bug exits 1 with one line and no stack trace', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['model', 'info', 'bug', '--input', 'x'], io, commands)).toBe(1);
     expect(io.stderr).toBe('rdbm: internal error: x is undefined (set RDBM_DEBUG=1 for the stack trace)\n');
   });
   it('--help lists commands; <command> --help lists options with defaults and choices', async () => {
-    const top = capture();
+    const top = captureIo();
     expect(await runCli(['--help'], top, commands)).toBe(0);
     expect(top.stdout).toContain('model info');
-    const sub = capture();
+    const sub = captureIo();
     expect(await runCli(['model', 'info', '--help'], sub, commands)).toBe(0);
     expect(sub.stdout).toContain('Usage: rdbm model info [options] <preset>');
     expect(sub.stdout).toMatch(/--size <int> +size \(default: 256\)/);
@@ -62,7 +58,7 @@ describe('runCli', () => {
     expect(sub.stdout).toMatch(/--input <value> +input \(required\)/);
   });
   it('--version prints the package version', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['--version'], io, commands)).toBe(0);
     expect(io.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });

@@ -4,19 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/command.js';
 import { runCli } from '../../src/cli/main.js';
 import { readImage, writeImage } from '../../src/image/index.js';
 import { diffuirSchedule } from '../../src/rddm/index.js';
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', errIsTTY: false, out: (s: string) => void (io.stdout += s), err: (s: string) => void (io.stderr += s) };
-  return io;
-}
+import { captureIo } from '../helpers/io.js';
 
 describe('rdbm rddm', () => {
   it('--json prints the DiffUIR coefficients equal to diffuirSchedule', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['rddm', '--preset', 'diffuir', '--json'], io)).toBe(0);
     const parsed = JSON.parse(io.stdout);
     const s = diffuirSchedule();
@@ -26,7 +21,7 @@ describe('rdbm rddm', () => {
     expect(parsed.Theta[999]).toBeCloseTo(0.006353, 5);
   });
   it('prints a table with the noisy endpoint', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['rddm', '--timesteps', '4'], io)).toBe(0);
     const lines = io.stdout.trim().split('\n');
     expect(lines[0]).toContain('start: 1.000000·μ + 0.100000·z');
@@ -34,7 +29,7 @@ describe('rdbm rddm', () => {
     expect(lines[5].trim().split(/\s+/)).toEqual(['3', '1.000000', '0.100000', '0', '0', '0.100000']);
   });
   it('rejects an unknown preset (exit 2, one line)', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['rddm', '--preset', 'ddpm'], io)).toBe(2);
     expect(io.stderr.trim().split('\n')).toHaveLength(1);
   });
@@ -48,7 +43,7 @@ describe('rdbm diffuir restore', () => {
     mkdirSync(inDir, { recursive: true });
     const data = Uint8Array.from({ length: 10 * 12 * 3 }, (_, i) => (i * 37) % 61);
     await writeImage(join(inDir, 'a.png'), { width: 12, height: 10, channels: 3, data });
-    const io = capture();
+    const io = captureIo();
     const checkpoint = fileURLToPath(new URL('../fixtures/models/unet_d8_m1_trainer.pt', import.meta.url));
     const code = await runCli(['diffuir', 'restore', '--checkpoint', checkpoint, '--out', join(dir, 'out'), inDir], io);
     expect(io.stderr.split('\n').filter((l) => /rdbm:/.test(l))).toEqual([]);
@@ -69,32 +64,32 @@ describe('rdbm diffuir restore', () => {
     }
     const out = join(root, 'restored');
     const checkpoint = fileURLToPath(new URL('../fixtures/models/unet_d8_m1_trainer.pt', import.meta.url));
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['diffuir', 'restore', '--checkpoint', checkpoint, '--layout', root, '--out', out], io)).toBe(0);
     expect(io.stdout).toMatch(/restored 2 image/);
-    const m = capture();
+    const m = captureIo();
     const code = await runCli(['metrics', '--layout', root, '--pred', out, '--convention', 'basicsr-y', '--json'], m);
     expect(code, m.stderr + m.stdout.slice(0, 2000)).toBe(0);
     expect(m.stdout).toMatch(/Enlighening/);
     expect(m.stdout).toMatch(/Dehazing/);
   });
   it('inputs and --layout together, or neither, are one-line errors', async () => {
-    const a = capture();
+    const a = captureIo();
     expect(await runCli(['diffuir', 'restore', '--checkpoint', 'x.pt', '--out', '/tmp/x', '--layout', '/tmp', 'y.png'], a)).toBe(2);
     expect(a.stderr).toMatch(/either --layout or input paths/);
-    const b = capture();
+    const b = captureIo();
     expect(await runCli(['diffuir', 'restore', '--checkpoint', 'x.pt', '--out', '/tmp/x'], b)).toBe(2);
     expect(b.stderr).toMatch(/no inputs/);
   });
   it('a missing input is a one-line error with exit 2', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['diffuir', 'restore', '--checkpoint', 'x.pt', '--out', '/tmp/x', '/nonexistent/dir'], io)).toBe(2);
     expect(io.stderr).toMatch(/input not found: \/nonexistent\/dir/);
   });
   it('a file that is not a checkpoint is a one-line error with exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'diffuir-cli-'));
     await writeImage(join(dir, 'a.png'), { width: 4, height: 4, channels: 3, data: new Uint8Array(48) });
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['diffuir', 'restore', '--checkpoint', join(dir, 'a.png'), '--out', join(dir, 'o'), dir], io)).toBe(2);
     expect(io.stderr.trim().split('\n')).toHaveLength(1);
   });

@@ -3,16 +3,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { Io } from '../../../src/cli/command.js';
 import { runCli } from '../../../src/cli/main.js';
 import { FIXTURES, makeDataset } from '../helpers.js';
+import { captureIo } from '../../helpers/io.js';
 
-function capture() {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s), errIsTTY: false };
-  return { io, get out() { return out; }, get err() { return err; } };
-}
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 let data: string;
 beforeAll(async () => {
@@ -21,44 +15,44 @@ beforeAll(async () => {
 
 describe('rdbm model info', () => {
   test('preset: params and MACs, text and JSON', async () => {
-    const c = capture();
-    expect(await runCli(['model', 'info', 'B'], c.io)).toBe(0);
-    expect(c.out).toContain('params: 3638235 (3.64M)  (paper: 3.65M, 23.97G');
-    expect(c.out).toMatch(/MACs at 256x256: 25\.\d\dG \(conv\+linear 23\.82G\)/);
-    const j = capture();
-    expect(await runCli(['model', 'info', 'diffuir-3.27M', '--size', '128x64', '--json'], j.io)).toBe(0);
-    const info = JSON.parse(j.out);
+    const c = captureIo();
+    expect(await runCli(['model', 'info', 'B'], c)).toBe(0);
+    expect(c.stdout).toContain('params: 3638235 (3.64M)  (paper: 3.65M, 23.97G');
+    expect(c.stdout).toMatch(/MACs at 256x256: 25\.\d\dG \(conv\+linear 23\.82G\)/);
+    const j = captureIo();
+    expect(await runCli(['model', 'info', 'diffuir-3.27M', '--size', '128x64', '--json'], j)).toBe(0);
+    const info = JSON.parse(j.stdout);
     expect(info.params).toBe(3268643);
     expect(info.size).toEqual([128, 64]);
   });
   test('checkpoint (.pt trainer dict) and errors', async () => {
-    const c = capture();
-    expect(await runCli(['model', 'info', join(FIXTURES, 'unet_d8_m1_trainer.pt'), '--json'], c.io)).toBe(0);
-    expect(JSON.parse(c.out)).toMatchObject({ params: 31483, format: 'torch', step: 7, config: { dim: 8, dimMults: [1] } });
-    const e = capture();
-    expect(await runCli(['model', 'info', 'XL'], e.io)).toBe(2);
-    expect(e.err).toMatch(/^rdbm: unknown model: "XL" \(expected a preset, one of T, S, B, L/);
-    const s = capture();
-    expect(await runCli(['model', 'info', 'T', '--size', 'big'], s.io)).toBe(2);
-    expect(s.err).toContain('invalid --size: "big"');
+    const c = captureIo();
+    expect(await runCli(['model', 'info', join(FIXTURES, 'unet_d8_m1_trainer.pt'), '--json'], c)).toBe(0);
+    expect(JSON.parse(c.stdout)).toMatchObject({ params: 31483, format: 'torch', step: 7, config: { dim: 8, dimMults: [1] } });
+    const e = captureIo();
+    expect(await runCli(['model', 'info', 'XL'], e)).toBe(2);
+    expect(e.stderr).toMatch(/^rdbm: unknown model: "XL" \(expected a preset, one of T, S, B, L/);
+    const s = captureIo();
+    expect(await runCli(['model', 'info', 'T', '--size', 'big'], s)).toBe(2);
+    expect(s.stderr).toContain('invalid --size: "big"');
   });
 });
 
 describe('rdbm train and restore', () => {
   test('train prints the backend and progress, then restore uses the checkpoint', async () => {
     const out = mkdtempSync(join(tmpdir(), 'rdbm-cli-train-'));
-    const t = capture();
-    const code = await runCli(['train', '--data', data, '--out', out, '--model', 'tiny', '--crop', '16', '--batch', '2', '--steps', '2', '--timesteps', '10', '--checkpoint-every', '1', '--backend', 'wasm'], t.io);
-    expect(t.err).toContain('backend: wasm (@tensorflow/tfjs-backend-wasm@');
+    const t = captureIo();
+    const code = await runCli(['train', '--data', data, '--out', out, '--model', 'tiny', '--crop', '16', '--batch', '2', '--steps', '2', '--timesteps', '10', '--checkpoint-every', '1', '--backend', 'wasm'], t);
+    expect(t.stderr).toContain('backend: wasm (@tensorflow/tfjs-backend-wasm@');
     expect(code).toBe(0);
-    expect(t.err).toMatch(/train 2\/2 steps, .*loss \d\.\d{4}/);
-    const result = JSON.parse(t.out);
+    expect(t.stderr).toMatch(/train 2\/2 steps, .*loss \d\.\d{4}/);
+    const result = JSON.parse(t.stdout);
     expect(result.steps).toBe(2);
     expect(existsSync(join(result.checkpoint, 'manifest.json'))).toBe(true);
-    const r = capture();
+    const r = captureIo();
     const dest = join(out, 'restored');
-    expect(await runCli(['restore', '--checkpoint', result.checkpoint, '--input', join(data, 'Dehazing', 'NH-HAZE', 'train', 'condition'), '--output', dest, '--nfe', '2', '--backend', 'wasm'], r.io)).toBe(0);
-    expect(r.out.trim().split('\n')).toEqual(['0.png', '1.png', '2.png'].map((n) => join(dest, n)));
+    expect(await runCli(['restore', '--checkpoint', result.checkpoint, '--input', join(data, 'Dehazing', 'NH-HAZE', 'train', 'condition'), '--output', dest, '--nfe', '2', '--backend', 'wasm'], r)).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(['0.png', '1.png', '2.png'].map((n) => join(dest, n)));
   });
 });
 
