@@ -21,9 +21,4 @@ export const official: OfficialFixture = JSON.parse(
   readFileSync(fileURLToPath(new URL('../fixtures/bridge/official.json', import.meta.url)), 'utf8'),
 );
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+export { maxAbsDiff } from '../helpers/arrays.js';

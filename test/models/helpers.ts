@@ -16,12 +16,7 @@ export function ioFixture(name: string): IoFixture {
   return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as IoFixture;
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+export { maxAbsDiff } from '../helpers/arrays.js';
 
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
