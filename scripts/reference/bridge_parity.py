@@ -19,39 +19,22 @@ What is recorded, per official file (each carries its own λ):
 plus numpy references for the π variants of the forward marginal and the residual-to-noise ratio.
 """
 import argparse
-import importlib.util
 import json
 import math
+import os
 import sys
-import types
 
 import numpy as np
 import torch
 
-
-def stub_missing(names):
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            parts = name.split('.')
-            for i in range(1, len(parts) + 1):
-                sub = '.'.join(parts[:i])
-                if sub not in sys.modules:
-                    mod = types.ModuleType(sub)
-                    mod.__getattr__ = lambda attr, _s=sub: type(attr, (), {})  # any attribute: a dummy class
-                    sys.modules[sub] = mod
-            if len(parts) > 1:
-                setattr(sys.modules['.'.join(parts[:-1])], parts[-1], sys.modules[name])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from official_import import load  # noqa: E402
 
 
 def load_official(path, label):
-    stub_missing(['torchvision', 'torchvision.transforms', 'torchvision.transforms.functional', 'torchvision.utils',
-                  'accelerate', 'einops', 'einops.layers', 'einops.layers.torch', 'ema_pytorch'])
-    spec = importlib.util.spec_from_file_location(f'rdbm_official_{label}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load(path, f'rdbm_{label}', ['torchvision', 'torchvision.transforms', 'torchvision.transforms.functional',
+                                       'torchvision.utils', 'accelerate', 'einops', 'einops.layers',
+                                       'einops.layers.torch', 'ema_pytorch'])
 
 
 class StandIn(torch.nn.Module):

@@ -25,39 +25,24 @@ What is recorded:
   - cv2.equalizeHist (DiffUIR's low-light loader) on a photo crop.
 """
 import argparse
-import importlib.util
 import json
+import os
 import sys
-import types
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from official_import import load as load_official  # noqa: E402
 
 STUBS = ['torchvision', 'torchvision.transforms', 'torchvision.transforms.functional', 'torchvision.utils',
          'accelerate', 'einops', 'einops.layers', 'einops.layers.torch', 'ema_pytorch', 'Augmentor', 'thop',
          'datasets', 'datasets.get_dataset', 'metrics']
 
 
-def stub(names):
-    """Installs an empty module for each name (any attribute is a dummy class); these are never used for sampling."""
-    for name in names:
-        if not getattr(sys.modules.get(name), '_rddm_stub', False):
-            mod = types.ModuleType(name)
-            mod._rddm_stub = True
-            mod.__getattr__ = lambda attr: type(attr, (), {})
-            sys.modules[name] = mod
-        if '.' in name:
-            parent, child = name.rsplit('.', 1)
-            setattr(sys.modules[parent], child, sys.modules[name])
-
-
 def load(path, label):
-    stub(STUBS)
-    spec = importlib.util.spec_from_file_location(f'official_{label}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_official(path, label, STUBS)
 
 
 def tolist(t):
