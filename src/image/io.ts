@@ -6,7 +6,8 @@
  * see the same pixels: test/image/io.test.ts checks this against hashes of the arrays cv2 and Pillow
  * decode. Embedded ICC profiles are ignored, as those readers ignore them.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { RdbmError } from '../errors.js';
 import { decodeBmp, isBmp } from './bmp.js';
@@ -72,7 +73,10 @@ export async function readImage(path: string, options: ReadOptions = {}): Promis
   throw new RdbmError(`${path}: ${channels}-channel images are not supported (expected grey or RGB)`);
 }
 
-/** Writes an 8-bit image; the format follows the extension (.png, .jpg, .webp, .tif). PNG is lossless. */
+/**
+ * Writes an 8-bit image; the format follows the extension (.png, .jpg, .webp, .tif). PNG is lossless.
+ * Atomic: encoded to a temporary sibling, then renamed, so a killed run never leaves a truncated image.
+ */
 export async function writeImage(path: string, image: Image8, options: { quality?: number } = {}): Promise<void> {
   const s = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length), {
     raw: { width: image.width, height: image.height, channels: image.channels },
@@ -86,5 +90,15 @@ export async function writeImage(path: string, image: Image8, options: { quality
       : lower.endsWith('.tif') || lower.endsWith('.tiff')
         ? s.tiff()
         : s.png({ compressionLevel: 9 });
-  await pipeline.toFile(path);
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const ext = extname(path);
+  const tmp = join(dir, `.${basename(path, ext)}.${process.pid}.tmp${ext}`);
+  try {
+    await pipeline.toFile(tmp);
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }

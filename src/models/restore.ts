@@ -5,7 +5,7 @@
  * separately and blended with weights that ramp linearly across the overlap, so seams vanish.
  * Outputs are PNG `<stem>.png` (uint8 = floor(255·(x+1)/2 + 0.5), torchvision's save_image).
  */
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { bridgeSchedule, sampleBridge } from '../bridge/index.js';
 import { isImageFile, listImages } from '../datasets/files.js';
@@ -136,10 +136,7 @@ export async function restoreImages(options: RestoreOptions): Promise<RestoreRes
       const data = await x.data();
       tf.dispose([mu, x]);
       const output = join(options.outputDir, dirname(input.name), `${basename(input.name, extname(input.name))}.png`);
-      mkdirSync(dirname(output), { recursive: true });
-      const tmp = join(dirname(output), `.${basename(output, '.png')}.${process.pid}.tmp.png`);
-      await writeImage(tmp, toImage(data as Float32Array, img.width, img.height));
-      renameSync(tmp, output);
+      await writeImage(output, toImage(data as Float32Array, img.width, img.height));
       outputs.push({ name: input.name, input: input.path, output, seconds: (performance.now() - start) / 1000 });
       progress?.tick();
     }

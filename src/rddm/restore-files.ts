@@ -3,7 +3,7 @@
  * the same result shape as src/models restoreImages, so `rdbm restore` and the experiment runner can route
  * DiffUIR checkpoints here. Outputs are PNG, written atomically (temporary name, then rename).
  */
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Io } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
@@ -58,9 +58,7 @@ export async function diffuirRestoreFiles(options: DiffuirRestoreFilesOptions): 
       });
       const name = item.name.replace(/\.[^.]+$/, '') + '.png';
       const output = join(options.outputDir, name);
-      const partial = join(options.outputDir, `.${name}.${process.pid}.partial.png`);
-      await writeImage(partial, restored);
-      renameSync(partial, output);
+      await writeImage(output, restored);
       outputs.push({ name, input: item.path, output, seconds: (performance.now() - t0) / 1000 });
       progress?.tick(1, name);
     }
