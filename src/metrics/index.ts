@@ -16,3 +16,5 @@ export type { ReportOptions as MetricsReportOptions } from './report.js';
 export { evaluatePairs, workersAvailable } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { scoreFiles } from './files.js';
+export { planeKernels, jsKernels as metricsJsKernels } from './kernels/index.js';
+export type { PlaneKernels } from './kernels/index.js';

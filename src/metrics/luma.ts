@@ -14,6 +14,8 @@ const INV255 = 1 / 255;
 const B_TERM = INV255_F32.map((x) => x * 24.966);
 const G_TERM = INV255_F32.map((x) => x * 128.553);
 const R_TERM = INV255_F32.map((x) => x * 65.481);
+/** The three tables back to back (blue, green, red), for the WebAssembly kernel (kernels/gauss11.c basicsr_y). */
+export const BASICSR_Y_TERMS: Float64Array = Float64Array.of(...B_TERM, ...G_TERM, ...R_TERM);
 
 /**
  * BasicSR `to_y_channel` (basicsr/metrics/metric_util.py with bgr2ycbcr(y_only=True)):

@@ -1,0 +1,170 @@
+/**
+ * The kernels behind every SSIM convention but image-ssim: WebAssembly SIMD (./ssim.c) when the
+ * runtime has it, the TypeScript kernels otherwise. Both give bit-identical results (test/metrics/kernels.test.ts), so the choice changes
+ * speed only. `RDBM_METRICS_KERNELS=js` forces the TypeScript kernels.
+ */
+import type { Image8 } from '../../image/types.js';
+import { basicsrY, BASICSR_Y_TERMS } from '../luma.js';
+import { scratchF32, type Plane } from '../plane.js';
+import { msePlane } from '../psnr.js';
+import { ssimConstants, ssimSeparable, ssimUniformSample } from '../ssim.js';
+import { WASM_BASE64 } from './ssim.wasm.js';
+
+export interface PlaneKernels {
+  readonly name: 'wasm-simd' | 'js';
+  /**
+   * Two `width × height` planes in the kernels' memory, reused between calls: valid until the next
+   * `planePair` call, so callers fill and use them within one synchronous computation.
+   */
+  planePair(width: number, height: number): readonly [Plane, Plane];
+  /** BasicSR's float32 Y of an 8-bit image (luma.ts basicsrY) into `into` (same size). */
+  basicsrY(image: Image8, into: Plane): void;
+  /** mean((a − b)²), summed in pixel order */
+  mse(a: Plane, b: Plane): number;
+  /** ssimSeparable with an 11-tap symmetric kernel */
+  ssimGauss11(a: Plane, b: Plane, kernel: Float64Array, c1: number, c2: number): number;
+  /** ssimUniformSample: scikit-image's default SSIM per channel of two 8-bit images */
+  ssimUniform(a: Image8, b: Image8, win: number): number[];
+}
+
+const plane = (width: number, height: number, data: Float32Array): Plane => ({ width, height, data });
+
+export const jsKernels: PlaneKernels = Object.freeze({
+  name: 'js' as const,
+  planePair: (width: number, height: number) => {
+    const n = width * height;
+    return [plane(width, height, scratchF32('kernels-a', n)), plane(width, height, scratchF32('kernels-b', n))] as const;
+  },
+  basicsrY: (image: Image8, into: Plane) => void basicsrY(image, into.data),
+  mse: msePlane,
+  ssimGauss11: ssimSeparable,
+  ssimUniform: ssimUniformSample,
+});
+
+// The few WebAssembly JS API members used here (the project's lib has no DOM types, where they live).
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+};
+interface Exports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly __heap_base: { readonly value: number };
+  ssim_gauss11(a: number, b: number, width: number, height: number, kernel: number, c1: number, c2: number, rows: number): number;
+  ssim_uniform(x: number, y: number, width: number, height: number, channels: number, win: number, c1: number, c2: number, cols: number, hs: number, terms: number, means: number): void;
+  basicsr_y(rgb: number, n: number, terms: number, out: number): void;
+  mse_plane(a: number, b: number, n: number): number;
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/**
+ * The WebAssembly kernels over one linear memory laid out for the largest image seen (grown, never
+ * shrunk, so memory stays flat across a folder run):
+ *   [taps: 16 f64][Y tables: 768 f64][means: 4 f64][rows: 4·W f64][plane a, plane b: f32]
+ *   [image a, image b: 3 u8 per pixel][column sums, window sums: 4·3·W i32][terms: 3·W f64]
+ */
+function wasmKernels(exports: Exports): PlaneKernels {
+  const { memory } = exports;
+  const taps = align16(exports.__heap_base.value);
+  const terms = taps + 16 * 8;
+  const means = terms + 768 * 8;
+  const rows = means + 4 * 8;
+  let width = 0;
+  let height = 0;
+  let at = { planeA: 0, planeB: 0, imageA: 0, imageB: 0, cols: 0, hs: 0, rowTerms: 0 };
+  let pair: readonly [Plane, Plane] | undefined;
+  new Float64Array(memory.buffer, terms, 768).set(BASICSR_Y_TERMS);
+
+  const layout = (w: number, h: number): readonly [Plane, Plane] => {
+    const n = w * h;
+    const planeA = align16(rows + 4 * w * 8);
+    const planeB = align16(planeA + 4 * n);
+    const imageA = align16(planeB + 4 * n);
+    const imageB = align16(imageA + 3 * n);
+    const cols = align16(imageB + 3 * n);
+    const hs = align16(cols + 4 * 3 * w * 4);
+    const rowTerms = align16(hs + 4 * 3 * w * 4);
+    const end = rowTerms + 3 * w * 8;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    width = w;
+    height = h;
+    at = { planeA, planeB, imageA, imageB, cols, hs, rowTerms };
+    pair = [plane(w, h, new Float32Array(memory.buffer, planeA, n)), plane(w, h, new Float32Array(memory.buffer, planeB, n))];
+    return pair;
+  };
+
+  /** byte offset of `p` inside memory, or -1 when it lives elsewhere (or in a detached view) */
+  const offsetOf = (p: Plane): number => (p.data.buffer === memory.buffer ? p.data.byteOffset : -1);
+
+  const planePair = (w: number, h: number): readonly [Plane, Plane] =>
+    pair && w === width && h === height && pair[0].data.buffer === memory.buffer ? pair : layout(w, h);
+
+  /** offsets of two planes in memory, copying them into the plane slots when they live elsewhere */
+  const resident = (a: Plane, b: Plane): [number, number] => {
+    for (const p of [a, b]) if (p.data.length !== p.width * p.height) throw new Error('plane kernels: a plane view is stale (used after a larger planePair call)');
+    const oa = offsetOf(a);
+    const ob = offsetOf(b);
+    if (oa >= 0 && ob >= 0 && a.width <= width) return [oa, ob];
+    const [pa, pb] = planePair(a.width, a.height);
+    pa.data.set(a.data);
+    pb.data.set(b.data);
+    return [at.planeA, at.planeB];
+  };
+
+  return Object.freeze({
+    name: 'wasm-simd' as const,
+    planePair,
+    basicsrY(image: Image8, into: Plane): void {
+      const o = offsetOf(into);
+      const n = image.width * image.height;
+      // the image staging area holds one image of the current layout's size
+      if (image.channels !== 3 || o < 0 || n > width * height || into.data.length !== n) {
+        basicsrY(image, into.data);
+        return;
+      }
+      new Uint8Array(memory.buffer, at.imageA, 3 * n).set(image.data.subarray(0, 3 * n));
+      exports.basicsr_y(at.imageA, n, terms, o);
+    },
+    mse(a: Plane, b: Plane): number {
+      const [oa, ob] = resident(a, b);
+      return exports.mse_plane(oa, ob, a.width * a.height);
+    },
+    ssimGauss11(a: Plane, b: Plane, kernel: Float64Array, c1: number, c2: number): number {
+      if (kernel.length !== 11) return ssimSeparable(a, b, kernel, c1, c2);
+      const [oa, ob] = resident(a, b);
+      new Float64Array(memory.buffer, taps, 11).set(kernel);
+      return exports.ssim_gauss11(oa, ob, a.width, a.height, taps, c1, c2, rows);
+    },
+    ssimUniform(a: Image8, b: Image8, win: number): number[] {
+      const { width: w, height: h, channels: c } = a;
+      planePair(w, h);
+      const len = w * h * c;
+      new Uint8Array(memory.buffer, at.imageA, len).set(a.data.subarray(0, len));
+      new Uint8Array(memory.buffer, at.imageB, len).set(b.data.subarray(0, len));
+      const { c1, c2 } = ssimConstants(255);
+      exports.ssim_uniform(at.imageA, at.imageB, w, h, c, win, c1, c2, at.cols, at.hs, at.rowTerms, means);
+      return Array.from(new Float64Array(memory.buffer, means, c));
+    },
+  });
+}
+
+let selected: PlaneKernels | undefined;
+
+/** The WebAssembly kernels, or undefined where WebAssembly SIMD is unavailable. */
+export function loadWasmKernels(): PlaneKernels | undefined {
+  try {
+    const bytes = Buffer.from(WASM_BASE64, 'base64');
+    if (!WebAssembly.validate(bytes)) return undefined;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    return wasmKernels(instance.exports as unknown as Exports);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kernels this thread uses: WebAssembly SIMD unless unavailable or RDBM_METRICS_KERNELS=js. */
+export function planeKernels(): PlaneKernels {
+  selected ??= (process.env.RDBM_METRICS_KERNELS === 'js' ? undefined : loadWasmKernels()) ?? jsKernels;
+  return selected;
+}
