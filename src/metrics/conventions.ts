@@ -7,10 +7,11 @@
 import { createRequire } from 'node:module';
 import { RdbmError } from '../errors.js';
 import type { Image8 } from '../image/types.js';
-import { basicsrY, matlabY } from './luma.js';
-import { channelPlane, scratchF32 } from './plane.js';
-import { mse8, msePlane, mseUnitFloat32, psnrFromMse } from './psnr.js';
-import { gaussianKernel, ssimConstants, ssimSeparable, ssimUniformSample } from './ssim.js';
+import { planeKernels } from './kernels/index.js';
+import { matlabY } from './luma.js';
+import { channelPlane } from './plane.js';
+import { mse8, mseUnitFloat32, psnrFromMse } from './psnr.js';
+import { gaussianKernel, ssimConstants } from './ssim.js';
 
 export const CONVENTION_IDS = ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y', 'image-ssim'] as const;
 export type ConventionId = (typeof CONVENTION_IDS)[number];
@@ -56,12 +57,13 @@ function meanOver(values: readonly number[]): number {
 
 /** SSIM with the 11×11 σ 1.5 Gaussian, per channel, mean over channels. */
 function gaussianSsimPerChannel(gt: Image8, pred: Image8): number {
-  const n = gt.width * gt.height;
+  const k = planeKernels();
+  const [pa, pb] = k.planePair(gt.width, gt.height);
   const values: number[] = [];
   for (let c = 0; c < gt.channels; c++) {
-    const a = channelPlane(gt, c, scratchF32('gt', n));
-    const b = channelPlane(pred, c, scratchF32('pred', n));
-    values.push(ssimSeparable(a, b, GAUSS_11, C255.c1, C255.c2));
+    const a = channelPlane(gt, c, pa.data);
+    const b = channelPlane(pred, c, pb.data);
+    values.push(k.ssimGauss11(a, b, GAUSS_11, C255.c1, C255.c2));
   }
   return meanOver(values);
 }
@@ -76,6 +78,11 @@ function define(c: Omit<Convention, 'score'> & { score?: Convention['score'] }):
   return Object.freeze({ ...c, score });
 }
 
+/** DGSolver cal_psnr: float32 MSE of values/255, 100 when below 1e-10. */
+function rdbmPsnr(mse: number): number {
+  return mse < 1e-10 ? 100 : 20 * Math.log10(1 / Math.sqrt(mse));
+}
+
 /** DGSolver test code (same group as RDBM): float32 PSNR capped at 100, skimage default SSIM per channel. */
 const rdbm = define({
   id: 'rdbm',
@@ -85,19 +92,23 @@ const rdbm = define({
   preview: false,
   minSize: 7,
   resizesGt: false,
-  psnr: (gt, pred) => {
+  psnr: (gt, pred) => rdbmPsnr(mseUnitFloat32(gt, pred)),
+  ssim: (gt, pred) => meanOver(planeKernels().ssimUniform(gt, pred, 7)),
+  // one MSE pass for both: every term float32((float32(a/255) − float32(b/255))²) is ≥ 1.5e-5 when
+  // a ≠ b, so the float32 mean is 0 exactly when the images are equal
+  score: (gt, pred) => {
     const mse = mseUnitFloat32(gt, pred);
-    return mse < 1e-10 ? 100 : 20 * Math.log10(1 / Math.sqrt(mse));
+    return { psnr: rdbmPsnr(mse), ssim: meanOver(planeKernels().ssimUniform(gt, pred, 7)), identical: mse === 0 };
   },
-  ssim: (gt, pred) => meanOver(ssimUniformSample(gt, pred, 7)),
 });
 
 function basicsrYScore(gt: Image8, pred: Image8): Scores {
-  const n = gt.width * gt.height;
-  const a = basicsrY(gt, scratchF32('gt', n));
-  const b = basicsrY(pred, scratchF32('pred', n));
-  const mse = msePlane(a, b);
-  return { psnr: psnrFromMse(mse, 255), ssim: ssimSeparable(a, b, GAUSS_11, C255.c1, C255.c2), identical: mse === 0 };
+  const k = planeKernels();
+  const [a, b] = k.planePair(gt.width, gt.height);
+  k.basicsrY(gt, a);
+  k.basicsrY(pred, b);
+  const mse = k.mse(a, b);
+  return { psnr: psnrFromMse(mse, 255), ssim: k.ssimGauss11(a, b, GAUSS_11, C255.c1, C255.c2), identical: mse === 0 };
 }
 
 /** BasicSR calculate_psnr / calculate_ssim with test_y_channel=True (the DiffUIR protocol). */
@@ -141,12 +152,13 @@ const skimageGaussian = define({
 });
 
 function matlabYScore(gt: Image8, pred: Image8): Scores {
-  const n = gt.width * gt.height;
-  const a = matlabY(gt, scratchF32('gt', n));
-  const b = matlabY(pred, scratchF32('pred', n));
-  const mse = msePlane(a, b);
+  const k = planeKernels();
+  const [pa, pb] = k.planePair(gt.width, gt.height);
+  const a = matlabY(gt, pa.data);
+  const b = matlabY(pred, pb.data);
+  const mse = k.mse(a, b);
   // 20·log10(255/rmse) = 10·log10(255²/mse) up to rounding far below 1e-10 dB
-  return { psnr: mse === 0 ? Infinity : 20 * Math.log10(255 / Math.sqrt(mse)), ssim: ssimSeparable(a, b, GAUSS_11, C255.c1, C255.c2), identical: mse === 0 };
+  return { psnr: mse === 0 ? Infinity : 20 * Math.log10(255 / Math.sqrt(mse)), ssim: k.ssimGauss11(a, b, GAUSS_11, C255.c1, C255.c2), identical: mse === 0 };
 }
 
 /** DiffUIR eval/SOTS.m: MATLAB rgb2ycbcr on uint8 and Wang's SSIM_index. */
