@@ -89,7 +89,7 @@ function subset(dir, n) {
 }
 
 /** `rdbm metrics … --json` as a whole process; returns wall time, peak RSS (whole process, workers included) and the report. */
-function runToolkit(convention, dir) {
+function runToolkit(convention, dir, env = {}) {
   const code = `
     import { runCli } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/cli/main.js')).href)};
     let out = '';
@@ -103,7 +103,7 @@ function runToolkit(convention, dir) {
   writeFileSync(wrapper, code);
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, wrapper], {
-    env: { ...process.env, RDBM_BENCH_ARGS: JSON.stringify(args) },
+    env: { ...process.env, ...env, RDBM_BENCH_ARGS: JSON.stringify(args) },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
@@ -160,6 +160,8 @@ try {
     const ours = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
     const few = runToolkit(convention, small);
     const many = convention === 'basicsr-y' ? runToolkit(convention, twice) : undefined;
+    // the Gaussian conventions run WebAssembly SIMD kernels; the TypeScript kernels give identical values
+    const js = convention === 'basicsr-y' ? runToolkit(convention, dir, { RDBM_METRICS_KERNELS: 'js' }) : undefined;
     const ref = runReference(convention, dir);
     const dev = deviation(ours.report, ref.report);
     const ratio = ref.seconds / ours.seconds;
@@ -169,6 +171,14 @@ try {
         `reference ${ref.seconds.toFixed(2)}s (peak RSS ${ref.rssMb.toFixed(0)} MB) | ratio ${ratio.toFixed(1)}× wall, ${(ref.cpu / ours.cpu).toFixed(1)}× CPU (${ours.cpu.toFixed(2)}s vs ${ref.cpu.toFixed(2)}s) | ` +
         `max |Δ| PSNR ${dev.psnr.toExponential(2)} dB, SSIM ${dev.ssim.toExponential(2)}`,
     );
+    if (js) {
+      const same = JSON.stringify(js.report.images) === JSON.stringify(ours.report.images);
+      console.log(
+        `${''.padEnd(10)} (kernels: WebAssembly SIMD; with RDBM_METRICS_KERNELS=js the TypeScript kernels take ${js.seconds.toFixed(2)}s, ` +
+          `${(ref.seconds / js.seconds).toFixed(1)}× the reference, ${same ? 'identical values' : 'DIFFERENT values'})`,
+      );
+      if (!same) failed = true;
+    }
     if (!(dev.psnr <= 1e-4 && dev.ssim <= 5e-6)) {
       console.log(`${convention}: FAILED parity (tolerance 1e-4 dB, 5e-6)`);
       failed = true;
