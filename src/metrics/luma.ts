@@ -21,6 +21,7 @@ export const BASICSR_Y_TERMS: Float64Array = Float64Array.of(...B_TERM, ...G_TER
  * BasicSR `to_y_channel` (basicsr/metrics/metric_util.py with bgr2ycbcr(y_only=True)):
  * x = float32(v/255); Y64 = x_B·24.966 + x_G·128.553 + x_R·65.481 + 16 (float64, numpy dot order on
  * BGR); Y = float32(float32(Y64/255)·255). Not rounded. Grey images: Y = float32(float32(v/255)·255).
+ * kernels/ssim.c (basicsr_y) repeats the RGB arithmetic in the same order: change both together.
  */
 export function basicsrY(image: Image8, into?: Float32Array): Plane {
   const n = image.width * image.height;

@@ -113,6 +113,7 @@ function ssimTerm(mu1: number, mu2: number, e11: number, e22: number, e12: numbe
  *   2μxμy = (μu² − μv²)/2,  μx² + μy² = (μu² + μv²)/2,
  *   2σxy = (σu² − σv²)/2,   σx² + σy² = (σu² + σv²)/2,
  * identical in exact arithmetic and within ~1e-13 in float64. Unrolled with the kernel's symmetry.
+ * kernels/ssim.c (ssim_gauss11) repeats these operations in the same order: change both together.
  */
 function ssimSeparable11(a: Plane, b: Plane, kernel: Float64Array, c1: number, c2: number): number {
   const W = a.width;
@@ -199,6 +200,7 @@ function horizontalRow11(fu: Float64Array, fv: Float64Array, fuu: Float64Array, 
  * one row at a time), and skimage's quantities follow from them:
  *   2μxμy = (μu² − μv²)/2, μx² + μy² = (μu² + μv²)/2, 2σxy = (σu² − σv²)/2, σx² + σy² = (σu² + σv²)/2
  * (σ with the N/(N−1) factor). Returns the mean SSIM of every channel.
+ * kernels/ssim.c (ssim_uniform) repeats these operations in the same order: change both together.
  */
 export function ssimUniformSample(a: Image8, b: Image8, win = 7): number[] {
   const W = a.width;
