@@ -28,6 +28,28 @@ static inline f64x2 load2f(const float *p) {
   return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p));
 }
 
+/* g0·(p0 + p10) + g1·(p1 + p9) + … + g4·(p4 + p6), added left to right; sq: of the squares */
+static inline f64x2 sym5(const f64x2 *p, const f64x2 *g) {
+  f64x2 s = MUL(g[0], ADD(p[0], p[10]));
+  for (int k = 1; k < 5; k++) s = ADD(s, MUL(g[k], ADD(p[k], p[10 - k])));
+  return s;
+}
+static inline f64x2 sym5sq(const f64x2 *p, const f64x2 *g) {
+  f64x2 s = MUL(g[0], ADD(MUL(p[0], p[0]), MUL(p[10], p[10])));
+  for (int k = 1; k < 5; k++) s = ADD(s, MUL(g[k], ADD(MUL(p[k], p[k]), MUL(p[10 - k], p[10 - k]))));
+  return s;
+}
+static inline double sym5_1(const double *p, const double *g) {
+  double s = g[0] * (p[0] + p[10]);
+  for (int k = 1; k < 5; k++) s += g[k] * (p[k] + p[10 - k]);
+  return s;
+}
+static inline double sym5sq_1(const double *p, const double *g) {
+  double s = g[0] * (p[0] * p[0] + p[10] * p[10]);
+  for (int k = 1; k < 5; k++) s += g[k] * (p[k] * p[k] + p[10 - k] * p[10 - k]);
+  return s;
+}
+
 /*
  * Vertical 11-tap pass of u = x + y, v = x − y, u², v² for one output row whose window starts at
  * A + r0, B + r0 (ssim.ts verticalRow11). Products are left-associative as in the TypeScript:
@@ -35,8 +57,8 @@ static inline f64x2 load2f(const float *p) {
  */
 static void vertical_row(const float *A, const float *B, int W, int r0, const double *g, double *fu, double *fv,
                          double *fuu, double *fvv) {
-  const double s0 = g[0], s1 = g[1], s2 = g[2], s3 = g[3], s4 = g[4], s5 = g[5];
-  const f64x2 g0 = SPLAT(s0), g1 = SPLAT(s1), g2 = SPLAT(s2), g3 = SPLAT(s3), g4 = SPLAT(s4), g5 = SPLAT(s5);
+  f64x2 gs[6];
+  for (int k = 0; k < 6; k++) gs[k] = SPLAT(g[k]);
   const float *a = A + r0;
   const float *b = B + r0;
   int j = 0;
@@ -48,34 +70,10 @@ static void vertical_row(const float *A, const float *B, int W, int r0, const do
       u[k] = ADD(x, y);
       v[k] = SUB(x, y);
     }
-    f64x2 su = MUL(g0, ADD(u[0], u[10]));
-    su = ADD(su, MUL(g1, ADD(u[1], u[9])));
-    su = ADD(su, MUL(g2, ADD(u[2], u[8])));
-    su = ADD(su, MUL(g3, ADD(u[3], u[7])));
-    su = ADD(su, MUL(g4, ADD(u[4], u[6])));
-    su = ADD(su, MUL(g5, u[5]));
-    wasm_v128_store(fu + j, su);
-    f64x2 sv = MUL(g0, ADD(v[0], v[10]));
-    sv = ADD(sv, MUL(g1, ADD(v[1], v[9])));
-    sv = ADD(sv, MUL(g2, ADD(v[2], v[8])));
-    sv = ADD(sv, MUL(g3, ADD(v[3], v[7])));
-    sv = ADD(sv, MUL(g4, ADD(v[4], v[6])));
-    sv = ADD(sv, MUL(g5, v[5]));
-    wasm_v128_store(fv + j, sv);
-    f64x2 suu = MUL(g0, ADD(MUL(u[0], u[0]), MUL(u[10], u[10])));
-    suu = ADD(suu, MUL(g1, ADD(MUL(u[1], u[1]), MUL(u[9], u[9]))));
-    suu = ADD(suu, MUL(g2, ADD(MUL(u[2], u[2]), MUL(u[8], u[8]))));
-    suu = ADD(suu, MUL(g3, ADD(MUL(u[3], u[3]), MUL(u[7], u[7]))));
-    suu = ADD(suu, MUL(g4, ADD(MUL(u[4], u[4]), MUL(u[6], u[6]))));
-    suu = ADD(suu, MUL(MUL(g5, u[5]), u[5]));
-    wasm_v128_store(fuu + j, suu);
-    f64x2 svv = MUL(g0, ADD(MUL(v[0], v[0]), MUL(v[10], v[10])));
-    svv = ADD(svv, MUL(g1, ADD(MUL(v[1], v[1]), MUL(v[9], v[9]))));
-    svv = ADD(svv, MUL(g2, ADD(MUL(v[2], v[2]), MUL(v[8], v[8]))));
-    svv = ADD(svv, MUL(g3, ADD(MUL(v[3], v[3]), MUL(v[7], v[7]))));
-    svv = ADD(svv, MUL(g4, ADD(MUL(v[4], v[4]), MUL(v[6], v[6]))));
-    svv = ADD(svv, MUL(MUL(g5, v[5]), v[5]));
-    wasm_v128_store(fvv + j, svv);
+    wasm_v128_store(fu + j, ADD(sym5(u, gs), MUL(gs[5], u[5])));
+    wasm_v128_store(fv + j, ADD(sym5(v, gs), MUL(gs[5], v[5])));
+    wasm_v128_store(fuu + j, ADD(sym5sq(u, gs), MUL(MUL(gs[5], u[5]), u[5])));
+    wasm_v128_store(fvv + j, ADD(sym5sq(v, gs), MUL(MUL(gs[5], v[5]), v[5])));
   }
   for (; j < W; j++) {
     double u[11], v[11];
@@ -84,12 +82,10 @@ static void vertical_row(const float *A, const float *B, int W, int r0, const do
       u[k] = x + y;
       v[k] = x - y;
     }
-    fu[j] = s0 * (u[0] + u[10]) + s1 * (u[1] + u[9]) + s2 * (u[2] + u[8]) + s3 * (u[3] + u[7]) + s4 * (u[4] + u[6]) + s5 * u[5];
-    fv[j] = s0 * (v[0] + v[10]) + s1 * (v[1] + v[9]) + s2 * (v[2] + v[8]) + s3 * (v[3] + v[7]) + s4 * (v[4] + v[6]) + s5 * v[5];
-    fuu[j] = s0 * (u[0] * u[0] + u[10] * u[10]) + s1 * (u[1] * u[1] + u[9] * u[9]) + s2 * (u[2] * u[2] + u[8] * u[8]) +
-             s3 * (u[3] * u[3] + u[7] * u[7]) + s4 * (u[4] * u[4] + u[6] * u[6]) + s5 * u[5] * u[5];
-    fvv[j] = s0 * (v[0] * v[0] + v[10] * v[10]) + s1 * (v[1] * v[1] + v[9] * v[9]) + s2 * (v[2] * v[2] + v[8] * v[8]) +
-             s3 * (v[3] * v[3] + v[7] * v[7]) + s4 * (v[4] * v[4] + v[6] * v[6]) + s5 * v[5] * v[5];
+    fu[j] = sym5_1(u, g) + g[5] * u[5];
+    fv[j] = sym5_1(v, g) + g[5] * v[5];
+    fuu[j] = sym5sq_1(u, g) + g[5] * u[5] * u[5];
+    fvv[j] = sym5sq_1(v, g) + g[5] * v[5] * v[5];
   }
 }
 
