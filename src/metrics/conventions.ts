@@ -57,7 +57,7 @@ function meanOver(values: readonly number[]): number {
 
 /** SSIM with the 11×11 σ 1.5 Gaussian, per channel, mean over channels. */
 function gaussianSsimPerChannel(gt: Image8, pred: Image8): number {
-  const k = planeKernels();
+  const k = planeKernels(gt.width * gt.height);
   const [pa, pb] = k.planePair(gt.width, gt.height);
   const values: number[] = [];
   for (let c = 0; c < gt.channels; c++) {
@@ -93,17 +93,17 @@ const rdbm = define({
   minSize: 7,
   resizesGt: false,
   psnr: (gt, pred) => rdbmPsnr(mseUnitFloat32(gt, pred)),
-  ssim: (gt, pred) => meanOver(planeKernels().ssimUniform(gt, pred, 7)),
+  ssim: (gt, pred) => meanOver(planeKernels(gt.width * gt.height).ssimUniform(gt, pred, 7)),
   // one MSE pass for both: every term float32((float32(a/255) − float32(b/255))²) is ≥ 1.5e-5 when
   // a ≠ b, so the float32 mean is 0 exactly when the images are equal
   score: (gt, pred) => {
     const mse = mseUnitFloat32(gt, pred);
-    return { psnr: rdbmPsnr(mse), ssim: meanOver(planeKernels().ssimUniform(gt, pred, 7)), identical: mse === 0 };
+    return { psnr: rdbmPsnr(mse), ssim: meanOver(planeKernels(gt.width * gt.height).ssimUniform(gt, pred, 7)), identical: mse === 0 };
   },
 });
 
 function basicsrYScore(gt: Image8, pred: Image8): Scores {
-  const k = planeKernels();
+  const k = planeKernels(gt.width * gt.height);
   const [a, b] = k.planePair(gt.width, gt.height);
   k.basicsrY(gt, a);
   k.basicsrY(pred, b);
@@ -152,7 +152,7 @@ const skimageGaussian = define({
 });
 
 function matlabYScore(gt: Image8, pred: Image8): Scores {
-  const k = planeKernels();
+  const k = planeKernels(gt.width * gt.height);
   const [pa, pb] = k.planePair(gt.width, gt.height);
   const a = matlabY(gt, pa.data);
   const b = matlabY(pred, pb.data);

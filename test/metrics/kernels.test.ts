@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/io.js';
 import type { Image8 } from '../../src/image/types.js';
-import { jsKernels, loadWasmKernels, planeKernels } from '../../src/metrics/kernels/index.js';
+import { jsKernels, loadWasmKernels, planeKernels, WASM_MAX_PIXELS } from '../../src/metrics/kernels/index.js';
 import { basicsrY } from '../../src/metrics/luma.js';
 import type { Plane } from '../../src/metrics/plane.js';
 import { gaussianKernel, ssimConstants, ssimUniformSample } from '../../src/metrics/ssim.js';
@@ -53,6 +53,8 @@ describe('WebAssembly SIMD plane kernels', () => {
   it('load here and are the default', () => {
     expect(wasm.name).toBe('wasm-simd');
     expect(planeKernels().name).toBe(process.env.RDBM_METRICS_KERNELS === 'js' ? 'js' : 'wasm-simd');
+    // beyond what wasm32 memory holds, the TypeScript kernels take over
+    expect(planeKernels(WASM_MAX_PIXELS + 1).name).toBe('js');
   });
 
   it('match the TypeScript kernels bit for bit on every real-photo fixture pair', async () => {

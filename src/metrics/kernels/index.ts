@@ -163,8 +163,17 @@ export function loadWasmKernels(): PlaneKernels | undefined {
   }
 }
 
-/** The kernels this thread uses: WebAssembly SIMD unless unavailable or RDBM_METRICS_KERNELS=js. */
-export function planeKernels(): PlaneKernels {
+/**
+ * Largest image (pixels) handed to the WebAssembly kernels: their layout takes ~14 bytes per pixel
+ * and wasm32 memory ends at 4 GiB, so larger images (≥ 134 MP) use the TypeScript kernels.
+ */
+export const WASM_MAX_PIXELS = 2 ** 27;
+
+/**
+ * The kernels this thread uses for an image of `pixels` pixels: WebAssembly SIMD unless
+ * unavailable, the image is larger than WASM_MAX_PIXELS, or RDBM_METRICS_KERNELS=js.
+ */
+export function planeKernels(pixels = 0): PlaneKernels {
   selected ??= (process.env.RDBM_METRICS_KERNELS === 'js' ? undefined : loadWasmKernels()) ?? jsKernels;
-  return selected;
+  return pixels > WASM_MAX_PIXELS ? jsKernels : selected;
 }
