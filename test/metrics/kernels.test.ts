@@ -4,7 +4,7 @@
  * parity.test.ts holds for both. And the embedded module is what its C source builds to.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/io.js';
@@ -112,8 +112,12 @@ describe('WebAssembly SIMD plane kernels', () => {
     expect(() => k.ssimGauss11(a, b, G11, c1, c2)).toThrow(/stale/);
   });
 
-  it('are embedded exactly as scripts/build-wasm.sh builds ssim.c (needs clang and lld)', (ctx) => {
-    if (spawnSync('clang', ['--version']).status !== 0 || spawnSync('wasm-ld', ['--version']).status !== 0) {
+  it('are embedded exactly as scripts/build-wasm.sh builds ssim.c (needs the clang that built it, and lld)', (ctx) => {
+    const clang = spawnSync('clang', ['--version'], { encoding: 'utf8' });
+    // the generated module names the clang that built it; another clang version emits other bytes
+    const builtBy = /\((.*)\); do not edit/.exec(readFileSync(join(ROOT, 'src/metrics/kernels/ssim.wasm.ts'), 'utf8').split('\n')[0])?.[1];
+    expect(builtBy).toMatch(/clang version/);
+    if (clang.status !== 0 || clang.stdout.split('\n')[0] !== builtBy || spawnSync('wasm-ld', ['--version']).status !== 0) {
       ctx.skip();
       return;
     }
