@@ -118,8 +118,8 @@ function wasmKernels(exports: Exports): PlaneKernels {
     basicsrY(image: Image8, into: Plane): void {
       const o = offsetOf(into);
       const n = image.width * image.height;
-      // the image staging area holds one image of the current layout's size
-      if (image.channels !== 3 || o < 0 || n > width * height || into.data.length !== n) {
+      // in place only into a plane slot of the current layout (its staging area fits the image)
+      if (image.channels !== 3 || (o !== at.planeA && o !== at.planeB) || n !== width * height || into.data.length !== n) {
         basicsrY(image, into.data);
         return;
       }
