@@ -166,14 +166,19 @@ def to_y_channel(img):
     return img * 255.
 
 
-def basicsr_psnr(img, img2, crop_border, test_y_channel):
+def _basicsr_inputs(img, img2, crop_border, test_y_channel):
+    """What calculate_psnr and calculate_ssim both do first: HWC, crop, optional Y, float64."""
     img, img2 = reorder_image(img), reorder_image(img2)
     if crop_border != 0:
         img = img[crop_border:-crop_border, crop_border:-crop_border, ...]
         img2 = img2[crop_border:-crop_border, crop_border:-crop_border, ...]
     if test_y_channel:
         img, img2 = to_y_channel(img), to_y_channel(img2)
-    img, img2 = img.astype(np.float64), img2.astype(np.float64)
+    return img.astype(np.float64), img2.astype(np.float64)
+
+
+def basicsr_psnr(img, img2, crop_border, test_y_channel):
+    img, img2 = _basicsr_inputs(img, img2, crop_border, test_y_channel)
     mse = np.mean((img - img2) ** 2)
     if mse == 0:
         return float('inf')
@@ -196,13 +201,7 @@ def _ssim(img, img2):
 
 
 def basicsr_ssim(img, img2, crop_border, test_y_channel):
-    img, img2 = reorder_image(img), reorder_image(img2)
-    if crop_border != 0:
-        img = img[crop_border:-crop_border, crop_border:-crop_border, ...]
-        img2 = img2[crop_border:-crop_border, crop_border:-crop_border, ...]
-    if test_y_channel:
-        img, img2 = to_y_channel(img), to_y_channel(img2)
-    img, img2 = img.astype(np.float64), img2.astype(np.float64)
+    img, img2 = _basicsr_inputs(img, img2, crop_border, test_y_channel)
     ssims = [_ssim(img[..., i], img2[..., i]) for i in range(img.shape[2])]
     return np.array(ssims).mean()
 
