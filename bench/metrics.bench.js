@@ -26,13 +26,15 @@ function lcg(seed) {
   };
 }
 
+const pairName = (i) => `${String(i).padStart(3, '0')}.png`;
+
 async function makePairs(dir, n) {
   const photos = ['astronaut.png', 'chelsea.png', 'china.jpg', 'coffee.png', 'flower.jpg', 'hubble_deep_field.jpg', 'rocket.jpg'];
   const positions = ['centre', 'north', 'south', 'east', 'west'];
   mkdirSync(join(dir, 'gt'));
   mkdirSync(join(dir, 'pred'));
   for (let i = 0; i < n; i++) {
-    const name = `${String(i).padStart(3, '0')}.png`;
+    const name = pairName(i);
     const gt = await sharp(join(PHOTOS, photos[i % photos.length]))
       .keepIccProfile()
       .resize(1280, 720, { fit: 'cover', position: positions[i % positions.length] })
@@ -63,26 +65,19 @@ async function makePairs(dir, n) {
   }
 }
 
-/** Every pair twice (symlinks): 2·n pairs without new files, for the memory check. */
-function doubled(dir, n) {
-  const sub = join(dir, `twice-${n}`);
+/**
+ * A folder `<dir>/<label>/{gt,pred}` of symlinks to the first n pairs, each `copies` times
+ * (prefixes a, b, …): more pairs without new files, for the memory check.
+ */
+function linked(dir, label, n, copies = 1) {
+  const sub = join(dir, label);
   for (const side of ['gt', 'pred']) {
     mkdirSync(join(sub, side), { recursive: true });
     for (let i = 0; i < n; i++) {
-      const name = `${String(i).padStart(3, '0')}.png`;
-      for (const copy of ['a', 'b']) symlinkSync(join(dir, side, name), join(sub, side, `${copy}${name}`));
-    }
-  }
-  return sub;
-}
-
-function subset(dir, n) {
-  const sub = join(dir, `first-${n}`);
-  for (const side of ['gt', 'pred']) {
-    mkdirSync(join(sub, side), { recursive: true });
-    for (let i = 0; i < n; i++) {
-      const name = `${String(i).padStart(3, '0')}.png`;
-      symlinkSync(join(dir, side, name), join(sub, side, name));
+      for (let c = 0; c < copies; c++) {
+        const prefix = copies === 1 ? '' : String.fromCharCode(97 + c);
+        symlinkSync(join(dir, side, pairName(i)), join(sub, side, `${prefix}${pairName(i)}`));
+      }
     }
   }
   return sub;
@@ -152,8 +147,8 @@ try {
   const t0 = performance.now();
   await makePairs(dir, PAIRS);
   console.log(`made ${PAIRS} pairs of 1280×720 PNGs in ${((performance.now() - t0) / 1000).toFixed(1)}s (${dir}); ${availableParallelism()} cores`);
-  const small = subset(dir, Math.min(5, PAIRS));
-  const twice = doubled(dir, PAIRS);
+  const small = linked(dir, 'first-5', Math.min(5, PAIRS));
+  const twice = linked(dir, `twice-${PAIRS}`, PAIRS, 2);
   if (process.env.RDBM_BENCH_ONLY_MAKE) process.exit(0);
   for (const convention of ['basicsr-y', 'rdbm']) {
     const runs = [runToolkit(convention, dir), runToolkit(convention, dir)];
