@@ -101,9 +101,7 @@ static inline f64x2 hfilter(const double *f, int j, f64x2 g0, f64x2 g1, f64x2 g2
 }
 
 static inline double hfilter1(const double *f, int j, const double *g) {
-  const double *p = f + j;
-  return g[0] * (p[0] + p[10]) + g[1] * (p[1] + p[9]) + g[2] * (p[2] + p[8]) + g[3] * (p[3] + p[7]) + g[4] * (p[4] + p[6]) +
-         g[5] * p[5];
+  return sym5_1(f + j, g) + g[5] * f[j + 5];
 }
 
 /* Horizontal pass and the SSIM map summed over one output row (ssim.ts horizontalRow11). */
