@@ -20,6 +20,7 @@ export {
   MANIFEST_FILE,
   generateMiniUir,
   ensureMiniUir,
+  miniUirIdentity,
   verifyMiniUir,
   readManifest,
   manifestText,

@@ -21,7 +21,7 @@ import { boxDownsample, cropImage, quantize, toFloat } from './pixels.js';
 import type { Degradation } from './degradations/index.js';
 
 /** Bumped whenever the generator's output changes for the same options. */
-export const MINI_UIR_VERSION = 1;
+export const MINI_UIR_VERSION = 2;
 
 export const MINI_UIR_DEFAULTS = Object.freeze({
   seed: 0,
@@ -29,8 +29,11 @@ export const MINI_UIR_DEFAULTS = Object.freeze({
   size: 64,
   /** crops per photograph and task */
   cropsPerPhoto: 3,
-  /** photographs (file stems) held out for the test split */
-  testPhotos: Object.freeze(['chelsea', 'hubble_deep_field']),
+  /**
+   * photographs (file stems) held out for the test split: 8 of the 42, so each task has 8 × 3 = 24 test
+   * images from scenes never seen in training (animals, architecture, food, nature, astronomy)
+   */
+  testPhotos: Object.freeze(['chelsea', 'cv-building', 'cv-fruits', 'cv-leuvenA', 'cv-squirrel_cls', 'hubble_deep_field', 'kde-bythewater', 'kde-fallenleaf']),
 });
 
 /** data/photos inside the package (works from src/ and from dist/). */
@@ -79,6 +82,27 @@ async function loadPhotos(dir: string): Promise<Photo[]> {
     photos.push({ stem: file.replace(/\.[^.]+$/, ''), file, image: await readImage(path), hash: sha256(readFileSync(path)) });
   }
   return photos;
+}
+
+const identities = new Map<string, Readonly<Record<string, unknown>>>();
+
+/**
+ * What determines the generated benchmark, without generating it: generator version, options and the sha256
+ * of every source photograph. Equal identities give byte-identical mini-uir folders (the checkpoint zoo keys
+ * its entries on it, so a changed photo set or generator never matches an old checkpoint).
+ */
+export function miniUirIdentity(opts: Pick<MiniUirOptions, 'seed' | 'size' | 'cropsPerPhoto' | 'photosDir' | 'testPhotos'> = {}): Readonly<Record<string, unknown>> {
+  const o = options(opts);
+  const id = stableStringify(o);
+  const cached = identities.get(id);
+  if (cached) return cached;
+  if (!existsSync(o.photosDir)) throw new RdbmError(`photos folder not found: ${o.photosDir}`);
+  const photos = Object.fromEntries(
+    readdirSync(o.photosDir).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().map((f) => [f, sha256(readFileSync(join(o.photosDir, f)))]),
+  );
+  const identity = Object.freeze({ name: 'mini-uir', version: MINI_UIR_VERSION, seed: o.seed, size: o.size, cropsPerPhoto: o.cropsPerPhoto, testPhotos: [...o.testPhotos].sort(), photos });
+  identities.set(id, identity);
+  return identity;
 }
 
 /** The integer factor a photograph is box-downsampled by, so a crop shows a scene rather than a texture patch. */

@@ -13,6 +13,7 @@ import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner
 import { type ScaleName, scale as checkScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
 import { openResults } from './store.js';
+import { zooCheckpointFor } from './zoo.js';
 
 export interface RunExperimentOptions {
   /** default `default` */
@@ -29,6 +30,11 @@ export interface RunExperimentOptions {
   /** checkpoints per model family (`diffuir`: a DiffUIR trainer .pt; `rdbm`: restore with it instead of training) */
   readonly checkpoints?: Readonly<Partial<Record<Family, string>>>;
   readonly signal?: AbortSignal;
+  /**
+   * the checkpoint zoo: training points whose run config matches an entry restore with its weights instead of
+   * training. Default: the bundled zoo (data/zoo); a folder for another; false trains everything (`--retrain`).
+   */
+  readonly zoo?: string | false;
 }
 
 /**
@@ -51,9 +57,10 @@ function familyOverrides(checkpoints: RunExperimentOptions['checkpoints'] = {}):
 }
 
 /** Plans experiments at a scale without running anything. */
-export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints'> = {}): Plan {
+export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints' | 'zoo'> = {}): Plan {
   const list = typeof names === 'string' ? [names] : names;
-  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset), familyOverrides(options.checkpoints));
+  const zoo = options.zoo === false ? undefined : (config: RunConfig) => zooCheckpointFor(config, options.zoo || undefined);
+  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset), familyOverrides(options.checkpoints), zoo);
 }
 
 /**
@@ -90,7 +97,7 @@ export interface ExperimentResults {
 }
 
 /** An experiment's points at a scale with their finished runs from `resultsDir` (missing or damaged runs: no `run`). */
-export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints'> = {}): ExperimentResults {
+export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints' | 'zoo'> = {}): ExperimentResults {
   const experiment = getExperiment(name);
   const plan = planExperiments([name], options);
   const store = openResults(options.resultsDir ?? 'results');

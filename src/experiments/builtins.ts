@@ -16,7 +16,7 @@ const SPECS: readonly ExperimentSpec[] = [
     description: 'RDBM at the paper settings (cosine, λ = 10/255, π = x₀ − μ, NFE 10) per model size; per-task PSNR/SSIM.',
     reference: `${PAPER}: RDBM-B 30.24/0.904, RDBM-L 31.04/0.917`,
     axes: { model: ['B', 'L'] },
-    scaleAxes: { smoke: { model: ['tiny'] }, default: { model: ['tiny'] } },
+    scaleAxes: { smoke: { model: ['tiny'] }, default: { model: ['tiny'] }, cpu: { model: ['T'] } },
   },
   {
     name: 'schedule',

@@ -93,9 +93,17 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
 
 /**
  * Plans one or more experiments at a scale; `overrides` apply to every point (e.g. the dataset),
- * `familyOverrides` to the points of one family (e.g. `{ diffuir: { checkpoint } }`).
+ * `familyOverrides` to the points of one family (e.g. `{ diffuir: { checkpoint } }`). `resolveCheckpoint`
+ * may name a trained checkpoint for a point that would train (the checkpoint zoo): the point then restores
+ * with it, as with a given checkpoint, and plans no train job.
  */
-export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}): Plan {
+export function planSweep(
+  experiments: readonly Experiment[],
+  scale: ScaleName,
+  overrides: Partial<RunConfig> = {},
+  familyOverrides: FamilyOverrides = {},
+  resolveCheckpoint?: (config: RunConfig) => string | undefined,
+): Plan {
   const points: PlannedPoint[] = [];
   const byKey = new Map<string, { kind: Stage; key: string; group: string; needs?: string; spec: Record<string, unknown>; config: RunConfig; points: string[] }>();
   const groups: string[] = [];
@@ -110,7 +118,9 @@ export function planSweep(experiments: readonly Experiment[], scale: ScaleName, 
     if (needs) children.set(needs, [...(children.get(needs) ?? []), key]);
   };
   for (const experiment of experiments) {
-    for (const point of expandExperiment(experiment, scale, overrides, familyOverrides)) {
+    for (const expanded of expandExperiment(experiment, scale, overrides, familyOverrides)) {
+      const stand = !expanded.config.checkpoint && resolveCheckpoint ? resolveCheckpoint(expanded.config) : undefined;
+      const point = stand ? { ...expanded, config: Object.freeze({ ...expanded.config, checkpoint: stand }) } : expanded;
       let jobs: ReturnType<typeof pointJobs>;
       try {
         jobs = pointJobs(point.config);

@@ -11,6 +11,7 @@ import { readImage } from '../image/index.js';
 import type { Executors, Environment } from './executors.js';
 import type { ImageScore } from './scores.js';
 import { selectTestPairs } from './testset.js';
+import { ownCommit } from '../util/commit.js';
 import { ownVersion, packageVersion } from '../util/version.js';
 
 /**
@@ -119,7 +120,7 @@ export function realExecutors(): Executors {
       const info = await initBackend();
       return {
         backend: describeBackend(info).replace(/^backend: /, ''),
-        versions: { 'rdbm-lab': ownVersion(), node: process.versions.node, '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'), sharp: packageVersion('sharp') },
+        versions: { 'rdbm-lab': ownVersion(), 'rdbm-lab commit': ownCommit(), node: process.versions.node, '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'), sharp: packageVersion('sharp') },
       };
     },
   };

@@ -9,6 +9,7 @@
  *
  * loadCheckpoint also reads PyTorch `torch.save` files (.pt/.pth), see torch/.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
@@ -79,6 +80,22 @@ export async function saveCheckpoint(dir: string, net: Pick<UNet, 'config' | 'va
   };
   writeJsonAtomic(join(dir, MANIFEST), manifest);
   return dir;
+}
+
+/**
+ * sha256 of the sampling weights alone: every tensor not under `train/`, as float32 little-endian bytes in
+ * the order saveCheckpoint writes them. It identifies what restores, whatever training state rides along, and
+ * equals the manifest's sha256 of a checkpoint saved without extras (as the zoo stores them).
+ */
+export async function samplingWeightsSha256(variables: ReadonlyMap<string, tf.Tensor>): Promise<string> {
+  const hash = createHash('sha256');
+  for (const [name, t] of variables) {
+    if (name.startsWith('train/')) continue;
+    const data = (await t.data()) as Float32Array;
+    const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
+    hash.update(new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength));
+  }
+  return hash.digest('hex');
 }
 
 function manifestPath(path: string): string {

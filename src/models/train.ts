@@ -7,17 +7,22 @@
  * `<outDir>/latest.json` pointing at the newest (both written atomically). A resumed run
  * continues from `latest` and ends with the same weights as an uninterrupted one: batches,
  * steps t and noise are drawn from streams seeded by (seed, step), and the optimiser state is saved.
+ *
+ * `<outDir>/history.jsonl` gets one line per checkpoint: the step, the mean loss since the previous line,
+ * the cumulative training seconds and the sha256 of the sampling weights. It is the run's record (loss curve,
+ * weight hashes at several steps) that the checkpoint zoo keeps and `rdbm zoo verify` checks against;
+ * a resumed run drops the lines after the step it resumes from.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bridgeSchedule, diffusionCoefficient, qSample } from '../bridge/index.js';
 import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
-import { writeJsonAtomic } from '../util/fs.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { configHash, stableStringify } from '../util/hash.js';
 import { createProgress } from '../util/progress.js';
 import { createRng, normalArray } from '../util/random.js';
-import { readCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { readCheckpoint, samplingWeightsSha256, saveCheckpoint } from './checkpoint.js';
 import { type UNetConfig } from './config.js';
 import { adamStep, createAdamState, emaDecayAt, emaUpdate } from './optim.js';
 import { ensureGradients } from './gradients.js';
@@ -27,6 +32,32 @@ import type { TrainConfig, TrainOptions, TrainResult } from './types.js';
 import { type UNet, createUNet, lookup, makeVariables, unetForward, unetFromParams } from './unet.js';
 
 export const LATEST = 'latest.json';
+export const HISTORY = 'history.jsonl';
+
+/** One line of history.jsonl. */
+export interface HistoryLine {
+  readonly step: number;
+  /** mean training loss over the steps since the previous line */
+  readonly loss: number;
+  /** training seconds up to this step, over every resumed part of the run */
+  readonly seconds: number;
+  /** sha256 of the sampling weights at this step (samplingWeightsSha256) */
+  readonly sha256: string;
+}
+
+/** The history of the run in `outDir` (empty when there is none). */
+export function readHistory(outDir: string): HistoryLine[] {
+  const p = join(outDir, HISTORY);
+  if (!existsSync(p)) return [];
+  return readFileSync(p, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as HistoryLine);
+}
+
+/** Keeps the history lines up to `step` (a resumed run continues from there). */
+function truncateHistory(outDir: string, step: number): HistoryLine[] {
+  const kept = readHistory(outDir).filter((h) => h.step <= step);
+  writeFileAtomic(join(outDir, HISTORY), kept.map((h) => `${JSON.stringify(h)}\n`).join(''));
+  return kept;
+}
 const KEEP = 2;
 
 export const checkpointName = (step: number) => `checkpoint-${String(step).padStart(7, '0')}`;
@@ -68,7 +99,7 @@ function resumedState(arch: UNetConfig, cfg: TrainConfig, dir: string): State {
   return { net, ema, adam, step: manifest.step };
 }
 
-async function save(outDir: string, cfg: TrainConfig, s: State): Promise<string> {
+async function save(outDir: string, cfg: TrainConfig, s: State, record: Omit<HistoryLine, 'sha256' | 'step'>): Promise<string> {
   const dir = join(outDir, checkpointName(s.step));
   const extra = new Map<string, tf.Tensor>();
   if (s.ema) for (const [k, v] of s.net.variables) extra.set(`train/online/${k}`, v);
@@ -76,6 +107,9 @@ async function save(outDir: string, cfg: TrainConfig, s: State): Promise<string>
   for (const [k, v] of s.adam.v) extra.set(`train/adam-v/${k}`, v);
   const weights = s.ema ? { config: s.net.config, variables: s.ema } : s.net;
   await saveCheckpoint(dir, weights, { training: cfg, step: s.step, extra });
+  // the history line goes before latest.json moves on, so a kill in between only repeats a step on resume
+  const line: HistoryLine = { step: s.step, loss: record.loss, seconds: record.seconds, sha256: await samplingWeightsSha256(weights.variables) };
+  appendFileSync(join(outDir, HISTORY), `${JSON.stringify(line)}\n`);
   writeJsonAtomic(join(outDir, LATEST), { checkpoint: checkpointName(s.step), step: s.step });
   const old = s.step - KEEP * cfg.checkpointEvery;
   if (old > 0 && old % cfg.checkpointEvery === 0) rmSync(join(outDir, checkpointName(old)), { recursive: true, force: true });
@@ -101,6 +135,10 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
   const state = latest ? resumedState(arch, cfg, latest) : freshState(arch, cfg);
   let lastGood = latest;
   const start = state.step;
+  const history = latest ? truncateHistory(options.outDir, start) : truncateHistory(options.outDir, 0);
+  const secondsBefore = history.length ? history[history.length - 1].seconds : 0;
+  let lossSum = 0;
+  let lossCount = 0;
   const load = createImageCache();
   const p = lookup(state.net.variables);
   const varList = [...state.net.variables.values()];
@@ -134,7 +172,13 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
       if (state.ema) emaUpdate(state.ema, state.net.variables, emaDecayAt(step - 1, cfg.emaDecay));
       state.step = step;
       finalLoss = loss;
-      if (step % cfg.checkpointEvery === 0 || step === cfg.steps) lastGood = await save(options.outDir, cfg, state);
+      lossSum += loss;
+      lossCount++;
+      if (step % cfg.checkpointEvery === 0 || step === cfg.steps) {
+        lastGood = await save(options.outDir, cfg, state, { loss: lossSum / lossCount, seconds: secondsBefore + (performance.now() - t0) / 1000 });
+        lossSum = 0;
+        lossCount = 0;
+      }
       const elapsed = (performance.now() - t0) / 1000;
       const rate = (step - start) / elapsed;
       progress?.tick(1, `loss ${loss.toFixed(4)}`);

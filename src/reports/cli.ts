@@ -10,7 +10,7 @@ export const reproduceCommand: Command = {
     'and writes tables (Markdown, CSV, LaTeX), plots (Vega-Lite, SVG, PNG) and a README to the results folder. ' +
     'Finished jobs are reused, so a second run only re-renders. Progress goes to stderr.',
   options: [
-    { name: 'scale', type: 'string', description: 'budget: smoke (seconds), default (about 10 minutes on 2 cores), paper (GPU)', default: 'default', choices: REPRODUCE_SCALES },
+    { name: 'scale', type: 'string', description: 'budget: smoke (seconds), default (minutes on 2 cores), cpu (the checkpoint zoo recipe), paper (GPU)', default: 'default', choices: REPRODUCE_SCALES },
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
     { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments (repeatable)' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },

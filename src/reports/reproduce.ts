@@ -10,12 +10,14 @@ import { writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SCALE_NAMES, type ScaleName } from '../experiments/scales.js';
 import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
 import type { ReproducedSet } from './types.js';
 import { type WrittenReport, writeReport } from './write.js';
 
-export const REPRODUCE_SCALES = ['smoke', 'default', 'paper'] as const;
-export type ReproduceScale = (typeof REPRODUCE_SCALES)[number];
+/** the experiments' scales (one definition, src/experiments/scales.ts) */
+export const REPRODUCE_SCALES = SCALE_NAMES;
+export type ReproduceScale = ScaleName;
 
 /** What reproduce needs from the experiments side; `experimentsRunner()` supplies the real one. */
 export interface ExperimentsRunner {

@@ -22,7 +22,7 @@ describe('mini-uir', () => {
     const manifest = await generateMiniUir(join(tmp, 'a'));
     expect(manifestText(manifest)).toBe(committed);
     expect(readFileSync(join(tmp, 'a', 'manifest.json'), 'utf8')).toBe(committed);
-    expect(Object.keys(manifest.files)).toHaveLength(210); // 5 tasks × 7 photos × 3 crops × {label, condition}
+    expect(Object.keys(manifest.files)).toHaveLength(1260); // 5 tasks × 42 photos × 3 crops × {label, condition}
     expect(readFileSync(join(tmp, 'a', 'SOURCES.md'), 'utf8')).toContain('Hubble eXtreme Deep Field');
   });
 
@@ -31,7 +31,7 @@ describe('mini-uir', () => {
     expect(manifestText(again)).toBe(committed);
     expect(verifyMiniUir(join(tmp, 'a'), again)).toEqual([]);
     const other = await generateMiniUir(join(tmp, 'c'), { seed: 1, size: 32, cropsPerPhoto: 1 });
-    expect(Object.keys(other.files)).toHaveLength(70);
+    expect(Object.keys(other.files)).toHaveLength(420);
     const sameName = 'Deraining/MiniRain/train/condition/astronaut_0.png';
     expect(other.files[sameName]).not.toBe(again.files[sameName]);
   });
@@ -39,11 +39,15 @@ describe('mini-uir', () => {
   it('is read by the RDBM/DGSolver layout scanner, split by photograph', async () => {
     const test = scanLayout(join(tmp, 'a'), { split: 'test' });
     const train = scanLayout(join(tmp, 'a'), { split: 'train' });
-    expect(test).toHaveLength(30);
-    expect(train).toHaveLength(75);
+    // 8 test photographs and 34 train photographs, 3 crops each, 5 tasks
+    expect(test).toHaveLength(120);
+    expect(train).toHaveLength(510);
     expect(new Set(test.map((e) => e.task))).toEqual(new Set(['Deraining', 'Enlighening', 'Desnowing', 'Dehazing', 'Deblur']));
-    expect(new Set(test.map((e) => e.name.replace(/_\d+\.png$/, '')))).toEqual(new Set(['chelsea', 'hubble_deep_field']));
-    expect(train.some((e) => /chelsea|hubble/.test(e.name))).toBe(false);
+    const testPhotos = ['chelsea', 'cv-building', 'cv-fruits', 'cv-leuvenA', 'cv-squirrel_cls', 'hubble_deep_field', 'kde-bythewater', 'kde-fallenleaf'];
+    expect(new Set(test.map((e) => e.name.replace(/_\d+\.png$/, '')))).toEqual(new Set(testPhotos));
+    for (const task of ['Deraining', 'Enlighening', 'Desnowing', 'Dehazing', 'Deblur']) expect(test.filter((e) => e.task === task)).toHaveLength(24);
+    const stem = (name: string) => name.replace(/_\d+\.png$/, '');
+    expect(train.filter((e) => testPhotos.includes(stem(e.name)))).toEqual([]);
     const img = await readImage(test[0].condition);
     expect([img.width, img.height, img.channels]).toEqual([64, 64, 3]);
   });
@@ -70,10 +74,10 @@ describe('mini-uir', () => {
     const dir = join(tmp, 'cli');
     const c = capture();
     expect(await runCli(['data', 'mini-uir', '--out', dir, '--size', '32', '--crops', '1'], c.io)).toBe(0);
-    expect(c.out.join('')).toMatch(/wrote 35 pairs/);
+    expect(c.out.join('')).toMatch(/wrote 210 pairs/);
     const v = capture();
     expect(await runCli(['data', 'mini-uir', '--out', dir, '--verify'], v.io)).toBe(0);
-    expect(v.out.join('')).toMatch(/all 70 files match/);
+    expect(v.out.join('')).toMatch(/all 420 files match/);
     const bad = capture();
     expect(await runCli(['data', 'mini-uir', '--out', dir, '--size', '8'], bad.io)).toBe(2);
     expect(bad.err.join('')).toMatch(/^rdbm: invalid --size: 8 .*\n$/);

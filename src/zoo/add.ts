@@ -1,0 +1,83 @@
+/**
+ * Adding a finished training run to the zoo: the run's last checkpoint stripped to its sampling weights
+ * (the `train/` state — online weights, Adam moments — is what resuming needs, not restoring), and the
+ * zoo.json that says how it was made. Written into a temporary sibling and renamed, so an interrupted add
+ * never leaves a half entry.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { RdbmError } from '../errors.js';
+import { readCheckpoint } from '../models/checkpoint.js';
+import { latestCheckpoint, readHistory } from '../models/train.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { sha256 } from '../util/hash.js';
+import { ZOO_CHECKPOINT, ZOO_FILE, ZOO_FORMAT, type ZooEntry, readZooEntry, zooLookupKey } from './entry.js';
+
+export interface AddZooEntryInput {
+  readonly zooDir: string;
+  readonly name: string;
+  /** the trainer's output folder (checkpoint-*, latest.json, history.jsonl) */
+  readonly runDir: string;
+  readonly training: Readonly<Record<string, unknown>>;
+  readonly dataset: Readonly<Record<string, unknown>>;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly trainKey: string;
+  readonly commit: string;
+  readonly backend: string;
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+/** Writes data/zoo/<name>/ from a finished run; returns the entry (re-read and verified). */
+export function addZooEntry(input: AddZooEntryInput): ZooEntry {
+  const latest = latestCheckpoint(input.runDir);
+  if (!latest) throw new RdbmError(`${input.runDir}: no finished training run (latest.json is missing)`);
+  const { manifest, tensors } = readCheckpoint(latest);
+  const history = readHistory(input.runDir);
+  const last = history[history.length - 1];
+  if (!last || last.step !== manifest.step) {
+    throw new RdbmError(`${input.runDir}: history.jsonl does not reach step ${manifest.step} (trained before the history was recorded? retrain it)`);
+  }
+  // the sampling weights in the order saved, exactly as trained
+  const kept = manifest.tensors.filter((t) => !t.name.startsWith('train/'));
+  const total = kept.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  const all = new Float32Array(total);
+  const layout: { name: string; shape: readonly number[]; offset: number }[] = [];
+  let at = 0;
+  for (const t of kept) {
+    const data = tensors.get(t.name)!.data;
+    all.set(data, at);
+    layout.push({ name: t.name, shape: t.shape, offset: at });
+    at += data.length;
+  }
+  const bytes = new Uint8Array(all.buffer);
+  const hash = sha256(bytes);
+  if (hash !== last.sha256) throw new RdbmError(`${latest}: its sampling weights do not hash to the history's step ${last.step}`);
+  const entry: ZooEntry = {
+    format: ZOO_FORMAT,
+    version: 1,
+    name: input.name,
+    lookup: zooLookupKey(input.training, input.dataset),
+    training: input.training,
+    dataset: input.dataset,
+    config: input.config,
+    trainKey: input.trainKey,
+    commit: input.commit,
+    backend: input.backend,
+    versions: input.versions,
+    steps: manifest.step,
+    seconds: last.seconds,
+    history,
+    weights: { sha256: hash, bytes: bytes.byteLength, dtype: 'float32' },
+  };
+  const target = join(input.zooDir, input.name);
+  const partial = `${target}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(join(partial, ZOO_CHECKPOINT), { recursive: true });
+  writeFileAtomic(join(partial, ZOO_CHECKPOINT, 'weights.bin'), bytes);
+  writeJsonAtomic(join(partial, ZOO_CHECKPOINT, 'manifest.json'), { ...manifest, sha256: hash, tensors: layout });
+  writeJsonAtomic(join(partial, ZOO_FILE), entry);
+  readZooEntry(partial);
+  if (existsSync(target)) rmSync(target, { recursive: true, force: true });
+  renameSync(partial, target);
+  return readZooEntry(target);
+}

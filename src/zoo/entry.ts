@@ -1,0 +1,143 @@
+/**
+ * The checkpoint zoo: trained networks shipped with the package (data/zoo/<name>/), each a directory
+ *   zoo.json              the entry: run config, lookup key, job key, commit, backend, steps, wall time,
+ *                         the loss curve and the sha256 of the sampling weights at every recorded step
+ *   checkpoint/           an ordinary checkpoint (manifest.json + weights.bin) holding only the sampling
+ *                         (EMA) weights, float32 exactly as trained
+ * An entry is found by its run config (zooLookupKey), so later code changes do not force a retrain; the
+ * jobs downstream of it key on the stored weights' sha256. A modified or truncated file is refused.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RdbmError } from '../errors.js';
+import { configHash, sha256 } from '../util/hash.js';
+
+export const ZOO_FORMAT = 'rdbm-lab/zoo-entry';
+export const ZOO_FILE = 'zoo.json';
+export const ZOO_CHECKPOINT = 'checkpoint';
+
+/** data/zoo inside the package (works from src/ and from dist/). */
+export const BUNDLED_ZOO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'zoo');
+
+/** One recorded step of the training run (history.jsonl of the trainer). */
+export interface ZooHistoryLine {
+  readonly step: number;
+  /** mean training loss since the previous line */
+  readonly loss: number;
+  readonly seconds: number;
+  /** sha256 of the sampling weights at this step */
+  readonly sha256: string;
+}
+
+export interface ZooEntry {
+  readonly format: typeof ZOO_FORMAT;
+  readonly version: 1;
+  readonly name: string;
+  /** zooLookupKey(training, dataset): how a sweep point finds this entry */
+  readonly lookup: string;
+  /** the training fields of the run config (everything of stage `train` but the checkpoint and family) */
+  readonly training: Readonly<Record<string, unknown>>;
+  /** the identity of the training data (for mini-uir: generator version, options and photo hashes) */
+  readonly dataset: Readonly<Record<string, unknown>>;
+  /** the complete run config of the sweep point that trained it */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** the sweep's train job key when it was trained */
+  readonly trainKey: string;
+  /** git commit of the toolkit that trained it ('unknown' outside a checkout) */
+  readonly commit: string;
+  readonly backend: string;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly steps: number;
+  /** training wall time in seconds */
+  readonly seconds: number;
+  readonly history: readonly ZooHistoryLine[];
+  /** the stored sampling weights: checkpoint/weights.bin */
+  readonly weights: { readonly sha256: string; readonly bytes: number; readonly dtype: 'float32' };
+}
+
+/** The lookup key of a training config on a dataset: what must match for a zoo checkpoint to stand in for training. */
+export function zooLookupKey(training: Readonly<Record<string, unknown>>, dataset: Readonly<Record<string, unknown>>): string {
+  return configHash({ zoo: 1, training, dataset });
+}
+
+function fail(dir: string, what: string): never {
+  throw new RdbmError(`zoo entry ${dir}: ${what}`);
+}
+
+/** Reads and checks one entry: its zoo.json, and that checkpoint/ holds exactly the weights it names. */
+export function readZooEntry(dir: string): ZooEntry {
+  const path = join(dir, ZOO_FILE);
+  if (!existsSync(path)) fail(dir, `${ZOO_FILE} is missing`);
+  let entry: ZooEntry;
+  try {
+    entry = JSON.parse(readFileSync(path, 'utf8')) as ZooEntry;
+  } catch (error) {
+    fail(dir, `${ZOO_FILE} is not valid JSON (${String((error as Error).message).split('\n')[0]})`);
+  }
+  if (entry?.format !== ZOO_FORMAT || entry.version !== 1) fail(dir, `${ZOO_FILE} has format ${JSON.stringify(entry?.format)} (expected ${ZOO_FORMAT} version 1)`);
+  for (const field of ['name', 'lookup', 'trainKey', 'commit', 'backend'] as const) {
+    if (typeof entry[field] !== 'string' || !entry[field]) fail(dir, `${ZOO_FILE} field ${field} is missing`);
+  }
+  if (!Array.isArray(entry.history) || entry.history.length === 0) fail(dir, `${ZOO_FILE} has no training history`);
+  if (entry.lookup !== zooLookupKey(entry.training, entry.dataset)) fail(dir, `${ZOO_FILE} lookup key does not match its training config (edited by hand?)`);
+  const weightsPath = join(dir, ZOO_CHECKPOINT, 'weights.bin');
+  const manifestPath = join(dir, ZOO_CHECKPOINT, 'manifest.json');
+  if (!existsSync(weightsPath) || !existsSync(manifestPath)) fail(dir, `${ZOO_CHECKPOINT}/ must hold manifest.json and weights.bin`);
+  const size = statSync(weightsPath).size;
+  if (size !== entry.weights.bytes) fail(dir, `${ZOO_CHECKPOINT}/weights.bin has ${size} bytes (expected ${entry.weights.bytes}: truncated or replaced)`);
+  const actual = sha256(readFileSync(weightsPath));
+  if (actual !== entry.weights.sha256) fail(dir, `${ZOO_CHECKPOINT}/weights.bin has been modified (sha256 ${actual.slice(0, 12)}…, ${ZOO_FILE} records ${entry.weights.sha256.slice(0, 12)}…)`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { sha256?: string; step?: number };
+  if (manifest.sha256 !== entry.weights.sha256) fail(dir, `${ZOO_CHECKPOINT}/manifest.json names other weights than ${ZOO_FILE}`);
+  const last = entry.history[entry.history.length - 1];
+  if (last.step !== entry.steps || last.sha256 !== entry.weights.sha256) fail(dir, `the stored weights are not the run's weights at step ${entry.steps}`);
+  return entry;
+}
+
+/** The entries of a zoo folder, by name (each checked; a damaged one throws naming it). */
+export function listZoo(zooDir: string = BUNDLED_ZOO_DIR): ZooEntry[] {
+  if (!existsSync(zooDir)) return [];
+  return readdirSync(zooDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(zooDir, d.name, ZOO_FILE)))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => readZooEntry(join(zooDir, name)));
+}
+
+/** The checkpoint directory of an entry. */
+export function zooCheckpoint(zooDir: string, name: string): string {
+  return join(zooDir, name, ZOO_CHECKPOINT);
+}
+
+/**
+ * The zoo's index by lookup key, read from the zoo.json files only (cheap; the weights are checked when an
+ * entry is used, by resolveZoo). Two entries with one key are refused.
+ */
+export function zooIndex(zooDir: string = BUNDLED_ZOO_DIR): ReadonlyMap<string, string> {
+  const index = new Map<string, string>();
+  if (!existsSync(zooDir)) return index;
+  for (const d of readdirSync(zooDir, { withFileTypes: true })) {
+    const path = join(zooDir, d.name, ZOO_FILE);
+    if (!d.isDirectory() || !existsSync(path)) continue;
+    let lookup: unknown;
+    try {
+      lookup = (JSON.parse(readFileSync(path, 'utf8')) as { lookup?: unknown }).lookup;
+    } catch {
+      fail(join(zooDir, d.name), `${ZOO_FILE} is not valid JSON`);
+    }
+    if (typeof lookup !== 'string') fail(join(zooDir, d.name), `${ZOO_FILE} field lookup is missing`);
+    const other = index.get(lookup);
+    if (other) throw new RdbmError(`zoo ${zooDir}: entries ${other} and ${d.name} have the same run config`);
+    index.set(lookup, d.name);
+  }
+  return index;
+}
+
+/** The entry name standing in for this training config, if the zoo has one; its files are verified. */
+export function resolveZoo(training: Readonly<Record<string, unknown>>, dataset: Readonly<Record<string, unknown>>, zooDir: string = BUNDLED_ZOO_DIR): { name: string; checkpoint: string; entry: ZooEntry } | undefined {
+  const name = zooIndex(zooDir).get(zooLookupKey(training, dataset));
+  if (!name) return undefined;
+  const entry = readZooEntry(join(zooDir, name));
+  return { name, checkpoint: zooCheckpoint(zooDir, name), entry };
+}
