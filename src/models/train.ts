@@ -33,6 +33,8 @@ import { type UNet, createUNet, lookup, makeVariables, unetForward, unetFromPara
 
 export const LATEST = 'latest.json';
 export const HISTORY = 'history.jsonl';
+/** early steps that also get a history line (no checkpoint), so `rdbm zoo verify` can retrain a few steps and compare */
+export const EARLY_HISTORY_STEPS: readonly number[] = Object.freeze([10, 100]);
 
 /** One line of history.jsonl. */
 export interface HistoryLine {
@@ -108,12 +110,17 @@ async function save(outDir: string, cfg: TrainConfig, s: State, record: Omit<His
   const weights = s.ema ? { config: s.net.config, variables: s.ema } : s.net;
   await saveCheckpoint(dir, weights, { training: cfg, step: s.step, extra });
   // the history line goes before latest.json moves on, so a kill in between only repeats a step on resume
-  const line: HistoryLine = { step: s.step, loss: record.loss, seconds: record.seconds, sha256: await samplingWeightsSha256(weights.variables) };
-  appendFileSync(join(outDir, HISTORY), `${JSON.stringify(line)}\n`);
+  await appendHistory(outDir, s, record);
   writeJsonAtomic(join(outDir, LATEST), { checkpoint: checkpointName(s.step), step: s.step });
   const old = s.step - KEEP * cfg.checkpointEvery;
   if (old > 0 && old % cfg.checkpointEvery === 0) rmSync(join(outDir, checkpointName(old)), { recursive: true, force: true });
   return dir;
+}
+
+async function appendHistory(outDir: string, s: State, record: Omit<HistoryLine, 'sha256' | 'step'>): Promise<void> {
+  const weights = s.ema ?? s.net.variables;
+  const line: HistoryLine = { step: s.step, loss: record.loss, seconds: record.seconds, sha256: await samplingWeightsSha256(weights) };
+  appendFileSync(join(outDir, HISTORY), `${JSON.stringify(line)}\n`);
 }
 
 /** The newest checkpoint directory under `outDir`, if any. */
@@ -174,8 +181,11 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
       finalLoss = loss;
       lossSum += loss;
       lossCount++;
-      if (step % cfg.checkpointEvery === 0 || step === cfg.steps) {
-        lastGood = await save(options.outDir, cfg, state, { loss: lossSum / lossCount, seconds: secondsBefore + (performance.now() - t0) / 1000 });
+      const checkpoint = step % cfg.checkpointEvery === 0 || step === cfg.steps;
+      if (checkpoint || EARLY_HISTORY_STEPS.includes(step)) {
+        const record = { loss: lossSum / lossCount, seconds: secondsBefore + (performance.now() - t0) / 1000 };
+        if (checkpoint) lastGood = await save(options.outDir, cfg, state, record);
+        else await appendHistory(options.outDir, state, record);
         lossSum = 0;
         lossCount = 0;
       }
