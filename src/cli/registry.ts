@@ -61,4 +61,19 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'restore images at full resolution with a checkpoint (ours or PyTorch .pt/.pth)',
     load: async () => (await import('../models/cli/restore.js')).restoreCommand,
   },
+  {
+    name: 'zoo list',
+    summary: 'the bundled checkpoint zoo: entries, run configs, steps, wall time, commit (files verified)',
+    load: async () => (await import('../zoo/cli.js')).zooListCommand,
+  },
+  {
+    name: 'zoo verify',
+    summary: 'retrain the first K steps of a zoo checkpoint and check its recorded weight hash',
+    load: async () => (await import('../zoo/cli.js')).zooVerifyCommand,
+  },
+  {
+    name: 'zoo add',
+    summary: 'add the finished training jobs of a sweep to the checkpoint zoo',
+    load: async () => (await import('../experiments/zoo-cli.js')).zooAddCommand,
+  },
 ];

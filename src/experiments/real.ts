@@ -53,23 +53,10 @@ export function realExecutors(): Executors {
 
     async train({ job, dataRoot, outDir, io, signal }) {
       const { trainModel } = await import('../models/index.js');
+      const { trainInputFromRun } = await import('../models/train-config.js');
       const c = job.config;
       const result = await trainModel(
-        {
-          model: c.model,
-          objective: c.objective,
-          pi: c.pi,
-          lambda: c.lambda,
-          schedule: c.schedule,
-          timesteps: c.timesteps,
-          cropSize: c.cropSize,
-          batchSize: c.batchSize,
-          steps: c.steps,
-          lr: c.lr,
-          emaDecay: c.emaDecay,
-          seed: c.seed,
-          split: 'train',
-        },
+        trainInputFromRun({ ...c }),
         { dataRoot, outDir, io, resume: true, ...(signal ? { signal } : {}) },
       );
       return { checkpoint: result.checkpoint, info: { steps: result.steps, finalLoss: result.finalLoss, trainSeconds: result.seconds } };

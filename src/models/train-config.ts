@@ -61,3 +61,9 @@ export function trainConfig(input: TrainConfigInput): TrainConfig {
 export function trainArchitecture(config: TrainConfig): UNetConfig {
   return typeof config.model === 'string' ? modelPreset(config.model).config : unetConfig(config.model);
 }
+
+/** The trainer's fields of a sweep run config (the experiments' training fields, or a zoo entry's), for trainModel. */
+export function trainInputFromRun(run: Readonly<Record<string, unknown>>): TrainConfigInput {
+  const pick = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed'] as const;
+  return { ...Object.fromEntries(pick.map((k) => [k, run[k]])), split: 'train' } as unknown as TrainConfigInput;
+}

@@ -2,3 +2,5 @@ export { BUNDLED_ZOO_DIR, ZOO_FILE, ZOO_FORMAT, ZOO_CHECKPOINT, listZoo, readZoo
 export type { ZooEntry, ZooHistoryLine } from './entry.js';
 export { addZooEntry } from './add.js';
 export type { AddZooEntryInput } from './add.js';
+export { LOSS_TOLERANCE, verifyZooEntry } from './verify.js';
+export type { ZooVerifyResult } from './verify.js';

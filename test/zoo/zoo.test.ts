@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { ensureMiniUir, miniUirIdentity } from '../../src/data/miniUir.js';
+import { planExperiments } from '../../src/experiments/api.js';
+import type { RunConfig } from '../../src/experiments/config.js';
+import { addSweepToZoo } from '../../src/experiments/zoo-cli.js';
+import { zooCheckpointFor, zooDataset, zooName, zooTraining } from '../../src/experiments/zoo.js';
+import { runExperiment } from '../../src/experiments/api.js';
+import { loadCheckpoint } from '../../src/models/checkpoint.js';
+import { readHistory } from '../../src/models/train.js';
+import { initBackend } from '../../src/tf/index.js';
+import { listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
+import { verifyZooEntry } from '../../src/zoo/verify.js';
+import { captureIo } from '../helpers/io.js';
+
+// One real smoke-scale training run of the `main` experiment (tiny model, 2 steps on 16-px crops of mini-uir 32)
+// through the sweep, added to a zoo folder: small enough for the suite, the same code path as the bundled zoo.
+const tmp = mkdtempSync(join(tmpdir(), 'rdbm-zoo-'));
+const results = join(tmp, 'results');
+const zoo = join(tmp, 'zoo');
+let config: RunConfig;
+let name: string;
+
+beforeAll(async () => {
+  await initBackend();
+  const report = await runExperiment('main', { scale: 'smoke', resultsDir: results, zoo: false });
+  expect(report.ran.train).toBe(1);
+  config = planExperiments('main', { scale: 'smoke', zoo: false }).points[0].config;
+  const added = addSweepToZoo(['main'], { scale: 'smoke', resultsDir: results, zooDir: zoo });
+  expect(added.pending).toEqual([]);
+  expect(added.added).toHaveLength(1);
+  name = added.added[0].name;
+}, 300_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('checkpoint zoo', () => {
+  it('records the run: config, commit, backend, history with the weight hash at each recorded step', () => {
+    const entry = readZooEntry(join(zoo, name));
+    expect(name).toBe('tiny');
+    expect(entry.training).toEqual(zooTraining(config));
+    expect(entry.dataset).toEqual(miniUirIdentity({ size: config.datasetSize }));
+    expect(entry.steps).toBe(2);
+    expect(entry.history.map((h) => h.step)).toEqual([2]);
+    expect(entry.weights.sha256).toBe(entry.history[0].sha256);
+    expect(entry.backend).toMatch(/wasm|cpu|node/);
+    expect(entry.commit).toMatch(/^([0-9a-f]{40}(-dirty)?|unknown)$/);
+    // the history is the trainer's own, copied whole
+    const trainDir = join(results, 'checkpoints', entry.trainKey);
+    expect(entry.history).toEqual(readHistory(trainDir));
+    expect(listZoo(zoo).map((e) => e.name)).toEqual(['tiny']);
+  });
+
+  it('is looked up by run config: the same training fields and data match, any other training field does not', () => {
+    expect(zooCheckpointFor(config, zoo)).toBe(join(zoo, name, 'checkpoint'));
+    for (const change of [{ lr: config.lr * 2 }, { seed: 1 }, { steps: 3 }, { pi: 'one' as const }, { datasetSize: 48 }]) {
+      expect(zooCheckpointFor({ ...config, ...change }, zoo)).toBeUndefined();
+    }
+    // sampling and scoring fields are not training fields: the same checkpoint serves every NFE and metric
+    expect(zooCheckpointFor({ ...config, nfe: 2, metric: 'basicsr-y' }, zoo)).toBe(join(zoo, name, 'checkpoint'));
+    // another dataset than the bundled mini-uir never matches
+    expect(zooCheckpointFor({ ...config, dataset: tmp }, zoo)).toBeUndefined();
+    expect(zooDataset({ ...config, dataset: tmp })).toBeUndefined();
+  });
+
+  it('a planned point that matches restores with the zoo checkpoint and plans no training; --retrain (zoo: false) trains', () => {
+    const withZoo = planExperiments('main', { scale: 'smoke', zoo });
+    expect(withZoo.points[0].config.checkpoint).toBe(join(zoo, name, 'checkpoint'));
+    expect(withZoo.jobs.filter((j) => j.kind === 'train')).toEqual([]);
+    const retrain = planExperiments('main', { scale: 'smoke', zoo: false });
+    expect(retrain.points[0].config.checkpoint).toBe('');
+    expect(retrain.jobs.filter((j) => j.kind === 'train')).toHaveLength(1);
+  });
+
+  it('restores from the stored weights, which equal the trained EMA/sampling weights bit for bit', async () => {
+    const entry = readZooEntry(join(zoo, name));
+    const model = await loadCheckpoint(join(zoo, name, 'checkpoint'));
+    const trained = await loadCheckpoint(join(results, 'checkpoints', entry.trainKey, 'checkpoint-0000002'));
+    try {
+      expect(model.paramCount).toBe(trained.paramCount);
+      expect(model.training).toEqual(trained.training);
+    } finally {
+      model.dispose();
+      trained.dispose();
+    }
+  });
+
+  it('zoo verify retrains the first K steps and finds the recorded hash', async () => {
+    const data = join(tmp, 'verify');
+    await ensureMiniUir(join(data, `mini-uir-${config.datasetSize}`), { size: config.datasetSize });
+    const r = await verifyZooEntry(join(zoo, name), { workDir: data });
+    expect(r).toMatchObject({ name: 'tiny', step: 2, identical: true, ok: true, lossRelDiff: 0 });
+    expect(r.retrained.sha256).toBe(readZooEntry(join(zoo, name)).history[0].sha256);
+    const io = captureIo();
+    expect(await runCli(['zoo', 'verify', name, '--zoo', zoo, '--steps', '5'], io)).toBe(2);
+    expect(io.stderr.trim()).toBe('rdbm: invalid --steps: 5 (zoo entry tiny recorded steps 2)');
+  }, 300_000);
+
+  it('refuses a modified, truncated or hand-edited entry with one line naming it', async () => {
+    const copy = (label: string) => {
+      const dir = join(tmp, `zoo-${label}`);
+      cpSync(zoo, dir, { recursive: true });
+      return dir;
+    };
+    const modified = copy('modified');
+    const weights = join(modified, name, 'checkpoint', 'weights.bin');
+    const bytes = readFileSync(weights);
+    bytes[100] ^= 1;
+    writeFileSync(weights, bytes);
+    expect(() => readZooEntry(join(modified, name))).toThrow(/^zoo entry .*zoo-modified\/tiny: checkpoint\/weights\.bin has been modified \(sha256 /);
+    expect(() => resolveZoo(zooTraining(config), zooDataset(config)!, modified)).toThrow(/has been modified/);
+    expect(() => planExperiments('main', { scale: 'smoke', zoo: modified })).toThrow(/has been modified/);
+
+    const truncated = copy('truncated');
+    truncateSync(join(truncated, name, 'checkpoint', 'weights.bin'), 1000);
+    expect(() => readZooEntry(join(truncated, name))).toThrow(/weights\.bin has 1000 bytes \(expected \d+: truncated or replaced\)/);
+
+    const edited = copy('edited');
+    const zooJson = join(edited, name, 'zoo.json');
+    const entry = JSON.parse(readFileSync(zooJson, 'utf8'));
+    entry.training.lr = 0.5;
+    writeFileSync(zooJson, JSON.stringify(entry));
+    expect(() => readZooEntry(join(edited, name))).toThrow(/lookup key does not match its training config/);
+
+    const io = captureIo();
+    expect(await runCli(['zoo', 'list', '--zoo', truncated], io)).toBe(2);
+    expect(io.stderr.trim().split('\n')).toHaveLength(1);
+    expect(io.stderr).toMatch(/^rdbm: zoo entry .*truncated or replaced/);
+  });
+
+  it('names entries by the training fields that differ from the scale base', () => {
+    expect(zooName(config, config)).toBe('tiny');
+    expect(zooName({ ...config, model: 'T', lambda: 1 / 255, pi: 'zero' }, config)).toBe('T-pi-zero-lambda-1_255');
+    expect(zooIndex(zoo).size).toBe(1);
+  });
+});
