@@ -92,6 +92,7 @@ export const sweepCommand: Command = {
     { name: 'diffuir-checkpoint', type: 'string', valueName: '<file>', description: 'DiffUIR trainer .pt for the family=diffuir points (diffuir-vs-rdbm)' },
     { name: 'rdbm-checkpoint', type: 'string', valueName: '<path>', description: 'restore the family=rdbm points with this checkpoint instead of training one' },
     { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
+    { name: 'retrain', type: 'boolean', description: 'train every point instead of restoring with matching checkpoint-zoo entries (data/zoo)' },
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
     { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
   ],
@@ -114,14 +115,15 @@ export const sweepCommand: Command = {
       ...(options['diffuir-checkpoint'] ? { diffuir: options['diffuir-checkpoint'] as string } : {}),
       ...(options['rdbm-checkpoint'] ? { rdbm: options['rdbm-checkpoint'] as string } : {}),
     };
-    const plan = planExperiments(positionals, { scale, checkpoints, ...(dataset ? { dataset } : {}) });
+    const zoo = options.retrain ? { zoo: false as const } : {};
+    const plan = planExperiments(positionals, { scale, checkpoints, ...zoo, ...(dataset ? { dataset } : {}) });
     if (options['dry-run']) {
       const statuses = inspectPlan(plan, openResults(resultsDir), shard);
       if (options.json) io.out(`${JSON.stringify(reportJson({ plan, jobs: statuses, ...(shard ? { shard } : {}) }))}\n`);
       else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses)].join('\n')}\n`);
       return 0;
     }
-    const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
+    const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
     if (options.json) {
       io.out(`${JSON.stringify(reportJson(report))}\n`);
       return 0;

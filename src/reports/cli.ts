@@ -15,6 +15,7 @@ export const reproduceCommand: Command = {
     { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments (repeatable)' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },
     { name: 'report-only', type: 'boolean', description: 'run nothing: rebuild tables, plots and README from the finished runs in the results folder' },
+    { name: 'retrain', type: 'boolean', description: 'train every point through the same code path instead of restoring with the matching checkpoint-zoo entries (data/zoo)' },
   ],
   examples: ['rdbm reproduce', 'rdbm reproduce --scale smoke --results /tmp/results', 'rdbm reproduce --report-only   # after sharded `rdbm sweep reproduce --shard i/n` runs'],
   async run(args, io) {
@@ -25,6 +26,7 @@ export const reproduceCommand: Command = {
       only: (args.options.only as string[] | undefined) ?? [],
       noPng: Boolean(args.options['no-png']),
       reportOnly: Boolean(args.options['report-only']),
+      retrain: Boolean(args.options.retrain),
     });
     io.out(`${result.report.files.length} files written to ${args.options.results as string}; see ${args.options.results as string}/README.md\n`);
     return result.failed.length > 0 ? 1 : 0;

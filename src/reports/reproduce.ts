@@ -24,13 +24,13 @@ export interface ExperimentsRunner {
   /** experiment names the bundled job runs, in order */
   readonly experiments: readonly string[];
   /** runs (or resumes) one experiment; finished jobs are reused */
-  run(name: string, options: { scale: ReproduceScale; resultsDir: string; io: Io }): Promise<void>;
+  run(name: string, options: { scale: ReproduceScale; resultsDir: string; io: Io; retrain?: boolean }): Promise<void>;
   /** the finished runs of the given experiments, reduced to one entry per configuration */
-  collect(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<ReproducedSet[]>;
+  collect(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string; retrain?: boolean }): Promise<ReproducedSet[]>;
   /** seconds spent by the distinct finished jobs behind the given experiments, per stage */
-  jobSeconds?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<{ train: number; restore: number; evaluate: number }>;
+  jobSeconds?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string; retrain?: boolean }): Promise<{ train: number; restore: number; evaluate: number }>;
   /** optional restoration grids from the finished runs */
-  grids?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<PlannedPlot[]>;
+  grids?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string; retrain?: boolean }): Promise<PlannedPlot[]>;
 }
 
 export interface ReproduceOptions {
@@ -43,6 +43,8 @@ export interface ReproduceOptions {
   readonly noPng?: boolean;
   /** run nothing: rebuild the report from the finished runs already in resultsDir (e.g. after sharded runs) */
   readonly reportOnly?: boolean;
+  /** train every point, ignoring the checkpoint zoo (which otherwise stands in for matching training points) */
+  readonly retrain?: boolean;
   readonly runner?: ExperimentsRunner;
 }
 
@@ -78,7 +80,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     const elapsed = (performance.now() - start) / 1000;
     io.err(`reproduce [${i + 1}/${names.length}] ${name} (scale ${scale}; ${minutes(elapsed)} so far)\n`);
     try {
-      await runner.run(name, { scale, resultsDir, io });
+      await runner.run(name, { scale, resultsDir, io, retrain: Boolean(options.retrain) });
       done.push(name);
     } catch (error) {
       // one failing experiment must not lose the others' report; RdbmErrors are user-facing one-liners
@@ -88,13 +90,14 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     }
   }
   io.err('reproduce: collecting runs\n');
-  const sets = await runner.collect(done, { scale, resultsDir });
+  const retrain = Boolean(options.retrain);
+  const sets = await runner.collect(done, { scale, resultsDir, retrain });
   if (options.reportOnly && sets.length === 0) {
     // nothing to report: keep the existing report rather than overwrite it with an empty one
     throw new RdbmError(`no finished runs at scale ${scale} in ${resultsDir} (run \`rdbm reproduce --scale ${scale}\` without --report-only first)`);
   }
-  const jobs = runner.jobSeconds ? await runner.jobSeconds(done, { scale, resultsDir }).catch(() => undefined) : undefined;
-  const grids = runner.grids ? await runner.grids(done, { scale, resultsDir }).catch(() => []) : [];
+  const jobs = runner.jobSeconds ? await runner.jobSeconds(done, { scale, resultsDir, retrain }).catch(() => undefined) : undefined;
+  const grids = runner.grids ? await runner.grids(done, { scale, resultsDir, retrain }).catch(() => []) : [];
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
   const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
   writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });

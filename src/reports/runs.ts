@@ -155,17 +155,17 @@ export async function restorationGrid(results: ExperimentResults, resultsDir: st
 export async function runsRunner(options: { executors?: Executors; experiments?: readonly string[] } = {}): Promise<ExperimentsRunner> {
   return {
     experiments: [...(options.experiments ?? DEFAULT_SWEEP)],
-    async run(name, { scale, resultsDir, io }) {
-      await runExperiment(name, { scale, resultsDir, io, ...(options.executors ? { executors: options.executors } : {}) });
+    async run(name, { scale, resultsDir, io, retrain }) {
+      await runExperiment(name, { scale, resultsDir, io, ...(retrain ? { zoo: false } : {}), ...(options.executors ? { executors: options.executors } : {}) });
     },
-    async collect(names, { scale, resultsDir }) {
-      return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir }))).filter((s) => s.entries.length > 0);
+    async collect(names, { scale, resultsDir, retrain }) {
+      return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir, ...(retrain ? { zoo: false } : {}) }))).filter((s) => s.entries.length > 0);
     },
-    async jobSeconds(names, { scale, resultsDir }) {
+    async jobSeconds(names, { scale, resultsDir, retrain }) {
       const seen = new Set<string>();
       const total = { train: 0, restore: 0, evaluate: 0 };
       for (const name of names) {
-        for (const point of experimentResults(name, { scale, resultsDir }).points) {
+        for (const point of experimentResults(name, { scale, resultsDir, ...(retrain ? { zoo: false } : {}) }).points) {
           const run = point.run;
           if (!run) continue;
           for (const stage of ['train', 'restore', 'evaluate'] as const) {
@@ -179,10 +179,10 @@ export async function runsRunner(options: { executors?: Executors; experiments?:
       }
       return total;
     },
-    async grids(names, { scale, resultsDir }) {
+    async grids(names, { scale, resultsDir, retrain }) {
       const grids: PlannedPlot[] = [];
       for (const name of names.filter((n) => n === 'main' || n === 'size')) {
-        const grid = await restorationGrid(experimentResults(name, { scale, resultsDir }), resultsDir);
+        const grid = await restorationGrid(experimentResults(name, { scale, resultsDir, ...(retrain ? { zoo: false } : {}) }), resultsDir);
         if (grid) grids.push(grid);
       }
       return grids;
