@@ -5,6 +5,7 @@
  * sampling (NFE, the sampling schedule), so those points reuse one trained checkpoint; `evaluate`
  * changes only the scoring (the metric convention), so those reuse the restored images too.
  */
+import { checkObjectivePi } from '../bridge/objectives.js';
 import { RdbmError, invalid } from '../errors.js';
 import { MODEL_PRESET_NAMES } from '../models/presets.js';
 import { deepFreeze } from '../util/hash.js';
@@ -148,6 +149,7 @@ export function runConfig(value: Partial<RunConfig>, context = 'config'): RunCon
   if (c.nfe === 1 && c.objective !== 'x0') {
     throw new RdbmError(`${context}: invalid nfe: 1 with objective ${c.objective} (the ε-type sampler divides by Θ_{T−1} = 0; use nfe >= 2 or objective x0)`);
   }
+  checkObjectivePi(c.objective, c.pi, context);
   const ordered = Object.fromEntries(RUN_FIELD_NAMES.map((f) => [f, c[f]]));
   return deepFreeze(ordered as unknown as RunConfig);
 }
