@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +69,6 @@ describe('rdbm train', () => {
 
 describe('spawned rdbm (exit codes, no stack traces)', () => {
   test('bad checkpoint → exit 2 with one line', () => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
     const r = spawnSync('node', ['bin/rdbm.js', 'restore', '--checkpoint', join(FIXTURES, 'not_unet.pt'), '--input', join(data, 'Dehazing', 'NH-HAZE', 'train', 'condition'), '--output', tmpdir(), '--backend', 'cpu'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(2);
     const lines = r.stderr.trim().split('\n');
