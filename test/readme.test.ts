@@ -50,3 +50,11 @@ describe('README.md figures computed from the code and the fixtures', () => {
     expect(readme).toContain(`BasicSR's and MATLAB's Y by up to ${Math.max(...basicsrVsMatlab).toFixed(2)} dB`);
   });
 });
+
+describe('README.md on RDDM', () => {
+  it("says which sum_scale is the class default and which RDDM's restoration scripts pass", () => {
+    expect(readme).toContain("`sum_scale = 0.01` (`rddmSchedule`'s default, preset `rddm`) is the `ResidualDiffusion` class default for conditional models");
+    expect(readme).toContain('RDDM\'s own restoration scripts (experiment 2, deraining) pass `sum_scale = 1` (preset `rddm-generation`)');
+    expect(readme).not.toContain("RDDM's restoration default");
+  });
+});
