@@ -16,13 +16,14 @@ import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
 import { keyword, number } from '../util/validate.js';
 import { sameShape } from './marginal.js';
+import { OBJECTIVES, type Objective } from './objectives.js';
 import { type PiVariant, checkPi, diffusionCoefficient } from './pi.js';
 import type { BridgeSchedule } from './schedule.js';
 import { samplingTimePairs } from './timesteps.js';
 
-export const PARAMETERIZATIONS = ['x0', 'eps', 'pi-eps'] as const;
 /** what the network predicts: x₀ (official default), ε (official pred_noise), or π ⊙ ε (the paper's objective) */
-export type Parameterization = (typeof PARAMETERIZATIONS)[number];
+export const PARAMETERIZATIONS = OBJECTIVES;
+export type Parameterization = Objective;
 
 /** The model contract: (x_t, μ, integer step t) → x̂₀ or ε̂ (same shape as x_t). It must return a new tensor, which the sampler disposes. */
 export type Predictor = (xt: tf.Tensor4D, mu: tf.Tensor4D, t: number) => tf.Tensor4D | Promise<tf.Tensor4D>;

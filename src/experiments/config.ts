@@ -5,7 +5,9 @@
  * sampling (NFE, the sampling schedule), so those points reuse one trained checkpoint; `evaluate`
  * changes only the scoring (the metric convention), so those reuse the restored images too.
  */
+import { checkObjectivePi } from '../bridge/objectives.js';
 import { RdbmError, invalid } from '../errors.js';
+import { CONVENTION_IDS, TABLE_CONVENTION_IDS, checkTableConvention } from '../metrics/conventions.js';
 import { MODEL_PRESET_NAMES } from '../models/presets.js';
 import { deepFreeze } from '../util/hash.js';
 import { keyword, number } from '../util/validate.js';
@@ -19,8 +21,8 @@ export const SCHEDULES = ['cosine', 'linear', 'sigmoid'] as const;
 /** model families: `rdbm` (bridge, trained or given checkpoint) | `diffuir` (a given DiffUIR checkpoint, its RDDM sampler) */
 export const FAMILIES = ['rdbm', 'diffuir'] as const;
 export type Family = (typeof FAMILIES)[number];
-/** metric convention ids of ../shared/reference/metrics-conventions.md */
-export const CONVENTIONS = ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y', 'image-ssim'] as const;
+/** metric convention ids (src/metrics/conventions.ts); the preview image-ssim is refused by the `metric` field */
+export const CONVENTIONS = CONVENTION_IDS;
 
 export interface RunConfig {
   /** model preset (`tiny`, `T`, `S`, `B`, `L`, `diffuir-…`) */
@@ -111,7 +113,11 @@ export const RUN_FIELDS: Readonly<Record<RunField, FieldSpec>> = Object.freeze({
   nfe: { stage: 'restore', ...int(1, 100000) },
   sampleSchedule: { stage: 'restore', ...oneOf(['same', ...SCHEDULES]) },
   testLimit: { stage: 'restore', ...int(0) },
-  metric: { stage: 'evaluate', ...oneOf(CONVENTIONS) },
+  metric: {
+    stage: 'evaluate',
+    allowed: `one of ${TABLE_CONVENTION_IDS.join(', ')}`,
+    check: (name, v) => checkTableConvention(keyword(name, v, CONVENTIONS), name),
+  },
 });
 
 export const RUN_FIELD_NAMES = Object.freeze(Object.keys(RUN_FIELDS) as RunField[]);
@@ -148,6 +154,7 @@ export function runConfig(value: Partial<RunConfig>, context = 'config'): RunCon
   if (c.nfe === 1 && c.objective !== 'x0') {
     throw new RdbmError(`${context}: invalid nfe: 1 with objective ${c.objective} (the ε-type sampler divides by Θ_{T−1} = 0; use nfe >= 2 or objective x0)`);
   }
+  checkObjectivePi(c.objective, c.pi, context);
   const ordered = Object.fromEntries(RUN_FIELD_NAMES.map((f) => [f, c[f]]));
   return deepFreeze(ordered as unknown as RunConfig);
 }

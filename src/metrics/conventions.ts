@@ -214,6 +214,21 @@ export const CONVENTIONS: Readonly<Record<ConventionId, Convention>> = Object.fr
 });
 
 /** The convention called `id`; unknown ids throw listing the known ones. */
+/** The conventions a sweep, table or plot may use: all but the previews (image-ssim). */
+export const TABLE_CONVENTION_IDS = Object.freeze(CONVENTION_IDS.filter((id) => !CONVENTIONS[id].preview));
+
+/**
+ * Refuses a preview convention where figures are tabulated (README: image-ssim is a preview only).
+ * `convention` may list several ids (`rdbm, basicsr-y`); ids of no registered convention pass.
+ */
+export function checkTableConvention(convention: string, where: string): string {
+  const preview = convention.split(',').map((c) => c.trim()).find((c) => isConventionId(c) && CONVENTIONS[c].preview);
+  if (preview) {
+    throw new RdbmError(`invalid ${where}: ${JSON.stringify(preview)} is a preview metric, never used in sweeps, tables or plots (expected one of ${TABLE_CONVENTION_IDS.join(', ')})`);
+  }
+  return convention;
+}
+
 export function getConvention(id: string): Convention {
   if (!isConventionId(id)) throw new RdbmError(`unknown convention ${JSON.stringify(id)} (expected one of ${CONVENTION_IDS.join(', ')})`);
   return CONVENTIONS[id];

@@ -1,4 +1,4 @@
-export { CONVENTIONS, CONVENTION_IDS, getConvention, isConventionId } from './conventions.js';
+export { CONVENTIONS, CONVENTION_IDS, TABLE_CONVENTION_IDS, checkTableConvention, getConvention, isConventionId } from './conventions.js';
 export type { Convention, ConventionId, Scores } from './conventions.js';
 export { scorePair, checkScoreOptions } from './score.js';
 export type { ScoreOptions, PairNames } from './score.js';

@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { bridgeSchedule, sampleBridge } from '../bridge/index.js';
+import { bridgeSchedule, checkObjectivePi, sampleBridge } from '../bridge/index.js';
 import { isImageFile, listImages } from '../datasets/files.js';
 import { RdbmError } from '../errors.js';
 import { type Image8, readImage, writeImage } from '../image/index.js';
@@ -117,6 +117,7 @@ export async function restoreImages(options: RestoreOptions): Promise<RestoreRes
     lambda: options.lambda ?? tr?.lambda ?? 10 / 255,
   });
   const parameterization = keyword('parameterization', options.parameterization ?? tr?.objective ?? 'x0', TRAIN_OBJECTIVES);
+  if (tr) checkObjectivePi(parameterization, tr.pi, `restore ${options.checkpoint ?? 'model'} (trained with pi ${tr.pi})`);
   number('nfe', options.nfe, { integer: true, min: 1, max: schedule.timesteps });
   const tile = options.tile === undefined ? defaultTile(model.config.dimMults.length) : options.tile;
   if (tile) {

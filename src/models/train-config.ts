@@ -3,6 +3,7 @@
  * Defaults follow the paper where it is explicit (π = x₀ − μ, λ = 10/255, cosine, Adam 1e-4,
  * 256² crops) and the official code otherwise (objective x0, T = 100, EMA 0.995).
  */
+import { checkObjectivePi } from '../bridge/objectives.js';
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
 import { keyword, number } from '../util/validate.js';
@@ -38,10 +39,13 @@ export function trainConfig(input: TrainConfigInput): TrainConfig {
   if (c.tasks !== undefined && (!Array.isArray(c.tasks) || c.tasks.some((t) => typeof t !== 'string'))) {
     throw new RdbmError(`invalid tasks: ${JSON.stringify(c.tasks)} (expected a list of task folder names)`);
   }
+  const objective = keyword('objective', c.objective, TRAIN_OBJECTIVES);
+  const pi = keyword('pi', c.pi, TRAIN_PI_VARIANTS);
+  checkObjectivePi(objective, pi);
   return deepFreeze({
     model: typeof c.model === 'string' ? c.model : unetConfig(c.model),
-    objective: keyword('objective', c.objective, TRAIN_OBJECTIVES),
-    pi: keyword('pi', c.pi, TRAIN_PI_VARIANTS),
+    objective,
+    pi,
     lambda: number('lambda', c.lambda, { gt: 0 }),
     schedule: keyword('schedule', c.schedule, TRAIN_SCHEDULES),
     timesteps: number('timesteps', c.timesteps, { integer: true, min: 2 }),

@@ -4,8 +4,9 @@
  *   x_t = μ + Θ_t (x₀ − μ) + Σ_t π ⊙ ε   with Θ_t = 1 − ᾱ_t, Σ_t = β̄_t, π = 1.
  *
  * Differences from the bridge family (why these are "bridge-like", not members):
- * - noisy endpoint: at t = T−1, Θ = 0 but Σ = β̄_{T−1} = √sum_scale (0.1 for RDDM/DiffUIR restoration, 1 for
- *   generation), so sampling starts from μ + √sum_scale · z, not from μ (bridges: Σ_{T−1} = 0);
+ * - noisy endpoint: at t = T−1, Θ = 0 but Σ = β̄_{T−1} = √sum_scale (0.1 with sum_scale 0.01, the ResidualDiffusion
+ *   class default for conditional models and DiffUIR's setting; 1 with sum_scale 1, what RDDM's own restoration
+ *   (exp. 2) and generation scripts pass), so sampling starts from μ + √sum_scale · z, not from μ (bridges: Σ_{T−1} = 0);
  * - Θ and Σ are set independently by two coefficient schedules (α_t, β_t²), not tied by one θ_t and λ;
  *   there is no λ, and the bridge's sinh-based residual-to-noise curve does not apply (lambda is NaN here;
  *   RDDM's ratio is simply Θ_t²/Σ_t² per unit residual²);
@@ -69,10 +70,10 @@ function preset(id: string, title: string, note: string, build: (T: number) => R
 
 /** RDDM / DiffUIR members for the bridge-family plots (official settings; T is the plot's choice). */
 export const RDDM_CURVE_PRESETS: Readonly<Record<string, RddmCurvePreset>> = Object.freeze({
-  rddm: preset('rddm', 'RDDM (restoration)', 'α decreased, β² increased (RDDM exp. 2), sum_scale 0.01: Σ_{T−1} = 0.1', (T) =>
+  rddm: preset('rddm', 'RDDM (sum_scale 0.01)', 'α decreased, β² increased (RDDM exp. 2 schedules), sum_scale 0.01, the ResidualDiffusion class default for conditional models (DiffUIR passes it too): Σ_{T−1} = 0.1', (T) =>
     rddmSchedule({ timesteps: T, sumScale: 0.01, name: 'rddm' }),
   ),
-  'rddm-generation': preset('rddm-generation', 'RDDM (generation)', 'α decreased, β² increased, sum_scale 1: Σ_{T−1} = 1', (T) =>
+  'rddm-generation': preset('rddm-generation', 'RDDM (sum_scale 1)', 'α decreased, β² increased, sum_scale 1, what RDDM\'s own scripts pass for restoration (exp. 2, deraining) and generation: Σ_{T−1} = 1', (T) =>
     rddmSchedule({ timesteps: T, sumScale: 1, name: 'rddm-generation' }),
   ),
   'rddm-ddim': preset('rddm-ddim', 'RDDM from DDIM (linear β)', 'ᾱ = 1 − √ā, β̄² = 1 − ā, DDPM linear β 1e-4…0.02', (T) =>

@@ -9,7 +9,9 @@
  *   linspace(−3, 3, T), normalised. Computed there in float32, here in float64.
  * - `increased-v1`, `decreased-v1` — RDDM experiment 2 (deraining, the restoration default): y = 1, 2, …, T
  *   divided by T(T+1)/2 (first `increased-v1` value 2/(T(T+1)), not 0). `ratio` does not apply.
- * RDDM's restoration default is α = `decreased-v1`, β² = `increased-v1` with sum_scale 0.01 (1 for generation).
+ * RDDM's restoration schedules are α = `decreased-v1`, β² = `increased-v1`. sum_scale 0.01 is the `ResidualDiffusion`
+ * class default for conditional models (`sum_scale if sum_scale else 0.01`; DiffUIR's train.py/test.py pass 0.01 too),
+ * but RDDM's own restoration scripts (experiment 2, deraining: train.py/test.py) pass sum_scale = 1, as generation does.
  */
 import { RdbmError } from '../errors.js';
 import { keyword, number } from '../util/validate.js';

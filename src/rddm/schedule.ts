@@ -45,11 +45,14 @@ export interface RddmSchedule {
 export interface RddmScheduleOptions {
   /** T (official: 1000) */
   readonly timesteps: number;
-  /** α schedule (official restoration default `decreased-v1`) */
+  /** α schedule (RDDM exp. 2's `decreased-v1`) */
   readonly alpha?: RddmCoefficientSpec;
   /** β² schedule (official default `increased-v1`); it sums to the top-level sumScale */
   readonly beta2?: RddmCoefficientSpec;
-  /** sum_scale: Σβ_t² = β̄²_{T−1} (official: 0.01 for restoration, 1 for generation) */
+  /**
+   * sum_scale: Σβ_t² = β̄²_{T−1}. Default 0.01, the ResidualDiffusion class default for conditional models
+   * (and DiffUIR's scripts); RDDM's own restoration scripts (exp. 2, deraining) and generation pass 1.
+   */
   readonly sumScale?: number;
   readonly name?: string;
 }
@@ -81,7 +84,7 @@ function finish(name: string, alphaBar: Float64Array, beta2Bar: Float64Array, de
   });
 }
 
-/** RDDM's schedule from gen_coefficients schedules (official experiment 2 defaults). */
+/** RDDM's schedule from gen_coefficients schedules (experiment 2's α and β² schedules; sumScale default 0.01, see above). */
 export function rddmSchedule(options: RddmScheduleOptions): RddmSchedule {
   const T = number('timesteps', options?.timesteps, { integer: true, min: 2 });
   const sumScale = number('sumScale', options.sumScale ?? 0.01, { gt: 0, max: 1 });

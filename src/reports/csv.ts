@@ -4,9 +4,11 @@
  * id, the metric convention and the scale so a CSV never loses its context.
  */
 import { stringify } from 'csv-stringify/sync';
+import { checkTableConvention } from '../metrics/conventions.js';
 import { type Table, UNKNOWN } from './table.js';
 
 export function tableToCsv(table: Table): string {
+  checkTableConvention(table.convention, 'table convention');
   const header = ['table', 'convention', 'scale', ...table.columns.map((c) => c.key)];
   const rows = table.rows.map((row) => [
     table.id,

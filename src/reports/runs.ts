@@ -51,14 +51,24 @@ function keyAndLabel(experiment: string, point: PointResult): { key: string; lab
   }
 }
 
-function modelCost(model: string): { paramsM: number | null; flopsG: number | null } {
+/**
+ * Parameters and cost of a preset. `flopsG` is thop's count (convolutions and linear layers, MACs),
+ * the figure the paper's B/L FLOPs match; `macsTotalG` adds the attention matrix products thop skips.
+ */
+export function modelCost(model: string): { paramsM: number | null; flopsG: number | null; macsTotalG: number | null } {
   try {
     const { config } = modelPreset(model);
-    return { paramsM: countParams(config) / 1e6, flopsG: countMacs(config, FLOPS_RESOLUTION, FLOPS_RESOLUTION).total / 1e9 };
+    const macs = countMacs(config, FLOPS_RESOLUTION, FLOPS_RESOLUTION);
+    return { paramsM: countParams(config) / 1e6, flopsG: macs.convAndLinear / 1e9, macsTotalG: macs.total / 1e9 };
   } catch {
-    return { paramsM: null, flopsG: null };
+    return { paramsM: null, flopsG: null, macsTotalG: null };
   }
 }
+
+/** The footnote under every table with a FLOPs column: what `flopsG` and `macsTotalG` count. */
+export const FLOPS_NOTE =
+  `FLOPs (ours) = thop's count for one network evaluation at ${FLOPS_RESOLUTION}×${FLOPS_RESOLUTION}: multiply-accumulates of the convolutions and linear layers, ` +
+  `which the paper's B/L figures match; a restoration costs NFE of them. reproduced.json's macsTotalG adds the attention matrix products thop does not count.`;
 
 /** A grid column title: the axis value, with the axis named where the value alone is a bare number. */
 function columnLabel(experiment: string, point: PointResult): string {
@@ -95,7 +105,7 @@ export function reproducedSet(results: ExperimentResults): ReproducedSet {
     scale: results.scale,
     dataset: [...datasets].join(', ') || undefined,
     model: [...models].join(', ') || undefined,
-    flopsNote: `FLOPs (ours) = multiply-accumulates of one network evaluation at ${FLOPS_RESOLUTION}×${FLOPS_RESOLUTION} (thop's count, which the paper's B/L figures match); a restoration costs NFE of them.`,
+    flopsNote: FLOPS_NOTE,
     entries,
   };
 }

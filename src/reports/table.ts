@@ -3,6 +3,7 @@
  * Cell values: a number, a string, `null` = unknown (published figure missing) and `undefined` =
  * not available here (not in the paper, or not run).
  */
+import { checkTableConvention } from '../metrics/conventions.js';
 
 export type CellValue = number | string | null | undefined;
 
@@ -51,9 +52,14 @@ export function formatCell(column: Column, value: CellValue): string {
   return text;
 }
 
-/** "metric convention `rdbm`, scale `default`": the line every rendering carries. */
+/** "metric convention: rdbm; scale: default", the line every table and plot carries (a preview convention is refused). */
+export function conventionContext(convention: string, scale: string): string {
+  return `metric convention: ${checkTableConvention(convention, 'table convention')}; scale: ${scale}`;
+}
+
+/** The context line of a table. */
 export function tableContext(table: Table): string {
-  return `metric convention: ${table.convention}; scale: ${table.scale}`;
+  return conventionContext(table.convention, table.scale);
 }
 
 /** ours − paper when both are numbers; null when the paper's figure is unknown; undefined when not run. */

@@ -25,8 +25,10 @@ export interface ReproducedEntry {
   readonly tasks: Readonly<Record<string, TaskScore>>;
   /** trainable parameters, millions */
   readonly paramsM?: number | null;
-  /** FLOPs in G as the set's `flopsNote` defines them */
+  /** FLOPs in G as the set's `flopsNote` defines them (thop's conv + linear MACs) */
   readonly flopsG?: number | null;
+  /** all multiply-accumulates in G, attention matrix products included (not a column; thop omits them) */
+  readonly macsTotalG?: number | null;
   /** sampling steps the entry was restored with */
   readonly nfe?: number;
 }

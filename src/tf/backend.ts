@@ -10,8 +10,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { RdbmError } from '../errors.js';
 import { packageVersion } from '../util/version.js';
+import { registerChainedOps } from './chained-ops.js';
 
+/** TF.js's API as `@tensorflow/tfjs` gives it for tensors: tfjs-core with the chained ops (`x.mul(2).add(y)`). */
+export const CHAINED_OPS: readonly string[] = Object.freeze(registerChainedOps(tf));
 export { tf };
+/**
+ * Brings the chained ops' declarations (`interface Tensor { mul(…) }`) into every program that imports
+ * rdbm-lab, our .d.ts included (a bare type import would be elided from it).
+ */
+export type ChainedOpsDeclarations = typeof import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js');
 
 export const BACKEND_IDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendId = (typeof BACKEND_IDS)[number];

@@ -52,6 +52,16 @@ describe('rdbm sweep', () => {
       expect(await runCli(argv, c.io)).toBe(2);
       expect(c.err()).toMatch(pattern);
     }
+    // objective eps with π ≠ one is sampled wrongly (issue 11): refused before any job runs
+    const epsFile = join(root, 'eps-residual.json');
+    writeFileSync(epsFile, JSON.stringify({ name: 'eps-pi', title: 't', description: 'd', base: { objective: 'eps' }, axes: { pi: ['one', 'residual'] } }));
+    const e = capture();
+    expect(await runCli(['sweep', epsFile, '--scale', 'smoke', '--results', join(root, 'eps-results')], e.io)).toBe(2);
+    expect(e.err()).toMatch(/^rdbm: .*eps-residual\.json: .*invalid objective: eps with pi residual \(.*use objective pi-eps\)\n$/);
+    expect(e.out()).toBe('');
+    await expect(runExperiment(epsFile, { scale: 'smoke', resultsDir: join(root, 'eps-api'), executors: fakeExecutors({ calls: [] }) })).rejects.toThrow(
+      /invalid objective: eps with pi residual .*use objective pi-eps/,
+    );
     const bad = join(root, 'incompatible');
     await runExperiment('nfe', { scale: 'smoke', resultsDir: bad, executors: fakeExecutors({ calls: [] }) });
     writeFileSync(join(bad, 'rdbm-results.json'), '{"schema": 3}');

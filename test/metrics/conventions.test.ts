@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/io.js';
 import type { Image8 } from '../../src/image/types.js';
-import { CONVENTIONS, CONVENTION_IDS, getConvention } from '../../src/metrics/conventions.js';
+import { CONVENTIONS, CONVENTION_IDS, type ConventionId, getConvention } from '../../src/metrics/conventions.js';
 import { matlabLuma } from '../../src/metrics/luma.js';
 import { scorePair } from '../../src/metrics/score.js';
 
@@ -28,6 +28,16 @@ describe('registry', () => {
   });
 });
 
+/** What each convention's description and reference must say (metrics-conventions.md). */
+const STATED: Record<ConventionId, { colour: RegExp; window: string; reference: string }> = {
+  rdbm: { colour: /^RGB; PSNR in float32/, window: '7×7 uniform window', reference: 'DGSolver code/test.py' },
+  'basicsr-y': { colour: /^Y = 16 \+ \(65\.481 R/, window: 'SSIM 11×11 Gaussian σ 1.5', reference: 'basicsr/metrics/psnr_ssim.py' },
+  'basicsr-rgb': { colour: /^RGB; PSNR float64 peak 255/, window: 'SSIM 11×11 Gaussian σ 1.5', reference: 'basicsr/metrics/psnr_ssim.py' },
+  'skimage-gaussian': { colour: /^RGB; PSNR float64 peak 255/, window: 'truncate 3.5 → 11 taps', reference: 'structural_similarity(channel_axis=2, gaussian_weights=True, sigma=1.5' },
+  'matlab-y': { colour: /^Y of MATLAB rgb2ycbcr on uint8/, window: 'fspecial gaussian 11/1.5', reference: 'DiffUIR eval/SOTS.m' },
+  'image-ssim': { colour: /^PREVIEW ONLY, never for paper tables/, window: 'non-overlapping 8×8 blocks', reference: 'npm image-ssim' },
+};
+
 describe('every convention', async () => {
   const gt = await readImage(join(PAIRS, 'occluded.gt.png'));
   const pred = await readImage(join(PAIRS, 'occluded.pred.png'));
@@ -35,9 +45,12 @@ describe('every convention', async () => {
   for (const id of CONVENTION_IDS) {
     const c = CONVENTIONS[id];
     describe(id, () => {
-      it('states description and reference', () => {
-        expect(c.description.length).toBeGreaterThan(20);
-        expect(c.reference.length).toBeGreaterThan(10);
+      it('states its colour space, SSIM window (the one minSize is derived from) and reference', () => {
+        const stated = STATED[id];
+        expect(c.description).toMatch(stated.colour);
+        expect(c.description).toContain(stated.window);
+        expect(stated.window).toContain(String(c.minSize));
+        expect(c.reference).toContain(stated.reference);
       });
       it('identical images: SSIM 1, PSNR +inf (rdbm: 100), flagged identical', () => {
         for (const img of [gt, grey]) {
@@ -59,7 +72,7 @@ describe('every convention', async () => {
       });
       it(`needs ${c.minSize}×${c.minSize} and says so`, () => {
         const small = (w: number, h: number): Image8 => ({ width: w, height: h, channels: 3, data: gt.data.subarray(0, w * h * 3) });
-        expect(() => scorePair(small(c.minSize, c.minSize), small(c.minSize, c.minSize), id)).not.toThrow();
+        expect(scorePair(small(c.minSize, c.minSize), small(c.minSize, c.minSize), id)).toMatchObject({ ssim: 1, identical: true });
         expect(() => scorePair(small(c.minSize - 1, c.minSize + 5), small(c.minSize - 1, c.minSize + 5), id)).toThrow(
           new RegExp(`smaller than the SSIM window of ${id} \\(needs at least ${c.minSize}×${c.minSize}\\)`),
         );

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/io.js';
 import { scorePair } from '../../src/metrics/score.js';
 import type { ConventionId } from '../../src/metrics/conventions.js';
+import { CLAIMS, limit } from '../helpers/claims.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/metrics');
 interface Value { convention: ConventionId; cropBorder: number; resizeGt?: boolean; psnr: number | null; ssim: number }
@@ -49,5 +50,10 @@ describe('parity with the reference implementations', () => {
     expect([...conventions].sort()).toEqual(['basicsr-rgb', 'basicsr-y', 'matlab-y', 'rdbm', 'skimage-gaussian']);
     expect(fixture.pairs.some((p) => p.values.some((v) => v.cropBorder > 0))).toBe(true);
     if (process.env.RDBM_PARITY_REPORT) console.log('max abs deviation', JSON.stringify(worst));
+  });
+  it('the worst deviations are the README\'s (6.2e-13 dB, 2.6e-13), within the stated margin', () => {
+    expect(Object.keys(worst).sort()).toEqual(['basicsr-rgb', 'basicsr-y', 'matlab-y', 'rdbm', 'skimage-gaussian']);
+    expect(Math.max(...Object.values(worst).map((w) => w.psnr))).toBeLessThanOrEqual(limit(CLAIMS.metricsPsnr));
+    expect(Math.max(...Object.values(worst).map((w) => w.ssim))).toBeLessThanOrEqual(limit(CLAIMS.metricsSsim));
   });
 });

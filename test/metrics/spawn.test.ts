@@ -4,7 +4,7 @@
  * @tensorflow import, in the main thread and in the workers).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,6 @@ function rdbm(args: string[], hooks = true) {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/metrics/cli.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
   dir = mkdtempSync(join(tmpdir(), 'rdbm-metrics-spawn-'));
   for (const side of ['gt', 'pred']) {
     mkdirSync(join(dir, side));

@@ -7,6 +7,7 @@ import { inferUNetConfig, selectUNetTensors, toOurLayout } from '../../src/model
 import { parameterSpecs } from '../../src/models/spec.js';
 import { lookup, makeVariables, unetForward } from '../../src/models/unet.js';
 import { initBackend, tf } from '../../src/tf/index.js';
+import { CLAIMS, limit } from '../helpers/claims.js';
 import { FIXTURES, ioFixture } from './helpers.js';
 
 interface GradFixture {
@@ -47,10 +48,10 @@ describe('gradients of the L1 loss match PyTorch autograd (unet_d8_m12_grads.jso
   for (const backend of ['cpu', 'wasm'] as const) {
     test(backend, async () => {
       const { loss, errors } = await gradients(backend);
-      expect(Math.abs(loss - golden.loss)).toBeLessThan(1e-5);
+      expect(Math.abs(loss - golden.loss)).toBeLessThan(1e-6); // float32 sums: measured 0 (cpu), 4.8e-7 (wasm)
       const worst = Math.max(...Object.values(errors));
       console.log(`${backend}: loss ${loss} (PyTorch ${golden.loss}); worst gradient error relative to the tensor's max |g|: ${worst.toExponential(2)}`);
-      for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(1e-3);
+      for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(limit(CLAIMS.unetGradient));
     });
   }
 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { bridgeSchedule, sampleBridge } from '../../src/bridge/index.js';
 import { readImage, writeImage } from '../../src/image/index.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
+import { trainConfig } from '../../src/models/train-config.js';
 import { applyTiled, defaultTile, restoreImages, tileStarts } from '../../src/models/restore.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 import { createRng } from '../../src/util/random.js';
@@ -78,5 +79,11 @@ describe('restoreImages', () => {
     expect([img.width, img.height]).toEqual([70, 45]);
     await expect(restoreImages({ checkpoint: join(FIXTURES, 'unet_d8_m1_module.pt'), inputs: dir, outputDir: out, nfe: 1, parameterization: 'eps' })).rejects.toThrow(/nfe: 1 with parameterization eps/);
     await expect(restoreImages({ checkpoint: join(FIXTURES, 'unet_d8_m1_module.pt'), inputs: join(dir, 'nope.png'), outputDir: out, nfe: 2 })).rejects.toThrow(/^input not found: /);
+    // a network trained with π = x₀ − μ cannot be sampled as plain ε (issue 11): refused, naming pi-eps
+    const loaded = await loadCheckpoint(join(FIXTURES, 'unet_d8_m1_module.pt'));
+    const residual = { ...loaded, apply: loaded.apply, training: trainConfig({ model: 'tiny', steps: 1, batchSize: 1 }) };
+    await expect(restoreImages({ model: residual, inputs: dir, outputDir: out, nfe: 2, parameterization: 'eps' })).rejects.toThrow(
+      /^restore model \(trained with pi residual\): invalid objective: eps with pi residual \(.*use objective pi-eps\)$/,
+    );
   });
 });

@@ -68,11 +68,23 @@ describe('trainModel', () => {
     expect(resumed.finalLoss).toBe(straight.finalLoss);
   });
 
-  test('eps and pi-eps objectives train; resume with a different config is refused', async () => {
-    for (const objective of ['eps', 'pi-eps'] as const) {
-      const r = await trainModel({ ...base, steps: 2, objective }, { dataRoot: data, outDir: out() });
-      expect(Number.isFinite(r.finalLoss)).toBe(true);
-    }
+  test('eps trains on ε: with π = 1 it is pi-eps exactly; eps with another π is refused; resume with a different config is refused', async () => {
+    const losses = { eps: [] as number[], 'pi-eps': [] as number[], x0: [] as number[] };
+    const run = (objective: 'eps' | 'pi-eps' | 'x0', pi: 'one' | 'residual') =>
+      trainModel({ ...base, steps: 2, objective, pi }, { dataRoot: data, outDir: out(), onProgress: (p) => losses[objective].push(p.loss) });
+    const eps = await run('eps', 'one');
+    const piEps = await run('pi-eps', 'one');
+    const x0 = await run('x0', 'one');
+    // π ⊙ ε = ε when π = 1: the same targets, so the same losses and bit-identical weights
+    expect(losses.eps).toEqual(losses['pi-eps']);
+    expectSameWeights(eps.checkpoint, piEps.checkpoint);
+    expect(readCheckpoint(eps.checkpoint).manifest.training).toMatchObject({ objective: 'eps', pi: 'one' });
+    // x₀ is a different target: the first step (same weights, same x_t) already gives another loss
+    expect(losses.x0[0]).not.toBe(losses.eps[0]);
+    expect(x0.finalLoss).not.toBe(eps.finalLoss);
+    await expect(trainModel({ ...base, steps: 2, objective: 'eps' }, { dataRoot: data, outDir: out() })).rejects.toThrow(
+      /^invalid objective: eps with pi residual \(.*use objective pi-eps\)$/,
+    );
     const dir = out();
     await trainModel({ ...base, steps: 2 }, { dataRoot: data, outDir: dir });
     await expect(trainModel({ ...base, steps: 4, lr: 0.5 }, { dataRoot: data, outDir: dir, resume: true })).rejects.toThrow(/different config/);

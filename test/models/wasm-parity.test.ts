@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { initBackend, tf } from '../../src/tf/index.js';
+import { CLAIMS, limit } from '../helpers/claims.js';
 import { FIXTURES, ioFixture, maxAbsDiff } from './helpers.js';
 
 beforeAll(async () => {
@@ -15,5 +16,5 @@ test('wasm backend: same PyTorch parity (explicit padding of the 4×4 stride-2 d
   const err = maxAbsDiff(await out.data(), fx.out);
   console.log(`wasm: max abs error vs PyTorch ${err.toExponential(2)}`);
   expect(tf.getBackend()).toBe('wasm');
-  expect(err).toBeLessThan(1e-3);
+  expect(err).toBeLessThan(limit(CLAIMS.unetOutput));
 });

@@ -38,6 +38,14 @@ describe('RDDM in generalized-bridge form (Θ = 1 − ᾱ, Σ = β̄, π = 1, no
     expect(r[0]).toBeGreaterThan(r[25]);
   });
   it('unknown preset names list the known ones', () => {
+    // which sum_scale is which (issue 11): 0.01 = the class default for conditional models (and DiffUIR),
+    // 1 = what RDDM's own restoration (exp. 2) and generation scripts pass; Σ_{T−1} = √sum_scale
+    expect(rddmSchedule({ timesteps: 10 }).sumScale).toBe(0.01);
+    expect(RDDM_CURVE_PRESETS.rddm.rddm(10).sumScale).toBe(0.01);
+    expect(RDDM_CURVE_PRESETS.rddm.note).toContain('ResidualDiffusion class default');
+    expect(RDDM_CURVE_PRESETS['rddm-generation'].rddm(10).sumScale).toBe(1);
+    expect(RDDM_CURVE_PRESETS['rddm-generation'].note).toContain("RDDM's own scripts pass for restoration (exp. 2, deraining)");
+    expect(RDDM_CURVE_PRESETS.diffuir.rddm(10).sumScale).toBe(0.01);
     expect(() => rddmCurvePreset('rdbm')).toThrow(/rddm, rddm-generation, rddm-ddim, diffuir/);
   });
 });
@@ -47,7 +55,7 @@ describe('RDDM rows in the reports schedule plot', () => {
     const { scheduleCurvePoints } = await import('../../src/reports/plots/schedule.js');
     const { rddmScheduleCurves } = await import('../../src/rddm/index.js');
     const rows = rddmScheduleCurves(100);
-    expect(rows.map((r) => r.label)).toEqual(['RDDM (restoration) (noisy endpoint)', 'RDDM (generation) (noisy endpoint)', 'RDDM from DDIM (linear β) (noisy endpoint)', 'DiffUIR (noisy endpoint)']);
+    expect(rows.map((r) => r.label)).toEqual(['RDDM (sum_scale 0.01) (noisy endpoint)', 'RDDM (sum_scale 1) (noisy endpoint)', 'RDDM from DDIM (linear β) (noisy endpoint)', 'DiffUIR (noisy endpoint)']);
     const points = scheduleCurvePoints([
       { label: 'RDBM (paper)', schedule: BRIDGE_PRESETS.rdbm.schedule(100) },
       { label: 'RDDM', schedule: RDDM_CURVE_PRESETS.rddm.schedule(100) },

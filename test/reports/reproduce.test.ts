@@ -137,7 +137,7 @@ describe('reproduce (runner with fake executors)', () => {
     expect(b.err.join('')).toMatch(/rdbm: invalid experiment: "nope" \(expected one of main, schedule, lambda, nfe, pi, size\)/);
   });
 
-  it.skipIf(!existsSync(new URL('../../dist/cli/main.js', import.meta.url)))('spawned bin/rdbm.js: --help lists the options, a bad scale exits 2 without a stack trace', () => {
+  it('spawned bin/rdbm.js (dist/ built by test/setup/build-dist.ts): --help lists the options, a bad scale exits 2 without a stack trace', () => {
     const bin = new URL('../../bin/rdbm.js', import.meta.url).pathname;
     const help = spawnSync(process.execPath, [bin, 'reproduce', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);

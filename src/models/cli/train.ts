@@ -1,4 +1,5 @@
 /** `rdbm train`: train a U-Net on paired data (see trainModel). */
+import { checkObjectivePi } from '../../bridge/objectives.js';
 import type { Command } from '../../cli/command.js';
 import { parseNumber } from '../../util/validate.js';
 import { MODEL_PRESET_NAMES } from '../presets.js';
@@ -37,6 +38,7 @@ export const trainCommand: Command = {
   ],
   examples: ['rdbm train --data data/mini-uir --out runs/tiny --model tiny --crop 64 --batch 5 --steps 200 --checkpoint-every 50'],
   async run({ options: o }, io) {
+    checkObjectivePi(o.objective as (typeof TRAIN_OBJECTIVES)[number], o.pi as (typeof TRAIN_PI_VARIANTS)[number]); // before loading a backend
     await startBackend(o.backend, io);
     const { trainModel } = await import('../train.js');
     const ac = new AbortController();

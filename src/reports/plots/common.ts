@@ -18,9 +18,7 @@ export const PLOT_CONFIG = Object.freeze({
   title: { fontSize: 14, subtitleFontSize: 11, anchor: 'start' as const },
 });
 
-export function context(convention: string, scale: string): string {
-  return `metric convention: ${convention}; scale: ${scale}`;
-}
+export { conventionContext as context } from '../table.js';
 
 /** Wraps a spec body with schema, title, subtitle and config. */
 export function topLevel(title: string, subtitle: string | string[] | undefined, body: Record<string, unknown>): TopLevelSpec {

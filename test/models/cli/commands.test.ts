@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,9 +56,19 @@ describe('rdbm train and restore', () => {
   });
 });
 
+describe('rdbm train', () => {
+  test('objective eps with π ≠ one → exit 2, one line naming pi-eps, before any backend loads', async () => {
+    for (const pi of ['zero', 'residual', 'abs-residual']) {
+      const c = captureIo();
+      expect(await runCli(['train', '--data', data, '--out', join(tmpdir(), 'never'), '--steps', '1', '--objective', 'eps', '--pi', pi], c)).toBe(2);
+      expect(c.stderr).toBe(`rdbm: invalid objective: eps with pi ${pi} (the network would learn ε while x_t carries Σ_t·π⊙ε, so sampling is wrong; use objective pi-eps)\n`);
+      expect(c.stdout).toBe('');
+    }
+  });
+});
+
 describe('spawned rdbm (exit codes, no stack traces)', () => {
   test('bad checkpoint → exit 2 with one line', () => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
     const r = spawnSync('node', ['bin/rdbm.js', 'restore', '--checkpoint', join(FIXTURES, 'not_unet.pt'), '--input', join(data, 'Dehazing', 'NH-HAZE', 'train', 'condition'), '--output', tmpdir(), '--backend', 'cpu'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(2);
     const lines = r.stderr.trim().split('\n');

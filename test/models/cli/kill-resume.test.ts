@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,6 @@ const io: Io = { out: () => {}, err: () => {}, errIsTTY: false };
 let data: string;
 beforeAll(async () => {
   data = await makeDataset('train', 20);
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
 });
 
 const args = (out: string) => ['train', '--data', data, '--out', out, '--model', 'tiny', '--crop', '16', '--batch', '2', '--steps', '8', '--timesteps', '10', '--checkpoint-every', '2', '--seed', '9', '--lr', '0.001', '--backend', 'wasm'];

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { bridgeSchedule } from '../../../src/bridge/index.js';
 import {
   type ReproducedSet,
-  compileVegaLite,
   costPoints,
   nfePoints,
   perTaskPlot,
@@ -13,6 +12,7 @@ import {
   scheduleCurvePoints,
   scheduleCurvesPlot,
 } from '../../../src/reports/index.js';
+import { drawn } from './drawn.js';
 
 const fixture = (name: string): ReproducedSet => JSON.parse(readFileSync(new URL(`../../fixtures/reports/${name}`, import.meta.url), 'utf8'));
 const main = fixture('reproduced-main.json');
@@ -26,7 +26,7 @@ describe('plot specs', () => {
     expect(values(spec)).toHaveLength(5 + 1 + 5 + 1 + 1);
     expect(values(spec)).toContainEqual({ task: 'Dehazing', entry: 'RDBM-L', value: 33 });
     expect(JSON.stringify(spec)).toContain('metric convention: rdbm; scale: smoke');
-    await expect(compileVegaLite(spec)).resolves.toBeTruthy();
+    expect(await drawn(spec)).toEqual({ rect: 13 }); // one bar per value
     await expect(json(spec)).toMatchFileSnapshot(snapshot('per-task-psnr'));
     await expect(json(perTaskPlot(main, 'ssim'))).toMatchFileSnapshot(snapshot('per-task-ssim'));
     expect(() => perTaskPlot(main, 'lpips' as never)).toThrow(/invalid metric: "lpips"/);
@@ -38,7 +38,7 @@ describe('plot specs', () => {
     expect(points.filter((p) => p.series.startsWith('paper')).map((p) => [p.nfe, p.psnr])).toEqual([[2, 22.81], [10, 31.04]]);
     expect(points.filter((p) => p.series.startsWith('ours')).map((p) => p.nfe)).toEqual([2, 5, 10]);
     const spec = psnrVsNfePlot(set);
-    await expect(compileVegaLite(spec)).resolves.toBeTruthy();
+    expect(await drawn(spec)).toEqual({ line: 5, symbol: 5 }); // 3 ours + 2 published points, joined per series
     await expect(json(spec)).toMatchFileSnapshot(snapshot('psnr-vs-nfe'));
   });
 
@@ -53,7 +53,7 @@ describe('plot specs', () => {
       { label: 'cosine, λ = 10/255', schedule },
       { label: 'linear, λ = 1/255', schedule: bridgeSchedule({ schedule: 'linear', timesteps: 5, lambda: 1 / 255 }) },
     ]);
-    await expect(compileVegaLite(spec)).resolves.toBeTruthy();
+    expect(await drawn(spec)).toEqual({ line: 2 * (5 + 5 + 4) }); // per schedule: Θ and Σ at 5 steps, RNR at 4
     await expect(json(spec)).toMatchFileSnapshot(snapshot('schedule-curves'));
   });
 
@@ -62,7 +62,11 @@ describe('plot specs', () => {
     expect(points.find((p) => p.label === 'RDBM-L' && p.series === 'paper')).toEqual({ label: 'RDBM-L', series: 'paper', paramsM: 7.73, flopsG: 32.93, psnr: 31.04 });
     expect(points.find((p) => p.label === 'RDBM-T' && p.series.startsWith('ours'))?.paramsM).toBe(0.452);
     const spec = psnrVsCostPlot(main);
-    await expect(compileVegaLite(spec)).resolves.toBeTruthy();
+    // each panel draws a point and a label for every row with a value on its axis (log scale: null rows left out)
+    const withParams = points.filter((p) => p.paramsM !== null).length;
+    const withFlops = points.filter((p) => p.flopsG !== null).length;
+    expect([withParams, withFlops]).toEqual([8, 8]); // 3 ours + GOUB, ConvIR, MaIR, RDBM-B, RDBM-L (IRSDE has neither)
+    expect(await drawn(spec)).toEqual({ symbol: withParams + withFlops, text: withParams + withFlops });
     await expect(json(spec)).toMatchFileSnapshot(snapshot('psnr-vs-cost'));
   });
 
@@ -74,7 +78,7 @@ describe('plot specs', () => {
     ], { cellSize: 64 });
     expect(values(spec)).toHaveLength(5);
     expect(JSON.stringify(spec)).toContain('"sort":["input","RDBM-T","ground truth"]');
-    await expect(compileVegaLite(spec)).resolves.toBeTruthy();
+    expect((await drawn(spec)).image).toBe(5); // one image per cell
     await expect(json(spec)).toMatchFileSnapshot(snapshot('restoration-grid'));
   });
 });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { ExperimentResults } from '../../src/experiments/index.js';
+import { FLOPS_NOTE, modelCost, reproducedSet } from '../../src/reports/runs.js';
+
+describe('report cost columns', () => {
+  it('FLOPs is thop\'s conv + linear count (the paper\'s B/L figures), the total with attention kept apart', () => {
+    // thop on the official U-Net at 256×256: B 23.82 G, L 32.90 G (paper 23.97 / 32.93); with the
+    // attention matrix products: 25.52 / 34.35 G (issue 11: the table used to show the latter as FLOPs).
+    const b = modelCost('B');
+    const l = modelCost('L');
+    expect(b.flopsG).toBeCloseTo(23.82, 2);
+    expect(l.flopsG).toBeCloseTo(32.9, 2);
+    expect(b.macsTotalG).toBeCloseTo(25.52, 2);
+    expect(l.macsTotalG).toBeCloseTo(34.35, 2);
+    expect(modelCost('no-such-model')).toEqual({ paramsM: null, flopsG: null, macsTotalG: null });
+  });
+
+  it('a reproduced entry carries thop\'s count as flopsG and the note says so', () => {
+    const run = {
+      config: { model: 'B', dataset: 'mini-uir', datasetSize: 48, nfe: 5 },
+      metrics: { convention: 'rdbm', overall: { meanOfTasks: { psnr: 20, ssim: 0.5 } }, tasks: { Deraining: { psnr: 20, ssim: 0.5, images: 1 } } },
+    };
+    const results = {
+      experiment: { name: 'size' },
+      scale: 'smoke',
+      points: [{ experiment: 'size', label: 'B', axes: {}, config: run.config, keys: {}, run }],
+    } as unknown as ExperimentResults;
+    const set = reproducedSet(results);
+    expect(set.entries[0].flopsG).toBeCloseTo(23.82, 2);
+    expect(set.entries[0].macsTotalG).toBeCloseTo(25.52, 2);
+    expect(set.flopsNote).toBe(FLOPS_NOTE);
+    expect(FLOPS_NOTE).toContain("thop's count");
+    expect(FLOPS_NOTE).toContain('convolutions and linear layers');
+  });
+});
