@@ -2,7 +2,10 @@
  * The entry points other parts of the toolkit call: run (or plan) experiments by name, and read
  * back the finished runs of an experiment point by point (for tables and plots).
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Io } from '../cli/command.js';
+import type { PairEntry } from '../datasets/index.js';
 import { RdbmError } from '../errors.js';
 import { DEFAULT_SWEEP, EXPERIMENT_NAMES, getExperiment } from './builtins.js';
 import type { Family, RunConfig } from './config.js';
@@ -12,7 +15,8 @@ import { type Plan, type PlannedPoint, planSweep } from './plan.js';
 import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner.js';
 import { type ScaleName, scale as checkScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
-import { openResults } from './store.js';
+import { bundledDatasetRoot, datasetsDir, openResults, restoredDir, restoredImage } from './store.js';
+import { selectTestPairs } from './testset.js';
 
 export interface RunExperimentOptions {
   /** default `default` */
@@ -86,6 +90,8 @@ export interface PointResult {
 export interface ExperimentResults {
   readonly experiment: Experiment;
   readonly scale: ScaleName;
+  /** the results folder the runs were read from (restoredImagePath and testPairs resolve against it) */
+  readonly resultsDir: string;
   readonly points: readonly PointResult[];
 }
 
@@ -93,11 +99,13 @@ export interface ExperimentResults {
 export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints'> = {}): ExperimentResults {
   const experiment = getExperiment(name);
   const plan = planExperiments([name], options);
-  const store = openResults(options.resultsDir ?? 'results');
+  const resultsDir = options.resultsDir ?? 'results';
+  const store = openResults(resultsDir);
   const status = new Map(inspectPlan(plan, store).map((s) => [s.job.key, s.status]));
   return {
     experiment,
     scale: plan.scale,
+    resultsDir,
     points: plan.points.map((p) => {
       const s = status.get(p.keys.evaluate);
       return {
@@ -110,4 +118,21 @@ export function experimentResults(name: string, options: Pick<RunExperimentOptio
       };
     }),
   };
+}
+
+/** The dataset root a point was restored and scored on: the bundled benchmark generated in the results folder, or its --data folder. */
+export function pointDataRoot(results: Pick<ExperimentResults, 'resultsDir'>, point: Pick<PointResult, 'config'>): string {
+  const c = point.config;
+  return c.dataset === 'mini-uir' ? bundledDatasetRoot(datasetsDir(results.resultsDir), c.dataset, c.datasetSize) : resolve(c.dataset);
+}
+
+/** The test pairs a point was restored and scored on (empty when its dataset is not on disk). */
+export function pointTestPairs(results: Pick<ExperimentResults, 'resultsDir'>, point: Pick<PointResult, 'config'>): PairEntry[] {
+  const root = pointDataRoot(results, point);
+  return existsSync(root) ? selectTestPairs(root, point.config.testLimit) : [];
+}
+
+/** Where a point's restoration of a test pair is (it exists once the point's restore job finished). */
+export function restoredImagePath(results: Pick<ExperimentResults, 'resultsDir'>, point: Pick<PointResult, 'keys'>, pair: Pick<PairEntry, 'task' | 'subDataset' | 'name'>): string {
+  return restoredImage(restoredDir(results.resultsDir, point.keys.restore), pair);
 }

@@ -16,7 +16,7 @@ export type { ImageScore, ScoreSummary, RunMetrics } from './scores.js';
 export { inspectPlan, runPlan } from './runner.js';
 export type { RunRecord, RunnerOptions, JobStatus, SweepReport } from './runner.js';
 export type { Executors, ExecutorContext, TrainInput, TrainOutput, RestoreInput, RestoreOutput, EvaluateInput, EvaluateOutput, Environment } from './executors.js';
-export { runExperiment, planExperiments, experimentResults, resolveExperiments } from './api.js';
+export { runExperiment, planExperiments, experimentResults, resolveExperiments, pointDataRoot, pointTestPairs, restoredImagePath } from './api.js';
 export type { RunExperimentOptions, PointResult, ExperimentResults } from './api.js';
 export { mergeRuns, runRows, rowsCsv as runRowsCsv, rowsTable as runRowsTable } from './results.js';
 export type { MergedRuns, RunRow } from './results.js';
