@@ -10,7 +10,8 @@ import { mergeRuns, rowsCsv, rowsTable, runRows } from './results.js';
 import { type JobStatus, type SweepReport, inspectPlan } from './runner.js';
 import { SCALES, SCALE_NAMES, type ScaleName } from './scales.js';
 import { type Shard, parseShard, shardGroups } from './shard.js';
-import { openResults } from './store.js';
+import { type ResultsStore, openResults } from './store.js';
+import { missExplainer } from './why.js';
 
 function experimentList(scale: ScaleName): string {
   return [...listExperiments(), ...Object.values(CHECKPOINT_EXPERIMENTS)]
@@ -52,6 +53,17 @@ function pointTable(plan: Plan, statuses: readonly JobStatus[]): string[] {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => `  ${r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()}`);
+}
+
+/** Why each job that will run is not cached (one entry per job). */
+function notCached(statuses: readonly JobStatus[], store: ResultsStore): { kind: Stage; key: string; points: readonly string[]; why: string }[] {
+  const explain = missExplainer(store);
+  return statuses.filter((s) => s.toRun).map((s) => ({ kind: s.job.kind, key: s.job.key, points: s.job.points, why: explain(s.job, s.status) ?? 'cached' }));
+}
+
+function whyLines(entries: ReturnType<typeof notCached>): string[] {
+  if (entries.length === 0) return [];
+  return ['  why not cached:', ...entries.map((e) => `    ${e.kind} ${e.key.slice(0, 8)} (${e.points[0]}${e.points.length > 1 ? ` +${e.points.length - 1}` : ''}): ${e.why}`)];
 }
 
 function reportJson(report: Pick<SweepReport, 'plan' | 'jobs' | 'shard'> & Partial<Pick<SweepReport, 'ran' | 'cached' | 'redone' | 'runs'>>): unknown {
@@ -116,9 +128,11 @@ export const sweepCommand: Command = {
     };
     const plan = planExperiments(positionals, { scale, checkpoints, ...(dataset ? { dataset } : {}) });
     if (options['dry-run']) {
-      const statuses = inspectPlan(plan, openResults(resultsDir), shard);
-      if (options.json) io.out(`${JSON.stringify(reportJson({ plan, jobs: statuses, ...(shard ? { shard } : {}) }))}\n`);
-      else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses)].join('\n')}\n`);
+      const store = openResults(resultsDir);
+      const statuses = inspectPlan(plan, store, shard);
+      const why = notCached(statuses, store);
+      if (options.json) io.out(`${JSON.stringify({ ...(reportJson({ plan, jobs: statuses, ...(shard ? { shard } : {}) }) as object), notCached: why })}\n`);
+      else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses), ...whyLines(why)].join('\n')}\n`);
       return 0;
     }
     const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });

@@ -7,11 +7,22 @@
 import { RdbmError } from '../errors.js';
 import { configHash } from '../util/hash.js';
 import { type RunConfig, type Stage, stageFields } from './config.js';
+import { checkpointContentKey, codeFingerprint, datasetKey } from './keys.js';
 import { type Experiment, type FamilyOverrides, type SweepPoint, expandExperiment } from './experiment.js';
 import type { ScaleName } from './scales.js';
 
-/** Part of every key: bump when the meaning of a job changes, so old results are not reused. */
-export const PLAN_VERSION = 1;
+/**
+ * What keys see besides the config (keys.ts): the fingerprint of a stage's code, a dataset's
+ * content key, a given checkpoint's content key. Injected so planning stays testable without files.
+ */
+export interface ContentKeys {
+  code(stage: Stage): string;
+  dataset(config: RunConfig): unknown;
+  checkpoint(path: string): string;
+}
+
+/** The real content keys: source fingerprints, dataset manifests, checkpoint contents. */
+export const FILE_CONTENT_KEYS: ContentKeys = Object.freeze({ code: codeFingerprint, dataset: datasetKey, checkpoint: checkpointContentKey });
 
 export interface Job {
   readonly kind: Stage;
@@ -49,29 +60,32 @@ export function samplingSchedule(config: RunConfig): string {
 }
 
 /** The hashed specs and keys of one point's three jobs. */
-export function pointJobs(config: RunConfig): { train?: { key: string; spec: Record<string, unknown> }; restore: { key: string; spec: Record<string, unknown> }; evaluate: { key: string; spec: Record<string, unknown> } } {
+export function pointJobs(config: RunConfig, content: ContentKeys = FILE_CONTENT_KEYS): { train?: { key: string; spec: Record<string, unknown> }; restore: { key: string; spec: Record<string, unknown> }; evaluate: { key: string; spec: Record<string, unknown> } } {
   const trainFields = { ...stageFields(config, 'train') };
   const checkpoint = trainFields.checkpoint;
   delete trainFields.checkpoint;
-  // not hashed: only rdbm trains (diffuir needs a checkpoint), so existing train keys stay unchanged
+  // not hashed: only rdbm trains (diffuir needs a checkpoint)
   delete trainFields.family;
+  // the dataset by content, not by path (a moved copy reuses its results, an edited one does not)
+  delete trainFields.dataset;
   if (config.family === 'diffuir' && !checkpoint) throw new RdbmError('family diffuir needs a checkpoint (a DiffUIR trainer .pt; e.g. --diffuir-checkpoint FILE)');
-  const train = checkpoint ? undefined : { v: PLAN_VERSION, stage: 'train', ...trainFields };
+  const data = content.dataset(config);
+  const given = checkpoint ? { checkpoint: content.checkpoint(checkpoint) } : undefined;
+  const train = given ? undefined : { stage: 'train', code: content.code('train'), ...trainFields, data };
   const trainKey = train ? configHash(train) : undefined;
   // DiffUIR restores at its own fixed settings (T = 1000, pred_res): only the NFE and the test data are hashed
   const restore: Record<string, unknown> = config.family === 'diffuir' ? {
-    v: PLAN_VERSION,
     stage: 'restore',
-    after: { checkpoint },
+    code: content.code('restore'),
+    after: given,
     family: config.family,
     nfe: config.nfe,
     testLimit: config.testLimit,
-    dataset: config.dataset,
-    datasetSize: config.datasetSize,
+    data,
   } : {
-    v: PLAN_VERSION,
     stage: 'restore',
-    after: trainKey ?? { checkpoint },
+    code: content.code('restore'),
+    after: trainKey ?? given,
     // sampler settings and test data (already inside the train key when training; needed for a given checkpoint)
     objective: config.objective,
     schedule: samplingSchedule(config),
@@ -79,11 +93,10 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
     timesteps: config.timesteps,
     nfe: config.nfe,
     testLimit: config.testLimit,
-    dataset: config.dataset,
-    datasetSize: config.datasetSize,
+    data,
   };
   const restoreKey = configHash(restore);
-  const evaluate = { v: PLAN_VERSION, stage: 'evaluate', after: restoreKey, metric: config.metric };
+  const evaluate = { stage: 'evaluate', code: content.code('evaluate'), after: restoreKey, metric: config.metric };
   return {
     ...(train && trainKey ? { train: { key: trainKey, spec: train } } : {}),
     restore: { key: restoreKey, spec: restore },
@@ -95,7 +108,7 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
  * Plans one or more experiments at a scale; `overrides` apply to every point (e.g. the dataset),
  * `familyOverrides` to the points of one family (e.g. `{ diffuir: { checkpoint } }`).
  */
-export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}): Plan {
+export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}, content: ContentKeys = FILE_CONTENT_KEYS): Plan {
   const points: PlannedPoint[] = [];
   const byKey = new Map<string, { kind: Stage; key: string; group: string; needs?: string; spec: Record<string, unknown>; config: RunConfig; points: string[] }>();
   const groups: string[] = [];
@@ -113,12 +126,12 @@ export function planSweep(experiments: readonly Experiment[], scale: ScaleName, 
     for (const point of expandExperiment(experiment, scale, overrides, familyOverrides)) {
       let jobs: ReturnType<typeof pointJobs>;
       try {
-        jobs = pointJobs(point.config);
+        jobs = pointJobs(point.config, content);
       } catch (error) {
         if (error instanceof RdbmError) throw new RdbmError(`experiment ${point.experiment}, point ${point.label}: ${error.message}`);
         throw error;
       }
-      const group = jobs.train?.key ?? configHash({ checkpoint: point.config.checkpoint });
+      const group = jobs.train?.key ?? configHash(jobs.restore.spec.after);
       if (!groups.includes(group)) groups.push(group);
       const id = `${point.experiment}:${point.label}`;
       if (jobs.train) add('train', jobs.train.key, jobs.train.spec, group, point.config, id);
