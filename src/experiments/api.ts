@@ -11,7 +11,7 @@ import { DEFAULT_SWEEP, EXPERIMENT_NAMES, getExperiment } from './builtins.js';
 import type { Family, RunConfig } from './config.js';
 import type { AxisValue, Experiment } from './experiment.js';
 import type { Executors } from './executors.js';
-import { type Plan, type PlannedPoint, planSweep } from './plan.js';
+import { FILE_CONTENT_KEYS, type Plan, type PlannedPoint, planSweep } from './plan.js';
 import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner.js';
 import { type ScaleName, scale as checkScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
@@ -32,6 +32,8 @@ export interface RunExperimentOptions {
   readonly dataset?: string;
   /** checkpoints per model family (`diffuir`: a DiffUIR trainer .pt; `rdbm`: restore with it instead of training) */
   readonly checkpoints?: Readonly<Partial<Record<Family, string>>>;
+  /** sample every point of a training axis with one given checkpoint instead of refusing (the points then differ only where the field acts at sampling) */
+  readonly allowSharedCheckpoint?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -55,9 +57,9 @@ function familyOverrides(checkpoints: RunExperimentOptions['checkpoints'] = {}):
 }
 
 /** Plans experiments at a scale without running anything. */
-export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints'> = {}): Plan {
+export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint'> = {}): Plan {
   const list = typeof names === 'string' ? [names] : names;
-  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset), familyOverrides(options.checkpoints));
+  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset), familyOverrides(options.checkpoints), FILE_CONTENT_KEYS, { allowSharedCheckpoint: options.allowSharedCheckpoint ?? false });
 }
 
 /**
@@ -96,7 +98,7 @@ export interface ExperimentResults {
 }
 
 /** An experiment's points at a scale with their finished runs from `resultsDir` (missing or damaged runs: no `run`). */
-export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints'> = {}): ExperimentResults {
+export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint'> = {}): ExperimentResults {
   const experiment = getExperiment(name);
   const plan = planExperiments([name], options);
   const resultsDir = options.resultsDir ?? 'results';

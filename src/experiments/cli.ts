@@ -102,7 +102,8 @@ export const sweepCommand: Command = {
     { name: 'shard', type: 'string', valueName: '<i/n>', description: 'run only shard i of n (0-based), e.g. $SLURM_ARRAY_TASK_ID/4' },
     { name: 'data', type: 'string', valueName: '<dir>', description: 'a dataset in the RDBM/DGSolver layout instead of the bundled mini-uir' },
     { name: 'diffuir-checkpoint', type: 'string', valueName: '<file>', description: 'DiffUIR trainer .pt for the family=diffuir points (diffuir-vs-rdbm)' },
-    { name: 'rdbm-checkpoint', type: 'string', valueName: '<path>', description: 'restore the family=rdbm points with this checkpoint instead of training one' },
+    { name: 'rdbm-checkpoint', type: 'string', valueName: '<path>', description: 'restore the family=rdbm points with this checkpoint instead of training one (its own training config governs sampling unless the experiment sets a field)' },
+    { name: 'shared-checkpoint', type: 'boolean', description: 'sample every point of a training axis (λ, π, schedule, model) with the one given checkpoint instead of refusing' },
     { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
     { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
@@ -126,7 +127,8 @@ export const sweepCommand: Command = {
       ...(options['diffuir-checkpoint'] ? { diffuir: options['diffuir-checkpoint'] as string } : {}),
       ...(options['rdbm-checkpoint'] ? { rdbm: options['rdbm-checkpoint'] as string } : {}),
     };
-    const plan = planExperiments(positionals, { scale, checkpoints, ...(dataset ? { dataset } : {}) });
+    const allowSharedCheckpoint = Boolean(options['shared-checkpoint']);
+    const plan = planExperiments(positionals, { scale, checkpoints, allowSharedCheckpoint, ...(dataset ? { dataset } : {}) });
     if (options['dry-run']) {
       const store = openResults(resultsDir);
       const statuses = inspectPlan(plan, store, shard);
@@ -135,7 +137,7 @@ export const sweepCommand: Command = {
       else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses), ...whyLines(why)].join('\n')}\n`);
       return 0;
     }
-    const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
+    const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, allowSharedCheckpoint, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
     if (options.json) {
       io.out(`${JSON.stringify(reportJson(report))}\n`);
       return 0;

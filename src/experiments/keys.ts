@@ -109,6 +109,25 @@ export function datasetKey(config: Pick<RunConfig, 'dataset' | 'datasetSize'>): 
 
 const checkpointKeys = new Map<string, string>();
 
+/**
+ * The manifest of a checkpoint in our format (a folder or its manifest.json), read as JSON only
+ * (planning never loads TensorFlow.js or the weights); undefined for any other file (.pt/.pth).
+ */
+export function checkpointManifest(path: string): { sha256?: unknown; architecture?: unknown; training?: unknown } | undefined {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new RdbmError(`checkpoint not found: ${path} (expected a checkpoint folder with manifest.json, or a .pt/.pth file)`);
+  const manifest = statSync(abs).isDirectory() ? join(abs, 'manifest.json') : abs.endsWith('manifest.json') ? abs : undefined;
+  if (!manifest) return undefined;
+  if (!existsSync(manifest)) throw new RdbmError(`checkpoint ${path}: no manifest.json in the folder (expected a checkpoint folder written by rdbm train)`);
+  try {
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (parsed === null || typeof parsed !== 'object') throw new Error('not an object');
+    return parsed;
+  } catch {
+    throw new RdbmError(`checkpoint ${path}: manifest.json is not valid JSON`);
+  }
+}
+
 function fileSha256(path: string): string {
   const hash = createHash('sha256');
   const fd = openSync(path, 'r');
@@ -128,22 +147,14 @@ function fileSha256(path: string): string {
  */
 export function checkpointContentKey(path: string): string {
   const abs = resolve(path);
-  if (!existsSync(abs)) throw new RdbmError(`checkpoint not found: ${path} (expected a checkpoint folder with manifest.json, or a .pt/.pth file)`);
   const stat = statSync(abs);
-  const manifest = stat.isDirectory() ? join(abs, 'manifest.json') : abs.endsWith('manifest.json') ? abs : undefined;
   const memo = `${abs}\u0000${stat.size}\u0000${stat.mtimeMs}`;
   const cached = checkpointKeys.get(memo);
   if (cached) return cached;
+  const parsed = checkpointManifest(path);
   let value: string;
-  if (manifest) {
-    if (!existsSync(manifest)) throw new RdbmError(`checkpoint ${path}: no manifest.json in the folder (expected a checkpoint folder written by rdbm train)`);
-    let parsed: { sha256?: unknown; training?: unknown; architecture?: unknown };
-    try {
-      parsed = JSON.parse(readFileSync(manifest, 'utf8'));
-    } catch {
-      throw new RdbmError(`checkpoint ${path}: manifest.json is not valid JSON`);
-    }
-    if (typeof parsed?.sha256 !== 'string') throw new RdbmError(`checkpoint ${path}: manifest.json has no sha256 of its weights`);
+  if (parsed) {
+    if (typeof parsed.sha256 !== 'string') throw new RdbmError(`checkpoint ${path}: manifest.json has no sha256 of its weights`);
     value = configHash({ format: 'rdbm', weights: parsed.sha256, architecture: parsed.architecture ?? null, training: parsed.training ?? null });
   } else {
     value = sha256(`torch\u0000${fileSha256(abs)}`).slice(0, 16);

@@ -5,7 +5,8 @@
  * identical jobs across experiments are planned once.
  */
 import { RdbmError } from '../errors.js';
-import { configHash } from '../util/hash.js';
+import { configHash, deepFreeze } from '../util/hash.js';
+import { refuseSharedCheckpoint, withCheckpointConfig } from './checkpoints.js';
 import { type RunConfig, type Stage, stageFields } from './config.js';
 import { checkpointContentKey, codeFingerprint, datasetKey } from './keys.js';
 import { type Experiment, type FamilyOverrides, type SweepPoint, expandExperiment } from './experiment.js';
@@ -104,11 +105,37 @@ export function pointJobs(config: RunConfig, content: ContentKeys = FILE_CONTENT
   };
 }
 
+export interface PlanOptions {
+  /** sample every point of a training axis with one given checkpoint instead of refusing (`--shared-checkpoint`) */
+  readonly allowSharedCheckpoint?: boolean;
+}
+
+/** Fields an experiment sets for a point itself (its base, axis values, family settings): a given checkpoint's own config yields to these. */
+function explicitFields(experiment: Experiment, point: SweepPoint): Set<string> {
+  return new Set([...Object.keys(experiment.base ?? {}), ...Object.keys(point.axes), ...Object.keys(experiment.familyBase?.[point.config.family] ?? {})]);
+}
+
 /**
  * Plans one or more experiments at a scale; `overrides` apply to every point (e.g. the dataset),
- * `familyOverrides` to the points of one family (e.g. `{ diffuir: { checkpoint } }`).
+ * `familyOverrides` to the points of one family (e.g. `{ diffuir: { checkpoint } }`). A point with
+ * a given checkpoint takes that checkpoint's training config for the fields it does not set; a
+ * training axis whose points share one given checkpoint is refused unless `allowSharedCheckpoint`.
  */
-export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}, content: ContentKeys = FILE_CONTENT_KEYS): Plan {
+export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}, content: ContentKeys = FILE_CONTENT_KEYS, options: PlanOptions = {}): Plan {
+  const points: SweepPoint[] = [];
+  for (const experiment of experiments) {
+    const expanded = expandExperiment(experiment, scale, overrides, familyOverrides).map((point) => {
+      const config = withCheckpointConfig(point.config, explicitFields(experiment, point), `experiment ${point.experiment} at scale ${scale}, point ${point.label}`);
+      return config === point.config ? point : deepFreeze({ ...point, config });
+    });
+    refuseSharedCheckpoint(expanded, options.allowSharedCheckpoint ?? false);
+    points.push(...expanded);
+  }
+  return planPoints(points, scale, experiments.map((e) => e.name), content);
+}
+
+/** Plans resolved sweep points (from experiments, or built by hand, e.g. the checkpoint points of `rdbm report`) into jobs. */
+export function planPoints(sweepPoints: readonly SweepPoint[], scale: ScaleName, experimentNames: readonly string[], content: ContentKeys = FILE_CONTENT_KEYS): Plan {
   const points: PlannedPoint[] = [];
   const byKey = new Map<string, { kind: Stage; key: string; group: string; needs?: string; spec: Record<string, unknown>; config: RunConfig; points: string[] }>();
   const groups: string[] = [];
@@ -122,8 +149,8 @@ export function planSweep(experiments: readonly Experiment[], scale: ScaleName, 
     byKey.set(key, { kind, key, group, spec, config: { ...config, sampleSchedule: samplingSchedule(config) as RunConfig['sampleSchedule'] }, points: [point], ...(needs ? { needs } : {}) });
     if (needs) children.set(needs, [...(children.get(needs) ?? []), key]);
   };
-  for (const experiment of experiments) {
-    for (const point of expandExperiment(experiment, scale, overrides, familyOverrides)) {
+  {
+    for (const point of sweepPoints) {
       let jobs: ReturnType<typeof pointJobs>;
       try {
         jobs = pointJobs(point.config, content);
@@ -150,7 +177,7 @@ export function planSweep(experiments: readonly Experiment[], scale: ScaleName, 
       for (const k of children.get(restore.key) ?? []) ordered.push(byKey.get(k)!);
     }
   }
-  return { scale, experiments: experiments.map((e) => e.name), points, jobs: ordered, groups };
+  return { scale, experiments: experimentNames, points, jobs: ordered, groups };
 }
 
 /** Jobs per kind. */
