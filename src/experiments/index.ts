@@ -22,3 +22,9 @@ export type { RunExperimentOptions, PointResult, ExperimentResults } from './api
 export { mergeRuns, runRows, rowsCsv as runRowsCsv, rowsTable as runRowsTable } from './results.js';
 export type { MergedRuns, RunRow } from './results.js';
 export { selectTestPairs } from './testset.js';
+export { POINT_FIELDS, isPointsExperimentFile, loadPointsExperiment, pointsExperimentResults, pointRestoredImage, checkpointSweepPoint } from './points.js';
+export type { PointSpec, PointsExperiment, PointsPointResult, PointsResults, PointsRunOptions } from './points.js';
+export { CHECKPOINT_OWN_FIELDS, checkpointTrainingFields, withCheckpointConfig, refuseSharedCheckpoint } from './checkpoints.js';
+export { planPoints } from './plan.js';
+export type { PlanOptions } from './plan.js';
+export { checkpointDir, restoredDir, datasetsDir, bundledDatasetRoot, restoredImage, restoredName } from './store.js';

@@ -17,18 +17,25 @@ import { type WrittenReport, writeReport } from './write.js';
 export const REPRODUCE_SCALES = ['smoke', 'default', 'paper'] as const;
 export type ReproduceScale = (typeof REPRODUCE_SCALES)[number];
 
+/** Which runs: the scale, the results folder and the dataset (`--data`; default the bundled mini-uir). */
+export interface RunnerScope {
+  readonly scale: ReproduceScale;
+  readonly resultsDir: string;
+  readonly dataset?: string;
+}
+
 /** What reproduce needs from the experiments side; `experimentsRunner()` supplies the real one. */
 export interface ExperimentsRunner {
   /** experiment names the bundled job runs, in order */
   readonly experiments: readonly string[];
   /** runs (or resumes) one experiment; finished jobs are reused */
-  run(name: string, options: { scale: ReproduceScale; resultsDir: string; io: Io }): Promise<void>;
+  run(name: string, options: RunnerScope & { io: Io }): Promise<void>;
   /** the finished runs of the given experiments, reduced to one entry per configuration */
-  collect(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<ReproducedSet[]>;
+  collect(names: readonly string[], options: RunnerScope): Promise<ReproducedSet[]>;
   /** seconds spent by the distinct finished jobs behind the given experiments, per stage */
-  jobSeconds?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<{ train: number; restore: number; evaluate: number }>;
+  jobSeconds?(names: readonly string[], options: RunnerScope): Promise<{ train: number; restore: number; evaluate: number }>;
   /** optional restoration grids from the finished runs */
-  grids?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string }): Promise<PlannedPlot[]>;
+  grids?(names: readonly string[], options: RunnerScope): Promise<PlannedPlot[]>;
 }
 
 export interface ReproduceOptions {
@@ -41,6 +48,8 @@ export interface ReproduceOptions {
   readonly noPng?: boolean;
   /** run nothing: rebuild the report from the finished runs already in resultsDir (e.g. after sharded runs) */
   readonly reportOnly?: boolean;
+  /** a dataset root in the RDBM/DGSolver layout instead of the bundled mini-uir (with reportOnly: the one the sweep ran on) */
+  readonly dataset?: string;
   readonly runner?: ExperimentsRunner;
 }
 
@@ -60,6 +69,7 @@ function minutes(seconds: number): string {
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
   const scale = keyword('scale', options.scale, REPRODUCE_SCALES) as ReproduceScale;
   const { io, resultsDir } = options;
+  const scope: RunnerScope = { scale, resultsDir, ...(options.dataset ? { dataset: options.dataset } : {}) };
   const start = performance.now();
   const runner = options.runner ?? (await experimentsRunner());
   const names = options.only?.length ? options.only : runner.experiments;
@@ -76,7 +86,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     const elapsed = (performance.now() - start) / 1000;
     io.err(`reproduce [${i + 1}/${names.length}] ${name} (scale ${scale}; ${minutes(elapsed)} so far)\n`);
     try {
-      await runner.run(name, { scale, resultsDir, io });
+      await runner.run(name, { ...scope, io });
       done.push(name);
     } catch (error) {
       // one failing experiment must not lose the others' report; RdbmErrors are user-facing one-liners
@@ -86,13 +96,13 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     }
   }
   io.err('reproduce: collecting runs\n');
-  const sets = await runner.collect(done, { scale, resultsDir });
+  const sets = await runner.collect(done, scope);
   if (options.reportOnly && sets.length === 0) {
     // nothing to report: keep the existing report rather than overwrite it with an empty one
-    throw new RdbmError(`no finished runs at scale ${scale} in ${resultsDir} (run \`rdbm reproduce --scale ${scale}\` without --report-only first)`);
+    throw new RdbmError(`no finished runs at scale ${scale}${options.dataset ? ` on ${options.dataset}` : ''} in ${resultsDir} (run \`rdbm reproduce --scale ${scale}${options.dataset ? ` --data ${options.dataset}` : ''}\` without --report-only first)`);
   }
-  const jobs = runner.jobSeconds ? await runner.jobSeconds(done, { scale, resultsDir }).catch(() => undefined) : undefined;
-  const grids = runner.grids ? await runner.grids(done, { scale, resultsDir }).catch(() => []) : [];
+  const jobs = runner.jobSeconds ? await runner.jobSeconds(done, scope).catch(() => undefined) : undefined;
+  const grids = runner.grids ? await runner.grids(done, scope).catch(() => []) : [];
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
   const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
   writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
@@ -109,7 +119,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       scale,
       convention,
       dataset,
-      command: scale === 'default' ? 'npm run reproduce' : `rdbm reproduce --scale ${scale}`,
+      command: scale === 'default' && !options.dataset ? 'npm run reproduce' : `rdbm reproduce --scale ${scale}${options.dataset ? ` --data ${options.dataset}` : ''}`,
       facts: [
         `experiments: ${done.join(', ') || 'none'}`,
         runSeconds === undefined

@@ -4,6 +4,7 @@
  * restoration grids from the restored images the runner keeps (results/restored/<key>/…).
  */
 import { existsSync } from 'node:fs';
+import type { PairEntry } from '../datasets/index.js';
 import { TASKS, taskKey, taskTitle } from '../datasets/tasks.js';
 import { DEFAULT_SWEEP, type ExperimentResults, type Executors, type PointResult, experimentResults, pointTestPairs, restoredImagePath, runExperiment } from '../experiments/index.js';
 import { readImage } from '../image/index.js';
@@ -104,6 +105,48 @@ export function reproducedSet(results: ExperimentResults): ReproducedSet {
   };
 }
 
+/** A column of a restoration grid: its title, where its image of a test pair is, and that image's PSNR. */
+export interface GridColumn {
+  readonly label: string;
+  image(pair: PairEntry): string | undefined;
+  psnr(pair: PairEntry): number | null;
+}
+
+/**
+ * The rows of a restoration grid: the first test pair of each task (in the paper's task order),
+ * with the input, each column's restoration (captioned with its PSNR), the ground truth and the
+ * error map of the first column.
+ */
+export async function gridRows(pairs: readonly PairEntry[], columns: readonly GridColumn[]): Promise<GridRow[]> {
+  const seen = new Set<string>();
+  const rows: GridRow[] = [];
+  for (const pair of pairs) {
+    if (seen.has(pair.task)) continue;
+    seen.add(pair.task);
+    const truth = await readImage(pair.label);
+    const cells: GridCell[] = [{ column: 'input', url: await pngDataUrl(await readImage(pair.condition)) }];
+    let first: { image: Awaited<ReturnType<typeof readImage>>; label: string } | undefined;
+    for (const column of columns) {
+      const restored = column.image(pair);
+      if (!restored || !existsSync(restored)) continue;
+      const image = await readImage(restored);
+      first ??= { image, label: column.label };
+      const psnr = column.psnr(pair);
+      cells.push({ column: column.label, url: await pngDataUrl(image), ...(psnr !== null ? { caption: `${psnr.toFixed(2)} dB` } : {}) });
+    }
+    cells.push({ column: 'ground truth', url: await pngDataUrl(truth) });
+    if (first && first.image.width === truth.width && first.image.height === truth.height) {
+      cells.push({ column: `|error| ×4 (${first.label})`, url: await pngDataUrl(errorMap(first.image, truth)) });
+    }
+    rows.push({ label: taskTitle(pair.task), cells });
+  }
+  const order = (label: string) => {
+    const i = TASKS.findIndex((t) => t.title === label);
+    return i < 0 ? TASKS.length : i;
+  };
+  return rows.sort((a, b) => order(a.label) - order(b.label));
+}
+
 /**
  * A restoration grid for one experiment: one row per task (its first test image), columns input,
  * each configuration's output, ground truth and the error map of the first configuration.
@@ -116,30 +159,11 @@ export async function restorationGrid(results: ExperimentResults, ...rest: [opti
   const config = done[0].config;
   const pairs = pointTestPairs(results, done[0]);
   if (pairs.length === 0) return undefined;
-  const seen = new Set<string>();
-  const rows: GridRow[] = [];
-  for (const pair of pairs) {
-    if (seen.has(pair.task)) continue;
-    seen.add(pair.task);
-    const truth = await readImage(pair.label);
-    const cells: GridCell[] = [{ column: 'input', url: await pngDataUrl(await readImage(pair.condition)) }];
-    let firstOutput: Awaited<ReturnType<typeof readImage>> | undefined;
-    for (const point of done) {
-      const restored = restoredImagePath(results, point, pair);
-      if (!existsSync(restored)) continue;
-      const image = await readImage(restored);
-      firstOutput ??= image;
-      const score = point.run?.metrics.images.find((i) => i.task === pair.task && i.subDataset === pair.subDataset && i.name === pair.name);
-      cells.push({ column: columnLabel(point), url: await pngDataUrl(image), ...(score?.psnr != null ? { caption: `${score.psnr.toFixed(2)} dB` } : {}) });
-    }
-    cells.push({ column: 'ground truth', url: await pngDataUrl(truth) });
-    if (firstOutput && firstOutput.width === truth.width && firstOutput.height === truth.height) {
-      cells.push({ column: `|error| ×4 (${columnLabel(done[0])})`, url: await pngDataUrl(errorMap(firstOutput, truth)) });
-    }
-    rows.push({ label: taskTitle(pair.task), cells });
-  }
-  const order = (label: string) => TASKS.findIndex((t) => t.title === label);
-  rows.sort((a, b) => order(a.label) - order(b.label));
+  const rows = await gridRows(pairs, done.map((point) => ({
+    label: columnLabel(point),
+    image: (pair) => restoredImagePath(results, point, pair),
+    psnr: (pair) => point.run?.metrics.images.find((i) => i.task === pair.task && i.subDataset === pair.subDataset && i.name === pair.name)?.psnr ?? null,
+  })));
   return {
     id: `restorations-${results.experiment.name}`,
     pngScale: 1,
@@ -159,17 +183,17 @@ export async function restorationGrid(results: ExperimentResults, ...rest: [opti
 export async function runsRunner(options: { executors?: Executors; experiments?: readonly string[] } = {}): Promise<ExperimentsRunner> {
   return {
     experiments: [...(options.experiments ?? DEFAULT_SWEEP)],
-    async run(name, { scale, resultsDir, io }) {
-      await runExperiment(name, { scale, resultsDir, io, ...(options.executors ? { executors: options.executors } : {}) });
+    async run(name, { scale, resultsDir, dataset, io }) {
+      await runExperiment(name, { scale, resultsDir, io, ...(dataset ? { dataset } : {}), ...(options.executors ? { executors: options.executors } : {}) });
     },
-    async collect(names, { scale, resultsDir }) {
-      return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir }))).filter((s) => s.entries.length > 0);
+    async collect(names, { scale, resultsDir, dataset }) {
+      return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}) }))).filter((s) => s.entries.length > 0);
     },
-    async jobSeconds(names, { scale, resultsDir }) {
+    async jobSeconds(names, { scale, resultsDir, dataset }) {
       const seen = new Set<string>();
       const total = { train: 0, restore: 0, evaluate: 0 };
       for (const name of names) {
-        for (const point of experimentResults(name, { scale, resultsDir }).points) {
+        for (const point of experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}) }).points) {
           const run = point.run;
           if (!run) continue;
           for (const stage of ['train', 'restore', 'evaluate'] as const) {
@@ -183,11 +207,11 @@ export async function runsRunner(options: { executors?: Executors; experiments?:
       }
       return total;
     },
-    async grids(names, { scale, resultsDir }) {
+    async grids(names, { scale, resultsDir, dataset }) {
       const grids: PlannedPlot[] = [];
       // grids for the experiments that compare models (one axis: model)
       for (const name of names) {
-        const results = experimentResults(name, { scale, resultsDir });
+        const results = experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}) });
         if (Object.keys(results.points[0]?.axes ?? {}).join() !== 'model') continue;
         const grid = await restorationGrid(results);
         if (grid) grids.push(grid);
