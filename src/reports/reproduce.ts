@@ -8,7 +8,7 @@ import type { Io } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
 import type { ReproducedSet } from './types.js';
@@ -71,6 +71,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const { io, resultsDir } = options;
   const scope: RunnerScope = { scale, resultsDir, ...(options.dataset ? { dataset: options.dataset } : {}) };
   const start = performance.now();
+  if (options.dataset && !existsSync(options.dataset)) throw new RdbmError(`dataset folder not found: ${options.dataset} (expected <root>/<Task>/<SubDataset>/{train,test}/{label,condition})`);
   const runner = options.runner ?? (await experimentsRunner());
   const names = options.only?.length ? options.only : runner.experiments;
   for (const name of names) {
