@@ -41,13 +41,14 @@ function codeRoot(): { dir: string; ext: RegExp } {
   return { dir: join(pkg, 'dist'), ext: /\.js$/ };
 }
 
-function listFiles(dir: string, ext: RegExp): string[] {
+/** Every file below `dir` whose name `keep` accepts, in sorted path order (the order hashes see). */
+function listFiles(dir: string, keep: (name: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (ext.test(e.name) && !e.name.endsWith('.d.ts')) out.push(p);
+      else if (keep(e.name)) out.push(p);
     }
   };
   walk(dir);
@@ -61,10 +62,11 @@ export function codeFingerprint(stage: Stage | 'data'): string {
   const cached = fingerprints.get(stage);
   if (cached) return cached;
   const { dir, ext } = codeRoot();
+  const source = (name: string) => ext.test(name) && !name.endsWith('.d.ts');
   const hash = createHash('sha256');
   for (const entry of STAGE_CODE[stage]) {
     const base = join(dir, entry);
-    const files = existsSync(base) && statSync(base).isDirectory() ? listFiles(base, ext) : listFiles(dirname(base), ext).filter((f) => f.slice(0, f.lastIndexOf('.')) === base);
+    const files = existsSync(base) && statSync(base).isDirectory() ? listFiles(base, source) : listFiles(dirname(base), source).filter((f) => f.slice(0, f.lastIndexOf('.')) === base);
     if (files.length === 0) throw new RdbmError(`internal: no source for ${entry} under ${dir} (the code fingerprint of stage ${stage} needs it)`);
     for (const f of files) hash.update(`${relative(dir, f)}\u0000`).update(readFileSync(f)).update('\u0000');
   }
@@ -85,17 +87,10 @@ export function folderManifestHash(root: string): string {
   if (cached) return cached;
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new RdbmError(`dataset folder not found: ${root} (expected <root>/<Task>/<SubDataset>/{train,test}/{label,condition})`);
   const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() || e.isSymbolicLink()) {
-        const s = statSync(p);
-        hash.update(`${relative(abs, p)}\u0000${s.size}\u0000${Math.round(s.mtimeMs)}\n`);
-      }
-    }
-  };
-  walk(abs);
+  for (const p of listFiles(abs, () => true)) {
+    const st = statSync(p);
+    if (st.isFile()) hash.update(`${relative(abs, p)}\u0000${st.size}\u0000${Math.round(st.mtimeMs)}\n`);
+  }
   const value = hash.digest('hex').slice(0, 16);
   manifests.set(abs, value);
   return value;
@@ -147,6 +142,7 @@ function fileSha256(path: string): string {
  */
 export function checkpointContentKey(path: string): string {
   const abs = resolve(path);
+  if (!existsSync(abs)) throw new RdbmError(`checkpoint not found: ${path} (expected a checkpoint folder with manifest.json, or a .pt/.pth file)`);
   const stat = statSync(abs);
   const memo = `${abs}\u0000${stat.size}\u0000${stat.mtimeMs}`;
   const cached = checkpointKeys.get(memo);
