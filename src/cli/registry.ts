@@ -32,6 +32,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../reports/cli.js')).reproduceCommand,
   },
   {
+    name: 'report',
+    summary: 'tables, plots and grids from your own restored folders and checkpoints (an experiment file of points)',
+    load: async () => (await import('../reports/cli.js')).reportCommand,
+  },
+  {
     name: 'metrics',
     summary: 'PSNR / SSIM of images or folders under a named convention (rdbm, basicsr-y, matlab-y, …)',
     load: async () => (await import('../metrics/cli.js')).metricsCommand,

@@ -4,3 +4,5 @@ export { pairFolders, pairFoldersReside, pairRestored, conditionPairs } from './
 export type { ImagePair, PairOptions } from './pairs.js';
 export { readMapping, parseCsv as parseMappingCsv } from './mapping.js';
 export { IMAGE_EXTENSIONS, isImageFile } from './files.js';
+export { TASKS, TASK_FOLDERS, taskKey, taskTitle } from './tasks.js';
+export type { TaskId, TaskFolder } from './tasks.js';

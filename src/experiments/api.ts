@@ -2,18 +2,22 @@
  * The entry points other parts of the toolkit call: run (or plan) experiments by name, and read
  * back the finished runs of an experiment point by point (for tables and plots).
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Io } from '../cli/command.js';
+import type { PairEntry } from '../datasets/index.js';
 import { RdbmError } from '../errors.js';
 import { DEFAULT_SWEEP, EXPERIMENT_NAMES, getExperiment } from './builtins.js';
 import type { Family, RunConfig } from './config.js';
 import type { AxisValue, Experiment } from './experiment.js';
 import type { Executors } from './executors.js';
-import { type Plan, type PlannedPoint, planSweep } from './plan.js';
+import { FILE_CONTENT_KEYS, type Plan, type PlannedPoint, planSweep } from './plan.js';
 import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner.js';
 import { type ScaleName, scale as checkScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
-import { openResults } from './store.js';
+import { bundledDatasetRoot, datasetsDir, openResults, restoredDir, restoredImage } from './store.js';
 import { zooCheckpointFor } from './zoo.js';
+import { selectTestPairs } from './testset.js';
 
 export interface RunExperimentOptions {
   /** default `default` */
@@ -29,6 +33,8 @@ export interface RunExperimentOptions {
   readonly dataset?: string;
   /** checkpoints per model family (`diffuir`: a DiffUIR trainer .pt; `rdbm`: restore with it instead of training) */
   readonly checkpoints?: Readonly<Partial<Record<Family, string>>>;
+  /** sample every point of a training axis with one given checkpoint instead of refusing (the points then differ only where the field acts at sampling) */
+  readonly allowSharedCheckpoint?: boolean;
   readonly signal?: AbortSignal;
   /**
    * the checkpoint zoo: training points whose run config matches an entry restore with its weights instead of
@@ -57,10 +63,13 @@ function familyOverrides(checkpoints: RunExperimentOptions['checkpoints'] = {}):
 }
 
 /** Plans experiments at a scale without running anything. */
-export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints' | 'zoo'> = {}): Plan {
+export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint' | 'zoo'> = {}): Plan {
   const list = typeof names === 'string' ? [names] : names;
   const zoo = options.zoo === false ? undefined : (config: RunConfig) => zooCheckpointFor(config, options.zoo || undefined);
-  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset), familyOverrides(options.checkpoints), zoo);
+  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset), familyOverrides(options.checkpoints), FILE_CONTENT_KEYS, {
+    allowSharedCheckpoint: options.allowSharedCheckpoint ?? false,
+    ...(zoo ? { resolveCheckpoint: zoo } : {}),
+  });
 }
 
 /**
@@ -93,18 +102,22 @@ export interface PointResult {
 export interface ExperimentResults {
   readonly experiment: Experiment;
   readonly scale: ScaleName;
+  /** the results folder the runs were read from (restoredImagePath and testPairs resolve against it) */
+  readonly resultsDir: string;
   readonly points: readonly PointResult[];
 }
 
 /** An experiment's points at a scale with their finished runs from `resultsDir` (missing or damaged runs: no `run`). */
-export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints' | 'zoo'> = {}): ExperimentResults {
+export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint' | 'zoo'> = {}): ExperimentResults {
   const experiment = getExperiment(name);
   const plan = planExperiments([name], options);
-  const store = openResults(options.resultsDir ?? 'results');
+  const resultsDir = options.resultsDir ?? 'results';
+  const store = openResults(resultsDir);
   const status = new Map(inspectPlan(plan, store).map((s) => [s.job.key, s.status]));
   return {
     experiment,
     scale: plan.scale,
+    resultsDir,
     points: plan.points.map((p) => {
       const s = status.get(p.keys.evaluate);
       return {
@@ -117,4 +130,21 @@ export function experimentResults(name: string, options: Pick<RunExperimentOptio
       };
     }),
   };
+}
+
+/** The dataset root a point was restored and scored on: the bundled benchmark generated in the results folder, or its --data folder. */
+export function pointDataRoot(results: Pick<ExperimentResults, 'resultsDir'>, point: Pick<PointResult, 'config'>): string {
+  const c = point.config;
+  return c.dataset === 'mini-uir' ? bundledDatasetRoot(datasetsDir(results.resultsDir), c.dataset, c.datasetSize) : resolve(c.dataset);
+}
+
+/** The test pairs a point was restored and scored on (empty when its dataset is not on disk). */
+export function pointTestPairs(results: Pick<ExperimentResults, 'resultsDir'>, point: Pick<PointResult, 'config'>): PairEntry[] {
+  const root = pointDataRoot(results, point);
+  return existsSync(root) ? selectTestPairs(root, point.config.testLimit) : [];
+}
+
+/** Where a point's restoration of a test pair is (it exists once the point's restore job finished). */
+export function restoredImagePath(results: Pick<ExperimentResults, 'resultsDir'>, point: Pick<PointResult, 'keys'>, pair: Pick<PairEntry, 'task' | 'subDataset' | 'name'>): string {
+  return restoredImage(restoredDir(results.resultsDir, point.keys.restore), pair);
 }

@@ -116,6 +116,7 @@ export function loadExperimentFile(path: string): Experiment {
   } catch (error) {
     throw new RdbmError(`${path}: not valid JSON (${String((error as Error).message).split('\n')[0]})`);
   }
+  if (Array.isArray((spec as { points?: unknown })?.points)) throw new RdbmError(`${path}: an experiment file of points (restored folders, checkpoints) is read by \`rdbm report ${path} --data <root> --out <dir>\`, not by sweeps (which expect axes)`);
   try {
     return defineExperiment(spec);
   } catch (error) {

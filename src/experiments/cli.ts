@@ -10,7 +10,8 @@ import { mergeRuns, rowsCsv, rowsTable, runRows } from './results.js';
 import { type JobStatus, type SweepReport, inspectPlan } from './runner.js';
 import { SCALES, SCALE_NAMES, type ScaleName } from './scales.js';
 import { type Shard, parseShard, shardGroups } from './shard.js';
-import { openResults } from './store.js';
+import { type ResultsStore, openResults } from './store.js';
+import { missExplainer } from './why.js';
 
 function experimentList(scale: ScaleName): string {
   return [...listExperiments(), ...Object.values(CHECKPOINT_EXPERIMENTS)]
@@ -54,6 +55,17 @@ function pointTable(plan: Plan, statuses: readonly JobStatus[]): string[] {
   return rows.map((r) => `  ${r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()}`);
 }
 
+/** Why each job that will run is not cached (one entry per job). */
+function notCached(statuses: readonly JobStatus[], store: ResultsStore): { kind: Stage; key: string; points: readonly string[]; why: string }[] {
+  const explain = missExplainer(store);
+  return statuses.filter((s) => s.toRun).map((s) => ({ kind: s.job.kind, key: s.job.key, points: s.job.points, why: explain(s.job, s.status) ?? 'cached' }));
+}
+
+function whyLines(entries: ReturnType<typeof notCached>): string[] {
+  if (entries.length === 0) return [];
+  return ['  why not cached:', ...entries.map((e) => `    ${e.kind} ${e.key.slice(0, 8)} (${e.points[0]}${e.points.length > 1 ? ` +${e.points.length - 1}` : ''}): ${e.why}`)];
+}
+
 function reportJson(report: Pick<SweepReport, 'plan' | 'jobs' | 'shard'> & Partial<Pick<SweepReport, 'ran' | 'cached' | 'redone' | 'runs'>>): unknown {
   return {
     experiments: report.plan.experiments,
@@ -90,7 +102,8 @@ export const sweepCommand: Command = {
     { name: 'shard', type: 'string', valueName: '<i/n>', description: 'run only shard i of n (0-based), e.g. $SLURM_ARRAY_TASK_ID/4' },
     { name: 'data', type: 'string', valueName: '<dir>', description: 'a dataset in the RDBM/DGSolver layout instead of the bundled mini-uir' },
     { name: 'diffuir-checkpoint', type: 'string', valueName: '<file>', description: 'DiffUIR trainer .pt for the family=diffuir points (diffuir-vs-rdbm)' },
-    { name: 'rdbm-checkpoint', type: 'string', valueName: '<path>', description: 'restore the family=rdbm points with this checkpoint instead of training one' },
+    { name: 'rdbm-checkpoint', type: 'string', valueName: '<path>', description: 'restore the family=rdbm points with this checkpoint instead of training one (its own training config governs sampling unless the experiment sets a field)' },
+    { name: 'shared-checkpoint', type: 'boolean', description: 'sample every point of a training axis (λ, π, schedule, model) with the one given checkpoint instead of refusing' },
     { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
     { name: 'retrain', type: 'boolean', description: 'train every point instead of restoring with matching checkpoint-zoo entries (data/zoo)' },
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
@@ -115,15 +128,18 @@ export const sweepCommand: Command = {
       ...(options['diffuir-checkpoint'] ? { diffuir: options['diffuir-checkpoint'] as string } : {}),
       ...(options['rdbm-checkpoint'] ? { rdbm: options['rdbm-checkpoint'] as string } : {}),
     };
+    const allowSharedCheckpoint = Boolean(options['shared-checkpoint']);
     const zoo = options.retrain ? { zoo: false as const } : {};
-    const plan = planExperiments(positionals, { scale, checkpoints, ...zoo, ...(dataset ? { dataset } : {}) });
+    const plan = planExperiments(positionals, { scale, checkpoints, allowSharedCheckpoint, ...zoo, ...(dataset ? { dataset } : {}) });
     if (options['dry-run']) {
-      const statuses = inspectPlan(plan, openResults(resultsDir), shard);
-      if (options.json) io.out(`${JSON.stringify(reportJson({ plan, jobs: statuses, ...(shard ? { shard } : {}) }))}\n`);
-      else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses)].join('\n')}\n`);
+      const store = openResults(resultsDir);
+      const statuses = inspectPlan(plan, store, shard);
+      const why = notCached(statuses, store);
+      if (options.json) io.out(`${JSON.stringify({ ...(reportJson({ plan, jobs: statuses, ...(shard ? { shard } : {}) }) as object), notCached: why })}\n`);
+      else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses), ...whyLines(why)].join('\n')}\n`);
       return 0;
     }
-    const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
+    const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, allowSharedCheckpoint, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
     if (options.json) {
       io.out(`${JSON.stringify(reportJson(report))}\n`);
       return 0;

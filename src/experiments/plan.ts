@@ -5,13 +5,25 @@
  * identical jobs across experiments are planned once.
  */
 import { RdbmError } from '../errors.js';
-import { configHash } from '../util/hash.js';
+import { configHash, deepFreeze } from '../util/hash.js';
+import { refuseSharedCheckpoint, withCheckpointConfig } from './checkpoints.js';
 import { type RunConfig, type Stage, stageFields } from './config.js';
+import { checkpointContentKey, codeFingerprint, datasetKey } from './keys.js';
 import { type Experiment, type FamilyOverrides, type SweepPoint, expandExperiment } from './experiment.js';
 import type { ScaleName } from './scales.js';
 
-/** Part of every key: bump when the meaning of a job changes, so old results are not reused. */
-export const PLAN_VERSION = 1;
+/**
+ * What keys see besides the config (keys.ts): the fingerprint of a stage's code, a dataset's
+ * content key, a given checkpoint's content key. Injected so planning stays testable without files.
+ */
+export interface ContentKeys {
+  code(stage: Stage): string;
+  dataset(config: RunConfig): unknown;
+  checkpoint(path: string): string;
+}
+
+/** The real content keys: source fingerprints, dataset manifests, checkpoint contents. */
+export const FILE_CONTENT_KEYS: ContentKeys = Object.freeze({ code: codeFingerprint, dataset: datasetKey, checkpoint: checkpointContentKey });
 
 export interface Job {
   readonly kind: Stage;
@@ -49,29 +61,32 @@ export function samplingSchedule(config: RunConfig): string {
 }
 
 /** The hashed specs and keys of one point's three jobs. */
-export function pointJobs(config: RunConfig): { train?: { key: string; spec: Record<string, unknown> }; restore: { key: string; spec: Record<string, unknown> }; evaluate: { key: string; spec: Record<string, unknown> } } {
+export function pointJobs(config: RunConfig, content: ContentKeys = FILE_CONTENT_KEYS): { train?: { key: string; spec: Record<string, unknown> }; restore: { key: string; spec: Record<string, unknown> }; evaluate: { key: string; spec: Record<string, unknown> } } {
   const trainFields = { ...stageFields(config, 'train') };
   const checkpoint = trainFields.checkpoint;
   delete trainFields.checkpoint;
-  // not hashed: only rdbm trains (diffuir needs a checkpoint), so existing train keys stay unchanged
+  // not hashed: only rdbm trains (diffuir needs a checkpoint)
   delete trainFields.family;
+  // the dataset by content, not by path (a moved copy reuses its results, an edited one does not)
+  delete trainFields.dataset;
   if (config.family === 'diffuir' && !checkpoint) throw new RdbmError('family diffuir needs a checkpoint (a DiffUIR trainer .pt; e.g. --diffuir-checkpoint FILE)');
-  const train = checkpoint ? undefined : { v: PLAN_VERSION, stage: 'train', ...trainFields };
+  const data = content.dataset(config);
+  const given = checkpoint ? { checkpoint: content.checkpoint(checkpoint) } : undefined;
+  const train = given ? undefined : { stage: 'train', code: content.code('train'), ...trainFields, data };
   const trainKey = train ? configHash(train) : undefined;
   // DiffUIR restores at its own fixed settings (T = 1000, pred_res): only the NFE and the test data are hashed
   const restore: Record<string, unknown> = config.family === 'diffuir' ? {
-    v: PLAN_VERSION,
     stage: 'restore',
-    after: { checkpoint },
+    code: content.code('restore'),
+    after: given,
     family: config.family,
     nfe: config.nfe,
     testLimit: config.testLimit,
-    dataset: config.dataset,
-    datasetSize: config.datasetSize,
+    data,
   } : {
-    v: PLAN_VERSION,
     stage: 'restore',
-    after: trainKey ?? { checkpoint },
+    code: content.code('restore'),
+    after: trainKey ?? given,
     // sampler settings and test data (already inside the train key when training; needed for a given checkpoint)
     objective: config.objective,
     schedule: samplingSchedule(config),
@@ -79,11 +94,10 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
     timesteps: config.timesteps,
     nfe: config.nfe,
     testLimit: config.testLimit,
-    dataset: config.dataset,
-    datasetSize: config.datasetSize,
+    data,
   };
   const restoreKey = configHash(restore);
-  const evaluate = { v: PLAN_VERSION, stage: 'evaluate', after: restoreKey, metric: config.metric };
+  const evaluate = { stage: 'evaluate', code: content.code('evaluate'), after: restoreKey, metric: config.metric };
   return {
     ...(train && trainKey ? { train: { key: trainKey, spec: train } } : {}),
     restore: { key: restoreKey, spec: restore },
@@ -91,19 +105,44 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
   };
 }
 
+export interface PlanOptions {
+  /**
+   * names a trained checkpoint for a point that would train (the checkpoint zoo): the point then restores with it,
+   * as with a given checkpoint (keyed by its content), and plans no train job
+   */
+  readonly resolveCheckpoint?: (config: RunConfig) => string | undefined;
+  /** sample every point of a training axis with one given checkpoint instead of refusing (`--shared-checkpoint`) */
+  readonly allowSharedCheckpoint?: boolean;
+}
+
+/** Fields an experiment sets for a point itself (its base, axis values, family settings): a given checkpoint's own config yields to these. */
+function explicitFields(experiment: Experiment, point: SweepPoint): Set<string> {
+  return new Set([...Object.keys(experiment.base ?? {}), ...Object.keys(point.axes), ...Object.keys(experiment.familyBase?.[point.config.family] ?? {})]);
+}
+
 /**
  * Plans one or more experiments at a scale; `overrides` apply to every point (e.g. the dataset),
- * `familyOverrides` to the points of one family (e.g. `{ diffuir: { checkpoint } }`). `resolveCheckpoint`
- * may name a trained checkpoint for a point that would train (the checkpoint zoo): the point then restores
- * with it, as with a given checkpoint, and plans no train job.
+ * `familyOverrides` to the points of one family (e.g. `{ diffuir: { checkpoint } }`). A point with
+ * a given checkpoint takes that checkpoint's training config for the fields it does not set; a
+ * training axis whose points share one given checkpoint is refused unless `allowSharedCheckpoint`.
  */
-export function planSweep(
-  experiments: readonly Experiment[],
-  scale: ScaleName,
-  overrides: Partial<RunConfig> = {},
-  familyOverrides: FamilyOverrides = {},
-  resolveCheckpoint?: (config: RunConfig) => string | undefined,
-): Plan {
+export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}, content: ContentKeys = FILE_CONTENT_KEYS, options: PlanOptions = {}): Plan {
+  const points: SweepPoint[] = [];
+  for (const experiment of experiments) {
+    const expanded = expandExperiment(experiment, scale, overrides, familyOverrides).map((expandedPoint) => {
+      const stand = !expandedPoint.config.checkpoint && options.resolveCheckpoint ? options.resolveCheckpoint(expandedPoint.config) : undefined;
+      const point = stand ? deepFreeze({ ...expandedPoint, config: { ...expandedPoint.config, checkpoint: stand } }) : expandedPoint;
+      const config = withCheckpointConfig(point.config, explicitFields(experiment, point), `experiment ${point.experiment} at scale ${scale}, point ${point.label}`);
+      return config === point.config ? point : deepFreeze({ ...point, config });
+    });
+    refuseSharedCheckpoint(expanded, options.allowSharedCheckpoint ?? false);
+    points.push(...expanded);
+  }
+  return planPoints(points, scale, experiments.map((e) => e.name), content);
+}
+
+/** Plans resolved sweep points (from experiments, or built by hand, e.g. the checkpoint points of `rdbm report`) into jobs. */
+export function planPoints(sweepPoints: readonly SweepPoint[], scale: ScaleName, experimentNames: readonly string[], content: ContentKeys = FILE_CONTENT_KEYS): Plan {
   const points: PlannedPoint[] = [];
   const byKey = new Map<string, { kind: Stage; key: string; group: string; needs?: string; spec: Record<string, unknown>; config: RunConfig; points: string[] }>();
   const groups: string[] = [];
@@ -117,18 +156,16 @@ export function planSweep(
     byKey.set(key, { kind, key, group, spec, config: { ...config, sampleSchedule: samplingSchedule(config) as RunConfig['sampleSchedule'] }, points: [point], ...(needs ? { needs } : {}) });
     if (needs) children.set(needs, [...(children.get(needs) ?? []), key]);
   };
-  for (const experiment of experiments) {
-    for (const expanded of expandExperiment(experiment, scale, overrides, familyOverrides)) {
-      const stand = !expanded.config.checkpoint && resolveCheckpoint ? resolveCheckpoint(expanded.config) : undefined;
-      const point = stand ? { ...expanded, config: Object.freeze({ ...expanded.config, checkpoint: stand }) } : expanded;
+  {
+    for (const point of sweepPoints) {
       let jobs: ReturnType<typeof pointJobs>;
       try {
-        jobs = pointJobs(point.config);
+        jobs = pointJobs(point.config, content);
       } catch (error) {
         if (error instanceof RdbmError) throw new RdbmError(`experiment ${point.experiment}, point ${point.label}: ${error.message}`);
         throw error;
       }
-      const group = jobs.train?.key ?? configHash({ checkpoint: point.config.checkpoint });
+      const group = jobs.train?.key ?? configHash(jobs.restore.spec.after);
       if (!groups.includes(group)) groups.push(group);
       const id = `${point.experiment}:${point.label}`;
       if (jobs.train) add('train', jobs.train.key, jobs.train.spec, group, point.config, id);
@@ -147,7 +184,7 @@ export function planSweep(
       for (const k of children.get(restore.key) ?? []) ordered.push(byKey.get(k)!);
     }
   }
-  return { scale, experiments: experiments.map((e) => e.name), points, jobs: ordered, groups };
+  return { scale, experiments: experimentNames, points, jobs: ordered, groups };
 }
 
 /** Jobs per kind. */

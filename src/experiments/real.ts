@@ -10,6 +10,7 @@ import { ensureMiniUir } from '../data/miniUir.js';
 import { readImage } from '../image/index.js';
 import type { Executors, Environment } from './executors.js';
 import type { ImageScore } from './scores.js';
+import { bundledDatasetRoot, restoredImage, restoredName } from './store.js';
 import { selectTestPairs } from './testset.js';
 import { ownCommit } from '../util/commit.js';
 import { ownVersion, packageVersion } from '../util/version.js';
@@ -42,7 +43,7 @@ export function realExecutors(): Executors {
         if (config.cropSize > config.datasetSize) {
           throw new RdbmError(`invalid cropSize: ${config.cropSize} (expected <= the mini-uir image side ${config.datasetSize}; raise datasetSize or use --data with a real dataset)`);
         }
-        const root = join(datasetsDir, `mini-uir-${config.datasetSize}`);
+        const root = bundledDatasetRoot(datasetsDir, config.dataset, config.datasetSize);
         await ensureMiniUir(root, { size: config.datasetSize, io: ctx.io });
         return root;
       }
@@ -73,7 +74,7 @@ export function realExecutors(): Executors {
         // one call for the whole test set: names carry <Task>/<SubDataset>/ so outputs mirror the layout
         await restoreImages({
           model,
-          inputs: pairs.map((p) => ({ name: `${p.task}/${p.subDataset}/${p.name.replace(/\.[^.]+$/, '.png')}`, path: p.condition })),
+          inputs: pairs.map((p) => ({ name: `${p.task}/${p.subDataset}/${restoredName(p.name)}`, path: p.condition })),
           outputDir: outDir,
           nfe: c.nfe,
           schedule: c.sampleSchedule === 'same' ? c.schedule : c.sampleSchedule,
@@ -94,7 +95,7 @@ export function realExecutors(): Executors {
       const convention = job.config.metric;
       const images: ImageScore[] = [];
       for (const p of selectTestPairs(dataRoot, job.config.testLimit)) {
-        const predPath = join(restoredDir, p.task, p.subDataset, p.name.replace(/\.[^.]+$/, '.png'));
+        const predPath = restoredImage(restoredDir, p);
         if (!existsSync(predPath)) throw new RdbmError(`restored image missing: ${predPath} (delete its restore job record to redo it)`);
         const s = scorePair(await readImage(p.label), await readImage(predPath), convention as Parameters<typeof scorePair>[2], {}, { gt: p.label, pred: predPath });
         images.push({ task: p.task, subDataset: p.subDataset, name: p.name, psnr: Number.isFinite(s.psnr) ? s.psnr : null, ssim: s.ssim });

@@ -5,7 +5,6 @@
  * exist is not run at all.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Io } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
 import { createProgress } from '../util/progress.js';
@@ -14,7 +13,7 @@ import type { Environment, Executors } from './executors.js';
 import type { Job, Plan } from './plan.js';
 import { type Shard, shardJobs } from './shard.js';
 import { type RunMetrics, summarizeScores } from './scores.js';
-import { type JobRecord, type RecordStatus, RESULTS_SCHEMA, type ResultsStore, openResults } from './store.js';
+import { type JobRecord, type RecordStatus, RESULTS_SCHEMA, type ResultsStore, checkpointDir, datasetsDir, openResults, restoredDir } from './store.js';
 
 export interface RunRecord extends JobRecord {
   readonly kind: 'evaluate';
@@ -106,7 +105,7 @@ export async function runPlan(plan: Plan, options: RunnerOptions): Promise<Sweep
   const dataRoots = new Map<string, string>();
   const dataRoot = async (config: RunConfig): Promise<string> => {
     const id = `${config.dataset}\u0000${config.datasetSize}`;
-    if (!dataRoots.has(id)) dataRoots.set(id, await options.executors.prepareData(config, join(store.dir, 'datasets'), { io, signal: options.signal }));
+    if (!dataRoots.has(id)) dataRoots.set(id, await options.executors.prepareData(config, datasetsDir(store.dir), { io, signal: options.signal }));
     return dataRoots.get(id)!;
   };
 
@@ -119,7 +118,7 @@ export async function runPlan(plan: Plan, options: RunnerOptions): Promise<Sweep
     const base = { schema: RESULTS_SCHEMA, kind: job.kind, key: job.key, spec: job.spec, points: job.points };
     let record: JobRecord;
     if (job.kind === 'train') {
-      const outDir = join(store.dir, 'checkpoints', job.key);
+      const outDir = checkpointDir(store.dir, job.key);
       mkdirSync(outDir, { recursive: true });
       const out = await options.executors.train({ ...ctx, job, dataRoot: await dataRoot(job.config), outDir });
       const checkpoint = store.relativize(out.checkpoint);
@@ -127,7 +126,7 @@ export async function runPlan(plan: Plan, options: RunnerOptions): Promise<Sweep
     } else if (job.kind === 'restore') {
       const checkpoint = job.needs ? store.resolve(String(records.get(job.needs)?.checkpoint)) : job.config.checkpoint;
       if (!existsSync(checkpoint)) throw new RdbmError(`checkpoint not found: ${checkpoint} (needed by restore job ${job.key})`);
-      const outDir = join(store.dir, 'restored', job.key);
+      const outDir = restoredDir(store.dir, job.key);
       mkdirSync(outDir, { recursive: true });
       const out = await options.executors.restore({ ...ctx, job, dataRoot: await dataRoot(job.config), checkpoint, outDir });
       record = { ...base, config: job.config, outputDir: store.relativize(outDir), images: out.images, artifacts: [store.relativize(outDir)], info: out.info ?? {}, seconds: now() - started, finishedAt: new Date().toISOString(), backend: environment.backend, versions: environment.versions };

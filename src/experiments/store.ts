@@ -7,7 +7,8 @@
  *   restored/<restore key>/    restored test images, mirroring <Task>/<SubDataset>/<name>
  *   datasets/                  generated benchmarks (mini-uir)
  * A folder written by another schema version is refused with a clear error; a damaged record is
- * reported and its job redone, the others kept.
+ * reported and its job redone, the others kept. The functions below are the only place that spells
+ * these paths: the runner, the executors and the reports go through them.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
@@ -19,6 +20,39 @@ import type { Job } from './plan.js';
 /** Bump when run/job files change incompatibly. */
 export const RESULTS_SCHEMA = 1;
 export const RESULTS_MARKER = 'rdbm-results.json';
+
+/** `<dir>/checkpoints/<train key>`: where a train job writes its checkpoints. */
+export function checkpointDir(dir: string, trainKey: string): string {
+  return join(dir, 'checkpoints', trainKey);
+}
+
+/** `<dir>/restored/<restore key>`: where a restore job writes the restored test images. */
+export function restoredDir(dir: string, restoreKey: string): string {
+  return join(dir, 'restored', restoreKey);
+}
+
+/** `<dir>/datasets`: where bundled benchmarks are generated. */
+export function datasetsDir(dir: string): string {
+  return join(dir, 'datasets');
+}
+
+/** The root a bundled benchmark is generated into, e.g. `<datasets>/mini-uir-48`. */
+export function bundledDatasetRoot(datasets: string, name: string, size: number): string {
+  return join(datasets, `${name}-${size}`);
+}
+
+/**
+ * A restored image inside a restore folder: `<Task>/<SubDataset>/<name>.png` (the test pair's
+ * condition file name with a .png extension), the mirror `rdbm metrics --layout` pairs.
+ */
+export function restoredImage(restored: string, pair: { readonly task: string; readonly subDataset: string; readonly name: string }): string {
+  return join(restored, pair.task, pair.subDataset, restoredName(pair.name));
+}
+
+/** A condition file name as its restoration is named (`rain-001.jpg` → `rain-001.png`). */
+export function restoredName(name: string): string {
+  return name.replace(/\.[^.]+$/, '.png');
+}
 
 export interface JobRecord {
   readonly schema: number;

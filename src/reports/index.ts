@@ -20,4 +20,7 @@ export type { WriteReportOptions, WrittenReport } from './write.js';
 export { REPRODUCE_SCALES, reproduce, experimentsRunner } from './reproduce.js';
 export type { ReproduceScale, ExperimentsRunner, ReproduceOptions, ReproduceResult } from './reproduce.js';
 export { NOTEBOOK_VEGALITE_MIME, NOTEBOOK_VEGALITE_SCHEMA, vegaLiteForNotebook } from './notebook.js';
-export { FLOPS_RESOLUTION, taskId, lambdaLabel, reproducedSet, restorationGrid, runsRunner } from './runs.js';
+export { FLOPS_RESOLUTION, taskId, lambdaLabel, reproducedSet, restorationGrid, gridRows, runsRunner } from './runs.js';
+export type { GridColumn } from './runs.js';
+export { INPUT_ROW, experimentReport, pointsReproducedSet, pointsReportPlan, pointsRestorationGrid, reportJson as pointsReportJson } from './experiment-report.js';
+export type { ExperimentReport, ExperimentReportOptions, ReportJson, ReportRowJson } from './experiment-report.js';

@@ -8,16 +8,10 @@
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
 
-/** The five tasks of the paper, in its order, with the DGSolver/RDBM folder names. */
-export const TASKS = deepFreeze([
-  { id: 'deraining', title: 'Deraining', folder: 'Deraining' },
-  { id: 'low-light', title: 'Low-light', folder: 'Enlighening' },
-  { id: 'desnowing', title: 'Desnowing', folder: 'Desnowing' },
-  { id: 'dehazing', title: 'Dehazing', folder: 'Dehazing' },
-  { id: 'deblurring', title: 'Deblurring', folder: 'Deblur' },
-] as const);
+/** The five tasks of the paper, in its order, with the DGSolver/RDBM folder names (one definition: src/datasets/tasks.ts). */
+import { TASKS, type TaskId } from '../datasets/tasks.js';
 
-export type TaskId = (typeof TASKS)[number]['id'];
+export { TASKS, type TaskId };
 
 export interface Provenance {
   readonly source: string;

@@ -8,7 +8,7 @@ import type { Io } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCALE_NAMES, type ScaleName } from '../experiments/scales.js';
 import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
@@ -19,18 +19,27 @@ import { type WrittenReport, writeReport } from './write.js';
 export const REPRODUCE_SCALES = SCALE_NAMES;
 export type ReproduceScale = ScaleName;
 
+/** Which runs: the scale, the results folder and the dataset (`--data`; default the bundled mini-uir). */
+export interface RunnerScope {
+  readonly scale: ReproduceScale;
+  readonly resultsDir: string;
+  readonly dataset?: string;
+  /** train every point, ignoring the checkpoint zoo (which otherwise stands in for matching training points) */
+  readonly retrain?: boolean;
+}
+
 /** What reproduce needs from the experiments side; `experimentsRunner()` supplies the real one. */
 export interface ExperimentsRunner {
   /** experiment names the bundled job runs, in order */
   readonly experiments: readonly string[];
   /** runs (or resumes) one experiment; finished jobs are reused */
-  run(name: string, options: { scale: ReproduceScale; resultsDir: string; io: Io; retrain?: boolean }): Promise<void>;
+  run(name: string, options: RunnerScope & { io: Io }): Promise<void>;
   /** the finished runs of the given experiments, reduced to one entry per configuration */
-  collect(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string; retrain?: boolean }): Promise<ReproducedSet[]>;
+  collect(names: readonly string[], options: RunnerScope): Promise<ReproducedSet[]>;
   /** seconds spent by the distinct finished jobs behind the given experiments, per stage */
-  jobSeconds?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string; retrain?: boolean }): Promise<{ train: number; restore: number; evaluate: number }>;
+  jobSeconds?(names: readonly string[], options: RunnerScope): Promise<{ train: number; restore: number; evaluate: number }>;
   /** optional restoration grids from the finished runs */
-  grids?(names: readonly string[], options: { scale: ReproduceScale; resultsDir: string; retrain?: boolean }): Promise<PlannedPlot[]>;
+  grids?(names: readonly string[], options: RunnerScope): Promise<PlannedPlot[]>;
 }
 
 export interface ReproduceOptions {
@@ -43,6 +52,8 @@ export interface ReproduceOptions {
   readonly noPng?: boolean;
   /** run nothing: rebuild the report from the finished runs already in resultsDir (e.g. after sharded runs) */
   readonly reportOnly?: boolean;
+  /** a dataset root in the RDBM/DGSolver layout instead of the bundled mini-uir (with reportOnly: the one the sweep ran on) */
+  readonly dataset?: string;
   /** train every point, ignoring the checkpoint zoo (which otherwise stands in for matching training points) */
   readonly retrain?: boolean;
   readonly runner?: ExperimentsRunner;
@@ -64,7 +75,9 @@ function minutes(seconds: number): string {
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
   const scale = keyword('scale', options.scale, REPRODUCE_SCALES) as ReproduceScale;
   const { io, resultsDir } = options;
+  const scope: RunnerScope = { scale, resultsDir, ...(options.dataset ? { dataset: options.dataset } : {}), ...(options.retrain ? { retrain: true } : {}) };
   const start = performance.now();
+  if (options.dataset && !existsSync(options.dataset)) throw new RdbmError(`dataset folder not found: ${options.dataset} (expected <root>/<Task>/<SubDataset>/{train,test}/{label,condition})`);
   const runner = options.runner ?? (await experimentsRunner());
   const names = options.only?.length ? options.only : runner.experiments;
   for (const name of names) {
@@ -80,7 +93,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     const elapsed = (performance.now() - start) / 1000;
     io.err(`reproduce [${i + 1}/${names.length}] ${name} (scale ${scale}; ${minutes(elapsed)} so far)\n`);
     try {
-      await runner.run(name, { scale, resultsDir, io, retrain: Boolean(options.retrain) });
+      await runner.run(name, { ...scope, io });
       done.push(name);
     } catch (error) {
       // one failing experiment must not lose the others' report; RdbmErrors are user-facing one-liners
@@ -90,14 +103,13 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     }
   }
   io.err('reproduce: collecting runs\n');
-  const retrain = Boolean(options.retrain);
-  const sets = await runner.collect(done, { scale, resultsDir, retrain });
+  const sets = await runner.collect(done, scope);
   if (options.reportOnly && sets.length === 0) {
     // nothing to report: keep the existing report rather than overwrite it with an empty one
-    throw new RdbmError(`no finished runs at scale ${scale} in ${resultsDir} (run \`rdbm reproduce --scale ${scale}\` without --report-only first)`);
+    throw new RdbmError(`no finished runs at scale ${scale}${options.dataset ? ` on ${options.dataset}` : ''} in ${resultsDir} (run \`rdbm reproduce --scale ${scale}${options.dataset ? ` --data ${options.dataset}` : ''}\` without --report-only first)`);
   }
-  const jobs = runner.jobSeconds ? await runner.jobSeconds(done, { scale, resultsDir, retrain }).catch(() => undefined) : undefined;
-  const grids = runner.grids ? await runner.grids(done, { scale, resultsDir, retrain }).catch(() => []) : [];
+  const jobs = runner.jobSeconds ? await runner.jobSeconds(done, scope).catch(() => undefined) : undefined;
+  const grids = runner.grids ? await runner.grids(done, scope).catch(() => []) : [];
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
   const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
   writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
@@ -114,7 +126,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       scale,
       convention,
       dataset,
-      command: scale === 'default' ? 'npm run reproduce' : `rdbm reproduce --scale ${scale}`,
+      command: scale === 'default' && !options.dataset ? 'npm run reproduce' : `rdbm reproduce --scale ${scale}${options.dataset ? ` --data ${options.dataset}` : ''}`,
       facts: [
         `experiments: ${done.join(', ') || 'none'}`,
         runSeconds === undefined

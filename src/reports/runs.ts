@@ -4,24 +4,23 @@
  * restoration grids from the restored images the runner keeps (results/restored/<key>/…).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { DEFAULT_SWEEP, type ExperimentResults, type Executors, type PointResult, experimentResults, runExperiment, selectTestPairs } from '../experiments/index.js';
+import type { PairEntry } from '../datasets/index.js';
+import { TASKS, taskKey, taskTitle } from '../datasets/tasks.js';
+import { DEFAULT_SWEEP, type ExperimentResults, type Executors, type PointResult, experimentResults, pointTestPairs, restoredImagePath, runExperiment } from '../experiments/index.js';
 import { readImage } from '../image/index.js';
 import { countMacs, countParams, modelPreset } from '../models/index.js';
 import { errorMap, pngDataUrl } from './images.js';
 import type { PlannedPlot } from './plan.js';
 import { type GridCell, type GridRow, restorationGridPlot } from './plots/grid.js';
-import { PUBLISHED_ABLATIONS, TASKS } from './published.js';
+import { PUBLISHED_ABLATIONS } from './published.js';
 import type { ExperimentsRunner } from './reproduce.js';
 import type { ReproducedEntry, ReproducedSet, TaskScore } from './types.js';
 
 /** Resolution the FLOPs column is counted at (the paper's figures match thop MACs at 256×256). */
 export const FLOPS_RESOLUTION = 256;
 
-/** Task folder (`Enlighening`) → the report's task id (`low-light`); unknown folders lower-cased. */
-export function taskId(folder: string): string {
-  return TASKS.find((t) => t.folder === folder || t.id === folder)?.id ?? folder.toLowerCase();
-}
+/** Task folder (`Enlighening`) → the report's task key (`low-light`); other folders keep their name (src/datasets/tasks.ts). */
+export const taskId = taskKey;
 
 /** "10/255" for multiples of 1/255 (how the paper writes λ), else the number. */
 export function lambdaLabel(lambda: number): string {
@@ -29,12 +28,17 @@ export function lambdaLabel(lambda: number): string {
   return Math.abs(k - Math.round(k)) < 1e-9 && Math.round(k) > 0 ? `${Math.round(k)}/255` : String(lambda);
 }
 
-/** Key and label of a point on the experiment's axis (the axis value, spelled as the paper does). */
-function keyAndLabel(experiment: string, point: PointResult): { key: string; label: string } {
+/**
+ * Key and label of a point on its experiment's one axis, spelled as the paper does (`RDBM-B`,
+ * `10/255`, `π = x₀ − μ`); decided by the axis field, never by the experiment's name. Points of
+ * several axes keep their `field=value,…` label.
+ */
+function keyAndLabel(point: PointResult): { key: string; label: string } {
+  const fields = Object.keys(point.axes);
+  if (fields.length !== 1) return { key: point.label, label: point.label };
   const c = point.config;
-  switch (experiment) {
-    case 'main':
-    case 'size':
+  switch (fields[0]) {
+    case 'model':
       return { key: `rdbm-${c.model}`, label: `RDBM-${c.model}` };
     case 'schedule':
       return { key: c.schedule, label: c.schedule };
@@ -71,9 +75,10 @@ export const FLOPS_NOTE =
   `which the paper's B/L figures match; a restoration costs NFE of them. reproduced.json's macsTotalG adds the attention matrix products thop does not count.`;
 
 /** A grid column title: the axis value, with the axis named where the value alone is a bare number. */
-function columnLabel(experiment: string, point: PointResult): string {
-  const { label } = keyAndLabel(experiment, point);
-  return experiment === 'nfe' ? `NFE ${label}` : experiment === 'lambda' ? `λ = ${label}` : label;
+function columnLabel(point: PointResult): string {
+  const { label } = keyAndLabel(point);
+  const axis = Object.keys(point.axes);
+  return axis.length === 1 && axis[0] === 'nfe' ? `NFE ${label}` : axis.length === 1 && axis[0] === 'lambda' ? `λ = ${label}` : label;
 }
 
 /** One experiment's finished points as a ReproducedSet (points without a finished run are left out). */
@@ -92,7 +97,7 @@ export function reproducedSet(results: ExperimentResults): ReproducedSet {
     const tasks: Record<string, TaskScore> = {};
     for (const [folder, s] of Object.entries(run.metrics.tasks)) tasks[taskId(folder)] = { psnr: s.psnr, ssim: s.ssim, images: s.images };
     entries.push({
-      ...keyAndLabel(name, point),
+      ...keyAndLabel(point),
       average: { psnr: run.metrics.overall.meanOfTasks.psnr, ssim: run.metrics.overall.meanOfTasks.ssim },
       tasks,
       ...modelCost(run.config.model),
@@ -110,18 +115,19 @@ export function reproducedSet(results: ExperimentResults): ReproducedSet {
   };
 }
 
+/** A column of a restoration grid: its title, where its image of a test pair is, and that image's PSNR. */
+export interface GridColumn {
+  readonly label: string;
+  image(pair: PairEntry): string | undefined;
+  psnr(pair: PairEntry): number | null;
+}
+
 /**
- * A restoration grid for one experiment: one row per task (its first test image), columns input,
- * each configuration's output, ground truth and the error map of the first configuration.
+ * The rows of a restoration grid: the first test pair of each task (in the paper's task order),
+ * with the input, each column's restoration (captioned with its PSNR), the ground truth and the
+ * error map of the first column.
  */
-export async function restorationGrid(results: ExperimentResults, resultsDir: string, options: { cellSize?: number } = {}): Promise<PlannedPlot | undefined> {
-  const done = results.points.filter((p) => p.run);
-  if (done.length === 0) return undefined;
-  const config = done[0].config;
-  if (config.dataset !== 'mini-uir') return undefined;
-  const dataRoot = join(resultsDir, 'datasets', `mini-uir-${config.datasetSize}`);
-  if (!existsSync(dataRoot)) return undefined;
-  const pairs = selectTestPairs(dataRoot, config.testLimit);
+export async function gridRows(pairs: readonly PairEntry[], columns: readonly GridColumn[]): Promise<GridRow[]> {
   const seen = new Set<string>();
   const rows: GridRow[] = [];
   for (const pair of pairs) {
@@ -129,23 +135,45 @@ export async function restorationGrid(results: ExperimentResults, resultsDir: st
     seen.add(pair.task);
     const truth = await readImage(pair.label);
     const cells: GridCell[] = [{ column: 'input', url: await pngDataUrl(await readImage(pair.condition)) }];
-    let firstOutput: Awaited<ReturnType<typeof readImage>> | undefined;
-    for (const point of done) {
-      const restored = join(resultsDir, 'restored', point.keys.restore, pair.task, pair.subDataset, pair.name.replace(/\.[^.]+$/, '.png'));
-      if (!existsSync(restored)) continue;
+    let first: { image: Awaited<ReturnType<typeof readImage>>; label: string } | undefined;
+    for (const column of columns) {
+      const restored = column.image(pair);
+      if (!restored || !existsSync(restored)) continue;
       const image = await readImage(restored);
-      firstOutput ??= image;
-      const score = point.run?.metrics.images.find((i) => i.task === pair.task && i.subDataset === pair.subDataset && i.name === pair.name);
-      cells.push({ column: columnLabel(results.experiment.name, point), url: await pngDataUrl(image), ...(score?.psnr != null ? { caption: `${score.psnr.toFixed(2)} dB` } : {}) });
+      first ??= { image, label: column.label };
+      const psnr = column.psnr(pair);
+      cells.push({ column: column.label, url: await pngDataUrl(image), ...(psnr !== null ? { caption: `${psnr.toFixed(2)} dB` } : {}) });
     }
     cells.push({ column: 'ground truth', url: await pngDataUrl(truth) });
-    if (firstOutput && firstOutput.width === truth.width && firstOutput.height === truth.height) {
-      cells.push({ column: `|error| ×4 (${columnLabel(results.experiment.name, done[0])})`, url: await pngDataUrl(errorMap(firstOutput, truth)) });
+    if (first && first.image.width === truth.width && first.image.height === truth.height) {
+      cells.push({ column: `|error| ×4 (${first.label})`, url: await pngDataUrl(errorMap(first.image, truth)) });
     }
-    rows.push({ label: TASKS.find((t) => t.folder === pair.task)?.title ?? pair.task, cells });
+    rows.push({ label: taskTitle(pair.task), cells });
   }
-  const order = (label: string) => TASKS.findIndex((t) => t.title === label);
-  rows.sort((a, b) => order(a.label) - order(b.label));
+  const order = (label: string) => {
+    const i = TASKS.findIndex((t) => t.title === label);
+    return i < 0 ? TASKS.length : i;
+  };
+  return rows.sort((a, b) => order(a.label) - order(b.label));
+}
+
+/**
+ * A restoration grid for one experiment: one row per task (its first test image), columns input,
+ * each configuration's output, ground truth and the error map of the first configuration.
+ */
+export async function restorationGrid(results: ExperimentResults, ...rest: [options?: { cellSize?: number }] | [resultsDir: string, options?: { cellSize?: number }]): Promise<PlannedPlot | undefined> {
+  // the results carry their folder; a resultsDir argument (the older signature) is accepted and ignored
+  const options = (typeof rest[0] === 'string' ? rest[1] : rest[0]) ?? {};
+  const done = results.points.filter((p) => p.run);
+  if (done.length === 0) return undefined;
+  const config = done[0].config;
+  const pairs = pointTestPairs(results, done[0]);
+  if (pairs.length === 0) return undefined;
+  const rows = await gridRows(pairs, done.map((point) => ({
+    label: columnLabel(point),
+    image: (pair) => restoredImagePath(results, point, pair),
+    psnr: (pair) => point.run?.metrics.images.find((i) => i.task === pair.task && i.subDataset === pair.subDataset && i.name === pair.name)?.psnr ?? null,
+  })));
   return {
     id: `restorations-${results.experiment.name}`,
     pngScale: 1,
@@ -165,17 +193,17 @@ export async function restorationGrid(results: ExperimentResults, resultsDir: st
 export async function runsRunner(options: { executors?: Executors; experiments?: readonly string[] } = {}): Promise<ExperimentsRunner> {
   return {
     experiments: [...(options.experiments ?? DEFAULT_SWEEP)],
-    async run(name, { scale, resultsDir, io, retrain }) {
-      await runExperiment(name, { scale, resultsDir, io, ...(retrain ? { zoo: false } : {}), ...(options.executors ? { executors: options.executors } : {}) });
+    async run(name, { scale, resultsDir, dataset, retrain, io }) {
+      await runExperiment(name, { scale, resultsDir, io, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}), ...(options.executors ? { executors: options.executors } : {}) });
     },
-    async collect(names, { scale, resultsDir, retrain }) {
-      return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir, ...(retrain ? { zoo: false } : {}) }))).filter((s) => s.entries.length > 0);
+    async collect(names, { scale, resultsDir, dataset, retrain }) {
+      return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}) }))).filter((s) => s.entries.length > 0);
     },
-    async jobSeconds(names, { scale, resultsDir, retrain }) {
+    async jobSeconds(names, { scale, resultsDir, dataset, retrain }) {
       const seen = new Set<string>();
       const total = { train: 0, restore: 0, evaluate: 0 };
       for (const name of names) {
-        for (const point of experimentResults(name, { scale, resultsDir, ...(retrain ? { zoo: false } : {}) }).points) {
+        for (const point of experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}) }).points) {
           const run = point.run;
           if (!run) continue;
           for (const stage of ['train', 'restore', 'evaluate'] as const) {
@@ -189,10 +217,13 @@ export async function runsRunner(options: { executors?: Executors; experiments?:
       }
       return total;
     },
-    async grids(names, { scale, resultsDir, retrain }) {
+    async grids(names, { scale, resultsDir, dataset, retrain }) {
       const grids: PlannedPlot[] = [];
-      for (const name of names.filter((n) => n === 'main' || n === 'size')) {
-        const grid = await restorationGrid(experimentResults(name, { scale, resultsDir, ...(retrain ? { zoo: false } : {}) }), resultsDir);
+      // grids for the experiments that compare models (one axis: model)
+      for (const name of names) {
+        const results = experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}) });
+        if (Object.keys(results.points[0]?.axes ?? {}).join() !== 'model') continue;
+        const grid = await restorationGrid(results);
         if (grid) grids.push(grid);
       }
       return grids;

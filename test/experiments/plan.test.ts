@@ -1,17 +1,26 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getExperiment } from '../../src/experiments/builtins.js';
 import { planExperiments } from '../../src/experiments/api.js';
-import { countJobs, planSweep } from '../../src/experiments/plan.js';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ContentKeys, countJobs, planSweep } from '../../src/experiments/plan.js';
 import { parseShard, shardGroups, shardJobs } from '../../src/experiments/shard.js';
 
 /** Keys recomputed independently by scripts/reference/experiments_plan_keys.py (hashlib over canonical JSON). */
 const golden = JSON.parse(readFileSync(new URL('../fixtures/experiments/plan-keys.json', import.meta.url), 'utf8'));
 
+/** The stand-ins the Python script hashes for the code fingerprints and the bundled dataset's content key. */
+const FIXED: ContentKeys = {
+  code: (stage) => `code-${stage}`,
+  dataset: (c) => ({ bundled: c.dataset, size: c.datasetSize, code: 'code-data' }),
+  checkpoint: (path) => `content-of-${path}`,
+};
+
 describe('planner', () => {
   it('gives the job keys computed independently in Python', () => {
     for (const name of ['nfe', 'lambda', 'sampling-schedule']) {
-      const plan = planSweep([getExperiment(name)], 'smoke');
+      const plan = planSweep([getExperiment(name)], 'smoke', {}, {}, FIXED);
       expect(plan.points.map((p) => p.keys)).toEqual(golden.experiments[name].map((e: { keys: unknown }) => e.keys));
     }
   });
@@ -50,9 +59,13 @@ describe('planner', () => {
     const a = planExperiments(['nfe', 'pi'], { scale: 'default' });
     const b = planExperiments(['pi', 'nfe'], { scale: 'default' });
     expect(new Set(a.jobs.map((j) => j.key))).toEqual(new Set(b.jobs.map((j) => j.key)));
-    const c = planExperiments(['nfe'], { scale: 'default', dataset: '/data/uir' });
+    const data = mkdtempSync(join(tmpdir(), 'rdbm-plan-data-'));
+    mkdirSync(join(data, 'Deraining', 'Rain', 'test', 'label'), { recursive: true });
+    writeFileSync(join(data, 'Deraining', 'Rain', 'test', 'label', 'a.png'), 'x');
+    const c = planExperiments(['nfe'], { scale: 'default', dataset: data });
     expect(c.jobs.some((j) => a.jobs.some((k) => k.key === j.key))).toBe(false);
-    expect(c.points[0].config.dataset).toBe('/data/uir');
+    expect(c.points[0].config.dataset).toBe(data);
+    expect(() => planExperiments(['nfe'], { scale: 'default', dataset: join(data, 'nope') })).toThrow(/dataset folder not found: .*nope/);
   });
 });
 

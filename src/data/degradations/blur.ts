@@ -3,6 +3,7 @@
  * little Gaussian noise.
  *   I = clip(J ⋆ K_line(L, a)/|K| + σ·n, 0, 1)
  */
+import { TASK_FOLDERS } from '../../datasets/tasks.js';
 import type { ImageF32 } from '../../image/index.js';
 import { type Rng, normalArray } from '../../util/random.js';
 import { filter2d, lineKernel } from '../filters.js';
@@ -20,7 +21,7 @@ export interface MotionBlurParams {
 }
 
 export const motionBlur: Degradation<MotionBlurParams> = {
-  task: 'Deblur',
+  task: TASK_FOLDERS['deblurring'],
   subDataset: 'MiniBlur',
   model: 'I = clip(J ⋆ line(L, angle)/|line| (reflect-101 border) + σ·n, 0, 1)',
   sample(rng: Rng, width: number, height: number, channels: number): MotionBlurParams {

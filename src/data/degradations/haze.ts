@@ -3,6 +3,7 @@
  *   d(y, x) = clip(d₀ + d_y·(1 − y/(H−1)) + d_x·(x/(W−1) − ½), 0, 1)   (top of the frame is far)
  *   t = exp(−β·d);   I = J·t + A·(1 − t),  A per channel
  */
+import { TASK_FOLDERS } from '../../datasets/tasks.js';
 import type { ImageF32 } from '../../image/index.js';
 import type { Rng } from '../../util/random.js';
 import { type Degradation, between, clip01 } from './types.js';
@@ -30,7 +31,7 @@ export function depthProxy(width: number, height: number, depth: readonly [numbe
 }
 
 export const haze: Degradation<HazeParams> = {
-  task: 'Dehazing',
+  task: TASK_FOLDERS['dehazing'],
   subDataset: 'MiniHaze',
   model: 't = exp(−β·d), d a ground-plane depth proxy; I = J·t + A·(1 − t)',
   sample(rng: Rng, _width: number, _height: number, channels: number): HazeParams {

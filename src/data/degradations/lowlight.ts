@@ -2,6 +2,7 @@
  * Low light with noise (task Enlighening): gamma darkening and Poisson–Gaussian sensor noise.
  *   x = g · J^γ;   I = clip(x + sqrt(a·x + b) · n, 0, 1),   n ~ N(0, 1) per pixel and channel
  */
+import { TASK_FOLDERS } from '../../datasets/tasks.js';
 import type { ImageF32 } from '../../image/index.js';
 import { type Rng, normalArray } from '../../util/random.js';
 import { type Degradation, between, checkField, clip01, mapImage } from './types.js';
@@ -20,7 +21,7 @@ export interface LowLightParams {
 }
 
 export const lowLight: Degradation<LowLightParams> = {
-  task: 'Enlighening',
+  task: TASK_FOLDERS['low-light'],
   subDataset: 'MiniLowLight',
   model: 'x = g·J^γ; I = clip(x + sqrt(a·x + b)·n, 0, 1)',
   sample(rng: Rng, width: number, height: number, channels: number): LowLightParams {

@@ -3,6 +3,7 @@
  *   R = clip(α · (D ⋆ K_line(L, a)), 0, 1)   (one grey layer, zero border)
  *   I = J + R − J·R
  */
+import { TASK_FOLDERS } from '../../datasets/tasks.js';
 import type { ImageF32 } from '../../image/index.js';
 import type { Rng } from '../../util/random.js';
 import { filter2d, lineKernel } from '../filters.js';
@@ -20,7 +21,7 @@ export interface RainParams {
 }
 
 export const rain: Degradation<RainParams> = {
-  task: 'Deraining',
+  task: TASK_FOLDERS['deraining'],
   subDataset: 'MiniRain',
   model: 'R = clip(α·(D ⋆ line(L, angle)), 0, 1); I = J + R − J·R',
   sample(rng: Rng, width: number, height: number): RainParams {

@@ -3,6 +3,7 @@
  *   S = clip(Σ_k F_k ⋆ G(σ_k), 0, 1)   (G an unnormalised Gaussian spot, zero border)
  *   B = J·(1 − v) + v;   I = B + S − B·S
  */
+import { TASK_FOLDERS } from '../../datasets/tasks.js';
 import type { ImageF32 } from '../../image/index.js';
 import type { Rng } from '../../util/random.js';
 import { filter2d, gaussianSpot } from '../filters.js';
@@ -22,7 +23,7 @@ export interface SnowParams {
 }
 
 export const snow: Degradation<SnowParams> = {
-  task: 'Desnowing',
+  task: TASK_FOLDERS['desnowing'],
   subDataset: 'MiniSnow',
   model: 'S = clip(Σ_k F_k ⋆ G(σ_k), 0, 1); B = J·(1 − v) + v; I = B + S − B·S',
   sample(rng: Rng, width: number, height: number): SnowParams {

@@ -1,0 +1,242 @@
+/**
+ * Experiments of a researcher's own runs (`rdbm report`): a list of points, each a folder of
+ * restored images or a checkpoint the toolkit restores, on a dataset in the RDBM/DGSolver layout.
+ *
+ *   { "name": "my-nfe", "title": "NFE on my outputs", "metric": "basicsr-y", "baseline": "NFE 10",
+ *     "points": [ { "label": "NFE 2", "restored": "runs/nfe2" },
+ *                 { "label": "RDBM-B (mine)", "checkpoint": "ckpt/b.pt", "nfe": 10 } ] }
+ *
+ * Paths in the file are relative to the file's folder. A `restored` folder mirrors the dataset as
+ * `<Task>/<SubDataset>/<name>` (the pairing `rdbm metrics --layout --pred` uses). A `checkpoint`
+ * point is restored through the sweep runner into the results folder; the checkpoint's own training
+ * config governs sampling unless the point sets a field. Every point and the unrestored input are
+ * scored by the metrics module exactly as `rdbm metrics --layout` scores them. Everything is
+ * validated before anything runs: a bad point is one line naming the point and the path.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Io } from '../cli/command.js';
+import { type ImagePair, conditionPairs, pairRestored, scanLayout } from '../datasets/index.js';
+import { RdbmError } from '../errors.js';
+import { deepFreeze } from '../util/hash.js';
+import { withCheckpointConfig } from './checkpoints.js';
+import { CONVENTIONS, PAPER_CONFIG, type RunConfig, type RunField, checkField, runConfig } from './config.js';
+import type { SweepPoint } from './experiment.js';
+import type { Executors } from './executors.js';
+import { type PlannedPoint, planPoints } from './plan.js';
+import { runPlan } from './runner.js';
+import { type ImageScore, type RunMetrics, summarizeScores } from './scores.js';
+import { restoredDir } from './store.js';
+
+/** Fields a checkpoint point may set (sampling and the model family); the rest comes from the checkpoint. */
+export const POINT_FIELDS: readonly RunField[] = Object.freeze(['nfe', 'sampleSchedule', 'schedule', 'lambda', 'timesteps', 'objective', 'pi', 'model', 'family']);
+
+export interface PointSpec {
+  readonly label: string;
+  /** a folder `<Task>/<SubDataset>/<name>` of restored test images (absolute, resolved against the file) */
+  readonly restored?: string;
+  /** a checkpoint the toolkit restores with (absolute) */
+  readonly checkpoint?: string;
+  /** sampling fields set explicitly (over the checkpoint's own training config) */
+  readonly overrides: Partial<RunConfig>;
+}
+
+export interface PointsExperiment {
+  readonly name: string;
+  readonly title: string;
+  readonly metric: (typeof CONVENTIONS)[number];
+  /** label of the point the others are compared with */
+  readonly baseline?: string;
+  readonly points: readonly PointSpec[];
+  /** the file it was read from */
+  readonly file: string;
+}
+
+/** True for an experiment file of points (`{"points": [...]}`) rather than of axes. */
+export function isPointsExperimentFile(path: string): boolean {
+  try {
+    const spec = JSON.parse(readFileSync(path, 'utf8')) as { points?: unknown };
+    return Array.isArray(spec?.points);
+  } catch {
+    return false;
+  }
+}
+
+const show = (v: unknown) => JSON.stringify(v);
+
+/** Reads and validates an experiment file of points; every problem is one line naming the file (and the point). */
+export function loadPointsExperiment(file: string): PointsExperiment {
+  if (!existsSync(file)) throw new RdbmError(`${file}: experiment file not found`);
+  let spec: Record<string, unknown>;
+  try {
+    spec = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new RdbmError(`${file}: not valid JSON (${String((error as Error).message).split('\n')[0]})`);
+  }
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new RdbmError(`${file}: expected an object {name, title, metric, baseline?, points}`);
+  const known = ['name', 'title', 'description', 'metric', 'baseline', 'points'];
+  for (const k of Object.keys(spec)) if (!known.includes(k)) throw new RdbmError(`${file}: unknown field ${show(k)} (expected ${known.join(', ')})`);
+  const name = spec.name;
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new RdbmError(`${file}: invalid name ${show(name)} (expected lowercase letters, digits and dashes)`);
+  const title = spec.title ?? name;
+  if (typeof title !== 'string') throw new RdbmError(`${file}: invalid title ${show(title)} (expected a string)`);
+  const metric = spec.metric ?? 'rdbm';
+  if (typeof metric !== 'string' || !(CONVENTIONS as readonly string[]).includes(metric)) throw new RdbmError(`${file}: unknown metric ${show(metric)} (expected one of ${CONVENTIONS.join(', ')})`);
+  if (!Array.isArray(spec.points) || spec.points.length === 0) throw new RdbmError(`${file}: points must be a non-empty list of {label, restored} or {label, checkpoint, ...}`);
+  const base = dirname(resolve(file));
+  const at = (p: string) => (isAbsolute(p) ? p : join(base, p));
+  const labels = new Set<string>();
+  const points = spec.points.map((raw: unknown, i: number): PointSpec => {
+    const where = `${file}, point ${i + 1}`;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RdbmError(`${where}: expected an object {label, restored} or {label, checkpoint, ...}`);
+    const p = raw as Record<string, unknown>;
+    if (typeof p.label !== 'string' || p.label === '') throw new RdbmError(`${where}: label must be a non-empty string`);
+    const named = `${file}, point ${show(p.label)}`;
+    if (labels.has(p.label)) throw new RdbmError(`${named}: the label is used twice (labels name the rows)`);
+    labels.add(p.label);
+    if (p.restored === undefined && p.checkpoint === undefined) throw new RdbmError(`${named}: has neither "restored" (a folder of restored images) nor "checkpoint" (to restore with)`);
+    if (p.restored !== undefined && p.checkpoint !== undefined) throw new RdbmError(`${named}: has both "restored" and "checkpoint" (give one)`);
+    for (const k of ['restored', 'checkpoint'] as const) if (p[k] !== undefined && (typeof p[k] !== 'string' || p[k] === '')) throw new RdbmError(`${named}: ${k} must be a path`);
+    const overrides: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(p)) {
+      if (k === 'label' || k === 'restored' || k === 'checkpoint') continue;
+      if (p.restored !== undefined) throw new RdbmError(`${named}: ${show(k)} applies to checkpoint points only (a restored folder is scored as it is)`);
+      if (!(POINT_FIELDS as readonly string[]).includes(k)) throw new RdbmError(`${named}: unknown field ${show(k)} (expected label, checkpoint and any of ${POINT_FIELDS.join(', ')})`);
+      try {
+        overrides[k] = checkField(k as RunField, v);
+      } catch (error) {
+        throw new RdbmError(`${named}: ${(error as Error).message}`);
+      }
+    }
+    return {
+      label: p.label,
+      ...(typeof p.restored === 'string' ? { restored: at(p.restored) } : {}),
+      ...(typeof p.checkpoint === 'string' ? { checkpoint: at(p.checkpoint) } : {}),
+      overrides: overrides as Partial<RunConfig>,
+    };
+  });
+  const baseline = spec.baseline;
+  if (baseline !== undefined && (typeof baseline !== 'string' || !labels.has(baseline))) {
+    throw new RdbmError(`${file}: baseline ${show(baseline)} is not a point (expected one of ${[...labels].map(show).join(', ')})`);
+  }
+  return deepFreeze({ name, title, metric: metric as PointsExperiment['metric'], ...(baseline !== undefined ? { baseline: baseline as string } : {}), points, file });
+}
+
+export interface PointsPointResult {
+  readonly label: string;
+  readonly source: 'restored' | 'checkpoint';
+  /** the folder its restored images are in (given, or the restore job's folder in the results folder) */
+  readonly restored: string;
+  /** the resolved config of a checkpoint point (its own training config plus the point's fields) */
+  readonly config?: RunConfig;
+  readonly metrics: RunMetrics;
+  /** restored image per test pair, by `<Task>/<SubDataset>/<condition name>` */
+  readonly images: Readonly<Record<string, string>>;
+}
+
+export interface PointsResults {
+  readonly experiment: PointsExperiment;
+  /** the dataset root */
+  readonly data: string;
+  /** the unrestored inputs (conditions) scored as a point */
+  readonly input: RunMetrics;
+  readonly points: readonly PointsPointResult[];
+}
+
+export interface PointsRunOptions {
+  /** dataset root in the RDBM/DGSolver layout */
+  readonly data: string;
+  /** the results folder checkpoint points are restored into (jobs are content-keyed and reused) */
+  readonly resultsDir: string;
+  readonly io?: Pick<Io, 'err' | 'errIsTTY'>;
+  /** default: the real executors */
+  readonly executors?: Executors;
+  /** metric worker threads (default: one per core) */
+  readonly workers?: number;
+}
+
+/** A checkpoint point as a sweep point: the paper's settings on the whole test split, then the checkpoint's own config, then the point's fields. */
+export function checkpointSweepPoint(experiment: PointsExperiment, point: PointSpec, data: string): SweepPoint {
+  const context = `${experiment.file}, point ${show(point.label)}`;
+  let config: RunConfig;
+  try {
+    config = runConfig({ ...PAPER_CONFIG, dataset: resolve(data), testLimit: 0, metric: experiment.metric, checkpoint: point.checkpoint!, ...point.overrides }, context);
+    config = withCheckpointConfig(config, new Set(Object.keys(point.overrides)), context);
+  } catch (error) {
+    throw error instanceof RdbmError && !error.message.startsWith(context) ? new RdbmError(`${context}: ${error.message}`) : error;
+  }
+  return deepFreeze({ experiment: experiment.name, scale: 'paper', axes: {}, label: point.label, config });
+}
+
+const imageKey = (pair: Pick<ImagePair, 'task' | 'subDataset' | 'name'>) => `${pair.task}/${pair.subDataset}/${basename(pair.name)}`;
+
+/** Scores pairs with the metrics module (as `rdbm metrics --layout` does); a pair that fails is one line naming the point. */
+async function scorePairs(pairs: readonly ImagePair[], metric: string, what: string, options: PointsRunOptions): Promise<ImageScore[]> {
+  const { evaluatePairs, checkScoreOptions, getConvention } = await import('../metrics/index.js');
+  const convention = getConvention(metric);
+  const results = await evaluatePairs(pairs, convention.id, checkScoreOptions(convention, {}), { ...(options.workers ? { workers: options.workers } : {}) });
+  const failed = results.filter((r) => r.error);
+  if (failed.length) throw new RdbmError(`${what}: ${failed.length} of ${results.length} images could not be scored: ${failed.slice(0, 4).map((r) => `${r.pred}: ${r.error}`).join('; ')}`);
+  return results.map((r) => ({ task: r.task!, subDataset: r.subDataset!, name: basename(r.name), psnr: r.psnr !== undefined && Number.isFinite(r.psnr) ? r.psnr : null, ssim: r.ssim ?? null }));
+}
+
+/**
+ * Validates every point against the dataset (restored folders complete, checkpoints present),
+ * restores the checkpoint points (reusing finished jobs), then scores the input and every point.
+ */
+export async function pointsExperimentResults(experiment: PointsExperiment, options: PointsRunOptions): Promise<PointsResults> {
+  const data = resolve(options.data);
+  if (!existsSync(data)) throw new RdbmError(`dataset folder not found: ${options.data} (expected <root>/<Task>/<SubDataset>/test/{label,condition})`);
+  const entries = scanLayout(data, { split: 'test' });
+  if (entries.length === 0) throw new RdbmError(`${options.data}: no test pairs (expected <root>/<Task>/<SubDataset>/test/{label,condition})`);
+  // 1. every restored folder complete and every checkpoint point resolvable, before anything runs
+  const given = new Map<string, ImagePair[]>();
+  const swept: SweepPoint[] = [];
+  for (const point of experiment.points) {
+    const named = `${experiment.file}, point ${show(point.label)}`;
+    if (point.restored !== undefined) {
+      if (!existsSync(point.restored)) throw new RdbmError(`${named}: restored folder ${point.restored} not found (expected <Task>/<SubDataset>/<name> for each test image of ${options.data})`);
+      try {
+        given.set(point.label, pairRestored(data, point.restored, { split: 'test' }));
+      } catch (error) {
+        if (error instanceof RdbmError) throw new RdbmError(`${named}: restored folder ${point.restored} is incomplete: ${error.message}`);
+        throw error;
+      }
+    } else {
+      if (!existsSync(point.checkpoint!)) throw new RdbmError(`${named}: checkpoint ${point.checkpoint} not found (expected a checkpoint folder with manifest.json, or a .pt/.pth file)`);
+      swept.push(checkpointSweepPoint(experiment, point, data));
+    }
+  }
+  // 2. restore the checkpoint points through the runner (content-keyed jobs: a rerun reuses them)
+  const planned = new Map<string, PlannedPoint>();
+  if (swept.length) {
+    const plan = planPoints(swept, 'paper', [experiment.name]);
+    const executors = options.executors ?? (await import('./real.js')).realExecutors();
+    await runPlan(plan, { resultsDir: options.resultsDir, executors, ...(options.io ? { io: options.io } : {}) });
+    for (const p of plan.points) planned.set(p.label, p);
+  }
+  // 3. score the input and every point with the metrics module
+  const input = summarizeScores(experiment.metric, await scorePairs(conditionPairs(entries), experiment.metric, `${experiment.file}: the unrestored input of ${options.data}`, options));
+  const points: PointsPointResult[] = [];
+  for (const point of experiment.points) {
+    const named = `${experiment.file}, point ${show(point.label)}`;
+    const p = planned.get(point.label);
+    const folder = point.restored ?? restoredDir(options.resultsDir, p!.keys.restore);
+    const pairs = given.get(point.label) ?? pairRestored(data, folder, { split: 'test' });
+    const images = await scorePairs(pairs, experiment.metric, named, options);
+    points.push({
+      label: point.label,
+      source: point.restored !== undefined ? 'restored' : 'checkpoint',
+      restored: folder,
+      ...(p ? { config: p.config } : {}),
+      metrics: summarizeScores(experiment.metric, images),
+      images: Object.fromEntries(pairs.map((pair) => [imageKey(pair), pair.pred])),
+    });
+  }
+  return { experiment, data, input, points };
+}
+
+/** The restored image of a point for a test pair (undefined when the point has none). */
+export function pointRestoredImage(point: Pick<PointsPointResult, 'images'>, pair: Pick<ImagePair, 'task' | 'subDataset' | 'name'>): string | undefined {
+  return point.images[imageKey(pair)];
+}
