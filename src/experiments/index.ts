@@ -21,3 +21,5 @@ export type { RunExperimentOptions, PointResult, ExperimentResults } from './api
 export { mergeRuns, runRows, rowsCsv as runRowsCsv, rowsTable as runRowsTable } from './results.js';
 export type { MergedRuns, RunRow } from './results.js';
 export { selectTestPairs } from './testset.js';
+export { inputJob, scoreInputs } from './input.js';
+export type { InputScoreOptions } from './input.js';

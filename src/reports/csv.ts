@@ -4,6 +4,7 @@
  * id, the metric convention and the scale so a CSV never loses its context.
  */
 import { stringify } from 'csv-stringify/sync';
+import type { ImageDeltaRow } from './statistics.js';
 import { type Table, UNKNOWN } from './table.js';
 
 export function tableToCsv(table: Table): string {
@@ -20,4 +21,10 @@ export function tableToCsv(table: Table): string {
     }),
   ]);
   return stringify([header, ...rows]);
+}
+
+/** Per-image differences from the default entry (statistics.ts imageDeltaRows), full precision, empty = not finite. */
+export function imageDeltasCsv(rows: readonly ImageDeltaRow[]): string {
+  const columns = ['experiment', 'convention', 'key', 'label', 'against', 'task', 'subDataset', 'name', 'seed', 'psnrDefault', 'psnr', 'psnrDelta', 'ssimDefault', 'ssim', 'ssimDelta'] as const;
+  return stringify([columns as readonly string[], ...rows.map((r) => columns.map((c) => (r[c] === null ? '' : String(r[c]))))] as string[][]);
 }

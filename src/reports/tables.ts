@@ -3,8 +3,9 @@
  * (ours − paper). Published unknowns stay `unknown`; figures the paper does not have are `–`.
  */
 import { type AblationId, PUBLISHED_ABLATIONS, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_PROVENANCE, type PublishedRow, TASKS, publishedAblation } from './published.js';
-import { type CellValue, type Column, type Table, delta } from './table.js';
-import type { ReproducedEntry, ReproducedSet } from './types.js';
+import { type CellValue, type Column, type Table, delta, formatCell } from './table.js';
+import { INPUT_KEY, REPORT_CONFIDENCE } from './statistics.js';
+import type { MetricDelta, ReproducedEntry, ReproducedSet } from './types.js';
 
 const PSNR_DIGITS = 2;
 const SSIM_DIGITS = 3;
@@ -57,6 +58,96 @@ function scoreCells(paper: { psnr: number | null; ssim: number | null } | undefi
   };
 }
 
+const CI = `${Math.round(REPORT_CONFIDENCE * 100)}% CI`;
+
+/** Δ against the set's default entry (paired, tasks as strata): Δ, interval and p per metric, and the mark. */
+function defaultDeltaColumns(): Column[] {
+  const cols: Column[] = [];
+  for (const [m, title, digits] of [['psnr', 'PSNR', PSNR_DIGITS], ['ssim', 'SSIM', SSIM_DIGITS + 1]] as const) {
+    cols.push(
+      { key: `${m}_vs_default`, header: `Δ ${title} vs default`, kind: 'delta', digits, source: 'ours' },
+      { key: `${m}_vs_default_ci`, header: `Δ ${title} ${CI}`, kind: 'text', source: 'ours' },
+      { key: `${m}_vs_default_p`, header: `Δ ${title} p`, kind: 'number', digits: 4, source: 'ours' },
+    );
+  }
+  cols.push({ key: 'excludes_zero', header: `${CI} excludes 0`, kind: 'text', source: 'ours' });
+  return cols;
+}
+
+function signed(value: number, digits: number): string {
+  return formatCell({ key: '', header: '', kind: 'delta', digits }, value);
+}
+
+/** `[−0.12, +0.30]` */
+export function intervalText(low: number, high: number, digits: number): string {
+  return `[${signed(low, digits)}, ${signed(high, digits)}]`;
+}
+
+/** Interval excludes 0 (the row is marked). */
+export function excludesZero(d: MetricDelta | null | undefined): boolean {
+  return !!d && (d.low > 0 || d.high < 0);
+}
+
+function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntry | undefined): Record<string, CellValue> {
+  if (!entry) return {};
+  if (set?.default !== undefined && entry.key === set.default) return { excludes_zero: '(default)' };
+  const d = entry.delta;
+  if (!d) return {};
+  const cells: Record<string, CellValue> = {};
+  for (const [m, digits] of [['psnr', PSNR_DIGITS], ['ssim', SSIM_DIGITS + 1]] as const) {
+    const x = d[m];
+    if (!x) continue;
+    cells[`${m}_vs_default`] = x.mean;
+    cells[`${m}_vs_default_ci`] = intervalText(x.low, x.high, digits);
+    cells[`${m}_vs_default_p`] = x.p;
+  }
+  const marked = (['psnr', 'ssim'] as const).filter((m) => excludesZero(d[m])).map((m) => m.toUpperCase());
+  cells.excludes_zero = marked.length ? `✱ ${marked.join(', ')}` : 'no';
+  return cells;
+}
+
+function seedColumns(set: ReproducedSet | undefined): Column[] {
+  const cols: Column[] = [{ key: 'seeds', header: 'Seeds', kind: 'number', digits: 0, source: 'ours' }];
+  if (set?.entries.some((e) => e.sd)) {
+    cols.push(
+      { key: 'psnr_sd', header: 'PSNR sd (seeds)', kind: 'number', digits: PSNR_DIGITS, source: 'ours' },
+      { key: 'ssim_sd', header: 'SSIM sd (seeds)', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' },
+    );
+  }
+  return cols;
+}
+
+function seedCells(entry: ReproducedEntry | undefined): Record<string, CellValue> {
+  if (!entry) return {};
+  return { seeds: entry.seeds, psnr_sd: entry.sd?.psnr ?? undefined, ssim_sd: entry.sd?.ssim ?? undefined };
+}
+
+/** Every comparison table's columns after the scores: seeds, then Δ against the default entry. */
+function oursColumns(set: ReproducedSet | undefined): Column[] {
+  return [...seedColumns(set), ...defaultDeltaColumns()];
+}
+
+function oursCells(set: ReproducedSet | undefined, entry: ReproducedEntry | undefined): Record<string, CellValue> {
+  return { ...seedCells(entry), ...defaultDeltaCells(set, entry) };
+}
+
+/** The notes that explain the seeds and Δ-vs-default columns. */
+function statisticsNotes(set: ReproducedSet | undefined): string[] {
+  if (!set) return [];
+  const def = set.entries.find((e) => e.key === set.default);
+  const seeds = [...new Set(set.entries.map((e) => e.seeds).filter((n): n is number => n !== undefined))];
+  const notes = [
+    `Δ vs default = entry − ${def ? def.label : 'the default entry'} on the same test images (and training seeds): mean of the per-task mean differences; ${CI} = paired percentile bootstrap with pairs resampled within each task; p = two-sided paired sign-flip test, (count + 1)/(resamples + 1); ✱ = the interval excludes 0.`,
+    `Seeds = training seeds behind the row (figures are means over seeds${set.entries.some((e) => e.sd) ? '; sd across seeds of the five-task average' : ''}); seeds per row here: ${seeds.length ? seeds.join(', ') : 'none'}. Intervals are over test images × seeds.`,
+  ];
+  if (set.entries.some((e) => e.key === INPUT_KEY)) notes.push('Input (unrestored) = the degraded test inputs scored against the ground truth exactly like the restorations (same convention, same test images).');
+  return notes;
+}
+
+function inputEntry(set: ReproducedSet | undefined): ReproducedEntry | undefined {
+  return set?.entries.find((e) => e.key === INPUT_KEY);
+}
+
 function flagNotes(flags: Iterable<string>): string[] {
   return [...new Set(flags)].map((f) => `${f}: ${PUBLISHED_FLAGS[f]}`);
 }
@@ -83,10 +174,16 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
     { key: 'params_ours', header: 'Params M (ours)', kind: 'number', digits: 2, source: 'ours' },
     { key: 'flops_paper', header: 'FLOPs G (paper)', kind: 'number', digits: 2, source: 'paper' },
     { key: 'flops_ours', header: 'FLOPs G (ours)', kind: 'number', digits: 2, source: 'ours' },
+    ...oursColumns(reproduced),
   ];
   const rows: Record<string, CellValue>[] = [];
   const flags: string[] = [];
   const used = new Set<ReproducedEntry>();
+  const input = inputEntry(reproduced);
+  if (input) {
+    used.add(input);
+    rows.push({ method: input.label, ...scoreCells(undefined, input), ...oursCells(reproduced, input) });
+  }
   for (const row of published) {
     const ours = find(reproduced, row.id);
     if (ours) used.add(ours);
@@ -98,13 +195,14 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
       params_ours: ours?.paramsM ?? undefined,
       flops_paper: row.flopsG,
       flops_ours: ours?.flopsG ?? undefined,
+      ...oursCells(reproduced, ours),
     });
   }
   for (const ours of reproduced?.entries ?? []) {
     if (used.has(ours)) continue;
-    rows.push({ method: ours.label, ...scoreCells(undefined, ours), params_ours: ours.paramsM ?? undefined, flops_ours: ours.flopsG ?? undefined });
+    rows.push({ method: ours.label, ...scoreCells(undefined, ours), params_ours: ours.paramsM ?? undefined, flops_ours: ours.flopsG ?? undefined, ...oursCells(reproduced, ours) });
   }
-  const notes = [...commonNotes(reproduced), ...flagNotes(flags).map((n) => (n.startsWith('convir-mair-swap') ? `† ${n}` : n))];
+  const notes = [...commonNotes(reproduced), ...statisticsNotes(reproduced), ...flagNotes(flags).map((n) => (n.startsWith('convir-mair-swap') ? `† ${n}` : n))];
   if (reproduced?.flopsNote) notes.push(reproduced.flopsNote);
   return {
     id: 'main',
@@ -121,18 +219,23 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
 export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table {
   // the paper ran every ablation on RDBM-L
   const ablation = publishedAblation(id);
-  const columns: Column[] = [{ key: 'value', header: ablation.title, kind: 'text' }, ...scoreColumns()];
+  const columns: Column[] = [{ key: 'value', header: ablation.title, kind: 'text' }, ...scoreColumns(), ...oursColumns(reproduced)];
   const rows: Record<string, CellValue>[] = [];
   const flags: string[] = [];
   const used = new Set<ReproducedEntry>();
+  const input = inputEntry(reproduced);
+  if (input) {
+    used.add(input);
+    rows.push({ value: input.label, ...scoreCells(undefined, input), ...oursCells(reproduced, input) });
+  }
   for (const row of ablation.rows) {
     const ours = find(reproduced, row.value);
     if (ours) used.add(ours);
     flags.push(...(row.flags ?? []));
-    rows.push({ value: row.isDefault ? `${row.label} (default)` : row.label, ...scoreCells(row, ours) });
+    rows.push({ value: row.isDefault ? `${row.label} (default)` : row.label, ...scoreCells(row, ours), ...oursCells(reproduced, ours) });
   }
   for (const ours of reproduced?.entries ?? []) {
-    if (!used.has(ours)) rows.push({ value: ours.label, ...scoreCells(undefined, ours) });
+    if (!used.has(ours)) rows.push({ value: ours.label, ...scoreCells(undefined, ours), ...oursCells(reproduced, ours) });
   }
   return {
     id: `ablation-${id}`,
@@ -141,7 +244,7 @@ export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table
     scale: reproduced?.scale ?? 'none',
     columns,
     rows,
-    notes: [...commonNotes(reproduced), 'paper: RDBM-L; only the default row has a published SSIM.', ...flagNotes(flags)],
+    notes: [...commonNotes(reproduced), 'paper: RDBM-L; only the default row has a published SSIM.', ...statisticsNotes(reproduced), ...flagNotes(flags)],
   };
 }
 
@@ -162,7 +265,10 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
   }
   columns.push({ key: 'avg_psnr', header: 'Avg PSNR', kind: 'number', digits: PSNR_DIGITS, source: 'ours' });
   columns.push({ key: 'avg_ssim', header: 'Avg SSIM', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' });
-  const rows = reproduced.entries.map((entry) => {
+  columns.push({ key: 'seeds', header: 'Seeds', kind: 'number', digits: 0, source: 'ours' });
+  const input = inputEntry(reproduced);
+  const ordered = input ? [input, ...reproduced.entries.filter((e) => e !== input)] : reproduced.entries;
+  const rows = ordered.map((entry) => {
     const row: Record<string, CellValue> = { entry: entry.label };
     const paperRow = paperRows.find((r) => sameKey(r.key, entry.key));
     for (const task of TASKS) {
@@ -173,6 +279,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
     }
     row.avg_psnr = entry.average.psnr;
     row.avg_ssim = entry.average.ssim;
+    row.seeds = entry.seeds;
     return row;
   });
   const images = reproduced.entries.flatMap((e) => Object.values(e.tasks).map((t) => t.images)).filter((n): n is number => n !== undefined);
@@ -181,6 +288,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
     `ours: ${reproduced.experiment} runs${reproduced.model ? ` (model ${reproduced.model})` : ''} on ${reproduced.dataset ?? 'the dataset named in the run files'}; Avg = mean of the task means.`,
   ];
   if (images.length > 0) notes.push(`test images per task: ${Math.min(...images)}–${Math.max(...images)}.`);
+  notes.push(...statisticsNotes(reproduced).slice(1));
   return {
     id: `per-task-${options.ablation ?? reproduced.experiment}`,
     title: options.title ?? `Per-task breakdown: ${options.ablation ? PUBLISHED_ABLATIONS[options.ablation].title : reproduced.experiment}`,
@@ -189,5 +297,35 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
     columns,
     rows,
     notes,
+  };
+}
+
+/**
+ * Any experiment's comparison table (those the paper has no table for): entry | PSNR | SSIM | seeds |
+ * Δ against the default entry with its interval and p, input row first.
+ */
+export function comparisonTable(set: ReproducedSet, options: { title?: string } = {}): Table {
+  const columns: Column[] = [
+    { key: 'entry', header: set.experiment, kind: 'text' },
+    { key: 'psnr_ours', header: 'PSNR', kind: 'number', digits: PSNR_DIGITS, source: 'ours' },
+    { key: 'ssim_ours', header: 'SSIM', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' },
+    ...oursColumns(set),
+  ];
+  const input = inputEntry(set);
+  const ordered = input ? [input, ...set.entries.filter((e) => e !== input)] : set.entries;
+  const rows = ordered.map((e) => ({
+    entry: e.key === set.default ? `${e.label} (default)` : e.label,
+    psnr_ours: e.average.psnr ?? undefined,
+    ssim_ours: e.average.ssim ?? undefined,
+    ...oursCells(set, e),
+  }));
+  return {
+    id: `compare-${set.experiment}`,
+    title: options.title ?? `Comparison: ${set.experiment} (five-task average, Δ against the default entry)`,
+    convention: set.convention,
+    scale: set.scale,
+    columns,
+    rows,
+    notes: [`ours: ${set.experiment} runs${set.model ? ` (model ${set.model})` : ''} on ${set.dataset ?? 'the dataset named in the run files'}; averages are the mean of the task means.`, ...statisticsNotes(set)],
   };
 }
