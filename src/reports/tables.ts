@@ -122,9 +122,14 @@ function seedCells(entry: ReproducedEntry | undefined): Record<string, CellValue
   return { seeds: entry.seeds, psnr_sd: entry.sd?.psnr ?? undefined, ssim_sd: entry.sd?.ssim ?? undefined };
 }
 
+/** The set carries run statistics (seeds, Δ against its default): sets reduced from per-image scores do. */
+function hasStatistics(set: ReproducedSet | undefined): set is ReproducedSet {
+  return !!set && set.entries.some((e) => e.seeds !== undefined || e.delta !== undefined);
+}
+
 /** Every comparison table's columns after the scores: seeds, then Δ against the default entry. */
 function oursColumns(set: ReproducedSet | undefined): Column[] {
-  return [...seedColumns(set), ...defaultDeltaColumns()];
+  return hasStatistics(set) ? [...seedColumns(set), ...defaultDeltaColumns()] : [];
 }
 
 function oursCells(set: ReproducedSet | undefined, entry: ReproducedEntry | undefined): Record<string, CellValue> {
@@ -133,7 +138,7 @@ function oursCells(set: ReproducedSet | undefined, entry: ReproducedEntry | unde
 
 /** The notes that explain the seeds and Δ-vs-default columns. */
 function statisticsNotes(set: ReproducedSet | undefined): string[] {
-  if (!set) return [];
+  if (!hasStatistics(set)) return [];
   const def = set.entries.find((e) => e.key === set.default);
   const seeds = [...new Set(set.entries.map((e) => e.seeds).filter((n): n is number => n !== undefined))];
   const notes = [
@@ -265,7 +270,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
   }
   columns.push({ key: 'avg_psnr', header: 'Avg PSNR', kind: 'number', digits: PSNR_DIGITS, source: 'ours' });
   columns.push({ key: 'avg_ssim', header: 'Avg SSIM', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' });
-  columns.push({ key: 'seeds', header: 'Seeds', kind: 'number', digits: 0, source: 'ours' });
+  if (hasStatistics(reproduced)) columns.push({ key: 'seeds', header: 'Seeds', kind: 'number', digits: 0, source: 'ours' });
   const input = inputEntry(reproduced);
   const ordered = input ? [input, ...reproduced.entries.filter((e) => e !== input)] : reproduced.entries;
   const rows = ordered.map((entry) => {
@@ -279,7 +284,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
     }
     row.avg_psnr = entry.average.psnr;
     row.avg_ssim = entry.average.ssim;
-    row.seeds = entry.seeds;
+    if (hasStatistics(reproduced)) row.seeds = entry.seeds;
     return row;
   });
   const images = reproduced.entries.flatMap((e) => Object.values(e.tasks).map((t) => t.images)).filter((n): n is number => n !== undefined);
