@@ -38,6 +38,7 @@ function keyAndLabel(experiment: string, point: PointResult): { key: string; lab
     case 'size':
       return { key: `rdbm-${c.model}`, label: `RDBM-${c.model}` };
     case 'schedule':
+    case 'schedule-seeds':
       return { key: c.schedule, label: c.schedule };
     case 'lambda':
       return { key: String(c.lambda), label: lambdaLabel(c.lambda) };
