@@ -102,8 +102,17 @@ function units(runs: readonly PointScores[], metric: Metric, task?: string): { v
   return { values, strata };
 }
 
+/** Fewest values in any stratum: a stratum of one value has no spread, so its resamples would give a zero-width interval. */
+export const MIN_PER_STRATUM = 2;
+
+function smallestStratum(strata: readonly string[]): number {
+  const counts = new Map<string, number>();
+  for (const s of strata) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return Math.min(...counts.values());
+}
+
 function interval(values: readonly number[], strata: readonly string[] | undefined, options: StatisticsOptions): ScoreInterval | undefined {
-  if (values.length === 0) return undefined;
+  if (values.length < MIN_PER_STRATUM || (strata && smallestStratum(strata) < MIN_PER_STRATUM)) return undefined;
   const r = bootstrapMean(values, { resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0, ...(strata ? { strata } : {}) });
   return { low: r.low, high: r.high };
 }
@@ -152,11 +161,14 @@ export function pairImages(baseline: readonly PointScores[], candidate: readonly
 function metricDelta(pairs: readonly PairedImage[], metric: Metric, options: StatisticsOptions): MetricDelta | null {
   const usable = pairs.filter((p) => finite(p.baseline[metric]) && finite(p.candidate[metric]));
   if (usable.length === 0) return null;
-  return pairedBootstrap(
+  const strata = usable.map((p) => p.task);
+  const r = pairedBootstrap(
     usable.map((p) => p.baseline[metric] as number),
     usable.map((p) => p.candidate[metric] as number),
-    { resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0, strata: usable.map((p) => p.task) },
+    { resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0, strata },
   );
+  // the sign-flip p stays valid with one pair per task; the interval does not (it collapses on the mean)
+  return smallestStratum(strata) < MIN_PER_STRATUM ? { ...r, low: null, high: null } : r;
 }
 
 /** The default entry's key: `scores.default` if it has runs, else the first entry that is not the input. */

@@ -85,8 +85,11 @@ export function intervalText(low: number, high: number, digits: number): string 
 
 /** Interval excludes 0 (the row is marked). */
 export function excludesZero(d: MetricDelta | null | undefined): boolean {
-  return !!d && (d.low > 0 || d.high < 0);
+  return !!d && d.low !== null && d.high !== null && (d.low > 0 || d.high < 0);
 }
+
+/** Shown where a task has fewer than 2 test images, so no interval can be resampled. */
+export const NO_INTERVAL = 'n/a';
 
 function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntry | undefined): Record<string, CellValue> {
   if (!entry) return {};
@@ -98,11 +101,12 @@ function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntr
     const x = d[m];
     if (!x) continue;
     cells[`${m}_vs_default`] = x.mean;
-    cells[`${m}_vs_default_ci`] = intervalText(x.low, x.high, digits);
+    cells[`${m}_vs_default_ci`] = x.low === null || x.high === null ? NO_INTERVAL : intervalText(x.low, x.high, digits);
     cells[`${m}_vs_default_p`] = x.p;
   }
   const marked = (['psnr', 'ssim'] as const).filter((m) => excludesZero(d[m])).map((m) => m.toUpperCase());
-  cells.excludes_zero = marked.length ? `✱ ${marked.join(', ')}` : 'no';
+  const estimable = (['psnr', 'ssim'] as const).some((m) => d[m] && d[m]!.low !== null);
+  cells.excludes_zero = marked.length ? `✱ ${marked.join(', ')}` : estimable ? 'no' : NO_INTERVAL;
   return cells;
 }
 
@@ -142,7 +146,7 @@ function statisticsNotes(set: ReproducedSet | undefined): string[] {
   const def = set.entries.find((e) => e.key === set.default);
   const seeds = [...new Set(set.entries.map((e) => e.seeds).filter((n): n is number => n !== undefined))];
   const notes = [
-    `Δ vs default = entry − ${def ? def.label : 'the default entry'} on the same test images (and training seeds): mean of the per-task mean differences; ${CI} = paired percentile bootstrap with pairs resampled within each task; p = two-sided paired sign-flip test, (count + 1)/(resamples + 1); ✱ = the interval excludes 0.`,
+    `Δ vs default = entry − ${def ? def.label : 'the default entry'} on the same test images (and training seeds): mean of the per-task mean differences; ${CI} = paired percentile bootstrap with pairs resampled within each task; p = two-sided paired sign-flip test, (count + 1)/(resamples + 1); ✱ = the interval excludes 0; ${NO_INTERVAL} = a task has fewer than 2 test images, so there is no interval (p still holds).`,
     `Seeds = training seeds behind the row (figures are means over seeds${set.entries.some((e) => e.sd) ? '; sd across seeds of the five-task average' : ''}); seeds per row here: ${seeds.length ? seeds.join(', ') : 'none'}. Intervals are over test images × seeds.`,
   ];
   if (set.entries.some((e) => e.key === INPUT_KEY)) notes.push('Input (unrestored) = the degraded test inputs scored against the ground truth exactly like the restorations (same convention, same test images).');

@@ -21,9 +21,9 @@ export interface ScoreInterval {
 export interface MetricDelta {
   /** mean over tasks of the per-task mean of (this − default) */
   readonly mean: number;
-  /** 95% percentile bootstrap interval, pairs resampled within each task */
-  readonly low: number;
-  readonly high: number;
+  /** 95% percentile bootstrap interval, pairs resampled within each task; null when a task has fewer than 2 pairs (no spread to resample) */
+  readonly low: number | null;
+  readonly high: number | null;
   /** two-sided paired sign-flip p-value */
   readonly p: number;
 }

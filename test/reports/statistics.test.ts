@@ -121,7 +121,7 @@ describe('tables and plots show the intervals', () => {
     expect(row.psnr_vs_default).toBe(linear.delta!.psnr!.mean);
     expect(row.psnr_vs_default_p).toBe(linear.delta!.psnr!.p);
     const d = linear.delta!.psnr!;
-    expect(row.psnr_vs_default_ci).toBe(`[+${d.low.toFixed(2)}, +${d.high.toFixed(2)}]`);
+    expect(row.psnr_vs_default_ci).toBe(`[+${d.low!.toFixed(2)}, +${d.high!.toFixed(2)}]`);
     expect(row.excludes_zero).toBe('✱ PSNR, SSIM');
     expect(row.seeds).toBe(2);
     expect(row.psnr_sd).toBe(linear.sd!.psnr);
@@ -137,6 +137,19 @@ describe('tables and plots show the intervals', () => {
     expect(row.psnr_vs_default_ci).toMatch(/^\[−0\.\d\d, \+0\.\d\d\]$/);
     expect(row.excludes_zero).toBe('no');
     expect(row.psnr_vs_default_p as number).toBeGreaterThan(0.5);
+  });
+
+  it('one image in a task: no interval (it would collapse on the mean), p kept, nothing marked', () => {
+    const one = (key: string, shift: number): PointScores => ({ key, label: key, seed: 0, images: images(shift, 0, 1) });
+    const single = reduceSet({ ...scores, points: [one('a', 0), one('c', 1)] }, { resamples: 1000 });
+    const c = single.entries[1];
+    expect(c.delta!.psnr).toMatchObject({ low: null, high: null });
+    expect(c.delta!.psnr!.mean).toBeCloseTo(1, 12);
+    // two tasks with one pair each: |T*| = |T| when both signs agree, P = 1/2
+    expect(Math.abs(c.delta!.psnr!.p - 0.5)).toBeLessThan(0.06);
+    expect(c.average.ci).toEqual({});
+    const row = comparisonTable(single).rows[1];
+    expect([row.psnr_vs_default_ci, row.excludes_zero]).toEqual(['n/a', 'n/a']);
   });
 
   it('per-task table: input first, seeds column', () => {
