@@ -87,33 +87,39 @@ function groupByKey(points: readonly PointScores[]): PointScores[][] {
 }
 
 /** (image, seed) units of a metric: values and their task. */
-function units(runs: readonly PointScores[], metric: Metric, task?: string): { values: number[]; strata: string[] } {
+function units(runs: readonly PointScores[], metric: Metric, task?: string): { values: number[]; strata: string[]; images: string[] } {
   const values: number[] = [];
   const strata: string[] = [];
+  const ids: string[] = [];
   for (const run of runs) {
     for (const im of run.images) {
       const v = im[metric];
       if ((task === undefined || im.task === task) && finite(v)) {
         values.push(v);
         strata.push(im.task);
+        ids.push(imageId(im));
       }
     }
   }
-  return { values, strata };
+  return { values, strata, images: ids };
 }
 
-/** Fewest values in any stratum: a stratum of one value has no spread, so its resamples would give a zero-width interval. */
-export const MIN_PER_STRATUM = 2;
+/**
+ * Fewest distinct test images per task for an interval: with one image a task's resamples have no
+ * image-to-image spread (only seeds, or nothing), and the interval would collapse toward the mean.
+ */
+export const MIN_IMAGES_PER_TASK = 2;
 
-function smallestStratum(strata: readonly string[]): number {
-  const counts = new Map<string, number>();
-  for (const s of strata) counts.set(s, (counts.get(s) ?? 0) + 1);
-  return Math.min(...counts.values());
+/** Whether every stratum holds at least MIN_IMAGES_PER_TASK distinct images. */
+function enoughImages(strata: readonly string[], images: readonly string[]): boolean {
+  const perStratum = new Map<string, Set<string>>();
+  strata.forEach((s, i) => perStratum.set(s, (perStratum.get(s) ?? new Set()).add(images[i])));
+  return perStratum.size > 0 && [...perStratum.values()].every((ids) => ids.size >= MIN_IMAGES_PER_TASK);
 }
 
-function interval(values: readonly number[], strata: readonly string[] | undefined, options: StatisticsOptions): ScoreInterval | undefined {
-  if (values.length < MIN_PER_STRATUM || (strata && smallestStratum(strata) < MIN_PER_STRATUM)) return undefined;
-  const r = bootstrapMean(values, { resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0, ...(strata ? { strata } : {}) });
+function interval(values: readonly number[], strata: readonly string[], images: readonly string[], stratified: boolean, options: StatisticsOptions): ScoreInterval | undefined {
+  if (!enoughImages(strata, images)) return undefined;
+  const r = bootstrapMean(values, { resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0, ...(stratified ? { strata } : {}) });
   return { low: r.low, high: r.high };
 }
 
@@ -121,7 +127,7 @@ function cis(runs: readonly PointScores[], task: string | undefined, options: St
   const ci: { psnr?: ScoreInterval; ssim?: ScoreInterval } = {};
   for (const metric of METRICS) {
     const u = units(runs, metric, task);
-    const i = interval(u.values, task === undefined ? u.strata : undefined, options);
+    const i = interval(u.values, u.strata, u.images, task === undefined, options);
     if (i) ci[metric] = i;
   }
   return ci;
@@ -168,7 +174,7 @@ function metricDelta(pairs: readonly PairedImage[], metric: Metric, options: Sta
     { resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0, strata },
   );
   // the sign-flip p stays valid with one pair per task; the interval does not (it collapses on the mean)
-  return smallestStratum(strata) < MIN_PER_STRATUM ? { ...r, low: null, high: null } : r;
+  return enoughImages(strata, usable.map((p) => imageId(p.candidate))) ? r : { ...r, low: null, high: null };
 }
 
 /** The default entry's key: `scores.default` if it has runs, else the first entry that is not the input. */

@@ -150,6 +150,11 @@ describe('tables and plots show the intervals', () => {
     expect(c.average.ci).toEqual({});
     const row = comparisonTable(single).rows[1];
     expect([row.psnr_vs_default_ci, row.excludes_zero]).toEqual(['n/a', 'n/a']);
+    // three seeds do not make one image three images: still no interval
+    const seeded = (key: string, shift: number): PointScores[] => [0, 1, 2].map((seed) => ({ key, label: key, seed, images: images(shift, seed, 1) }));
+    const three = reduceSet({ ...scores, points: [...seeded('a', 0), ...seeded('c', 1)] }, { resamples: 1000 });
+    expect(three.entries[1].delta!.pairs).toBe(6);
+    expect(three.entries[1].delta!.psnr).toMatchObject({ low: null, high: null });
   });
 
   it('per-task table: input first, seeds column', () => {
