@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RdbmError } from '../../src/errors.js';
 import { bootstrapDraws, bootstrapMean, pairedBootstrap } from '../../src/stats/index.js';
+import * as packageRoot from '../../src/index.js';
 import { createRng } from '../../src/util/random.js';
 
 const DRAWS = new URL('../fixtures/stats/bootstrap-draws.json', import.meta.url);
@@ -21,6 +22,10 @@ function normals(n: number, mean: number, sd: number, seed: number): number[] {
 }
 
 describe('pairedBootstrap: analytic cases', () => {
+  it('is exported from the package root', () => {
+    expect(packageRoot.pairedBootstrap(new Array(30).fill(0), new Array(30).fill(1), { resamples: 100 })).toEqual({ mean: 1, low: 1, high: 1, p: 1 / 101 });
+  });
+
   it('identical lists: mean 0, interval [0, 0], p = 1', () => {
     const x = normals(50, 25, 3, 1);
     const r = pairedBootstrap(x, x, { resamples: 2000 });
