@@ -50,7 +50,8 @@ export function psnrVsNfePlot(set: ReproducedSet, options: { published?: boolean
         data: { values },
         transform: [{ filter: 'isValid(datum.low)' }],
         mark: { type: 'area', opacity: 0.2 },
-        encoding: { x, y: { field: 'low', type: 'quantitative', title: 'average PSNR (dB)' }, y2: { field: 'high' }, color },
+        // the band shares the line's colour but not its legend (its opacity would pale the legend symbols)
+        encoding: { x, y: { field: 'low', type: 'quantitative', title: 'average PSNR (dB)' }, y2: { field: 'high' }, color: { ...color, legend: null } },
       },
       {
         data: { values },

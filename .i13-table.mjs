@@ -1,0 +1,10 @@
+import { experimentResults, defaultPoint, scoreInputs, reproducedSet, comparisonTable, perTaskPlot, psnrVsNfePlot, tableToMarkdown, renderSvg, svgToPng } from 'rdbm-lab';
+import { writeFileSync } from 'node:fs';
+const [dir, exp] = process.argv.slice(2);
+const results = experimentResults(exp, { scale: 'smoke', resultsDir: dir });
+const input = await scoreInputs(defaultPoint(results).config, { resultsDir: dir });
+const set = reproducedSet(results, input);
+console.log(tableToMarkdown(comparisonTable(set)));
+writeFileSync('/tmp/i13-set.json', JSON.stringify(set, null, 1));
+const svg = await renderSvg(perTaskPlot(set, 'psnr'));
+writeFileSync('/tmp/i13-pertask.png', svgToPng(svg, { scale: 1.5 }));
