@@ -6,6 +6,7 @@
  * or any other source of per-image scores feeds it.
  */
 import { bootstrapMean, pairedBootstrap } from '../stats/index.js';
+import { METRICS, type MetricName } from './plots/common.js';
 import type { EntryDelta, MetricDelta, ReproducedEntry, ReproducedSet, Score, ScoreInterval, TaskScore } from './types.js';
 
 /** Key and label of the unrestored-input entry every set carries (issue 12: scored like the restorations). */
@@ -16,8 +17,7 @@ export const INPUT_LABEL = 'Input (unrestored)';
 export const REPORT_CONFIDENCE = 0.95;
 export const REPORT_RESAMPLES = 10000;
 
-const METRICS = ['psnr', 'ssim'] as const;
-type Metric = (typeof METRICS)[number];
+type Metric = MetricName;
 
 /** One test image's scores; `task` is the report's task id (`deraining`, …). */
 export interface ImageRow {
@@ -86,7 +86,9 @@ function groupByKey(points: readonly PointScores[]): PointScores[][] {
   return [...groups.values()];
 }
 
-/** (image, seed) units of a metric: values and their task. */
+const imageId = (im: ImageRow) => `${im.task}\u0000${im.subDataset}\u0000${im.name}`;
+
+/** (image, seed) units of a metric: values, their task and image. */
 function units(runs: readonly PointScores[], metric: Metric, task?: string): { values: number[]; strata: string[]; images: string[] } {
   const values: number[] = [];
   const strata: string[] = [];
@@ -132,8 +134,6 @@ function cis(runs: readonly PointScores[], task: string | undefined, options: St
   }
   return ci;
 }
-
-const imageId = (im: ImageRow) => `${im.task}\u0000${im.subDataset}\u0000${im.name}`;
 
 export interface PairedImage {
   readonly task: string;
