@@ -3,7 +3,8 @@ export type { TaskId, Provenance, PublishedRow, PublishedAblationRow, PublishedA
 export type { Score, ScoreInterval, MetricDelta, EntryDelta, TaskScore, ReproducedEntry, ReproducedSet } from './types.js';
 export { COLUMN_KINDS, UNKNOWN, NOT_AVAILABLE, formatCell, tableContext, delta } from './table.js';
 export type { CellValue, ColumnKind, Column, Table } from './table.js';
-export { mainTable, ablationTable, perTaskTable, comparisonTable, sameKey, intervalText, excludesZero } from './tables.js';
+export { mainTable, ablationTable, perTaskTable, comparisonTable, sameKey } from './tables.js';
+export { intervalText, excludesZero, NO_INTERVAL } from './table-statistics.js';
 export { INPUT_KEY, INPUT_LABEL, REPORT_CONFIDENCE, REPORT_RESAMPLES, reduceSet, imageDeltaRows, pairImages, defaultKey } from './statistics.js';
 export type { ImageRow, PointScores, SetScores, StatisticsOptions, PairedImage, ImageDeltaRow } from './statistics.js';
 export { tableToCsv, imageDeltasCsv } from './csv.js';
