@@ -14,3 +14,4 @@ export * from './datasets/index.js';
 export * from './experiments/index.js';
 export * from './reports/index.js';
 export * from './rddm/index.js';
+export * from './stats/index.js';

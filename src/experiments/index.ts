@@ -28,3 +28,5 @@ export { CHECKPOINT_OWN_FIELDS, checkpointTrainingFields, withCheckpointConfig, 
 export { planPoints } from './plan.js';
 export type { PlanOptions } from './plan.js';
 export { checkpointDir, restoredDir, datasetsDir, bundledDatasetRoot, restoredImage, restoredName } from './store.js';
+export { inputJob, scoreInputs } from './input.js';
+export type { InputScoreOptions } from './input.js';

@@ -5,6 +5,7 @@
  *   jobs/<key>.json            finished train and restore jobs (what they produced, how long they took)
  *   checkpoints/<train key>/   trained networks
  *   restored/<restore key>/    restored test images, mirroring <Task>/<SubDataset>/<name>
+ *   restored/input-<key>/      the unrestored test inputs in the same layout (input.ts), scored like restorations
  *   datasets/                  generated benchmarks (mini-uir)
  * A folder written by another schema version is refused with a clear error; a damaged record is
  * reported and its job redone, the others kept. The functions below are the only place that spells

@@ -5,6 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { checkTableConvention } from '../metrics/conventions.js';
+import type { ImageDeltaRow } from './statistics.js';
 import { type Table, UNKNOWN } from './table.js';
 
 export function tableToCsv(table: Table): string {
@@ -22,4 +23,10 @@ export function tableToCsv(table: Table): string {
     }),
   ]);
   return stringify([header, ...rows]);
+}
+
+/** Per-image differences from the default entry (statistics.ts imageDeltaRows), full precision, empty = not finite. */
+export function imageDeltasCsv(rows: readonly ImageDeltaRow[]): string {
+  const columns = ['experiment', 'convention', 'key', 'label', 'against', 'task', 'subDataset', 'name', 'seed', 'psnrDefault', 'psnr', 'psnrDelta', 'ssimDefault', 'ssim', 'ssimDelta'] as const;
+  return stringify([columns as readonly string[], ...rows.map((r) => columns.map((c) => (r[c] === null ? '' : String(r[c]))))] as string[][]);
 }

@@ -12,7 +12,7 @@ import { psnrVsCostPlot } from './plots/cost.js';
 import { psnrVsNfePlot } from './plots/nfe.js';
 import { type ScheduleCurve, scheduleCurvesPlot } from './plots/schedule.js';
 import type { Table } from './table.js';
-import { ablationTable, mainTable, perTaskTable } from './tables.js';
+import { ablationTable, comparisonTable, mainTable, perTaskTable } from './tables.js';
 import type { ReproducedSet } from './types.js';
 
 export interface PlannedPlot {
@@ -68,6 +68,7 @@ export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | 
   const entries = [...sets[0].entries];
   for (const set of sets.slice(1)) for (const e of set.entries) if (!entries.some((x) => x.key === e.key)) entries.push(e);
   const join = (f: (s: ReproducedSet) => string | undefined) => [...new Set(sets.flatMap((s) => (f(s) ?? '').split(', ')).filter(Boolean))].join(', ') || undefined;
+  // each entry keeps its Δ against its own set's default (both are the scale's model: see runs.ts defaultPoint)
   return { ...sets[0], experiment: sets.map((s) => s.experiment).join('-'), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), model: join((s) => s.model), entries };
 }
 
@@ -92,7 +93,7 @@ export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
   }
   for (const set of sets) {
     if ((MAIN_EXPERIMENTS as readonly string[]).includes(set.experiment) || isAblation(set.experiment)) continue;
-    sections.push({ id: set.experiment, title: `Experiment: ${set.experiment}`, tables: [perTaskTable(set)], plots: perTaskPlots(set) });
+    sections.push({ id: set.experiment, title: `Experiment: ${set.experiment}`, tables: [comparisonTable(set), perTaskTable(set)], plots: perTaskPlots(set) });
   }
   sections.push({
     id: 'bridge',

@@ -6,12 +6,14 @@
  */
 import type { Io } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
-import { writeJsonAtomic } from '../util/fs.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCALE_NAMES, type ScaleName } from '../experiments/scales.js';
 import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
+import { imageDeltasCsv } from './csv.js';
+import type { ImageDeltaRow } from './statistics.js';
 import type { ReproducedSet } from './types.js';
 import { type WrittenReport, writeReport } from './write.js';
 
@@ -38,6 +40,8 @@ export interface ExperimentsRunner {
   collect(names: readonly string[], options: RunnerScope): Promise<ReproducedSet[]>;
   /** seconds spent by the distinct finished jobs behind the given experiments, per stage */
   jobSeconds?(names: readonly string[], options: RunnerScope): Promise<{ train: number; restore: number; evaluate: number }>;
+  /** per-image differences of every entry from its set's default entry (written to deltas/<experiment>.csv) */
+  imageDeltas?(names: readonly string[], options: RunnerScope): Promise<{ experiment: string; rows: ImageDeltaRow[] }[]>;
   /** optional restoration grids from the finished runs */
   grids?(names: readonly string[], options: RunnerScope): Promise<PlannedPlot[]>;
 }
@@ -113,6 +117,8 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
   const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
   writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
+  const deltas = runner.imageDeltas ? await runner.imageDeltas(done, { scale, resultsDir }) : [];
+  for (const d of deltas) writeFileAtomic(join(resultsDir, 'deltas', `${d.experiment}.csv`), imageDeltasCsv(d.rows));
   const plan = planReport(sets);
   const seconds = (performance.now() - start) / 1000;
   const convention = [...new Set(sets.map((s) => s.convention))].join(', ') || 'none';
@@ -132,6 +138,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
         runSeconds === undefined
           ? 'report rebuilt with --report-only from finished runs (run time not recorded)'
           : `wall time of the last \`reproduce\` run: ${minutes(runSeconds)} (finished jobs are reused, so a rerun only re-renders)${options.reportOnly ? '; report rebuilt since with --report-only' : ''}`,
+        ...(deltas.length ? [`per-image differences from each set's default entry: ${deltas.map((d) => `deltas/${d.experiment}.csv`).join(', ')}`] : []),
         ...(jobs
           ? [`compute time of the finished jobs (each counted once): ${minutes(jobs.train + jobs.restore + jobs.evaluate)} = train ${minutes(jobs.train)} + restore ${minutes(jobs.restore)} + evaluate ${minutes(jobs.evaluate)}`]
           : []),

@@ -6,15 +6,29 @@
 import { existsSync } from 'node:fs';
 import type { PairEntry } from '../datasets/index.js';
 import { TASKS, taskKey, taskTitle } from '../datasets/tasks.js';
-import { DEFAULT_SWEEP, type ExperimentResults, type Executors, type PointResult, experimentResults, pointTestPairs, restoredImagePath, runExperiment } from '../experiments/index.js';
+import {
+  DEFAULT_SWEEP,
+  type ExperimentResults,
+  type Executors,
+  type ImageScore,
+  PAPER_CONFIG,
+  type PointResult,
+  SCALES,
+  experimentResults,
+  pointTestPairs,
+  restoredImagePath,
+  runExperiment,
+  scoreInputs,
+} from '../experiments/index.js';
 import { readImage } from '../image/index.js';
 import { countMacs, countParams, modelPreset } from '../models/index.js';
 import { errorMap, pngDataUrl } from './images.js';
 import type { PlannedPlot } from './plan.js';
 import { type GridCell, type GridRow, restorationGridPlot } from './plots/grid.js';
 import { PUBLISHED_ABLATIONS } from './published.js';
-import type { ExperimentsRunner } from './reproduce.js';
-import type { ReproducedEntry, ReproducedSet, TaskScore } from './types.js';
+import type { ExperimentsRunner, RunnerScope } from './reproduce.js';
+import { INPUT_KEY, INPUT_LABEL, type ImageDeltaRow, type PointScores, type SetScores, imageDeltaRows, reduceSet } from './statistics.js';
+import type { ReproducedSet } from './types.js';
 
 /** Resolution the FLOPs column is counted at (the paper's figures match thop MACs at 256×256). */
 export const FLOPS_RESOLUTION = 256;
@@ -31,13 +45,13 @@ export function lambdaLabel(lambda: number): string {
 /**
  * Key and label of a point on its experiment's one axis, spelled as the paper does (`RDBM-B`,
  * `10/255`, `π = x₀ − μ`); decided by the axis field, never by the experiment's name. Points of
- * several axes keep their `field=value,…` label.
+ * several axes keep their `field=value,…` label; a `seed` axis never names an entry (seeds are its runs).
  */
 function keyAndLabel(point: PointResult): { key: string; label: string } {
-  const fields = Object.keys(point.axes);
-  if (fields.length !== 1) return { key: point.label, label: point.label };
+  // training seeds are runs of one entry, not entries
+  const fields = Object.keys(point.axes).filter((f) => f !== 'seed');
   const c = point.config;
-  switch (fields[0]) {
+  switch (fields.length === 1 ? fields[0] : undefined) {
     case 'model':
       return { key: `rdbm-${c.model}`, label: `RDBM-${c.model}` };
     case 'schedule':
@@ -50,8 +64,10 @@ function keyAndLabel(point: PointResult): { key: string; label: string } {
       const row = PUBLISHED_ABLATIONS.pi.rows.find((r) => r.value === c.pi);
       return { key: c.pi, label: row ? `π = ${row.label}` : c.pi };
     }
-    default:
-      return { key: point.label, label: point.label };
+    default: {
+      const label = point.label.split(',').filter((part) => !part.startsWith('seed=')).join(',') || 'base';
+      return { key: label, label };
+    }
   }
 }
 
@@ -81,29 +97,39 @@ function columnLabel(point: PointResult): string {
   return axis.length === 1 && axis[0] === 'nfe' ? `NFE ${label}` : axis.length === 1 && axis[0] === 'lambda' ? `λ = ${label}` : label;
 }
 
-/** One experiment's finished points as a ReproducedSet (points without a finished run are left out). */
-export function reproducedSet(results: ExperimentResults): ReproducedSet {
+/**
+ * The experiment's default point: the one whose swept values (training seed aside) are those the
+ * experiment would use without its axes at this scale (cosine, λ = 10/255, NFE 10, π = x₀ − μ, the
+ * scale's model …); the first point when none is.
+ */
+export function defaultPoint(results: ExperimentResults): PointResult | undefined {
+  const base: Record<string, unknown> = { ...PAPER_CONFIG, ...SCALES[results.scale].overrides, ...(results.experiment.base ?? {}) };
+  const fields = Object.keys(results.experiment.axes).filter((f) => f !== 'seed');
+  const done = results.points.filter((p) => p.run);
+  return done.find((p) => fields.every((f) => (p.config as unknown as Record<string, unknown>)[f] === base[f])) ?? done[0];
+}
+
+/**
+ * One experiment's finished points as per-image scores (points without a finished run are left out),
+ * with the unrestored input's scores (`input`, from scoreInputs) as the first entry when given.
+ */
+export function setScores(results: ExperimentResults, input?: readonly ImageScore[]): SetScores {
   const name = results.experiment.name;
-  const entries: ReproducedEntry[] = [];
+  const points: PointScores[] = [];
   const conventions = new Set<string>();
   const datasets = new Set<string>();
   const models = new Set<string>();
+  const rows = (images: readonly ImageScore[]) => images.map((im) => ({ task: taskId(im.task), subDataset: im.subDataset, name: im.name, psnr: im.psnr, ssim: im.ssim }));
+  if (input) points.push({ key: INPUT_KEY, label: INPUT_LABEL, images: rows(input), paramsM: null, flopsG: null });
   for (const point of results.points) {
     const run = point.run;
     if (!run) continue;
     conventions.add(run.metrics.convention);
     models.add(run.config.model);
     datasets.add(run.config.dataset === 'mini-uir' ? `mini-uir (${run.config.datasetSize}×${run.config.datasetSize} crops)` : run.config.dataset);
-    const tasks: Record<string, TaskScore> = {};
-    for (const [folder, s] of Object.entries(run.metrics.tasks)) tasks[taskId(folder)] = { psnr: s.psnr, ssim: s.ssim, images: s.images };
-    entries.push({
-      ...keyAndLabel(point),
-      average: { psnr: run.metrics.overall.meanOfTasks.psnr, ssim: run.metrics.overall.meanOfTasks.ssim },
-      tasks,
-      ...modelCost(run.config.model),
-      nfe: run.config.nfe,
-    });
+    points.push({ ...keyAndLabel(point), seed: run.config.seed, images: rows(run.metrics.images), ...modelCost(run.config.model), nfe: run.config.nfe });
   }
+  const def = defaultPoint(results);
   return {
     experiment: name,
     convention: [...conventions].join(', ') || results.points[0]?.config.metric || 'none',
@@ -111,8 +137,14 @@ export function reproducedSet(results: ExperimentResults): ReproducedSet {
     dataset: [...datasets].join(', ') || undefined,
     model: [...models].join(', ') || undefined,
     flopsNote: FLOPS_NOTE,
-    entries,
+    ...(def ? { default: keyAndLabel(def).key } : {}),
+    points,
   };
+}
+
+/** One experiment's finished points as a ReproducedSet: means, seeds, intervals and Δ against the default entry. */
+export function reproducedSet(results: ExperimentResults, input?: readonly ImageScore[]): ReproducedSet {
+  return reduceSet(setScores(results, input));
 }
 
 /** A column of a restoration grid: its title, where its image of a test pair is, and that image's PSNR. */
@@ -191,13 +223,40 @@ export async function restorationGrid(results: ExperimentResults, ...rest: [opti
  * replaces the real ones (TensorFlow.js training, restoration, metrics), e.g. with fakes in tests.
  */
 export async function runsRunner(options: { executors?: Executors; experiments?: readonly string[] } = {}): Promise<ExperimentsRunner> {
+  const inputs = new Map<string, Promise<ImageScore[]>>();
+  // the input scored once per test set and convention, under the default point's settings
+  const scores = async (name: string, opts: RunnerScope): Promise<SetScores> => {
+    const results = experimentResults(name, { scale: opts.scale, resultsDir: opts.resultsDir, ...(opts.dataset ? { dataset: opts.dataset } : {}), ...(opts.retrain ? { zoo: false as const } : {}) });
+    const def = defaultPoint(results);
+    let input: ImageScore[] | undefined;
+    if (def) {
+      const c = def.config;
+      const id = JSON.stringify([opts.resultsDir, c.dataset, c.datasetSize, c.testLimit, c.metric]);
+      if (!inputs.has(id)) inputs.set(id, scoreInputs(c, { resultsDir: opts.resultsDir, ...(options.executors ? { executors: options.executors } : {}) }));
+      input = await inputs.get(id)!;
+    }
+    return setScores(results, input);
+  };
   return {
     experiments: [...(options.experiments ?? DEFAULT_SWEEP)],
     async run(name, { scale, resultsDir, dataset, retrain, io }) {
       await runExperiment(name, { scale, resultsDir, io, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}), ...(options.executors ? { executors: options.executors } : {}) });
     },
-    async collect(names, { scale, resultsDir, dataset, retrain }) {
-      return names.map((name) => reproducedSet(experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}) }))).filter((s) => s.entries.length > 0);
+    async collect(names, scope) {
+      const sets: ReproducedSet[] = [];
+      for (const name of names) {
+        const set = reduceSet(await scores(name, scope));
+        if (set.entries.some((e) => e.key !== INPUT_KEY)) sets.push(set);
+      }
+      return sets;
+    },
+    async imageDeltas(names, scope) {
+      const out: { experiment: string; rows: ImageDeltaRow[] }[] = [];
+      for (const name of names) {
+        const rows = imageDeltaRows(await scores(name, scope));
+        if (rows.length) out.push({ experiment: name, rows });
+      }
+      return out;
     },
     async jobSeconds(names, { scale, resultsDir, dataset, retrain }) {
       const seen = new Set<string>();

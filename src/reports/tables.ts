@@ -4,10 +4,8 @@
  */
 import { type AblationId, PUBLISHED_ABLATIONS, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_PROVENANCE, type PublishedRow, TASKS, publishedAblation } from './published.js';
 import { type CellValue, type Column, type Table, delta } from './table.js';
+import { PSNR_DIGITS, SSIM_DIGITS, hasStatistics, inputEntry, oursCells, oursColumns, statisticsNotes } from './table-statistics.js';
 import type { ReproducedEntry, ReproducedSet } from './types.js';
-
-const PSNR_DIGITS = 2;
-const SSIM_DIGITS = 3;
 
 /** Parses "10/255", "0.0392" or "10" to a number; NaN for anything else. */
 function numeric(value: string): number {
@@ -83,10 +81,16 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
     { key: 'params_ours', header: 'Params M (ours)', kind: 'number', digits: 2, source: 'ours' },
     { key: 'flops_paper', header: 'FLOPs G (paper)', kind: 'number', digits: 2, source: 'paper' },
     { key: 'flops_ours', header: 'FLOPs G (ours)', kind: 'number', digits: 2, source: 'ours' },
+    ...oursColumns(reproduced),
   ];
   const rows: Record<string, CellValue>[] = [];
   const flags: string[] = [];
   const used = new Set<ReproducedEntry>();
+  const input = inputEntry(reproduced);
+  if (input) {
+    used.add(input);
+    rows.push({ method: input.label, ...scoreCells(undefined, input), ...oursCells(reproduced, input) });
+  }
   for (const row of published) {
     const ours = find(reproduced, row.id);
     if (ours) used.add(ours);
@@ -98,13 +102,14 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
       params_ours: ours?.paramsM ?? undefined,
       flops_paper: row.flopsG,
       flops_ours: ours?.flopsG ?? undefined,
+      ...oursCells(reproduced, ours),
     });
   }
   for (const ours of reproduced?.entries ?? []) {
     if (used.has(ours)) continue;
-    rows.push({ method: ours.label, ...scoreCells(undefined, ours), params_ours: ours.paramsM ?? undefined, flops_ours: ours.flopsG ?? undefined });
+    rows.push({ method: ours.label, ...scoreCells(undefined, ours), params_ours: ours.paramsM ?? undefined, flops_ours: ours.flopsG ?? undefined, ...oursCells(reproduced, ours) });
   }
-  const notes = [...commonNotes(reproduced), ...flagNotes(flags).map((n) => (n.startsWith('convir-mair-swap') ? `† ${n}` : n))];
+  const notes = [...commonNotes(reproduced), ...statisticsNotes(reproduced), ...flagNotes(flags).map((n) => (n.startsWith('convir-mair-swap') ? `† ${n}` : n))];
   if (reproduced?.flopsNote) notes.push(reproduced.flopsNote);
   return {
     id: 'main',
@@ -121,18 +126,23 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
 export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table {
   // the paper ran every ablation on RDBM-L
   const ablation = publishedAblation(id);
-  const columns: Column[] = [{ key: 'value', header: ablation.title, kind: 'text' }, ...scoreColumns()];
+  const columns: Column[] = [{ key: 'value', header: ablation.title, kind: 'text' }, ...scoreColumns(), ...oursColumns(reproduced)];
   const rows: Record<string, CellValue>[] = [];
   const flags: string[] = [];
   const used = new Set<ReproducedEntry>();
+  const input = inputEntry(reproduced);
+  if (input) {
+    used.add(input);
+    rows.push({ value: input.label, ...scoreCells(undefined, input), ...oursCells(reproduced, input) });
+  }
   for (const row of ablation.rows) {
     const ours = find(reproduced, row.value);
     if (ours) used.add(ours);
     flags.push(...(row.flags ?? []));
-    rows.push({ value: row.isDefault ? `${row.label} (default)` : row.label, ...scoreCells(row, ours) });
+    rows.push({ value: row.isDefault ? `${row.label} (default)` : row.label, ...scoreCells(row, ours), ...oursCells(reproduced, ours) });
   }
   for (const ours of reproduced?.entries ?? []) {
-    if (!used.has(ours)) rows.push({ value: ours.label, ...scoreCells(undefined, ours) });
+    if (!used.has(ours)) rows.push({ value: ours.label, ...scoreCells(undefined, ours), ...oursCells(reproduced, ours) });
   }
   return {
     id: `ablation-${id}`,
@@ -141,7 +151,7 @@ export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table
     scale: reproduced?.scale ?? 'none',
     columns,
     rows,
-    notes: [...commonNotes(reproduced), 'paper: RDBM-L; only the default row has a published SSIM.', ...flagNotes(flags)],
+    notes: [...commonNotes(reproduced), 'paper: RDBM-L; only the default row has a published SSIM.', ...statisticsNotes(reproduced), ...flagNotes(flags)],
   };
 }
 
@@ -162,7 +172,10 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
   }
   columns.push({ key: 'avg_psnr', header: 'Avg PSNR', kind: 'number', digits: PSNR_DIGITS, source: 'ours' });
   columns.push({ key: 'avg_ssim', header: 'Avg SSIM', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' });
-  const rows = reproduced.entries.map((entry) => {
+  if (hasStatistics(reproduced)) columns.push({ key: 'seeds', header: 'Seeds', kind: 'number', digits: 0, source: 'ours' });
+  const input = inputEntry(reproduced);
+  const ordered = input ? [input, ...reproduced.entries.filter((e) => e !== input)] : reproduced.entries;
+  const rows = ordered.map((entry) => {
     const row: Record<string, CellValue> = { entry: entry.label };
     const paperRow = paperRows.find((r) => sameKey(r.key, entry.key));
     for (const task of TASKS) {
@@ -173,6 +186,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
     }
     row.avg_psnr = entry.average.psnr;
     row.avg_ssim = entry.average.ssim;
+    if (hasStatistics(reproduced)) row.seeds = entry.seeds;
     return row;
   });
   const images = reproduced.entries.flatMap((e) => Object.values(e.tasks).map((t) => t.images)).filter((n): n is number => n !== undefined);
@@ -181,6 +195,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
     `ours: ${reproduced.experiment} runs${reproduced.model ? ` (model ${reproduced.model})` : ''} on ${reproduced.dataset ?? 'the dataset named in the run files'}; Avg = mean of the task means.`,
   ];
   if (images.length > 0) notes.push(`test images per task: ${Math.min(...images)}–${Math.max(...images)}.`);
+  notes.push(...statisticsNotes(reproduced).slice(1));
   return {
     id: `per-task-${options.ablation ?? reproduced.experiment}`,
     title: options.title ?? `Per-task breakdown: ${options.ablation ? PUBLISHED_ABLATIONS[options.ablation].title : reproduced.experiment}`,
@@ -189,5 +204,35 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
     columns,
     rows,
     notes,
+  };
+}
+
+/**
+ * Any experiment's comparison table (those the paper has no table for): entry | PSNR | SSIM | seeds |
+ * Δ against the default entry with its interval and p, input row first.
+ */
+export function comparisonTable(set: ReproducedSet, options: { title?: string } = {}): Table {
+  const columns: Column[] = [
+    { key: 'entry', header: set.experiment, kind: 'text' },
+    { key: 'psnr_ours', header: 'PSNR', kind: 'number', digits: PSNR_DIGITS, source: 'ours' },
+    { key: 'ssim_ours', header: 'SSIM', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' },
+    ...oursColumns(set),
+  ];
+  const input = inputEntry(set);
+  const ordered = input ? [input, ...set.entries.filter((e) => e !== input)] : set.entries;
+  const rows = ordered.map((e) => ({
+    entry: e.key === set.default ? `${e.label} (default)` : e.label,
+    psnr_ours: e.average.psnr ?? undefined,
+    ssim_ours: e.average.ssim ?? undefined,
+    ...oursCells(set, e),
+  }));
+  return {
+    id: `compare-${set.experiment}`,
+    title: options.title ?? `Comparison: ${set.experiment} (five-task average, Δ against the default entry)`,
+    convention: set.convention,
+    scale: set.scale,
+    columns,
+    rows,
+    notes: [`ours: ${set.experiment} runs${set.model ? ` (model ${set.model})` : ''} on ${set.dataset ?? 'the dataset named in the run files'}; averages are the mean of the task means.`, ...statisticsNotes(set)],
   };
 }

@@ -8,6 +8,33 @@
 export interface Score {
   readonly psnr: number | null;
   readonly ssim: number | null;
+  /** 95% stratified percentile bootstrap interval of each mean over test images × seeds (statistics.ts) */
+  readonly ci?: { readonly psnr?: ScoreInterval; readonly ssim?: ScoreInterval };
+}
+
+export interface ScoreInterval {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** A paired comparison with the set's default entry (stats/bootstrap.ts pairedBootstrap). */
+export interface MetricDelta {
+  /** mean over tasks of the per-task mean of (this − default) */
+  readonly mean: number;
+  /** 95% percentile bootstrap interval, pairs resampled within each task; null when a task has fewer than 2 pairs (no spread to resample) */
+  readonly low: number | null;
+  readonly high: number | null;
+  /** two-sided paired sign-flip p-value */
+  readonly p: number;
+}
+
+export interface EntryDelta {
+  readonly psnr: MetricDelta | null;
+  readonly ssim: MetricDelta | null;
+  /** key of the default entry compared against */
+  readonly against: string;
+  /** paired (test image, seed) units behind the comparison */
+  readonly pairs: number;
 }
 
 export interface TaskScore extends Score {
@@ -31,6 +58,12 @@ export interface ReproducedEntry {
   readonly macsTotalG?: number | null;
   /** sampling steps the entry was restored with */
   readonly nfe?: number;
+  /** training seeds behind the figures (means over seeds); absent for the unrestored input */
+  readonly seeds?: number;
+  /** standard deviation across seeds of the averages (n − 1), with 2 or more seeds */
+  readonly sd?: Score;
+  /** against the set's default entry over the same test images (and seeds); absent on the default entry */
+  readonly delta?: EntryDelta;
 }
 
 export interface ReproducedSet {
@@ -46,5 +79,7 @@ export interface ReproducedSet {
   readonly model?: string;
   /** how the FLOPs column was counted (resolution, MACs or 2 × MACs), shown under the main table */
   readonly flopsNote?: string;
+  /** key of the entry every `delta` is taken against (the experiment's default configuration) */
+  readonly default?: string;
   readonly entries: readonly ReproducedEntry[];
 }

@@ -33,6 +33,14 @@ describe('planner', () => {
     expect(countJobs(planExperiments('pi', { scale: 'paper' }).jobs)).toEqual({ train: 4, restore: 4, evaluate: 4 });
   });
 
+  it('schedule-seeds trains every schedule with three seeds; seed 0 shares its checkpoints with schedule', () => {
+    const plan = planExperiments('schedule-seeds', { scale: 'default' });
+    expect(countJobs(plan.jobs)).toEqual({ train: 9, restore: 9, evaluate: 9 });
+    expect(plan.points.map((p) => p.config.seed)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
+    const both = planExperiments(['schedule', 'schedule-seeds'], { scale: 'default' });
+    expect(countJobs(both.jobs).train).toBe(9);
+  });
+
   it('plans shared points of several experiments once', () => {
     // main 1 + schedule 3 + lambda 3 + nfe 5 + pi 4 + size 2 points; the base point (tiny, cosine, 10/255,
     // residual, NFE 10) is in all six; new checkpoints: schedule 2, lambda 2, pi 3, size 1 (+ the base)

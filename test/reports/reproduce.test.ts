@@ -83,10 +83,40 @@ describe('reproduce (runner with fake executors)', () => {
     expect(two.tasks['low-light'].psnr).toBeCloseTo(expected + 1, 10);
     expect(two.average.psnr).toBeCloseTo(expected + 2, 10);
     const lambda = result.sets.find((s) => s.experiment === 'lambda')!;
-    expect(lambda.entries.map((e) => e.label)).toEqual(['1/255', '10/255', '100/255']);
+    expect(lambda.entries.map((e) => e.label)).toEqual(['Input (unrestored)', '1/255', '10/255', '100/255']);
+
+    // the input row: scored by the same evaluate executor as the restorations, on the same test images
+    const input = lambda.entries[0];
+    expect(input.key).toBe('input');
+    expect(Object.values(input.tasks).map((t) => t.images)).toEqual([1, 1, 1, 1, 1]);
+    expect(input.seeds).toBeUndefined();
+    for (const set of result.sets) expect(set.entries[0].key, set.experiment).toBe('input');
+    // Δ against the default entry (λ = 10/255) on every other entry; one seed each; fake scores differ by a constant per config
+    expect(lambda.default).toBe(String(10 / 255));
+    const [, low, def, high] = lambda.entries;
+    expect(def.delta).toBeUndefined();
+    expect(low.seeds).toBe(1);
+    expect(low.delta!.psnr!.mean).toBeCloseTo(low.average.psnr! - def.average.psnr!, 12);
+    expect(low.delta!.psnr!.mean).toBeCloseTo(1 / 255 - 10 / 255, 12);
+    // one test image per task at smoke scale: no interval to resample, the table says n/a and marks nothing
+    expect([low.delta!.psnr!.low, low.delta!.psnr!.high]).toEqual([null, null]);
+    // five tasks with one image each: a sign flip reaches |Δ| only when all five signs agree, P = 2/2⁵
+    expect(Math.abs(low.delta!.psnr!.p - 1 / 16)).toBeLessThan(0.01);
+    expect(high.delta!.pairs).toBe(5);
+    const written = JSON.parse(readFileSync(join(dir, 'reproduced.json'), 'utf8'));
+    const writtenLambda = written.sets.find((s: { experiment: string }) => s.experiment === 'lambda');
+    expect(Object.keys(writtenLambda.entries[1].delta)).toEqual(['psnr', 'ssim', 'against', 'pairs']);
+    expect(Object.keys(writtenLambda.entries[1].delta.psnr)).toEqual(['mean', 'low', 'high', 'p']);
+    // per-image differences for anyone's own analysis: one row per non-default entry and test image
+    const deltas = readFileSync(join(dir, 'deltas/lambda.csv'), 'utf8').trim().split('\n');
+    expect(deltas[0]).toBe('experiment,convention,key,label,against,task,subDataset,name,seed,psnrDefault,psnr,psnrDelta,ssimDefault,ssim,ssimDelta');
+    expect(deltas).toHaveLength(1 + 3 * 5);
+    expect(deltas[1]).toMatch(/^lambda,rdbm,input,Input \(unrestored\),0\.0392156862745098\d*,deraining,MiniRain,img_0\.png,0,/);
 
     const csv = readFileSync(join(dir, 'tables/ablation-lambda.csv'), 'utf8').split('\n');
-    expect(csv[2]).toMatch(/^ablation-lambda,rdbm,smoke,10\/255 \(default\),31\.04,2[0-9.]+,-?[0-9.]+,0\.917,/);
+    expect(csv[1]).toMatch(/^ablation-lambda,rdbm,smoke,Input \(unrestored\),,/);
+    expect(csv[1]).toMatch(/,n\/a,[0-9.]+,[-0-9.e]+,n\/a,[0-9.]+,n\/a$/);
+    expect(csv[3]).toMatch(/^ablation-lambda,rdbm,smoke,10\/255 \(default\),31\.04,2[0-9.]+,-?[0-9.]+,0\.917,/);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme).toContain('scale **smoke**, metric convention **rdbm**');
     expect(readme).toContain('| RDBM-tiny |');

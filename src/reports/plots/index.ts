@@ -1,6 +1,7 @@
 export { VEGA_LITE_SCHEMA, PLOT_FONT, PLOT_CONFIG, METRICS, METRIC_TITLES } from './common.js';
 export type { MetricName } from './common.js';
-export { perTaskPlot } from './per-task.js';
+export { perTaskPlot, perTaskValues } from './per-task.js';
+export type { PerTaskValue } from './per-task.js';
 export { nfePoints, psnrVsNfePlot } from './nfe.js';
 export type { NfePoint } from './nfe.js';
 export { scheduleCurvePoints, scheduleCurvesPlot } from './schedule.js';

@@ -1,33 +1,70 @@
-/** Grouped bars: one group per task (and the average), one bar per method or config. */
+/**
+ * Grouped bars: one group per task (and the average), one bar per method or config, each with its
+ * 95% interval over test images × seeds as an error bar (statistics.ts) where the set carries one.
+ */
 import type { TopLevelSpec } from 'vega-lite';
 import { RdbmError } from '../../errors.js';
 import { TASKS } from '../published.js';
-import type { ReproducedSet } from '../types.js';
+import type { ReproducedSet, Score } from '../types.js';
 import { METRICS, METRIC_TITLES, type MetricName, context, topLevel } from './common.js';
+
+export interface PerTaskValue {
+  readonly task: string;
+  readonly entry: string;
+  readonly value: number;
+  /** interval bounds, when known */
+  readonly low?: number;
+  readonly high?: number;
+  readonly seeds?: number;
+}
+
+/** The bars (and error bars) of a per-task plot, in entry order. */
+export function perTaskValues(set: ReproducedSet, metric: MetricName = 'psnr'): PerTaskValue[] {
+  const values: PerTaskValue[] = [];
+  const push = (task: string, label: string, score: Score | undefined, seeds: number | undefined) => {
+    const v = score?.[metric];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return;
+    const ci = score?.ci?.[metric];
+    values.push({ task, entry: label, value: v, ...(ci ? { low: ci.low, high: ci.high } : {}), ...(seeds !== undefined ? { seeds } : {}) });
+  };
+  for (const entry of set.entries) {
+    for (const task of TASKS) push(task.title, entry.label, entry.tasks[task.id], entry.seeds);
+    push('Average', entry.label, entry.average, entry.seeds);
+  }
+  return values;
+}
 
 export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', options: { title?: string } = {}): TopLevelSpec {
   if (!METRICS.includes(metric)) throw new RdbmError(`invalid metric: ${JSON.stringify(metric)} (expected one of ${METRICS.join(', ')})`);
-  const values: { task: string; entry: string; value: number }[] = [];
-  for (const entry of set.entries) {
-    for (const task of TASKS) {
-      const v = entry.tasks[task.id]?.[metric];
-      if (typeof v === 'number' && Number.isFinite(v)) values.push({ task: task.title, entry: entry.label, value: v });
-    }
-    const avg = entry.average[metric];
-    if (typeof avg === 'number' && Number.isFinite(avg)) values.push({ task: 'Average', entry: entry.label, value: avg });
-  }
+  const values = perTaskValues(set, metric);
   const taskOrder = [...TASKS.map((t) => t.title), 'Average'];
-  return topLevel(options.title ?? `${METRIC_TITLES[metric]} per task: ${set.experiment}`, context(set.convention, set.scale), {
+  const order = set.entries.map((e) => e.label);
+  const x = { field: 'task', type: 'nominal', sort: taskOrder, title: null, axis: { labelAngle: 0 } };
+  const xOffset = { field: 'entry', type: 'nominal', sort: order };
+  const hasIntervals = values.some((v) => v.low !== undefined);
+  const subtitle = [context(set.convention, set.scale)];
+  if (hasIntervals) subtitle.push('error bars: 95% bootstrap interval of the mean over test images × seeds (average: tasks as strata)');
+  return topLevel(options.title ?? `${METRIC_TITLES[metric]} per task: ${set.experiment}`, subtitle.length > 1 ? subtitle : subtitle[0], {
     data: { values },
     // with xOffset the step is per bar (vega-lite's default `for: 'offset'`)
     width: { step: set.entries.length > 3 ? 14 : 22 },
     height: 220,
-    mark: { type: 'bar', tooltip: true },
-    encoding: {
-      x: { field: 'task', type: 'nominal', sort: taskOrder, title: null, axis: { labelAngle: 0 } },
-      xOffset: { field: 'entry', type: 'nominal', sort: set.entries.map((e) => e.label) },
-      y: { field: 'value', type: 'quantitative', title: METRIC_TITLES[metric], scale: { zero: false } },
-      color: { field: 'entry', type: 'nominal', sort: set.entries.map((e) => e.label), title: set.experiment },
-    },
+    encoding: { x, xOffset },
+    layer: [
+      {
+        mark: { type: 'bar', tooltip: true },
+        encoding: {
+          y: { field: 'value', type: 'quantitative', title: METRIC_TITLES[metric], scale: { zero: false } },
+          color: { field: 'entry', type: 'nominal', sort: order, title: set.experiment },
+        },
+      },
+      ...(hasIntervals
+        ? [{
+            transform: [{ filter: 'isValid(datum.low)' }],
+            mark: { type: 'errorbar', ticks: { size: 4 }, color: '#333' },
+            encoding: { y: { field: 'low', type: 'quantitative', title: METRIC_TITLES[metric] }, y2: { field: 'high' } },
+          }]
+        : []),
+    ],
   });
 }
