@@ -52,6 +52,15 @@ async function tryBackend(id: BackendId): Promise<string> {
 
 let current: Promise<BackendInfo> | undefined;
 let currentRequest: string | undefined;
+let selected: BackendInfo | undefined;
+
+/**
+ * The backend this process selected last (undefined before initBackend resolves). Worker threads
+ * (data-parallel training, batched restore) initialise the same id so that every thread computes alike.
+ */
+export function selectedBackend(): BackendInfo | undefined {
+  return selected && tf.getBackend() === selected.tfName ? selected : undefined;
+}
 
 /**
  * Selects the backend once per process: `preference` (or RDBM_BACKEND) if given, else the auto order.
@@ -71,7 +80,8 @@ export function initBackend(preference: BackendId | 'auto' | undefined = undefin
       try {
         const tfName = await tryBackend(id);
         await tf.ready();
-        return { id, tfName, package: `${PACKAGES[id]}@${packageVersion(PACKAGES[id])}`, skipped };
+        selected = { id, tfName, package: `${PACKAGES[id]}@${packageVersion(PACKAGES[id])}`, skipped };
+        return selected;
       } catch (error) {
         const reason = String((error as Error).message ?? error).split('\n')[0];
         if (requested !== 'auto') {
