@@ -136,6 +136,13 @@ export interface RestoreOptions {
   readonly signal?: AbortSignal;
   /** seed for any sampler noise (the official samplers are deterministic) */
   readonly seed?: number;
+  /**
+   * images per window (default 16): a window's images of equal size share the sampler's network calls
+   * (at most 2^18 pixels per call), each restored exactly as alone
+   */
+  readonly batch?: number;
+  /** worker threads restoring windows in parallel (default 1; needs `checkpoint` as a path) */
+  readonly workers?: number;
 }
 
 export interface RestoreResult {
