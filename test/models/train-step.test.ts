@@ -29,6 +29,9 @@ describe('micro-batches (gradient accumulation)', () => {
     const ctx = { arch, p: lookup(net.variables), varList: [...net.variables.values()], cfg: { objective: 'x0', pi: 'residual' } as const, schedule: bridgeSchedule({ schedule: 'cosine', timesteps: 20, lambda: 10 / 255 }) };
     const b = batchOf(5, 16);
     const full = await stepGradients(ctx, b);
+    // the conv biases in front of GroupNorm have a zero true gradient (rounding noise ~1e-10): errors are
+    // relative to each tensor's largest entry, floored at 1e-4 of the largest entry of the whole gradient
+    const global = Math.max(...Object.values(full.grads).map((g) => Math.max(...Array.from(g.dataSync(), Math.abs))));
     for (const micro of [1, 2, 3]) {
       const acc = await stepGradients(ctx, b, { microBatch: micro });
       expect(Math.abs(acc.loss - full.loss)).toBeLessThan(5e-6 * full.loss);
@@ -36,10 +39,9 @@ describe('micro-batches (gradient accumulation)', () => {
       for (const k of Object.keys(full.grads)) {
         const a = full.grads[k].dataSync();
         const m = acc.grads[k].dataSync();
-        const scale = Math.max(...Array.from(a, Math.abs));
+        const scale = Math.max(1e-4 * global, ...Array.from(a, Math.abs));
         for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - m[i]) / scale);
       }
-      // relative to each tensor's largest entry (float32 sums in another order)
       expect(worst).toBeLessThan(2e-5);
       expect(worst).toBeGreaterThanOrEqual(0);
       tf.dispose(Object.values(acc.grads));
