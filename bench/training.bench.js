@@ -49,13 +49,15 @@ const convSec = await best(async () => { for (let i = 0; i < 10; i++) await conv
 const peak = (2 * 9 * 64 * 64 * 64 * 64) / convSec / 1e9;
 console.log(`conv 3×3 64→64 on 64×64, one core: ${(convSec * 1000).toFixed(2)} ms = ${peak.toFixed(1)} GFLOP/s (peak)`);
 
-// data: mini-uir (bundled photos) for training and restoration
+// data: the bundled mini-uir (64-px images) for restoration; a 128-px build for training crops
 const data = join(tmp, 'mini-uir');
 await generateMiniUir(data);
+const data128 = join(tmp, 'mini-uir-128');
+await generateMiniUir(data128, { size: 128 });
 
 // training throughput, 1 and 2 workers
 const T = MODEL_PRESETS.T.config;
-const TRAIN = { crop: 64, batch: 8, steps: 4 };
+const TRAIN = { crop: 64, batch: 8, steps: 3 };
 const flops = 6 * countMacs(T, TRAIN.crop, TRAIN.crop).total * TRAIN.batch;
 const through = {};
 for (const workers of [1, 2]) {
@@ -83,7 +85,7 @@ console.log(`training goal (2 workers ≥ 0.8× single-core conv peak): ${throug
   const ema = createAdamState(net.variables).m;
   const schedule = bridgeSchedule({ schedule: cfg.schedule, timesteps: cfg.timesteps, lambda: cfg.lambda });
   const ctx = { arch: T, p, varList, cfg, schedule };
-  const train = loadTrainingData(data, 'train');
+  const train = loadTrainingData(data128, 'train');
   const load = createImageCache();
   let batch;
   let step = 0;
