@@ -3,11 +3,10 @@
  * TensorFlow.js backend instance. A window's result does not depend on which worker ran it, so
  * the outputs equal a one-thread run's.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RdbmError } from '../errors.js';
-import { type BackendId, selectedBackend, tf } from '../tf/index.js';
+import { compiledWorkerUrl } from '../util/worker-url.js';
+import { type BackendId, currentBackendId } from '../tf/index.js';
 import type { RestoredImage, RestoreSettings } from './restore.js';
 
 export interface RestoreWorkerSetup {
@@ -16,11 +15,8 @@ export interface RestoreWorkerSetup {
   readonly settings: RestoreSettings;
 }
 
-// Next to this module when compiled; from the TypeScript sources (tests), the compiled copy in dist/.
-const CANDIDATES = [new URL('./restore-worker.js', import.meta.url), new URL('../../dist/models/restore-worker.js', import.meta.url)];
-
 export function restoreWorkerUrl(): URL | undefined {
-  return CANDIDATES.find((u) => u.protocol === 'file:' && existsSync(fileURLToPath(u)));
+  return compiledWorkerUrl(import.meta.url, 'restore-worker.js');
 }
 
 type Reply = { ready: true } | { index: number; outputs: RestoredImage[] } | { error: string };
@@ -28,8 +24,7 @@ type Reply = { ready: true } | { index: number; outputs: RestoredImage[] } | { e
 /** Runs every window on `workers` threads (a queue: each takes the next window when done); calls `done` per window. */
 export async function restoreOnWorkers(checkpoint: string, windows: readonly (readonly { name: string; path: string }[])[], settings: RestoreSettings, workers: number, done: (index: number, outputs: RestoredImage[]) => void, signal: AbortSignal | undefined, stopped: () => Error): Promise<void> {
   const url = restoreWorkerUrl()!;
-  const name = tf.getBackend();
-  const setup: RestoreWorkerSetup = { backend: selectedBackend()?.id ?? (name === 'tensorflow' ? 'node' : (name as BackendId)), checkpoint, settings };
+  const setup: RestoreWorkerSetup = { backend: currentBackendId(), checkpoint, settings };
   const pool = Array.from({ length: workers }, () => new Worker(url, { workerData: setup }));
   let next = 0;
   try {

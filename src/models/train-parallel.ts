@@ -5,10 +5,9 @@
  * in worker order in float32, so the same seed and worker count always give the same bits
  * (see train-step.ts for why the weighted sum is the full-batch gradient).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RdbmError } from '../errors.js';
+import { compiledWorkerUrl } from '../util/worker-url.js';
 import type { BackendId } from '../tf/index.js';
 import type { UNetConfig } from './config.js';
 import { type StepBatch, sliceBatch } from './train-step.js';
@@ -20,12 +19,8 @@ export interface WorkerSetup {
   readonly cfg: Pick<TrainConfig, 'objective' | 'pi' | 'schedule' | 'timesteps' | 'lambda'>;
 }
 
-// Next to this module when compiled; from the TypeScript sources (tests), the compiled copy in dist/.
-const CANDIDATES = [new URL('./train-worker.js', import.meta.url), new URL('../../dist/models/train-worker.js', import.meta.url)];
-
-/** The compiled worker entry, if any. */
 export function trainWorkerUrl(): URL | undefined {
-  return CANDIDATES.find((u) => u.protocol === 'file:' && existsSync(fileURLToPath(u)));
+  return compiledWorkerUrl(import.meta.url, 'train-worker.js');
 }
 
 /** Shard sizes of `batch` items over `workers` (the first batch % workers get one more; empty shards dropped). */

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { bridgeSchedule } from '../bridge/index.js';
 import { RdbmError } from '../errors.js';
 import type { Image8 } from '../image/index.js';
-import { type BackendId, selectedBackend, tf } from '../tf/index.js';
+import { currentBackendId, tf } from '../tf/index.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { configHash, stableStringify } from '../util/hash.js';
 import { createProgress } from '../util/progress.js';
@@ -118,12 +118,6 @@ async function autoMicroBatch(ctx: StepContext, cfg: TrainConfig, shard: number,
   return planMicroBatch(shard, cfg.cropSize, itemBytes, base, memoryLimit(tf.getBackend(), workers)).microBatch;
 }
 
-/** The backend id worker threads initialise: the one this process selected. */
-function workerBackend(): BackendId {
-  const name = tf.getBackend();
-  return selectedBackend()?.id ?? (name === 'tensorflow' ? 'node' : (name as BackendId));
-}
-
 async function flatWeights(varList: readonly tf.Variable[]): Promise<Float32Array> {
   const out = new Float32Array(varList.reduce((n, v) => n + v.size, 0));
   let off = 0;
@@ -163,7 +157,7 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
   const workers = number('workers', options.workers ?? 1, { integer: true, min: 1 });
   const shard = Math.ceil(cfg.batchSize / workers);
   const microBatch = options.microBatch !== undefined ? number('microBatch', options.microBatch, { integer: true, min: 1 }) : start < cfg.steps ? await autoMicroBatch(ctx, cfg, shard, workers) : shard;
-  const pool = workers > 1 && start < cfg.steps ? await createGradientPool(workers, { backend: workerBackend(), arch, cfg }) : undefined;
+  const pool = workers > 1 && start < cfg.steps ? await createGradientPool(workers, { backend: currentBackendId(), arch, cfg }) : undefined;
   const progress = options.io ? createProgress(options.io, 'train', cfg.steps - start, 'steps') : undefined;
   const t0 = performance.now();
   let finalLoss = NaN;

@@ -62,6 +62,12 @@ export function selectedBackend(): BackendInfo | undefined {
   return selected && tf.getBackend() === selected.tfName ? selected : undefined;
 }
 
+/** The id worker threads pass to initBackend to compute as this thread does (`tensorflow` without a selection: node). */
+export function currentBackendId(): BackendId {
+  const name = tf.getBackend();
+  return selectedBackend()?.id ?? (name === 'tensorflow' ? 'node' : (name as BackendId));
+}
+
 /**
  * Selects the backend once per process: `preference` (or RDBM_BACKEND) if given, else the auto order.
  * An explicitly requested backend that cannot load is an error (no silent fallback).

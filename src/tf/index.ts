@@ -1,2 +1,2 @@
-export { tf, initBackend, describeBackend, selectedBackend, BACKEND_IDS } from './backend.js';
+export { tf, initBackend, describeBackend, selectedBackend, currentBackendId, BACKEND_IDS } from './backend.js';
 export type { BackendId, BackendInfo } from './backend.js';
