@@ -19,7 +19,9 @@ function conv2dBackpropFilter(args: { inputs: Record<string, Info>; backend: unk
   const [kh, kw, cin, cout] = attrs.filterShape;
   const s = attrs.strides;
   const unitStride = s === 1 || (Array.isArray(s) && s[0] === 1 && s[1] === 1);
-  return kh === 1 && kw === 1 && unitStride && attrs.pad === 'valid' ? pointwiseFilterGrad(args.backend, x, dy, cin, cout) : filterGradByConv(args);
+  // RDBM_FILTER_GRAD=conv keeps the convolution for 1×1 too: the numerics of checkpoints trained before the product (float sums in another order)
+  const pointwise = kh === 1 && kw === 1 && unitStride && attrs.pad === 'valid' && process.env.RDBM_FILTER_GRAD !== 'conv';
+  return pointwise ? pointwiseFilterGrad(args.backend, x, dy, cin, cout) : filterGradByConv(args);
 }
 
 /**
