@@ -47,6 +47,11 @@ function reportError(error: unknown, io: Io): number {
     return error.exitCode;
   }
   const e = error as Error;
+  if (/^Aborted\(/.test(String(e?.message ?? ''))) {
+    // the wasm backend ran out of its heap (wasm32: 4 GiB) or failed an internal check: say which limit, not "internal error"
+    io.err('rdbm: the WebAssembly backend aborted (out of its 4.3 GB heap?): use a smaller batch, crop or tile, --micro-batch for training, or --backend cpu\n');
+    return 1;
+  }
   io.err(`rdbm: internal error: ${String(e?.message ?? e).split('\n')[0]}${process.env.RDBM_DEBUG ? '' : ' (set RDBM_DEBUG=1 for the stack trace)'}\n`);
   if (process.env.RDBM_DEBUG) io.err(`${e?.stack ?? ''}\n`);
   return 1;

@@ -3,6 +3,7 @@
  * TensorFlow.js backend chosen by initBackend) and scoring (src/metrics). Loaded only when a sweep
  * actually runs, so planning and `rdbm results` never load TensorFlow.js.
  */
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RdbmError } from '../errors.js';
@@ -72,8 +73,10 @@ export function realExecutors(): Executors {
       const model = await loadCheckpoint(checkpoint);
       try {
         // one call for the whole test set: names carry <Task>/<SubDataset>/ so outputs mirror the layout
+        // windows of test images over one worker per core, each loading the checkpoint (outputs as one thread's)
         await restoreImages({
-          model,
+          checkpoint,
+          workers: availableParallelism(),
           inputs: pairs.map((p) => ({ name: `${p.task}/${p.subDataset}/${restoredName(p.name)}`, path: p.condition })),
           outputDir: outDir,
           nfe: c.nfe,

@@ -15,6 +15,7 @@ import { tf } from '../tf/index.js';
 import { createProgress } from '../util/progress.js';
 import { keyword, number } from '../util/validate.js';
 import { loadCheckpoint } from './checkpoint.js';
+import { restoreOnWorkers, restoreWorkerUrl } from './restore-parallel.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES, type LoadedModel, type RestoreOptions, type RestoreResult } from './types.js';
 
 export const DEFAULT_TILE = Object.freeze({ size: 512, overlap: 32 });
@@ -105,44 +106,105 @@ export function resolveInputs(inputs: RestoreOptions['inputs']): { name: string;
   return [{ name: basename(inputs), path: inputs }];
 }
 
+/** Pixels per network call when batching images (16 of 128², 4 of 256², 1 of 512²): memory stays flat. */
+export const BATCH_PIXELS = 1 << 18;
+
+/** The sampler settings of one restoration, resolved from the options and the checkpoint (plain data, sent to workers). */
+export interface RestoreSettings {
+  readonly schedule: (typeof TRAIN_SCHEDULES)[number];
+  readonly timesteps: number;
+  readonly lambda: number;
+  readonly parameterization: (typeof TRAIN_OBJECTIVES)[number];
+  readonly nfe: number;
+  readonly tile: { size: number; overlap: number } | false;
+  readonly outputDir: string;
+}
+
+export type RestoredImage = { name: string; input: string; output: string; seconds: number };
+
+/**
+ * Restores a window of consecutive inputs: images of equal size go through the sampler together
+ * (up to BATCH_PIXELS per call), each item exactly as if alone (the U-Net has no cross-item coupling).
+ */
+export async function restoreWindow(model: Pick<LoadedModel, 'apply'>, window: readonly { name: string; path: string }[], settings: RestoreSettings): Promise<RestoredImage[]> {
+  const start = performance.now();
+  const schedule = bridgeSchedule({ schedule: settings.schedule, timesteps: settings.timesteps, lambda: settings.lambda });
+  const images = await Promise.all(window.map((i) => readImage(i.path)));
+  const bySize = new Map<string, number[]>();
+  images.forEach((img, i) => {
+    const key = `${img.width}x${img.height}`;
+    bySize.set(key, [...(bySize.get(key) ?? []), i]);
+  });
+  const outputs: RestoredImage[] = new Array(window.length);
+  for (const members of bySize.values()) {
+    const { width, height } = images[members[0]];
+    const per = Math.max(1, Math.floor(BATCH_PIXELS / (width * height)));
+    for (let from = 0; from < members.length; from += per) {
+      const group = members.slice(from, from + per);
+      const mu = tf.concat(group.map((i) => toTensor(images[i])), 0) as tf.Tensor4D;
+      const x = await sampleBridge({ mu, schedule, nfe: settings.nfe, parameterization: settings.parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, settings.tile), clip: true });
+      const data = (await x.data()) as Float32Array;
+      tf.dispose([mu, x]);
+      const n = width * height * 3;
+      for (let k = 0; k < group.length; k++) {
+        const input = window[group[k]];
+        const output = join(settings.outputDir, dirname(input.name), `${basename(input.name, extname(input.name))}.png`);
+        await writeImage(output, toImage(data.subarray(k * n, (k + 1) * n), width, height));
+        outputs[group[k]] = { name: input.name, input: input.path, output, seconds: 0 };
+      }
+    }
+  }
+  const seconds = (performance.now() - start) / 1000 / window.length;
+  return outputs.map((o) => ({ ...o, seconds }));
+}
+
 /** Restores every input with the model; writes `<outputDir>/<name without extension>.png`. */
 export async function restoreImages(options: RestoreOptions): Promise<RestoreResult> {
   if (!options.model && !options.checkpoint) throw new RdbmError('restoreImages: give a checkpoint path or a loaded model');
   const inputs = resolveInputs(options.inputs);
+  const batch = number('batch', options.batch ?? 16, { integer: true, min: 1 });
+  const wanted = number('workers', options.workers ?? 1, { integer: true, min: 1 });
+  // worker threads load the checkpoint themselves: only with a path, and never more than there are windows
+  const windows: { name: string; path: string }[][] = [];
+  for (let i = 0; i < inputs.length; i += batch) windows.push(inputs.slice(i, i + batch));
+  const workers = options.checkpoint && !options.model && restoreWorkerUrl() ? Math.min(wanted, windows.length) : 1;
   const model = options.model ?? (await loadCheckpoint(options.checkpoint!));
   const tr = model.training;
-  const schedule = bridgeSchedule({
+  const settings: RestoreSettings = {
     schedule: keyword('schedule', options.schedule ?? tr?.schedule ?? 'cosine', TRAIN_SCHEDULES),
     timesteps: options.timesteps ?? tr?.timesteps ?? 100,
     lambda: options.lambda ?? tr?.lambda ?? 10 / 255,
-  });
-  const parameterization = keyword('parameterization', options.parameterization ?? tr?.objective ?? 'x0', TRAIN_OBJECTIVES);
-  if (tr) checkObjectivePi(parameterization, tr.pi, `restore ${options.checkpoint ?? 'model'} (trained with pi ${tr.pi})`);
+    parameterization: keyword('parameterization', options.parameterization ?? tr?.objective ?? 'x0', TRAIN_OBJECTIVES),
+    nfe: options.nfe,
+    tile: options.tile === undefined ? defaultTile(model.config.dimMults.length) : options.tile,
+    outputDir: options.outputDir,
+  };
+  if (tr) checkObjectivePi(settings.parameterization, tr.pi, `restore ${options.checkpoint ?? 'model'} (trained with pi ${tr.pi})`);
+  const schedule = bridgeSchedule({ schedule: settings.schedule, timesteps: settings.timesteps, lambda: settings.lambda });
   number('nfe', options.nfe, { integer: true, min: 1, max: schedule.timesteps });
-  const tile = options.tile === undefined ? defaultTile(model.config.dimMults.length) : options.tile;
-  if (tile) {
-    number('tile size', tile.size, { integer: true, min: 2 ** model.config.dimMults.length });
-    number('tile overlap', tile.overlap, { integer: true, min: 0, max: tile.size / 2 });
+  if (settings.tile) {
+    number('tile size', settings.tile.size, { integer: true, min: 2 ** model.config.dimMults.length });
+    number('tile overlap', settings.tile.overlap, { integer: true, min: 0, max: settings.tile.size / 2 });
   }
   const progress = options.io ? createProgress(options.io, 'restore', inputs.length, 'images') : undefined;
-  const outputs: { name: string; input: string; output: string; seconds: number }[] = [];
   const t0 = performance.now();
+  const done: RestoredImage[][] = new Array(windows.length);
+  const stopped = () => new RdbmError(`restoration stopped after ${done.flat().length} of ${inputs.length} images`);
   try {
-    for (const input of inputs) {
-      if (options.signal?.aborted) throw new RdbmError(`restoration stopped after ${outputs.length} of ${inputs.length} images`);
-      const start = performance.now();
-      const img = await readImage(input.path);
-      const mu = toTensor(img);
-      const x = await sampleBridge({ mu, schedule, nfe: options.nfe, parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, tile), clip: true });
-      const data = await x.data();
-      tf.dispose([mu, x]);
-      const output = join(options.outputDir, dirname(input.name), `${basename(input.name, extname(input.name))}.png`);
-      await writeImage(output, toImage(data as Float32Array, img.width, img.height));
-      outputs.push({ name: input.name, input: input.path, output, seconds: (performance.now() - start) / 1000 });
-      progress?.tick();
+    if (workers > 1) {
+      await restoreOnWorkers(options.checkpoint!, windows, settings, workers, (i, r) => {
+        done[i] = r;
+        progress?.tick(r.length);
+      }, options.signal, stopped);
+    } else {
+      for (let i = 0; i < windows.length; i++) {
+        if (options.signal?.aborted) throw stopped();
+        done[i] = await restoreWindow(model, windows[i], settings);
+        progress?.tick(done[i].length);
+      }
     }
   } finally {
     if (!options.model) model.dispose();
   }
-  return { outputs, seconds: (performance.now() - t0) / 1000 };
+  return { outputs: done.flat(), seconds: (performance.now() - t0) / 1000 };
 }

@@ -74,8 +74,22 @@ export interface Batch {
   readonly names: readonly string[];
 }
 
-/** The batch of `step`, drawn with `rng` (seeded by the caller from seed and step). */
+export interface HostBatch {
+  /** clean x₀ and degraded μ, NHWC [batch, crop, crop, 3] in [−1, 1] */
+  readonly x0: Float32Array;
+  readonly mu: Float32Array;
+  readonly names: readonly string[];
+}
+
+/** The batch of `step`, drawn with `rng` (seeded by the caller from seed and step), as tensors. */
 export async function makeBatch(data: TrainingData, batchSize: number, cropSize: number, step: number, rng: Rng, load: (p: string) => Promise<Image8>): Promise<Batch> {
+  const b = await makeHostBatch(data, batchSize, cropSize, step, rng, load);
+  const shape: [number, number, number, number] = [batchSize, cropSize, cropSize, 3];
+  return { x0: tf.tensor4d(b.x0, shape), mu: tf.tensor4d(b.mu, shape), names: b.names };
+}
+
+/** The batch of `step` as host arrays (what makeBatch uploads). */
+export async function makeHostBatch(data: TrainingData, batchSize: number, cropSize: number, step: number, rng: Rng, load: (p: string) => Promise<Image8>): Promise<HostBatch> {
   const n = cropSize * cropSize * 3;
   const x0 = new Float32Array(batchSize * n);
   const mu = new Float32Array(batchSize * n);
@@ -99,8 +113,7 @@ export async function makeBatch(data: TrainingData, batchSize: number, cropSize:
       names.push(`${task}/${pair.subDataset}/${pair.name}`);
     }
   }
-  const shape: [number, number, number, number] = [batchSize, cropSize, cropSize, 3];
-  return { x0: tf.tensor4d(x0, shape), mu: tf.tensor4d(mu, shape), names };
+  return { x0, mu, names };
 }
 
 export { createRng };

@@ -15,9 +15,10 @@
  */
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bridgeSchedule, diffusionCoefficient, qSample } from '../bridge/index.js';
+import { bridgeSchedule } from '../bridge/index.js';
 import { RdbmError } from '../errors.js';
-import { tf } from '../tf/index.js';
+import type { Image8 } from '../image/index.js';
+import { currentBackendId, tf } from '../tf/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { configHash, stableStringify } from '../util/hash.js';
 import { createProgress } from '../util/progress.js';
@@ -26,10 +27,14 @@ import { readCheckpoint, samplingWeightsSha256, saveCheckpoint } from './checkpo
 import { type UNetConfig } from './config.js';
 import { adamStep, createAdamState, emaDecayAt, emaUpdate } from './optim.js';
 import { ensureGradients } from './gradients.js';
-import { createImageCache, loadTrainingData, makeBatch } from './train-data.js';
+import { type TrainingData, createImageCache, loadTrainingData, makeHostBatch } from './train-data.js';
+import { measureItemBytes, memoryLimit, planMicroBatch } from './train-memory.js';
+import { createGradientPool } from './train-parallel.js';
+import { type StepBatch, type StepContext, stepGradients } from './train-step.js';
+import { number } from '../util/validate.js';
 import { type TrainConfigInput, trainArchitecture, trainConfig } from './train-config.js';
 import type { TrainConfig, TrainOptions, TrainResult } from './types.js';
-import { type UNet, createUNet, lookup, makeVariables, unetForward, unetFromParams } from './unet.js';
+import { type UNet, createUNet, lookup, makeVariables, unetFromParams } from './unet.js';
 
 export const LATEST = 'latest.json';
 export const HISTORY = 'history.jsonl';
@@ -130,6 +135,50 @@ export function latestCheckpoint(outDir: string): string | undefined {
   return join(outDir, (JSON.parse(readFileSync(p, 'utf8')) as { checkpoint: string }).checkpoint);
 }
 
+/** The batch of `step`: crops, steps t and noise ε drawn from streams seeded by (seed, step), in this order. */
+export async function stepBatch(data: TrainingData, cfg: TrainConfig, step: number, load: (p: string) => Promise<Image8>): Promise<StepBatch> {
+  const rng = createRng(`${cfg.seed}:step:${step}`);
+  const { x0, mu } = await makeHostBatch(data, cfg.batchSize, cfg.cropSize, step, rng.fork('batch'), load);
+  const noiseRng = rng.fork('noise');
+  const t = Array.from({ length: cfg.batchSize }, () => noiseRng.int(cfg.timesteps));
+  const noise = normalArray(noiseRng, x0.length);
+  return { x0, mu, noise, t, shape: [cfg.batchSize, cfg.cropSize, cfg.cropSize, 3] };
+}
+
+/** Items per pass for shards of `shard` items: all of them when they fit the backend's memory (see train-memory.ts). */
+async function autoMicroBatch(ctx: StepContext, cfg: TrainConfig, shard: number, workers: number): Promise<number> {
+  const depth = ctx.arch.dimMults.length;
+  const itemBytes = await measureItemBytes(cfg.cropSize, depth, async (probe) => {
+    const n = probe * probe * 3;
+    const zeros = new Float32Array(n);
+    const { grads } = await stepGradients(ctx, { x0: zeros, mu: zeros, noise: zeros, t: [0], shape: [1, probe, probe, 3] });
+    return Object.values(grads);
+  });
+  // the parameters, Adam moments, EMA and gradients stay resident beside each pass
+  const base = workers > 1 ? 0 : tf.memory().numBytes;
+  return planMicroBatch(shard, cfg.cropSize, itemBytes, base, memoryLimit(tf.getBackend(), workers)).microBatch;
+}
+
+async function flatWeights(varList: readonly tf.Variable[]): Promise<Float32Array> {
+  const out = new Float32Array(varList.reduce((n, v) => n + v.size, 0));
+  let off = 0;
+  for (const v of varList) {
+    out.set((await v.data()) as Float32Array, off);
+    off += v.size;
+  }
+  return out;
+}
+
+function unflatten(varList: readonly tf.Variable[], flat: Float32Array): tf.NamedTensorMap {
+  const out: tf.NamedTensorMap = {};
+  let off = 0;
+  for (const v of varList) {
+    out[v.name] = tf.tensor(flat.subarray(off, off + v.size), v.shape);
+    off += v.size;
+  }
+  return out;
+}
+
 /** Trains a U-Net; see the file comment. Resolves with the final checkpoint directory. */
 export async function trainModel(input: TrainConfigInput, options: TrainOptions): Promise<TrainResult> {
   const cfg = trainConfig(input);
@@ -149,6 +198,11 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
   const load = createImageCache();
   const p = lookup(state.net.variables);
   const varList = [...state.net.variables.values()];
+  const ctx: StepContext = { arch, p, varList, cfg, schedule };
+  const workers = number('workers', options.workers ?? 1, { integer: true, min: 1 });
+  const shard = Math.ceil(cfg.batchSize / workers);
+  const microBatch = options.microBatch !== undefined ? number('microBatch', options.microBatch, { integer: true, min: 1 }) : start < cfg.steps ? await autoMicroBatch(ctx, cfg, shard, workers) : shard;
+  const pool = workers > 1 && start < cfg.steps ? await createGradientPool(workers, { backend: currentBackendId(), arch, cfg }) : undefined;
   const progress = options.io ? createProgress(options.io, 'train', cfg.steps - start, 'steps') : undefined;
   const t0 = performance.now();
   let finalLoss = NaN;
@@ -157,19 +211,17 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
       if (options.signal?.aborted) {
         throw new RdbmError(`training stopped at step ${step - 1} (last checkpoint: ${lastGood ?? 'none'}; continue with resume)`);
       }
-      const rng = createRng(`${cfg.seed}:step:${step}`);
-      const batch = await makeBatch(data, cfg.batchSize, cfg.cropSize, step, rng.fork('batch'), load);
-      const noiseRng = rng.fork('noise');
-      const t = Array.from({ length: cfg.batchSize }, () => noiseRng.int(cfg.timesteps));
-      const noise = tf.tensor4d(normalArray(noiseRng, batch.x0.size), batch.x0.shape);
-      const { value, grads } = tf.variableGrads(() => {
-        const xt = qSample({ x0: batch.x0, mu: batch.mu, t, noise, pi: cfg.pi, schedule }) as tf.Tensor4D;
-        const pred = unetForward(arch, p, arch.condition ? [xt, batch.mu] : xt, t);
-        const target = cfg.objective === 'x0' ? batch.x0 : cfg.objective === 'eps' ? noise : tf.mul(diffusionCoefficient(cfg.pi, batch.x0, batch.mu), noise);
-        return tf.mean(tf.abs(tf.sub(pred, target))) as tf.Scalar;
-      }, varList);
-      const loss = (await value.data())[0];
-      tf.dispose([value, batch.x0, batch.mu, noise]);
+      const batch = await stepBatch(data, cfg, step, load);
+      let loss: number;
+      let grads: tf.NamedTensorMap;
+      if (pool) {
+        const weights = await flatWeights(varList);
+        const r = await pool.step(weights, batch, microBatch);
+        loss = r.loss;
+        grads = unflatten(varList, r.grads);
+      } else {
+        ({ loss, grads } = await stepGradients(ctx, batch, { microBatch }));
+      }
       if (!Number.isFinite(loss)) {
         tf.dispose(Object.values(grads));
         throw new RdbmError(`loss is ${loss} at step ${step} (last good checkpoint: ${lastGood ?? 'none'}); lower the learning rate or check the data`);
@@ -195,10 +247,11 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
       options.onProgress?.({ step, steps: cfg.steps, loss, itPerSecond: rate, etaSeconds: (cfg.steps - step) / rate });
     }
   } finally {
+    await pool?.close();
     state.net.dispose();
     state.ema?.forEach((v) => v.dispose());
     state.adam.m.forEach((v) => v.dispose());
     state.adam.v.forEach((v) => v.dispose());
   }
-  return { checkpoint: join(options.outDir, checkpointName(cfg.steps)), steps: cfg.steps, seconds: (performance.now() - t0) / 1000, finalLoss };
+  return { checkpoint: join(options.outDir, checkpointName(cfg.steps)), steps: cfg.steps, workers, microBatch, seconds: (performance.now() - t0) / 1000, finalLoss };
 }

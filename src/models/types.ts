@@ -70,11 +70,24 @@ export interface TrainOptions {
   readonly onProgress?: (p: TrainProgress) => void;
   /** continue from `<outDir>/latest` when present (same weights as an uninterrupted run) */
   readonly resume?: boolean;
+  /**
+   * worker threads computing the gradient of a shard of each batch (default 1: in this thread). The
+   * same seed and worker count give bit-identical weights; other counts agree within float rounding.
+   */
+  readonly workers?: number;
+  /**
+   * items per forward + backward pass (gradient accumulation); default: the whole batch (or its
+   * shard) when it fits the backend's memory, else the most that fit
+   */
+  readonly microBatch?: number;
 }
 
 export interface TrainResult {
   /** directory of the final checkpoint */
   readonly checkpoint: string;
+  /** worker threads and items per forward + backward pass actually used */
+  readonly workers?: number;
+  readonly microBatch?: number;
   readonly steps: number;
   readonly seconds: number;
   readonly finalLoss: number;
@@ -123,6 +136,13 @@ export interface RestoreOptions {
   readonly signal?: AbortSignal;
   /** seed for any sampler noise (the official samplers are deterministic) */
   readonly seed?: number;
+  /**
+   * images per window (default 16): a window's images of equal size share the sampler's network calls
+   * (at most 2^18 pixels per call), each restored exactly as alone
+   */
+  readonly batch?: number;
+  /** worker threads restoring windows in parallel (default 1; needs `checkpoint` as a path) */
+  readonly workers?: number;
 }
 
 export interface RestoreResult {

@@ -4,7 +4,9 @@
  *   ∂L/∂w[i, j, c, o] = Σ_{b,y,x} x_pad[b, s·y + i, s·x + j, c] · dy[b, y, x, o]
  * i.e. a 'valid' convolution of x_pad with channels and batch swapped ([C, H, W, B]) by dy used
  * as the filter ([H', W', B, O]) with dilation s, cropped to the kernel size. Built from the wasm
- * backend's own Transpose, PadV2, Conv2D and Slice kernels.
+ * backend's own Transpose, PadV2, Conv2D and Slice kernels. 1×1 kernels use one matrix product
+ * instead (pointwiseFilterGrad; im2col + products for larger kernels measured slower here: the
+ * wasm StridedSlice and Concat kernels cost more than the convolution saves).
  */
 import { tf } from '../tf/index.js';
 
@@ -12,6 +14,43 @@ type Info = tf.TensorInfo;
 type KernelCall = (name: string, inputs: Record<string, Info>, attrs: Record<string, unknown>) => Info;
 
 function conv2dBackpropFilter(args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info {
+  const { x, dy } = args.inputs;
+  const attrs = args.attrs as { strides: number | [number, number]; pad: unknown; filterShape: [number, number, number, number] };
+  const [kh, kw, cin, cout] = attrs.filterShape;
+  const s = attrs.strides;
+  const unitStride = s === 1 || (Array.isArray(s) && s[0] === 1 && s[1] === 1);
+  // RDBM_FILTER_GRAD=conv keeps the convolution for 1×1 too: the numerics of checkpoints trained before the product (float sums in another order)
+  const pointwise = kh === 1 && kw === 1 && unitStride && attrs.pad === 'valid' && process.env.RDBM_FILTER_GRAD !== 'conv';
+  return pointwise ? pointwiseFilterGrad(args.backend, x, dy, cin, cout) : filterGradByConv(args);
+}
+
+/**
+ * 1×1 convolutions, stride 1 (the attention projections, res_conv): ∂L/∂w = X₂ᵀ · dY₂ with X₂ = x as
+ * [N, C] and dY₂ = dy as [N, O], one product of the explicitly transposed smaller operand by the other
+ * (XNNPACK runs the equivalent 'valid' convolution by a feature-map-sized kernel several times slower).
+ */
+function pointwiseFilterGrad(be: unknown, x: Info, dy: Info, cin: number, cout: number): Info {
+  const backend = be as { disposeData(id: object): void };
+  const call: KernelCall = (name, inputs, a) => tf.getKernel(name, 'wasm')!.kernelFunc({ inputs, backend: backend as never, attrs: a as never }) as Info;
+  const n = x.shape.slice(0, 3).reduce((a, b) => a * b, 1);
+  const temps: Info[] = [];
+  const keep = (t: Info) => (temps.push(t), t);
+  const x3 = keep(call('Reshape', { x }, { shape: [1, n, cin] }));
+  const dy3 = keep(call('Reshape', { x: dy }, { shape: [1, n, cout] }));
+  let g: Info;
+  if (cin <= cout) {
+    g = call('BatchMatMul', { a: keep(call('Transpose', { x: x3 }, { perm: [0, 2, 1] })), b: dy3 }, { transposeA: false, transposeB: false }); // [1, C, O]
+  } else {
+    const gT = keep(call('BatchMatMul', { a: keep(call('Transpose', { x: dy3 }, { perm: [0, 2, 1] })), b: x3 }, { transposeA: false, transposeB: false })); // [1, O, C]
+    g = call('Transpose', { x: gT }, { perm: [0, 2, 1] });
+  }
+  const out = call('Reshape', { x: g }, { shape: [1, 1, cin, cout] });
+  backend.disposeData(g.dataId);
+  for (const t of temps) backend.disposeData(t.dataId);
+  return out;
+}
+
+function filterGradByConv(args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info {
   const { x, dy } = args.inputs;
   const attrs = args.attrs as { strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
   if (attrs.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter (wasm shim): only NHWC');

@@ -60,6 +60,21 @@ async function tryBackend(id: BackendId): Promise<string> {
 
 let current: Promise<BackendInfo> | undefined;
 let currentRequest: string | undefined;
+let selected: BackendInfo | undefined;
+
+/**
+ * The backend this process selected last (undefined before initBackend resolves). Worker threads
+ * (data-parallel training, batched restore) initialise the same id so that every thread computes alike.
+ */
+export function selectedBackend(): BackendInfo | undefined {
+  return selected && tf.getBackend() === selected.tfName ? selected : undefined;
+}
+
+/** The id worker threads pass to initBackend to compute as this thread does (`tensorflow` without a selection: node). */
+export function currentBackendId(): BackendId {
+  const name = tf.getBackend();
+  return selectedBackend()?.id ?? (name === 'tensorflow' ? 'node' : (name as BackendId));
+}
 
 /**
  * Selects the backend once per process: `preference` (or RDBM_BACKEND) if given, else the auto order.
@@ -79,7 +94,8 @@ export function initBackend(preference: BackendId | 'auto' | undefined = undefin
       try {
         const tfName = await tryBackend(id);
         await tf.ready();
-        return { id, tfName, package: `${PACKAGES[id]}@${packageVersion(PACKAGES[id])}`, skipped };
+        selected = { id, tfName, package: `${PACKAGES[id]}@${packageVersion(PACKAGES[id])}`, skipped };
+        return selected;
       } catch (error) {
         const reason = String((error as Error).message ?? error).split('\n')[0];
         if (requested !== 'auto') {

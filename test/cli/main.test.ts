@@ -16,6 +16,7 @@ const echo: Command = {
   run: ({ options, positionals }, io) => {
     if (positionals[0] === 'boom') throw new RdbmError('bad preset "boom" (expected T, S, B or L)');
     if (positionals[0] === 'bug') throw new TypeError('x is undefined');
+    if (positionals[0] === 'oom') throw new Error('Aborted(). Build with -sASSERTIONS for more info.');
     io.out(JSON.stringify({ options, positionals }));
     return 0;
   },
@@ -45,6 +46,11 @@ describe('runCli', () => {
     const io = captureIo();
     expect(await runCli(['model', 'info', 'bug', '--input', 'x'], io, commands)).toBe(1);
     expect(io.stderr).toBe('rdbm: internal error: x is undefined (set RDBM_DEBUG=1 for the stack trace)\n');
+  });
+  it('a WebAssembly abort (heap exhausted) is named as such, never "internal error: Aborted()"', async () => {
+    const io = captureIo();
+    expect(await runCli(['model', 'info', 'oom', '--input', 'x'], io, commands)).toBe(1);
+    expect(io.stderr).toBe('rdbm: the WebAssembly backend aborted (out of its 4.3 GB heap?): use a smaller batch, crop or tile, --micro-batch for training, or --backend cpu\n');
   });
   it('--help lists commands; <command> --help lists options with defaults and choices', async () => {
     const top = captureIo();

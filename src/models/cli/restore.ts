@@ -1,4 +1,5 @@
 /** `rdbm restore`: restore images with a checkpoint through the bridge sampler (RDBM) or DiffUIR's RDDM sampler. */
+import { availableParallelism } from 'node:os';
 import type { Command } from '../../cli/command.js';
 import { RdbmError } from '../../errors.js';
 import { parseNumber } from '../../util/validate.js';
@@ -11,7 +12,7 @@ export const RESTORE_FAMILIES = Object.freeze({ rdbm: { nfe: 10 }, diffuir: { nf
 export type RestoreFamily = keyof typeof RESTORE_FAMILIES;
 
 /** Options that only the bridge sampler reads (DiffUIR's settings are fixed by its test path). */
-const RDBM_ONLY = ['schedule', 'timesteps', 'lambda', 'parameterization', 'tile', 'overlap'] as const;
+const RDBM_ONLY = ['schedule', 'timesteps', 'lambda', 'parameterization', 'tile', 'overlap', 'batch', 'workers'] as const;
 
 export const restoreCommand: Command = {
   name: 'restore',
@@ -37,6 +38,8 @@ export const restoreCommand: Command = {
     { name: 'parameterization', type: 'string', description: 'what the network predicts (rdbm)', choices: TRAIN_OBJECTIVES },
     { name: 'tile', type: 'integer', description: `tile side (rdbm; 0: whole image; default ${DEFAULT_TILE.size}, less for networks of depth < 4)`, min: 0 },
     { name: 'overlap', type: 'integer', description: `tile overlap (rdbm; default ${DEFAULT_TILE.overlap}, at most tile/8 by default)`, min: 0 },
+    { name: 'batch', type: 'integer', description: 'images per window; equal-sized ones share network calls (rdbm; default 16)', min: 1 },
+    { name: 'workers', type: 'integer', description: 'worker threads, each with its own backend (rdbm; default: one per core)', min: 1 },
     backendOption,
   ],
   examples: [
@@ -68,6 +71,8 @@ export const restoreCommand: Command = {
       ...(o.timesteps ? { timesteps: o.timesteps as number } : {}),
       ...(o.lambda !== undefined ? { lambda: parseNumber('--lambda', String(o.lambda), { gt: 0 }) } : {}),
       ...(o.parameterization ? { parameterization: o.parameterization as (typeof TRAIN_OBJECTIVES)[number] } : {}),
+      batch: (o.batch as number | undefined) ?? 16,
+      workers: (o.workers as number | undefined) ?? availableParallelism(),
       ...(o.tile === 0 ? { tile: false as const } : o.tile !== undefined ? { tile: { size: o.tile as number, overlap: (o.overlap as number | undefined) ?? Math.min(DEFAULT_TILE.overlap, Math.floor((o.tile as number) / 8)) } } : {}),
       io,
     });

@@ -34,6 +34,8 @@ export const trainCommand: Command = {
     { name: 'task', type: 'string', description: 'restrict to this task folder (repeatable)', multiple: true },
     { name: 'split', type: 'string', description: 'split folder', choices: ['train', 'test'], default: 'train' },
     { name: 'resume', type: 'boolean', description: 'continue the run in --out' },
+    { name: 'workers', type: 'integer', description: 'worker threads sharing each batch (data parallel; same seed and count → same weights; default 1)', min: 1, default: 1 },
+    { name: 'micro-batch', type: 'integer', description: 'items per forward + backward pass, gradients accumulated (default: as many as fit the backend memory)', min: 1 },
     backendOption,
   ],
   examples: ['rdbm train --data data/mini-uir --out runs/tiny --model tiny --crop 64 --batch 5 --steps 200 --checkpoint-every 50'],
@@ -63,7 +65,7 @@ export const trainCommand: Command = {
           split: o.split as 'train',
           ...(o.task ? { tasks: o.task as string[] } : {}),
         },
-        { dataRoot: o.data as string, outDir: o.out as string, io, resume: Boolean(o.resume), signal: ac.signal },
+        { dataRoot: o.data as string, outDir: o.out as string, io, resume: Boolean(o.resume), signal: ac.signal, workers: o.workers as number, ...(o['micro-batch'] !== undefined ? { microBatch: o['micro-batch'] as number } : {}) },
       );
       io.out(`${JSON.stringify(r)}\n`);
       return 0;
