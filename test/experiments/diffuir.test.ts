@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planExperiments, runExperiment } from '../../src/experiments/api.js';
+import { checkpointContentKey } from '../../src/experiments/keys.js';
 import { CHECKPOINT_EXPERIMENTS, DEFAULT_SWEEP, EXPERIMENT_NAMES } from '../../src/experiments/builtins.js';
 import { PAPER_CONFIG } from '../../src/experiments/config.js';
 import { writeImage, readImage } from '../../src/image/index.js';
@@ -56,11 +57,14 @@ describe('family and the diffuir-vs-rdbm experiment', () => {
     expect(r.config).toMatchObject({ family: 'rdbm', checkpoint: '', nfe: 10, metric: 'basicsr-y', model: 'L' });
     expect(r.keys.train).toMatch(/^[0-9a-f]{16}$/);
     const restore = plan.jobs.find((j) => j.key === d.keys.restore)!;
-    expect(restore.spec).toMatchObject({ family: 'diffuir', nfe: 3, after: { checkpoint: DIFFUIR } });
+    // a given checkpoint is keyed by its content, not its path
+    expect(restore.spec).toMatchObject({ family: 'diffuir', nfe: 3, after: { checkpoint: checkpointContentKey(DIFFUIR) } });
     // an RDBM checkpoint replaces the training
-    const given = planExperiments('diffuir-vs-rdbm', { scale: 'paper', dataset: data, checkpoints: { diffuir: DIFFUIR, rdbm: '/ck/rdbm' } });
+    const rdbm = join(root, 'rdbm.pt');
+    writeFileSync(rdbm, Buffer.from([1, 2, 3]));
+    const given = planExperiments('diffuir-vs-rdbm', { scale: 'paper', dataset: data, checkpoints: { diffuir: DIFFUIR, rdbm } });
     expect(given.jobs.filter((j) => j.kind === 'train')).toHaveLength(0);
-    expect(given.points[1].config.checkpoint).toBe('/ck/rdbm');
+    expect(given.points[1].config.checkpoint).toBe(rdbm);
   });
 
   it('rdbm sweep diffuir-vs-rdbm --dry-run plans with --diffuir-checkpoint, and is a one-line error without it', async () => {

@@ -56,8 +56,9 @@ describe('real executors without a network', () => {
     await expect(ex.evaluate({ job, dataRoot: data, restoredDir: restored, io })).rejects.toThrow(/restored image missing: .*hubble_deep_field_0.png/);
   });
 
-  it('refuse a dataset folder that does not exist', async () => {
-    const config = { ...planExperiments('nfe', { scale: 'smoke', dataset: join(root, 'nowhere') }).points[0].config };
+  it('refuse a dataset folder that does not exist (when planning, and when preparing data)', async () => {
+    expect(() => planExperiments('nfe', { scale: 'smoke', dataset: join(root, 'nowhere') })).toThrow(/^experiment nfe, point nfe=2: dataset folder not found: .*nowhere/);
+    const config = { ...planExperiments('nfe', { scale: 'smoke' }).points[0].config, dataset: join(root, 'nowhere') };
     await expect(realExecutors().prepareData(config, root, { io })).rejects.toThrow(/dataset folder not found: .*nowhere/);
   });
 });
