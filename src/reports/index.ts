@@ -19,5 +19,6 @@ export { writeReport } from './write.js';
 export type { WriteReportOptions, WrittenReport } from './write.js';
 export { REPRODUCE_SCALES, reproduce, experimentsRunner } from './reproduce.js';
 export type { ReproduceScale, ExperimentsRunner, ReproduceOptions, ReproduceResult } from './reproduce.js';
-export { NOTEBOOK_VEGALITE_MIME, NOTEBOOK_VEGALITE_SCHEMA, vegaLiteForNotebook } from './notebook.js';
+export { NOTEBOOK_VEGALITE_MIME, NOTEBOOK_VEGALITE_SCHEMA, NOTEBOOK_PNG_SCALE, vegaLiteForNotebook, plotBundle, renderPlotBundle, renderPlotBundleSync, displayBundle, displayPlot } from './notebook.js';
+export type { MimeBundle } from './notebook.js';
 export { FLOPS_RESOLUTION, taskId, lambdaLabel, reproducedSet, restorationGrid, runsRunner } from './runs.js';
