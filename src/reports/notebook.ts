@@ -6,7 +6,7 @@
  * features common to Vega-Lite 5 and 6, so the spec is handed over with a v5 `$schema`.
  *   displayPlot(spec)         // inside a tslab cell, synchronous
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
@@ -51,8 +51,9 @@ export async function renderPlotBundle(spec: TopLevelSpec): Promise<MimeBundle> 
  */
 export function renderPlotBundleSync(spec: TopLevelSpec): MimeBundle {
   const script = fileURLToPath(new URL('./render-stdin.js', import.meta.url));
-  const png = execFileSync(process.execPath, [script, String(NOTEBOOK_PNG_SCALE)], { input: JSON.stringify(spec), maxBuffer: 1 << 28 });
-  return plotBundle(spec, new Uint8Array(png));
+  const child = spawnSync(process.execPath, [script, String(NOTEBOOK_PNG_SCALE)], { input: JSON.stringify(spec), maxBuffer: 1 << 28, stdio: 'pipe' });
+  if (child.status !== 0) throw new RdbmError(`rendering the plot failed: ${child.stderr.toString().trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${child.status}`}`);
+  return plotBundle(spec, new Uint8Array(child.stdout));
 }
 
 type DisplayWriter = (message: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void;
