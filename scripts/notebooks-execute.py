@@ -4,7 +4,7 @@ names the first failing cell. Called by scripts/notebooks.mjs with the Python th
 usage: notebooks-execute.py IN.ipynb OUT.ipynb TIMEOUT_S
 exit 0: every cell ran; exit 1: a cell failed — stderr has one line
   `<notebook>: cell <n> (id <id>, `<first source line>`) failed: <error>`
-OUT is written in both cases (the executed cells so far), with the outputs as Jupyter stores them.
+OUT is written in both cases (the executed cells so far), with the outputs as nbconvert stores them.
 A cell fails when the kernel replies with an error, or when it prints a TypeScript diagnostic
 (tslab reports those on stderr as `line:col - message`).
 """
@@ -15,6 +15,7 @@ import sys
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError, CellTimeoutError
+from nbconvert.preprocessors import coalesce_streams
 
 DIAGNOSTIC = re.compile(r'^\d+:\d+ - .*$', re.M)
 ERROR_LINE = re.compile(r'^\w*(Error|Exception)\b.*$', re.M)
@@ -59,6 +60,8 @@ def main():
         failure.append(f'{src}: a cell timed out after {timeout} s ({str(e).splitlines()[0]})')
     except DeadKernelError as e:
         failure.append(f'{src}: the kernel died ({e})')
+    # as `jupyter nbconvert --execute` stores them: consecutive stream outputs merged
+    nb, _ = coalesce_streams(nb, {})
     nbformat.write(nb, dst)
     if failure:
         print(failure[0], file=sys.stderr)

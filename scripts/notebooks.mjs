@@ -104,7 +104,7 @@ function open(py) {
 function execute(py, src, dst) {
   const start = Date.now();
   const r = run(py, [join(root, 'scripts/notebooks-execute.py'), src, dst, String(timeout)], { cwd: root });
-  const name = relative(root, src);
+  const name = src.startsWith(root) ? relative(root, src) : src;
   if (r.status !== 0) return (r.stderr.trim().split('\n').filter((l) => l.includes('failed') || l.includes('timed out') || l.includes('died')).pop() ?? `${name}: ${r.stderr.trim().split('\n').pop()}`).replace(src, name);
   console.log(`notebooks: ${name} ran in ${((Date.now() - start) / 1000).toFixed(0)} s`);
   return undefined;
@@ -148,10 +148,11 @@ async function screenshotCheck(py, browser, executed, work) {
   const r = run(py, ['-m', 'nbconvert', '--to', 'html', '--output-dir', work, '--output', name, executed]);
   if (r.status !== 0) return { problems: [`nbconvert --to html failed: ${r.stderr.trim().split('\n').pop()}`] };
   const html = join(work, `${name}.html`);
-  writeFileSync(html, readFileSync(html, 'utf8').replace('</body>', `${GEOMETRY_SCRIPT}</body>`));
+  const probe = join(work, `${name}.probe.html`);
+  writeFileSync(probe, readFileSync(html, 'utf8').replace('</body>', `${GEOMETRY_SCRIPT}</body>`));
   const profile = mkdtempSync(join(tmpdir(), 'rdbm-chromium-'));
   try {
-    const dom = run(browser, [...chromiumArgs(profile), `--window-size=${WIDTH},900`, '--dump-dom', `file://${html}`]);
+    const dom = run(browser, [...chromiumArgs(profile), `--window-size=${WIDTH},900`, '--dump-dom', `file://${probe}`]);
     const m = /<pre id="rdbm-geometry">([^<]*)<\/pre>/.exec(dom.stdout ?? '');
     if (!m) return { problems: [`Chromium did not lay out ${name}.html (${(dom.stderr ?? '').trim().split('\n').pop()})`] };
     const geometry = JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
@@ -205,7 +206,6 @@ async function check(update, args) {
     if (!browser) console.log('notebooks: Chromium not found, screenshot check not run (sudo apt-get install chromium)');
     for (const nb of browser ? executed : []) {
       const result = await screenshotCheck(py, browser, nb, work);
-      const name = relative(root, nb).replace(work, '(executed)');
       if (result.problems.length) failures.push(...result.problems.map((p) => `${basename(nb)} (screenshot): ${p}`));
       else console.log(`notebooks: ${basename(nb)} screenshot: ${result.drawn}/${result.images} output images drawn, no error shown, page ${Math.round(result.height)} px`);
       if (update && result.png) {
@@ -213,7 +213,6 @@ async function check(update, args) {
         mkdirSync(screenshotsDir, { recursive: true });
         await sharp(result.png).resize({ width: 440 }).png({ palette: true, colours: 64, compressionLevel: 9 }).toFile(join(screenshotsDir, `${basename(nb, '.ipynb')}.png`));
       }
-      void name;
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -106,6 +106,19 @@ export function explorerPixels(options: Pick<BridgeExplorerOptions, 'x0' | 'mu' 
   return pixels;
 }
 
+/** Inline CSV (header + rows): a third of the size of the same rows as JSON objects; null → empty. */
+function csv(table: readonly object[]): string {
+  const rows = table as readonly Record<string, unknown>[];
+  const columns = Object.keys(rows[0] ?? {});
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => (r[c] === null ? '' : String(r[c]))).join(','))].join('\n');
+}
+
+/** The `data` of a view over a CSV dataset, numbers parsed (empty → null). */
+function csvData(name: string, rows: readonly object[], strings: readonly string[] = []): Record<string, unknown> {
+  const parse = Object.fromEntries(Object.keys(rows[0] ?? {}).filter((c) => !strings.includes(c)).map((c) => [c, 'number']));
+  return { name, format: { type: 'csv', parse } };
+}
+
 const rgb = (prefix: string) => `'rgb(' + ${CHANNELS.map((c) => `round(clamp((datum.${prefix}_${c} + 1) / 2, 0, 1) * 255)`).join(" + ',' + ")} + ')'`;
 
 export function bridgeExplorerPlot(options: BridgeExplorerOptions): TopLevelSpec {
@@ -116,6 +129,8 @@ export function bridgeExplorerPlot(options: BridgeExplorerOptions): TopLevelSpec
   const initial = options.initial ?? {};
   const curves = explorerCurves(options);
   const pixels = explorerPixels(options);
+  const curveData = csvData('curves', curves, ['key', 'schedule', 'lambda']);
+  const pixelData = csvData('pixels', pixels);
   const params = [
     { name: P.schedule, value: initial.schedule ?? schedules[0], bind: { input: 'select', options: schedules, name: 'θ schedule ' } },
     { name: P.lambda, value: initial.lambda ?? lambdas[0].label, bind: { input: 'select', options: lambdas.map((l) => l.label), name: 'λ ' } },
@@ -126,14 +141,14 @@ export function bridgeExplorerPlot(options: BridgeExplorerOptions): TopLevelSpec
   const curveX = { field: 't', type: 'quantitative', title: 't' };
   const now = { transform: [{ filter: `datum.t === ${P.t}` }], mark: { type: 'rule', color: 'black', strokeDash: [4, 3] }, encoding: { x: curveX } };
   const picture = (title: string, color: Record<string, unknown>, transform: unknown[] = []) => ({
-    title, width: width * zoom, height: height * zoom, data: { name: 'pixels' }, transform,
+    title, width: width * zoom, height: height * zoom, data: pixelData, transform,
     mark: { type: 'rect' },
     encoding: { x: { field: 'x', type: 'ordinal', axis: null }, y: { field: 'y', type: 'ordinal', axis: null }, color },
   });
   const field = (name: string) => `datum['${name}_' + ${P.pi} + '_`;
   const atT = [
     { calculate: `${P.schedule} + '|' + ${P.lambda} + '|' + ${P.t}`, as: 'key' },
-    { lookup: 'key', from: { data: { name: 'curves' }, key: 'key', fields: ['Theta', 'Sigma', 'k'] } },
+    { lookup: 'key', from: { data: curveData, key: 'key', fields: ['Theta', 'Sigma', 'k'] } },
   ];
   const trajectory = [
     ...atT,
@@ -148,13 +163,13 @@ export function bridgeExplorerPlot(options: BridgeExplorerOptions): TopLevelSpec
   ];
   return topLevel(options.title ?? 'Bridge explorer', 'move the sliders and selects below the plot (JupyterLab, VS Code); the image shows the initial setting', {
     params,
-    datasets: { curves, pixels },
+    datasets: { curves: csv(curves), pixels: csv(pixels) },
     resolve: { scale: { color: 'independent' } },
     vconcat: [
       {
         hconcat: [
           {
-            title: 'Θ_t and Σ_t', width: 260, height: 160, data: { name: 'curves' },
+            title: 'Θ_t and Σ_t', width: 260, height: 160, data: curveData,
             layer: [
               { transform: [{ filter: selected }, { fold: ['Theta', 'Sigma'], as: ['quantity', 'value'] }, { calculate: "datum.quantity === 'Theta' ? 'Θ_t' : 'Σ_t'", as: 'quantity' }], mark: 'line',
                 encoding: { x: curveX, y: { field: 'value', type: 'quantitative', title: null }, color: { field: 'quantity', type: 'nominal', title: null } } },
@@ -162,7 +177,7 @@ export function bridgeExplorerPlot(options: BridgeExplorerOptions): TopLevelSpec
             ],
           },
           {
-            title: 'RNR factor (log scale)', width: 260, height: 160, data: { name: 'curves' },
+            title: 'RNR factor (log scale)', width: 260, height: 160, data: curveData,
             layer: [
               { transform: [{ filter: `${selected} && datum.k > 0` }], mark: 'line', encoding: { x: curveX, y: { field: 'k', type: 'quantitative', scale: { type: 'log' }, title: null } } },
               { ...now, transform: [{ filter: selected }, ...now.transform] },
