@@ -52,7 +52,7 @@ export async function renderPlotBundle(spec: TopLevelSpec): Promise<MimeBundle> 
 export function renderPlotBundleSync(spec: TopLevelSpec): MimeBundle {
   const script = fileURLToPath(new URL('./render-stdin.js', import.meta.url));
   const child = spawnSync(process.execPath, [script, String(NOTEBOOK_PNG_SCALE)], { input: JSON.stringify(spec), maxBuffer: 1 << 28, stdio: 'pipe' });
-  if (child.status !== 0) throw new RdbmError(`rendering the plot failed: ${child.stderr.toString().trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${child.status}`}`);
+  if (child.status !== 0) throw new RdbmError(`rendering the plot failed: ${child.stderr.toString().trim().split('\n').find((l) => /^\w*Error: /.test(l))?.replace(/^RdbmError: /, '') ?? `exit ${child.status}`}`);
   return plotBundle(spec, new Uint8Array(child.stdout));
 }
 
