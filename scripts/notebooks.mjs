@@ -13,7 +13,8 @@
  *   npm run notebooks -- --update [nb.ipynb ...]  the same, executing the committed notebooks in
  *       place (fresh outputs) and writing notebooks/screenshots/<name>.png.
  * Environment: RDBM_SKIP_BUILD=1 skips the build; RDBM_NOTEBOOK_TIMEOUT (s per cell, default 600);
- * CHROMIUM = the browser binary.
+ * RDBM_PYTHON = the Python with Jupyter (default: the first of /usr/bin/python3, python3, python that
+ * has it); CHROMIUM = the browser binary.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,7 @@ const works = (cmd, args) => { const r = run(cmd, args); return !r.error && r.st
 
 /** The first Python with Jupyter's client libraries (Debian's first: a pyenv python3 may come first on PATH). */
 function jupyterPython(modules) {
-  for (const py of ['/usr/bin/python3', 'python3', 'python']) {
+  for (const py of process.env.RDBM_PYTHON ? [process.env.RDBM_PYTHON] : ['/usr/bin/python3', 'python3', 'python']) {
     if (works(py, ['-c', `import ${modules.join(', ')}`])) return py;
   }
   return die(`Jupyter not found (no Python can import ${modules.join(', ')}): install it with ${INSTALL}`);
