@@ -85,7 +85,9 @@ function open(py) {
   if (!lab && !works(py, ['-c', 'import notebook'])) die(`Jupyter not found (neither JupyterLab nor the classic Notebook): install it with ${INSTALL}`);
   const app = lab ? 'jupyterlab' : 'notebook';
   console.log(`notebooks: starting ${lab ? 'JupyterLab' : 'the classic Notebook'} on notebooks/ (Ctrl-C to stop)`);
-  const child = spawn(py, ['-m', app, `--notebook-dir=${notebooksDir}`], { env, cwd: notebooksDir, stdio: ['inherit', 'pipe', 'pipe'] });
+  // Jupyter refuses to run as root without --allow-root (containers, CI machines)
+  const root_ = process.getuid?.() === 0 ? ['--allow-root'] : [];
+  const child = spawn(py, ['-m', app, `--notebook-dir=${notebooksDir}`, ...root_], { env, cwd: notebooksDir, stdio: ['inherit', 'pipe', 'pipe'] });
   let shown = false;
   const watch = (stream, sink) => stream.on('data', (chunk) => {
     sink.write(chunk);
@@ -97,7 +99,7 @@ function open(py) {
   });
   watch(child.stdout, process.stdout);
   watch(child.stderr, process.stderr);
-  process.on('SIGINT', () => child.kill('SIGINT'));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
@@ -212,7 +214,7 @@ async function check(update, args) {
       if (update && result.png) {
         const sharp = (await import('sharp')).default;
         mkdirSync(screenshotsDir, { recursive: true });
-        await sharp(result.png).resize({ width: 440 }).png({ palette: true, colours: 64, compressionLevel: 9 }).toFile(join(screenshotsDir, `${basename(nb, '.ipynb')}.png`));
+        await sharp(result.png).resize({ width: 440 }).png({ palette: true, colours: 16, dither: 0, compressionLevel: 9, effort: 10 }).toFile(join(screenshotsDir, `${basename(nb, '.ipynb')}.png`));
       }
     }
   } finally {
