@@ -12,7 +12,7 @@
  *       may show an error.
  *   npm run notebooks -- --update [nb.ipynb ...]  the same, executing the committed notebooks in
  *       place (fresh outputs) and writing notebooks/screenshots/<name>.png.
- * Environment: RDBM_SKIP_BUILD=1 skips the build; RDBM_NOTEBOOK_TIMEOUT (s per cell, default 600);
+ * Environment: RDBM_SKIP_BUILD=1 skips the build; RDBM_NOTEBOOK_TIMEOUT (s per cell, default 1200);
  * RDBM_PYTHON = the Python with Jupyter (default: the first of /usr/bin/python3, python3, python that
  * has it); CHROMIUM = the browser binary.
  */
@@ -27,7 +27,7 @@ const notebooksDir = join(root, 'notebooks');
 const screenshotsDir = join(notebooksDir, 'screenshots');
 const INSTALL = 'sudo apt-get install jupyter-notebook jupyter-nbconvert python3-ipykernel jupyter-client (or: pip install jupyterlab)';
 const env = { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
-const timeout = Number(process.env.RDBM_NOTEBOOK_TIMEOUT ?? 600);
+const timeout = Number(process.env.RDBM_NOTEBOOK_TIMEOUT ?? 1200);
 
 function die(message, code = 1) {
   process.stderr.write(`npm run notebooks: ${message}\n`);
