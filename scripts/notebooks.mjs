@@ -191,10 +191,10 @@ async function screenshotCheck(py, browser, executed, work) {
 
 async function check(update, args) {
   const py = jupyterPython(['jupyter_client', 'nbclient', 'nbformat', 'nbconvert']);
+  const notebooks = notebookArgs(args);
   build();
   linkPackage();
   ensureKernel(py);
-  const notebooks = notebookArgs(args);
   const work = mkdtempSync(join(tmpdir(), 'rdbm-notebooks-'));
   const failures = [];
   try {
