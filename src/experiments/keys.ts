@@ -19,6 +19,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RdbmError } from '../errors.js';
 import { configHash, sha256 } from '../util/hash.js';
+import { miniUirIdentity } from '../data/miniUir.js';
 import type { RunConfig, Stage } from './config.js';
 
 /**
@@ -96,9 +97,12 @@ export function folderManifestHash(root: string): string {
   return value;
 }
 
-/** What a job key holds for a config's dataset: the bundled benchmark's name, size and generator, or a folder's manifest hash. */
+/**
+ * What a job key holds for a config's dataset: the bundled benchmark's name, size, generator code and
+ * identity (generator version, options and the sha256 of every source photograph), or a folder's manifest hash.
+ */
 export function datasetKey(config: Pick<RunConfig, 'dataset' | 'datasetSize'>): Record<string, unknown> {
-  if (config.dataset === 'mini-uir') return { bundled: 'mini-uir', size: config.datasetSize, code: codeFingerprint('data') };
+  if (config.dataset === 'mini-uir') return { bundled: 'mini-uir', size: config.datasetSize, code: codeFingerprint('data'), photos: configHash(miniUirIdentity({ size: config.datasetSize })) };
   return { manifest: folderManifestHash(config.dataset) };
 }
 
