@@ -49,9 +49,10 @@ export function psnrVsNfePlot(set: ReproducedSet, options: { published?: boolean
       {
         data: { values },
         transform: [{ filter: 'isValid(datum.low)' }],
-        mark: { type: 'area', opacity: 0.2 },
-        // the band shares the line's colour but not its legend (its opacity would pale the legend symbols)
-        encoding: { x, y: { field: 'low', type: 'quantitative', title: 'average PSNR (dB)' }, y2: { field: 'high' }, color: { ...color, legend: null } },
+        // only our series has intervals: a fixed fill in its colour (the first of the default palette) keeps
+        // the band out of the legend, whose symbols its opacity would otherwise pale
+        mark: { type: 'area', opacity: 0.2, color: '#4c78a8' },
+        encoding: { x, y: { field: 'low', type: 'quantitative', title: 'average PSNR (dB)' }, y2: { field: 'high' } },
       },
       {
         data: { values },
