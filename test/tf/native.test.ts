@@ -12,8 +12,8 @@ beforeAll(async () => {
   data = await makeDataset();
 });
 
-function run(working: string) {
-  const r = spawnSync(process.execPath, ['--import', join(FAKE, 'register.mjs'), join(FAKE, 'run.mjs'), data], { encoding: 'utf8', env: { ...process.env, RDBM_FAKE_NATIVE: working, RDBM_BACKEND: '' } });
+function run(working: string, train = false) {
+  const r = spawnSync(process.execPath, ['--import', join(FAKE, 'register.mjs'), join(FAKE, 'run.mjs'), data, train ? 'train' : 'select'], { encoding: 'utf8', env: { ...process.env, RDBM_FAKE_NATIVE: working, RDBM_BACKEND: '' } });
   expect(r.stderr.split('\n').filter((l) => /error/i.test(l))).toEqual([]);
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { id: string; tfName: string; skipped: string[]; backend: string; imported: string[]; workers: number; loss: number };
@@ -21,7 +21,7 @@ function run(working: string) {
 
 describe('backend selection with simulated native modules', () => {
   test('node-gpu loads first when it can; the training workers use it too', () => {
-    const r = run('node-gpu,node');
+    const r = run('node-gpu,node', true);
     expect([r.id, r.tfName, r.backend]).toEqual(['node-gpu', 'tensorflow', 'tensorflow']);
     expect(r.skipped).toEqual([]);
     expect(r.imported).toEqual(['node-gpu']);
@@ -34,14 +34,12 @@ describe('backend selection with simulated native modules', () => {
     expect([r.id, r.backend]).toEqual(['node', 'tensorflow']);
     expect(r.skipped).toEqual(['node-gpu: libtensorflow.so.2: cannot open shared object file: No such file or directory (simulated)']);
     expect(r.imported).toEqual(['node']);
-    expect(r.loss).toBeGreaterThan(0);
   }, 600_000);
 
-  test('with neither native package, wasm; the two workers train on wasm', () => {
+  test('with neither native package, wasm (data-parallel training on wasm: test/models/train-parallel.test.ts)', () => {
     const r = run('');
     expect([r.id, r.backend]).toEqual(['wasm', 'wasm']);
     expect(r.skipped.map((s) => s.split(':')[0])).toEqual(['node-gpu', 'node']);
     expect(r.imported).toEqual([]);
-    expect(r.workers).toBe(2);
   }, 600_000);
 });
