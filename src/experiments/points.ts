@@ -92,6 +92,8 @@ export function loadPointsExperiment(file: string): PointsExperiment {
     const p = raw as Record<string, unknown>;
     if (typeof p.label !== 'string' || p.label === '') throw new RdbmError(`${where}: label must be a non-empty string`);
     const named = `${file}, point ${show(p.label)}`;
+    // 'input' keys the unrestored input's row (reports/statistics.ts INPUT_KEY): a point so labelled would merge into it
+    if (p.label === 'input') throw new RdbmError(`${named}: the label "input" is reserved for the unrestored input's row`);
     if (labels.has(p.label)) throw new RdbmError(`${named}: the label is used twice (labels name the rows)`);
     labels.add(p.label);
     if (p.restored === undefined && p.checkpoint === undefined) throw new RdbmError(`${named}: has neither "restored" (a folder of restored images) nor "checkpoint" (to restore with)`);

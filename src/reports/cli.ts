@@ -62,7 +62,7 @@ export const reportCommand: Command = {
   options: [
     { name: 'data', type: 'string', valueName: '<dir>', description: 'dataset root in the RDBM/DGSolver layout (its test split is scored)', required: true },
     { name: 'out', type: 'string', valueName: '<dir>', description: 'report folder (checkpoint points are restored into it too; finished restorations are reused)', required: true },
-    { name: 'json', type: 'boolean', description: 'print one JSON object {"points": [{label, average, tasks}], "input": {…}} on stdout' },
+    { name: 'json', type: 'boolean', description: 'print one JSON object {"points": [{label, average, tasks, delta?}], "input": {…}} on stdout' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },
   ],
   examples: ['rdbm report my-nfe.json --data /data/uir --out reports/my-nfe', 'rdbm report my-nfe.json --data /data/uir --out /tmp/r --json'],

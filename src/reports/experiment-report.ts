@@ -2,8 +2,9 @@
  * `rdbm report <experiment.json>`: tables, plots and restoration grids from a researcher's own
  * runs — folders of restored images and checkpoints — on their own dataset. The experiments module
  * supplies the scores and the restored images' paths (pointsExperimentResults, pointRestoredImage);
- * this file turns them into a ReproducedSet and hands it to the same table and plot builders and
- * writer that `reproduce` uses. Nothing is written until every point has been scored.
+ * this file turns their per-image scores into a ReproducedSet through reduceSet (means, intervals,
+ * and Δ against the file's baseline, exactly as `reproduce`) and hands it to the same table and
+ * plot builders and writer. Nothing is written until every point has been scored.
  */
 import { join } from 'node:path';
 import type { Io } from '../cli/command.js';
@@ -15,18 +16,20 @@ import type { PlannedPlot, ReportPlan } from './plan.js';
 import { perTaskPlot } from './plots/per-task.js';
 import { restorationGridPlot } from './plots/grid.js';
 import { gridRows } from './runs.js';
-import { perTaskTable } from './tables.js';
-import type { ReproducedEntry, ReproducedSet, TaskScore } from './types.js';
+import { INPUT_KEY, INPUT_LABEL, type ImageRow, type SetScores, type StatisticsOptions, reduceSet } from './statistics.js';
+import { comparisonTable, perTaskTable } from './tables.js';
+import type { MetricDelta, ReproducedEntry, ReproducedSet } from './types.js';
 import { type WrittenReport, writeReport } from './write.js';
 
-/** Key and label of the unrestored input's row (the same as the statistics issue's input row). */
-export const INPUT_ROW = Object.freeze({ key: 'input', label: 'Input (unrestored)' });
+/** Key and label of the unrestored input's row (statistics.ts: the input row every set carries). */
+export const INPUT_ROW = Object.freeze({ key: INPUT_KEY, label: INPUT_LABEL });
 
-/** What `rdbm report --json` prints for one row. */
+/** What `rdbm report --json` prints for one row; `delta` is against the file's baseline (absent on the baseline, and without one). */
 export interface ReportRowJson {
   readonly label: string;
   readonly average: { readonly psnr: number | null; readonly ssim: number | null };
   readonly tasks: Readonly<Record<string, { readonly psnr: number | null; readonly ssim: number | null; readonly images: number }>>;
+  readonly delta?: { readonly psnr: MetricDelta | null; readonly ssim: MetricDelta | null };
 }
 
 export interface ReportJson {
@@ -53,35 +56,57 @@ export interface ExperimentReport {
   readonly report: WrittenReport;
 }
 
-/** A run's metrics as a report row: the mean of the task means, and per task key (`low-light` for Enlighening; other folders by name). */
-function row(label: string, metrics: RunMetrics): ReportRowJson {
-  const tasks: Record<string, { psnr: number | null; ssim: number | null; images: number }> = {};
-  for (const [folder, s] of Object.entries(metrics.tasks)) tasks[taskKey(folder)] = { psnr: s.psnr, ssim: s.ssim, images: s.images };
-  return { label, average: { psnr: metrics.overall.meanOfTasks.psnr, ssim: metrics.overall.meanOfTasks.ssim }, tasks };
-}
-
-/** The JSON `rdbm report --json` prints: one row per point, in the file's order, and the input row. */
-export function reportJson(results: PointsResults): ReportJson {
-  return { points: results.points.map((p) => row(p.label, p.metrics)), input: row(INPUT_ROW.label, results.input) };
-}
-
-/** The results as one ReproducedSet: the input row first, then each point (keyed by its label). */
-export function pointsReproducedSet(results: PointsResults): ReproducedSet {
-  const entry = (key: string, r: ReportRowJson, nfe?: number): ReproducedEntry => ({
-    key,
-    label: r.label,
-    average: r.average,
-    tasks: r.tasks as Record<string, TaskScore>,
-    ...(nfe !== undefined ? { nfe } : {}),
-  });
-  const json = reportJson(results);
+/**
+ * The results as per-image scores for reduceSet, the path `reproduce` takes: the input first, then
+ * each point keyed by its label; the file's baseline is the set's default, so every other row's Δ
+ * is paired against it over the same test images with tasks as strata. Task folders become task
+ * keys (`Enlighening` → `low-light`; other folders keep their name).
+ */
+export function pointsSetScores(results: PointsResults): SetScores {
+  const rows = (m: RunMetrics): ImageRow[] => m.images.map((im) => ({ task: taskKey(im.task), subDataset: im.subDataset, name: im.name, psnr: im.psnr, ssim: im.ssim }));
+  const baseline = results.experiment.baseline;
   return {
     experiment: results.experiment.name,
     convention: results.experiment.metric,
     scale: 'own runs',
     dataset: results.data,
-    entries: [entry(INPUT_ROW.key, json.input), ...results.points.map((p, i) => entry(p.label, json.points[i], p.config?.nfe))],
+    ...(baseline !== undefined ? { default: baseline } : {}),
+    points: [
+      { key: INPUT_KEY, label: INPUT_LABEL, images: rows(results.input) },
+      ...results.points.map((p) => ({ key: p.label, label: p.label, images: rows(p.metrics), ...(p.config?.nfe !== undefined ? { nfe: p.config.nfe } : {}) })),
+    ],
   };
+}
+
+/**
+ * The results as one ReproducedSet (reduceSet): the input row first, then each point. Without a
+ * baseline in the file there is nothing to compare against, so no row carries a Δ (reduceSet would
+ * otherwise take the first point).
+ */
+export function pointsReproducedSet(results: PointsResults, options: StatisticsOptions = {}): ReproducedSet {
+  const set = reduceSet(pointsSetScores(results), options);
+  if (results.experiment.baseline !== undefined) return set;
+  const { default: _default, ...rest } = set;
+  return { ...rest, entries: set.entries.map(({ delta: _delta, ...entry }) => entry) };
+}
+
+/** A set entry as a `--json` row: averages (the mean of the task means), per-task scores and image counts, and the Δ against the baseline. */
+function row(entry: ReproducedEntry): ReportRowJson {
+  const tasks: Record<string, { psnr: number | null; ssim: number | null; images: number }> = {};
+  for (const [task, s] of Object.entries(entry.tasks)) tasks[task] = { psnr: s.psnr, ssim: s.ssim, images: s.images ?? 0 };
+  return {
+    label: entry.label,
+    average: { psnr: entry.average.psnr, ssim: entry.average.ssim },
+    tasks,
+    ...(entry.delta ? { delta: { psnr: entry.delta.psnr, ssim: entry.delta.ssim } } : {}),
+  };
+}
+
+/** The JSON `rdbm report --json` prints: one row per point, in the file's order, and the input row. */
+export function reportJson(set: ReproducedSet): ReportJson {
+  const input = set.entries.find((e) => e.key === INPUT_KEY);
+  if (!input) throw new Error('reportJson: the set has no input row');
+  return { points: set.entries.filter((e) => e !== input).map(row), input: row(input) };
 }
 
 /** Tables and plots of the set, built by the same builders as `reproduce`'s (no published figures: these are the user's runs). */
@@ -92,7 +117,10 @@ export function pointsReportPlan(results: PointsResults, set: ReproducedSet): Re
       {
         id: e.name,
         title: e.title,
-        tables: [perTaskTable(set, { title: `${e.title}: per task` })],
+        tables: [
+          comparisonTable(set, { title: `${e.title}: five-task average${e.baseline !== undefined ? `, Δ against ${e.baseline}` : ''}` }),
+          perTaskTable(set, { title: `${e.title}: per task` }),
+        ],
         plots: (['psnr', 'ssim'] as const).map((m) => ({ id: `per-task-${m}-${e.name}`, title: `${m.toUpperCase()} per task (${e.name})`, spec: perTaskPlot(set, m) })),
       },
     ],
@@ -127,7 +155,7 @@ export async function experimentReport(file: string, options: ExperimentReportOp
     ...(options.workers ? { workers: options.workers } : {}),
   });
   const set = pointsReproducedSet(results);
-  const json = reportJson(results);
+  const json = reportJson(set);
   writeJsonAtomic(join(options.out, 'reproduced.json'), { scale: set.scale, experiment: file, ...(experiment.baseline ? { baseline: experiment.baseline } : {}), sets: [set] });
   const report = await writeReport(pointsReportPlan(results, set), {
     dir: options.out,
@@ -143,6 +171,7 @@ export async function experimentReport(file: string, options: ExperimentReportOp
         `experiment file: ${file}${experiment.baseline ? `; baseline: ${experiment.baseline}` : ''}`,
         ...results.points.map((p) => `${p.label}: ${p.source === 'restored' ? `restored images in ${p.restored}` : `restored by rdbm-lab from ${p.config?.checkpoint} (NFE ${p.config?.nfe}, ${p.config?.schedule}, λ = ${p.config?.lambda}, T = ${p.config?.timesteps}, objective ${p.config?.objective}) into ${p.restored}`}`),
         'Avg = mean of the task means; every number is what `rdbm metrics --layout <data> --pred <folder>` gives under the same convention.',
+        ...(experiment.baseline !== undefined ? [`Δ = point − ${experiment.baseline}, paired over the same test images with tasks as strata (reduceSet, pairedBootstrap).`] : ['no baseline in the file, so no Δ column.']),
       ],
     },
   });

@@ -1,7 +1,8 @@
 /**
  * `rdbm report` on a small dataset in the RDBM/DGSolver layout: two tasks (Deraining, and
  * Enlighening whose task key is low-light), three points (two restored folders, one checkpoint the
- * toolkit restores) and the input row. Every number must equal `rdbm metrics` on the same folders.
+ * toolkit restores) and the input row. Every number must equal `rdbm metrics` on the same folders,
+ * and every Δ against the baseline `pairedBootstrap` on those folders' per-image scores.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { readImage, writeImage } from '../../src/image/index.js';
 import { trainModel } from '../../src/models/index.js';
+import { taskKey } from '../../src/datasets/tasks.js';
+import { latexEscape } from '../../src/reports/latex.js';
+import { REPORT_CONFIDENCE, REPORT_RESAMPLES } from '../../src/reports/statistics.js';
+import { intervalText } from '../../src/reports/table-statistics.js';
+import { pairedBootstrap } from '../../src/stats/index.js';
 import { capture } from '../experiments/fakes.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rdbm-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const data = join(root, 'data');
-const TASKS = [['Deraining', 'Rain100L', ['1.png', '2.png']], ['Enlighening', 'LOL', ['7.png']]] as const;
+const TASKS = [['Deraining', 'Rain100L', ['1.png', '2.png']], ['Enlighening', 'LOL', ['7.png', '8.png']]] as const;
 
 /** A smooth 32×32 test image, deterministic per seed; `noise` adds a fixed pattern of that amplitude. */
 function image(seed: number, noise = 0) {
@@ -76,8 +82,17 @@ const GOOD = {
 async function metricsJson(args: string[]) {
   const c = capture();
   expect(await runCli(['metrics', ...args, '--convention', 'basicsr-y', '--json'], c.io)).toBe(0);
-  return JSON.parse(c.out()) as { meanOfTaskMeans: { psnr: number; ssim: number }; tasks: { task: string; psnr: number; ssim: number; count: number }[] };
+  return JSON.parse(c.out()) as {
+    meanOfTaskMeans: { psnr: number; ssim: number };
+    tasks: { task: string; psnr: number; ssim: number; count: number }[];
+    images: { task: string; subDataset: string; name: string; psnr: number; ssim: number }[];
+  };
 }
+
+type Delta = { mean: number; low: number | null; high: number | null; p: number };
+type Row = { label: string; average: { psnr: number; ssim: number }; tasks: Record<string, { psnr: number; ssim: number; images: number }>; delta?: { psnr: Delta; ssim: Delta } };
+/** The first run's `--json` and the `rdbm metrics` arguments of each row's folder. */
+let good: { json: { points: Row[]; input: Row }; args: Map<Row, string[]>; out: string } | undefined;
 
 beforeAll(async () => {
   await writeLayout();
@@ -101,6 +116,7 @@ describe('rdbm report', () => {
     const [key] = readdirSync(restoredRoot);
     const folders = { A: join(root, 'runs', 'a'), B: join(root, 'runs', 'b'), mine: join(restoredRoot, key) };
     const rows = [...json.points.map((p: { label: keyof typeof folders }) => [p, ['--layout', data, '--pred', folders[p.label]]]), [json.input, ['--layout', data]]];
+    good = { json, args: new Map(rows as [Row, string[]][]), out };
     for (const [row, args] of rows) {
       const m = await metricsJson(args);
       expect(row.average.psnr).toBeCloseTo(m.meanOfTaskMeans.psnr, 12);
@@ -129,6 +145,66 @@ describe('rdbm report', () => {
     expect(reproduced.baseline).toBe('A');
   }, 300_000);
 
+  it('gives every row but the baseline a Δ equal to pairedBootstrap on the per-image scores of the two folders, and tables show it', async () => {
+    expect(good).toBeDefined();
+    const { json, args, out } = good!;
+    const [baseline] = json.points;
+    expect(baseline.label).toBe('A');
+    expect(baseline).not.toHaveProperty('delta');
+    const base = await metricsJson(args.get(baseline)!);
+    const id = (im: { task: string; subDataset: string; name: string }) => `${im.task}/${im.subDataset}/${im.name}`;
+    const byId = new Map(base.images.map((im) => [id(im), im]));
+    for (const row of [...json.points.slice(1), json.input]) {
+      expect(Object.keys(row.delta!)).toEqual(['psnr', 'ssim']);
+      const cand = await metricsJson(args.get(row)!);
+      expect(cand.images).toHaveLength(4);
+      for (const metric of ['psnr', 'ssim'] as const) {
+        // paired by test image, in the candidate's order, tasks as strata; the report's resamples, coverage and seed
+        const expected = pairedBootstrap(cand.images.map((im) => byId.get(id(im))![metric]), cand.images.map((im) => im[metric]), {
+          resamples: REPORT_RESAMPLES,
+          confidence: REPORT_CONFIDENCE,
+          seed: 0,
+          strata: cand.images.map((im) => taskKey(im.task)),
+        });
+        const got = row.delta![metric];
+        expect(Object.keys(got).sort()).toEqual(['high', 'low', 'mean', 'p']);
+        expect(got.mean).toBeCloseTo(expected.mean, 12);
+        expect(got.low).toBeCloseTo(expected.low, 12);
+        expect(got.high).toBeCloseTo(expected.high, 12);
+        expect(got.p).toBe(expected.p);
+        // the mean of the per-task mean differences is the difference of the averages
+        expect(got.mean).toBeCloseTo(row.average[metric] - baseline.average[metric], 12);
+      }
+    }
+    // B (noisier than A) is worse, with an interval that excludes 0
+    const b = json.points[1].delta!.psnr;
+    expect(b.mean).toBeLessThan(0);
+    expect(b.high).toBeLessThan(0);
+    // the comparison table in all three formats: Δ, its interval and p against the baseline, as reproduce's tables
+    const md = readFileSync(join(out, 'tables', 'compare-my-runs.md'), 'utf8');
+    expect(md).toContain('| A (default) |');
+    expect(md).toContain(`| B | ${json.points[1].average.psnr.toFixed(2)} | ${json.points[1].average.ssim.toFixed(4)} |`);
+    const read = (format: string) => readFileSync(join(out, 'tables', `compare-my-runs.${format}`), 'utf8');
+    const formats: [string, string, (text: string) => string, (p: number) => string][] = [
+      ['md', 'Δ PSNR 95% CI', (t) => t, (p) => p.toFixed(4)],
+      ['csv', 'psnr_vs_default_ci', (t) => `"${t}"`, (p) => String(p)],
+      ['tex', latexEscape('Δ PSNR 95% CI'), latexEscape, (p) => p.toFixed(4)],
+    ];
+    for (const [format, header, cell, pValue] of formats) {
+      const table = read(format);
+      expect(table).toContain(header);
+      for (const row of [...json.points.slice(1), json.input]) {
+        expect(table).toContain(cell(intervalText(row.delta!.psnr.low!, row.delta!.psnr.high!, 2)));
+        expect(table).toContain(cell(intervalText(row.delta!.ssim.low!, row.delta!.ssim.high!, 4)));
+        expect(table).toContain(pValue(row.delta!.psnr.p));
+      }
+    }
+    // reproduced.json carries the same Δ against the baseline
+    const set = JSON.parse(readFileSync(join(out, 'reproduced.json'), 'utf8')).sets[0];
+    expect(set.default).toBe('A');
+    expect(set.entries.find((e: { key: string }) => e.key === 'B').delta.psnr).toEqual(json.points[1].delta!.psnr);
+  }, 300_000);
+
   it('restores a checkpoint point with the checkpoint\'s own training config, exactly as rdbm restore does', async () => {
     const out = join(root, 'out');
     const run = readdirSync(join(out, 'runs')).map((f) => JSON.parse(readFileSync(join(out, 'runs', f), 'utf8')));
@@ -150,6 +226,9 @@ describe('rdbm report', () => {
     const file = experimentFile('override.json', { name: 'override', metric: 'rdbm', points: [{ label: 'cos', checkpoint: 'ckpt-final', nfe: 4, schedule: 'cosine' }] });
     const o = capture();
     expect(await runCli(['report', file, '--data', data, '--out', join(root, 'out-override'), '--json', '--no-png'], o.io)).toBe(0);
+    // no baseline in the file: nothing to compare against, so no row has a Δ
+    const oj = JSON.parse(o.out());
+    expect([...oj.points, oj.input].map((r: object) => 'delta' in r)).toEqual([false, false]);
     const runs = readdirSync(join(root, 'out-override', 'runs')).map((f) => JSON.parse(readFileSync(join(root, 'out-override', 'runs', f), 'utf8')));
     expect([runs[0].config.schedule, runs[0].config.timesteps, runs[0].config.lambda]).toEqual(['cosine', 20, 0.1]);
   }, 300_000);
@@ -157,9 +236,10 @@ describe('rdbm report', () => {
   describe('bad input: one line naming the point and the path, exit 2, no report', () => {
     const cases: [string, Record<string, unknown>, (file: string) => string][] = [
       ['a missing restored folder', { ...GOOD, baseline: undefined, points: [{ label: 'gone', restored: 'runs/none' }] }, (f) => `rdbm: ${f}, point "gone": restored folder ${join(root, 'runs', 'none')} not found (expected <Task>/<SubDataset>/<name> for each test image of ${data})\n`],
-      ['an incomplete restored folder (the missing files listed)', { ...GOOD, baseline: undefined, points: [{ label: 'part', restored: 'runs/partial' }] }, (f) => `rdbm: ${f}, point "part": restored folder ${join(root, 'runs', 'partial')} is incomplete: 2 missing restored outputs under ${join(root, 'runs', 'partial')}: ${join(root, 'runs', 'partial', 'Deraining', 'Rain100L', '2.png')} (missing restored output); ${join(root, 'runs', 'partial', 'Enlighening', 'LOL', '7.png')} (missing restored output)\n`],
+      ['an incomplete restored folder (the missing files listed)', { ...GOOD, baseline: undefined, points: [{ label: 'part', restored: 'runs/partial' }] }, (f) => `rdbm: ${f}, point "part": restored folder ${join(root, 'runs', 'partial')} is incomplete: 3 missing restored outputs under ${join(root, 'runs', 'partial')}: ${join(root, 'runs', 'partial', 'Deraining', 'Rain100L', '2.png')} (missing restored output); ${join(root, 'runs', 'partial', 'Enlighening', 'LOL', '7.png')} (missing restored output); ${join(root, 'runs', 'partial', 'Enlighening', 'LOL', '8.png')} (missing restored output)\n`],
       ['a point with neither restored nor checkpoint', { ...GOOD, points: [{ label: 'A', restored: 'runs/a' }, { label: 'empty', nfe: 10 }] }, (f) => `rdbm: ${f}, point "empty": has neither "restored" (a folder of restored images) nor "checkpoint" (to restore with)\n`],
       ['an unknown metric', { ...GOOD, metric: 'psnr-y' }, (f) => `rdbm: ${f}: unknown metric "psnr-y" (expected one of rdbm, basicsr-y, basicsr-rgb, skimage-gaussian, matlab-y, image-ssim)\n`],
+      ['a point labelled like the input row', { ...GOOD, baseline: undefined, points: [{ label: 'input', restored: 'runs/a' }] }, (f) => `rdbm: ${f}, point "input": the label "input" is reserved for the unrestored input's row\n`],
       ['a baseline that is not a point', { ...GOOD, baseline: 'NFE 10' }, (f) => `rdbm: ${f}: baseline "NFE 10" is not a point (expected one of "A", "B", "mine")\n`],
     ];
     for (const [what, spec, message] of cases) {
