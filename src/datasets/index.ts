@@ -1,4 +1,4 @@
-export { scanLayout, pairSubset, pairingRuleFor, resideLabelName, DGSOLVER_TASKS } from './layout.js';
+export { scanLayout, pairSubset, pairingRuleFor, resideLabelName } from './layout.js';
 export type { PairEntry, LayoutOptions, Split as DatasetSplit, PairingRuleId } from './layout.js';
 export { pairFolders, pairFoldersReside, pairRestored, conditionPairs } from './pairs.js';
 export type { ImagePair, PairOptions } from './pairs.js';

@@ -164,7 +164,7 @@ export function stageFields(config: RunConfig, stage: Stage): Partial<RunConfig>
   return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === stage).map((f) => [f, config[f]])) as Partial<RunConfig>;
 }
 
-/** The paper's and the official code's settings (rdbm.md §2–3): objective x0 as in the released code, π and λ as in the paper. */
+/** The paper's and the official code's settings: objective x0 as in the released code, π and λ as in the paper. */
 export const PAPER_CONFIG: RunConfig = runConfig({
   model: 'L',
   objective: 'x0',

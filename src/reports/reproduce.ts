@@ -97,7 +97,6 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
   writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
   const plan = planReport(sets);
-  const seconds = (performance.now() - start) / 1000;
   const convention = [...new Set(sets.map((s) => s.convention))].join(', ') || 'none';
   const dataset = [...new Set(sets.map((s) => s.dataset).filter(Boolean))].join(', ') || undefined;
   const report = await writeReport(plan, {
@@ -136,11 +135,7 @@ function previousRunSeconds(path: string): number | undefined {
   }
 }
 
-/**
- * The experiments runner from src/experiments, loaded lazily. Until the experiments module exports
- * its runner, reproduce reports that nothing ran and still writes the published tables and the
- * bridge plots.
- */
+/** The experiments runner (runs.ts over src/experiments), loaded lazily so `--report-only` and tests need none of it. */
 export async function experimentsRunner(): Promise<ExperimentsRunner> {
   const { runsRunner } = await import('./runs.js');
   return runsRunner();
