@@ -4,3 +4,4 @@ export { pairFolders, pairFoldersReside, pairRestored, conditionPairs } from './
 export type { ImagePair, PairOptions } from './pairs.js';
 export { readMapping, parseCsv as parseMappingCsv } from './mapping.js';
 export { IMAGE_EXTENSIONS, isImageFile } from './files.js';
+export { pickEvenly, selectTestPairs } from './testset.js';

@@ -2,7 +2,7 @@
  * The entry points other parts of the toolkit call: run (or plan) experiments by name, and read
  * back the finished runs of an experiment point by point (for tables and plots).
  */
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { DEFAULT_SWEEP, EXPERIMENT_NAMES, getExperiment } from './builtins.js';
 import type { Family, RunConfig } from './config.js';

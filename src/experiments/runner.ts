@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { createProgress } from '../util/progress.js';
 import type { RunConfig, Stage } from './config.js';

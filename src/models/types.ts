@@ -2,7 +2,7 @@
  * The models API's serialisable configs and results: what the experiments runner passes to
  * trainModel / restoreImages and gets back. Everything here is plain JSON-able data.
  */
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import type { tf } from '../tf/index.js';
 import type { UNetConfig } from './config.js';
 

@@ -4,7 +4,7 @@
  * checkpoints and evaluates (resumable, content-hashed); this file orders the steps, reports
  * progress and turns the finished runs into the report.
  */
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
