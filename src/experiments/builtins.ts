@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { RdbmError } from '../errors.js';
+import { TABLE_CONVENTION_IDS } from '../metrics/conventions.js';
 import { type Experiment, type ExperimentSpec, defineExperiment } from './experiment.js';
 
 const PAPER = 'RDBM paper (arXiv 2510.23116), five-task averages';
@@ -64,7 +65,7 @@ const SPECS: readonly ExperimentSpec[] = [
     name: 'convention',
     title: 'Toolkit: the same restorations under each metric convention',
     description: 'An evaluation axis: one checkpoint, one set of restored images, scored by every convention (src/metrics/conventions.ts).',
-    axes: { metric: ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y'] },
+    axes: { metric: [...TABLE_CONVENTION_IDS] },
   },
 ];
 
