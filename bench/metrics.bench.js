@@ -1,7 +1,8 @@
 // Metrics speed: 20 pairs of 1280×720 photographs scored by `rdbm metrics` (whole process, worker
-// threads on every core) and by the Python reference implementations (whole process: scikit-image
-// for `rdbm`, the cv2-based BasicSR formulas for `basicsr-y`), on the same files in the same run.
-// Prints the ratios, the toolkit's peak RSS for 5 and 20 pairs (memory must not grow with the
+// threads on every core) and by the Python reference implementations (whole process, one thread:
+// scikit-image for `rdbm`, the lean BasicSR formulas — cv2.filter2D on the Y channel — for `basicsr-y`),
+// on the same files in the same run. Prints the wall-clock ratio and the CPU-time ratio beside it
+// (user + system of every thread: ours uses all cores, the reference one), the toolkit's peak RSS for 5 and 20 pairs (memory must not grow with the
 // number of images), and the largest per-image deviation from the reference.
 // Fails when the values disagree beyond 1e-4 dB / 5e-6 or the toolkit is less than 5× faster.
 import { spawnSync } from 'node:child_process';

@@ -3,7 +3,7 @@
  * list every layer imports, and the one rule tying an objective to the diffusion coefficient π.
  */
 import { RdbmError } from '../errors.js';
-import type { PiVariant } from './pi.js';
+import type { PiVariant } from './pi-variants.js';
 
 export const OBJECTIVES = ['x0', 'eps', 'pi-eps'] as const;
 /** x₀ (official pred_x_start), ε (official pred_noise) or π ⊙ ε (the paper's objective) */

@@ -3,22 +3,10 @@
  * pixel by pixel, x_t = μ + Θ_t (x₀ − μ) + Σ_t · π ⊙ ε.
  */
 import { tf } from '../tf/index.js';
-import { keyword } from '../util/validate.js';
+import { type PiVariant, checkPi } from './pi-variants.js';
 
-export const PI_VARIANTS = ['zero', 'one', 'residual', 'abs-residual'] as const;
-/** zero: flow matching · one: Brownian/OU bridges (GOUB) · residual: π = x₀ − μ (RDBM) · abs-residual: π = |x₀ − μ| */
-export type PiVariant = (typeof PI_VARIANTS)[number];
-
-export const PI_DESCRIPTIONS: Readonly<Record<PiVariant, string>> = Object.freeze({
-  zero: 'π = 0: flow matching, a deterministic path',
-  one: 'π = 1: existing bridges (Brownian / OU bridge, e.g. GOUB)',
-  residual: 'π = x₀ − μ: RDBM residual modulation (the paper\'s choice)',
-  'abs-residual': 'π = |x₀ − μ|: the ablation variant',
-});
-
-export function checkPi(pi: unknown): PiVariant {
-  return keyword('pi', pi, PI_VARIANTS);
-}
+export { PI_VARIANTS, PI_DESCRIPTIONS, checkPi } from './pi-variants.js';
+export type { PiVariant } from './pi-variants.js';
 
 /** π as a tensor broadcastable against x₀ (a scalar for zero/one). */
 export function diffusionCoefficient(pi: PiVariant, x0: tf.Tensor, mu: tf.Tensor): tf.Tensor {

@@ -3,14 +3,9 @@
  * `run` function; options are declared once and drive parsing, validation and --help.
  */
 
-export interface Io {
-  /** writes to standard output (no newline added) */
-  out(text: string): void;
-  /** writes to standard error (no newline added): progress, warnings */
-  err(text: string): void;
-  /** true when stderr is a terminal (progress may redraw one line) */
-  readonly errIsTTY: boolean;
-}
+import type { Io } from '../util/io.js';
+
+export type { Io };
 
 export type OptionType = 'string' | 'boolean' | 'number' | 'integer';
 

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { readImage } from '../image/index.js';
 import type { Image8 } from '../image/index.js';

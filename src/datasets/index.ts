@@ -1,4 +1,4 @@
-export { scanLayout, pairSubset, pairingRuleFor, resideLabelName, DGSOLVER_TASKS } from './layout.js';
+export { scanLayout, pairSubset, pairingRuleFor, resideLabelName } from './layout.js';
 export type { PairEntry, LayoutOptions, Split as DatasetSplit, PairingRuleId } from './layout.js';
 export { pairFolders, pairFoldersReside, pairRestored, conditionPairs } from './pairs.js';
 export type { ImagePair, PairOptions } from './pairs.js';
@@ -6,3 +6,4 @@ export { readMapping, parseCsv as parseMappingCsv } from './mapping.js';
 export { IMAGE_EXTENSIONS, isImageFile } from './files.js';
 export { TASKS, TASK_FOLDERS, taskKey, taskTitle } from './tasks.js';
 export type { TaskId, TaskFolder } from './tasks.js';
+export { pickEvenly, selectTestPairs } from './testset.js';

@@ -43,9 +43,6 @@ export interface LayoutOptions {
   readonly warn?: (message: string) => void;
 }
 
-/** Task folder names of the official code (DGSolver `degradtion_cache`; "Enlighening" is their spelling). */
-export const DGSOLVER_TASKS: readonly string[] = Object.freeze(['Deraining', 'Enlighening', 'Desnowing', 'Dehazing', 'Deblur']);
-
 /** How a sub-dataset pairs condition files with labels. */
 export type PairingRuleId = 'same-name' | 'reside-prefix';
 

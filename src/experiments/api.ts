@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import type { PairEntry } from '../datasets/index.js';
 import { RdbmError } from '../errors.js';
 import { DEFAULT_SWEEP, EXPERIMENT_NAMES, getExperiment } from './builtins.js';

@@ -1,13 +1,14 @@
 /**
- * The built-in experiments: the paper's main table and its ablations (values from the paper,
- * ../shared/reference/rdbm.md §3), plus two toolkit experiments that vary only sampling or scoring.
+ * The built-in experiments: the paper's main table and its ablations (values from the paper's tables,
+ * the same figures as src/reports/published.ts), plus two toolkit experiments that vary only sampling or scoring.
  * Registered explicitly; unknown names throw listing the known ones.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { RdbmError } from '../errors.js';
+import { TABLE_CONVENTION_IDS } from '../metrics/conventions.js';
 import { type Experiment, type ExperimentSpec, defineExperiment } from './experiment.js';
 
-const PAPER = 'RDBM paper (arXiv 2510.23116), five-task averages; see ../shared/reference/rdbm.md §3';
+const PAPER = 'RDBM paper (arXiv 2510.23116), five-task averages';
 
 const SPECS: readonly ExperimentSpec[] = [
   {
@@ -63,8 +64,8 @@ const SPECS: readonly ExperimentSpec[] = [
   {
     name: 'convention',
     title: 'Toolkit: the same restorations under each metric convention',
-    description: 'An evaluation axis: one checkpoint, one set of restored images, scored by every convention (metrics-conventions.md).',
-    axes: { metric: ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y'] },
+    description: 'An evaluation axis: one checkpoint, one set of restored images, scored by every convention (src/metrics/conventions.ts).',
+    axes: { metric: [...TABLE_CONVENTION_IDS] },
   },
   {
     name: 'schedule-seeds',

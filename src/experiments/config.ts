@@ -5,7 +5,9 @@
  * sampling (NFE, the sampling schedule), so those points reuse one trained checkpoint; `evaluate`
  * changes only the scoring (the metric convention), so those reuse the restored images too.
  */
-import { checkObjectivePi } from '../bridge/objectives.js';
+import { OBJECTIVES as OBJECTIVE_NAMES, checkObjectivePi } from '../bridge/objectives.js';
+import { PI_VARIANTS } from '../bridge/pi-variants.js';
+import { THETA_SCHEDULE_NAMES, type ThetaScheduleName } from '../bridge/schedules.js';
 import { RdbmError, invalid } from '../errors.js';
 import { CONVENTION_IDS, TABLE_CONVENTION_IDS, checkTableConvention } from '../metrics/conventions.js';
 import { MODEL_PRESET_NAMES } from '../models/presets.js';
@@ -15,9 +17,10 @@ import { keyword, number } from '../util/validate.js';
 export const STAGES = ['train', 'restore', 'evaluate'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const OBJECTIVES = ['x0', 'eps', 'pi-eps'] as const;
-export const PIS = ['zero', 'one', 'residual', 'abs-residual'] as const;
-export const SCHEDULES = ['cosine', 'linear', 'sigmoid'] as const;
+/** one list each, defined in src/bridge (objectives, π variants, θ schedules) */
+export const OBJECTIVES = OBJECTIVE_NAMES;
+export const PIS = PI_VARIANTS;
+export const SCHEDULES: readonly ThetaScheduleName[] = THETA_SCHEDULE_NAMES;
 /** model families: `rdbm` (bridge, trained or given checkpoint) | `diffuir` (a given DiffUIR checkpoint, its RDDM sampler) */
 export const FAMILIES = ['rdbm', 'diffuir'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -164,7 +167,7 @@ export function stageFields(config: RunConfig, stage: Stage): Partial<RunConfig>
   return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === stage).map((f) => [f, config[f]])) as Partial<RunConfig>;
 }
 
-/** The paper's and the official code's settings (rdbm.md §2–3): objective x0 as in the released code, π and λ as in the paper. */
+/** The paper's and the official code's settings: objective x0 as in the released code, π and λ as in the paper. */
 export const PAPER_CONFIG: RunConfig = runConfig({
   model: 'L',
   objective: 'x0',

@@ -3,7 +3,7 @@
  * The runner knows nothing of TensorFlow.js or image files; tests pass fakes, the CLI passes the
  * real executors (real.ts).
  */
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import type { RunConfig } from './config.js';
 import type { Job } from './plan.js';
 import type { ImageScore } from './scores.js';

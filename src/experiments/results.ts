@@ -3,7 +3,6 @@
  * separate folders), merged by key and flattened into rows for a table, JSON or CSV.
  */
 import { stringify } from 'csv-stringify/sync';
-import { RdbmError } from '../errors.js';
 import type { RunRecord } from './runner.js';
 import { readRuns } from './store.js';
 
@@ -86,8 +85,4 @@ export function rowsTable(rows: readonly RunRow[]): string {
   const cells = [columns, ...rows.map((r) => columns.map((c) => (c === 'points' ? points(r[c] ?? null) : cell(r[c] ?? null))))];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   return cells.map((r) => r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-export function checkFolders(dirs: readonly string[]): void {
-  if (dirs.length === 0) throw new RdbmError('no results folder given (expected --results DIR)');
 }

@@ -5,7 +5,8 @@
  * exist is not run at all.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import type { Io } from '../cli/command.js';
+import { join } from 'node:path';
+import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { createProgress } from '../util/progress.js';
 import type { RunConfig, Stage } from './config.js';

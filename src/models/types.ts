@@ -2,20 +2,26 @@
  * The models API's serialisable configs and results: what the experiments runner passes to
  * trainModel / restoreImages and gets back. Everything here is plain JSON-able data.
  */
-import type { Io } from '../cli/command.js';
+import { OBJECTIVES } from '../bridge/objectives.js';
+import { PI_VARIANTS } from '../bridge/pi-variants.js';
+import { THETA_SCHEDULE_NAMES, type ThetaScheduleName } from '../bridge/schedules.js';
+import type { Io } from '../util/io.js';
 import type { tf } from '../tf/index.js';
 import type { UNetConfig } from './config.js';
 
-export const TRAIN_OBJECTIVES = ['x0', 'eps', 'pi-eps'] as const;
+/** the objectives of src/bridge/objectives.ts (one list) */
+export const TRAIN_OBJECTIVES = OBJECTIVES;
 /** What the network predicts: x₀ (official pred_x_start), ε (official pred_noise) or π ⊙ ε (paper). */
 export type TrainObjective = (typeof TRAIN_OBJECTIVES)[number];
 
-export const TRAIN_PI_VARIANTS = ['zero', 'one', 'residual', 'abs-residual'] as const;
+/** the π variants of src/bridge/pi-variants.ts (one list) */
+export const TRAIN_PI_VARIANTS = PI_VARIANTS;
 /** π in x_t = μ + Θ_t (x₀ − μ) + Σ_t π ⊙ ε: 0, 1, x₀ − μ (RDBM), |x₀ − μ|. */
 export type TrainPi = (typeof TRAIN_PI_VARIANTS)[number];
 
-export const TRAIN_SCHEDULES = ['cosine', 'linear', 'sigmoid'] as const;
-export type TrainSchedule = (typeof TRAIN_SCHEDULES)[number];
+/** the θ schedules of src/bridge/schedules.ts (one registry) */
+export const TRAIN_SCHEDULES: readonly ThetaScheduleName[] = THETA_SCHEDULE_NAMES;
+export type TrainSchedule = ThetaScheduleName;
 
 /** One training run, fully determined by this record and the data (hashable; frozen once validated). */
 export interface TrainConfig {

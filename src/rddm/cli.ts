@@ -89,7 +89,7 @@ export const diffuirRestoreCommand: Command = {
     if (layout === undefined) {
       groups.push({ dir: options.out as string, inputs: listInputs(positionals) });
     } else {
-      const { selectTestPairs } = await import('../experiments/index.js');
+      const { selectTestPairs } = await import('../datasets/index.js');
       const pairs = selectTestPairs(layout, options.limit as number);
       if (!pairs.length) throw new RdbmError(`${layout}: no test pairs found (expected <root>/<Task>/<SubDataset>/test/{label,condition})`);
       for (const p of pairs) {

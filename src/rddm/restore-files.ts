@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { readImage, writeImage } from '../image/index.js';
 import { createProgress } from '../util/progress.js';

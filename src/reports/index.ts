@@ -17,6 +17,8 @@ export { imageToPng, pngDataUrl, pngDataUrlFromBytes, colormap, heatmap, errorMa
 export { MAIN_EXPERIMENTS, paperScheduleCurves, planReport } from './plan.js';
 export type { PlannedPlot, ReportSection, ReportPlan } from './plan.js';
 export { resultsReadme } from './readme.js';
+export { scaleStatement } from './statement.js';
+export type { MeasuredAverage } from './statement.js';
 export type { ReadmeMeta } from './readme.js';
 export { writeReport } from './write.js';
 export type { WriteReportOptions, WrittenReport } from './write.js';

@@ -4,7 +4,7 @@
  * The writer (write.ts) renders and saves what this returns.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { BRIDGE_PRESETS, bridgeSchedule } from '../bridge/index.js';
+import { BRIDGE_PRESETS, THETA_SCHEDULE_NAMES, bridgeSchedule } from '../bridge/index.js';
 import { rddmScheduleCurves } from '../rddm/bridge-form.js';
 import { ABLATION_IDS, type AblationId } from './published.js';
 import { perTaskPlot } from './plots/per-task.js';
@@ -43,7 +43,7 @@ function isAblation(id: string): id is AblationId {
 
 /** The θ schedules and λ values the paper ablates, as curves for the bridge-coefficient plot. */
 export function paperScheduleCurves(timesteps = 100): ScheduleCurve[] {
-  const curves: ScheduleCurve[] = (['cosine', 'linear', 'sigmoid'] as const).map((schedule) => ({
+  const curves: ScheduleCurve[] = THETA_SCHEDULE_NAMES.map((schedule) => ({
     label: `${schedule}, λ = 10/255`,
     schedule: bridgeSchedule({ schedule, timesteps, lambda: 10 / 255 }),
   }));

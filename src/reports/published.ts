@@ -2,8 +2,8 @@
  * Published RDBM figures (five-task universal restoration), encoded as data with their provenance.
  * These are never measured here: tables show them beside reproduced values and label them "paper".
  * `null` means the figure is not published or could not be recovered (shown as "unknown").
- * Source: ../shared/reference/rdbm.md §3, which cites the paper (arXiv 2510.23116, CVPR 2026) and
- * secondary sources for the main table.
+ * Source: the paper (arXiv 2510.23116, CVPR 2026): its main table and ablation tables, with the
+ * compared methods' figures as recovered from secondary sources (see the caveats and flags).
  */
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
@@ -22,7 +22,7 @@ export interface Provenance {
 
 export const PUBLISHED_PROVENANCE: Provenance = deepFreeze({
   source: 'Residual Diffusion Bridge Model for Image Restoration (arXiv 2510.23116, CVPR 2026)',
-  reference: 'rdbm.md §3 (project reference notes)',
+  reference: 'the paper\'s main table (five-task averages, parameters, FLOPs) and its ablation tables; the compared methods\' figures as recovered from secondary sources',
   caveats: [
     'per-task figures are not published (or could not be recovered): only five-task averages are known',
     'the metric convention of the published figures is not stated; the same group\'s DGSolver test code (convention `rdbm`) is the likely one',

@@ -4,6 +4,7 @@
  */
 import type { ReportPlan } from './plan.js';
 import { tableToMarkdown } from './markdown.js';
+import { scaleStatement } from './statement.js';
 
 export interface ReadmeMeta {
   /** budget of the runs (`smoke`, `default`, …) */
@@ -25,7 +26,7 @@ export function resultsReadme(plan: ReportPlan, meta: ReadmeMeta & { png?: boole
   lines.push(
     `Reproduced on **${meta.dataset ?? 'the bundled benchmark'}** at scale **${meta.scale}**, metric convention **${meta.convention}**. ` +
       'Published figures are the paper\'s (never measured here); `unknown` = not published, `–` = not in the paper or not run. ' +
-      'Small synthetic data and short training: compare trends and deltas between configurations, not absolute values against the paper.',
+      scaleStatement(meta.scale),
     '',
   );
   if (meta.command) lines.push(`Regenerate with \`${meta.command}\`.`, '');

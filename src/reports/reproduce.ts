@@ -4,7 +4,7 @@
  * checkpoints and evaluates (resumable, content-hashed); this file orders the steps, reports
  * progress and turns the finished runs into the report.
  */
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
@@ -120,7 +120,6 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const deltas = runner.imageDeltas ? await runner.imageDeltas(done, { scale, resultsDir }) : [];
   for (const d of deltas) writeFileAtomic(join(resultsDir, 'deltas', `${d.experiment}.csv`), imageDeltasCsv(d.rows));
   const plan = planReport(sets);
-  const seconds = (performance.now() - start) / 1000;
   const convention = [...new Set(sets.map((s) => s.convention))].join(', ') || 'none';
   const dataset = [...new Set(sets.map((s) => s.dataset).filter(Boolean))].join(', ') || undefined;
   const report = await writeReport(plan, {
@@ -160,11 +159,7 @@ function previousRunSeconds(path: string): number | undefined {
   }
 }
 
-/**
- * The experiments runner from src/experiments, loaded lazily. Until the experiments module exports
- * its runner, reproduce reports that nothing ran and still writes the published tables and the
- * bridge plots.
- */
+/** The experiments runner (runs.ts over src/experiments), loaded lazily so `--report-only` and tests need none of it. */
 export async function experimentsRunner(): Promise<ExperimentsRunner> {
   const { runsRunner } = await import('./runs.js');
   return runsRunner();

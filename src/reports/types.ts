@@ -1,7 +1,7 @@
 /**
  * What the report builders consume: reproduced results, already reduced to one entry per method or
- * ablation value. `fromRunFiles` (runs.ts) produces these from results/runs/*.json; tests and
- * notebooks may build them by hand.
+ * ablation value. `reproducedSet` (runs.ts) produces these from finished runs (results/runs/*.json);
+ * tests and notebooks may build them by hand.
  */
 
 /** PSNR in dB and SSIM in [0, 1]; null when not computed. */
@@ -69,7 +69,7 @@ export interface ReproducedEntry {
 export interface ReproducedSet {
   /** experiment id, e.g. `main`, `schedule`, `lambda`, `nfe`, `pi`, `size` */
   readonly experiment: string;
-  /** metric convention id (metrics-conventions.md) */
+  /** metric convention id (src/metrics/conventions.ts) */
   readonly convention: string;
   /** budget the runs used: `smoke`, `default`, `paper`, … */
   readonly scale: string;

@@ -4,7 +4,7 @@
  * Rendering is the slow part (PNG through resvg): progress goes to io.err.
  */
 import { join } from 'node:path';
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { createProgress } from '../util/progress.js';
 import { tableToCsv } from './csv.js';

@@ -1,4 +1,4 @@
-import type { Io } from '../cli/command.js';
+import type { Io } from './io.js';
 
 export interface Progress {
   /** records `n` more units done; `note` is shown after the counters */

@@ -1,0 +1,31 @@
+/**
+ * What the numbers of a scale can and cannot show: one statement, a pure function of the scale's
+ * budget (and, when given, the measured average), used by results/README.md and checked against
+ * README.md by test/readme.test.ts, so the two never contradict each other.
+ */
+import { PAPER_CONFIG } from '../experiments/config.js';
+import { SCALES, type Scale } from '../experiments/scales.js';
+
+export interface MeasuredAverage {
+  /** our average PSNR (dB) and the paper's for the same row */
+  readonly ours: number;
+  readonly paper: number;
+}
+
+/** The honest reading of figures produced at `scale` (a name of SCALES or a Scale record). */
+export function scaleStatement(scale: string | Scale, measured?: MeasuredAverage): string {
+  const s = typeof scale === 'string' ? (Object.hasOwn(SCALES, scale) ? SCALES[scale as keyof typeof SCALES] : undefined) : scale;
+  if (!s) return `Scale ${scale} is not a built-in budget: read its figures knowing the budget they came from.`;
+  const c = { ...PAPER_CONFIG, ...s.overrides };
+  const tail = measured ? ` Here the average is ${measured.ours.toFixed(2)} dB against the paper's ${measured.paper.toFixed(2)} dB.` : '';
+  if (c.steps >= PAPER_CONFIG.steps && c.cropSize >= PAPER_CONFIG.cropSize) {
+    return `At scale ${s.name} the runs use the published budget (${c.steps} steps, batch ${c.batchSize}, ${c.cropSize}-px crops): figures compare with the paper's under the same metric convention, and differences between configurations are evidence only where they exceed their run-to-run spread.${tail}`;
+  }
+  const images = c.testLimit === 0 ? 'all test images' : `${c.testLimit} test image${c.testLimit === 1 ? '' : 's'} per task`;
+  return (
+    `At scale ${s.name} the networks train for ${c.steps} steps (the paper: ${PAPER_CONFIG.steps}) on ${c.cropSize}-px crops` +
+    `${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''} and are scored on ${images}: ` +
+    'the run exercises every stage and shows the shape of every table, but neither its absolute figures nor the differences ' +
+    `between configurations are evidence about the paper's claims; do not read ablation trends into them.${tail}`
+  );
+}
