@@ -79,6 +79,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'zoo add',
     summary: 'add the finished training jobs of a sweep to the checkpoint zoo',
-    load: async () => (await import('../experiments/zoo-cli.js')).zooAddCommand,
+    load: async () => (await import('../experiments/cli.js')).zooAddCommand,
   },
 ];

@@ -12,6 +12,7 @@ import { SCALES, SCALE_NAMES, type ScaleName } from './scales.js';
 import { type Shard, parseShard, shardGroups } from './shard.js';
 import { type ResultsStore, openResults } from './store.js';
 import { missExplainer } from './why.js';
+import { addSweepToZoo } from './zoo.js';
 
 function experimentList(scale: ScaleName): string {
   return [...listExperiments(), ...Object.values(CHECKPOINT_EXPERIMENTS)]
@@ -175,6 +176,28 @@ export const resultsCommand: Command = {
     }
     if (options.json) io.out(`${JSON.stringify({ folders: dirs, runs: merged.runs, problems: merged.problems })}\n`);
     else if (!options.csv) io.out(rows.length ? rowsTable(rows) : `no finished runs in ${dirs.join(', ')}\n`);
+    return 0;
+  },
+};
+
+export const zooAddCommand: Command = {
+  name: 'zoo add',
+  summary: 'add the finished training jobs of a sweep (at a scale) to the checkpoint zoo',
+  description: 'Train with `rdbm sweep reproduce --scale cpu --results DIR` (shards welcome), then `rdbm zoo add --results DIR`.',
+  positionals: [{ name: 'experiment', description: 'experiments whose training jobs to add (default: reproduce)', variadic: true }],
+  options: [
+    { name: 'results', type: 'string', valueName: '<dir>', description: 'the sweep results folder', required: true },
+    { name: 'scale', type: 'string', description: 'the scale the sweep ran at', default: 'cpu', choices: SCALE_NAMES },
+    { name: 'zoo', type: 'string', valueName: '<dir>', description: 'zoo folder (default: the bundled data/zoo)' },
+  ],
+  run({ options, positionals }, io) {
+    const report = addSweepToZoo(positionals.length ? positionals : ['reproduce'], {
+      scale: options.scale as ScaleName,
+      resultsDir: options.results as string,
+      ...(options.zoo ? { zooDir: options.zoo as string } : {}),
+    });
+    for (const a of report.added) io.out(`added ${a.name} (${a.steps} steps, ${(a.seconds / 60).toFixed(1)} min of training)\n`);
+    for (const p of report.pending) io.out(`not finished: ${p.name} (train job ${p.key})\n`);
     return 0;
   },
 };

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { readImage, writeImage } from '../image/index.js';
 import { configHash } from '../util/hash.js';
 import type { RunConfig } from './config.js';

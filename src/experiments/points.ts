@@ -15,7 +15,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { type ImagePair, conditionPairs, pairRestored, scanLayout } from '../datasets/index.js';
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';

@@ -3,9 +3,15 @@
  * the zoo's weights instead of training (unless retraining is asked for); the match is on the training
  * fields and the identity of the bundled data, not on the code, so later code changes do not force a retrain.
  */
+import { dirname } from 'node:path';
 import { miniUirIdentity } from '../data/miniUir.js';
-import { resolveZoo } from '../zoo/entry.js';
-import { type RunConfig, RUN_FIELD_NAMES, RUN_FIELDS } from './config.js';
+import { RdbmError } from '../errors.js';
+import { addZooEntry } from '../zoo/add.js';
+import { BUNDLED_ZOO_DIR, resolveZoo } from '../zoo/entry.js';
+import { planExperiments } from './api.js';
+import { PAPER_CONFIG, type RunConfig, RUN_FIELD_NAMES, RUN_FIELDS, runConfig } from './config.js';
+import { SCALES, type ScaleName } from './scales.js';
+import { openResults } from './store.js';
 
 /** The fields a zoo entry is looked up by: every training field but the checkpoint and the family. */
 export function zooTraining(config: RunConfig): Record<string, unknown> {
@@ -37,4 +43,45 @@ function valueName(field: string, value: unknown): string {
 export function zooName(config: RunConfig, base: RunConfig): string {
   const differs = Object.entries(zooTraining(config)).filter(([f, v]) => f !== 'model' && f !== 'dataset' && f !== 'datasetSize' && v !== base[f as keyof RunConfig]);
   return [config.model, ...differs.map(([f, v]) => `${f}-${valueName(f, v)}`)].join('-');
+}
+
+export interface ZooAddReport {
+  readonly added: readonly { name: string; steps: number; seconds: number }[];
+  /** training jobs of the plan that have not finished */
+  readonly pending: readonly { name: string; key: string }[];
+}
+
+/** Adds every finished training job of the experiments (at a scale, in a results folder) to the zoo. */
+export function addSweepToZoo(experiments: readonly string[], options: { scale: ScaleName; resultsDir: string; zooDir?: string }): ZooAddReport {
+  const plan = planExperiments(experiments, { scale: options.scale, zoo: false });
+  const store = openResults(options.resultsDir);
+  const base: RunConfig = runConfig({ ...PAPER_CONFIG, ...SCALES[options.scale].overrides });
+  const added: ZooAddReport['added'][number][] = [];
+  const pending: ZooAddReport['pending'][number][] = [];
+  for (const job of plan.jobs.filter((j) => j.kind === 'train')) {
+    const name = zooName(job.config, base);
+    const dataset = zooDataset(job.config);
+    if (!dataset) throw new RdbmError(`experiment point ${job.points[0]}: only runs on the bundled mini-uir can enter the zoo`);
+    const status = store.read(job);
+    if (status.state !== 'done') {
+      pending.push({ name, key: job.key });
+      continue;
+    }
+    const record = status.record as { checkpoint?: string; backend?: string; versions?: Record<string, string> };
+    const versions = record.versions ?? {};
+    const entry = addZooEntry({
+      zooDir: options.zooDir ?? BUNDLED_ZOO_DIR,
+      name,
+      runDir: dirname(store.resolve(String(record.checkpoint))),
+      training: zooTraining(job.config),
+      dataset,
+      config: { ...job.config },
+      trainKey: job.key,
+      commit: versions['rdbm-lab commit'] ?? 'unknown',
+      backend: record.backend ?? 'unknown',
+      versions,
+    });
+    added.push({ name, steps: entry.steps, seconds: entry.seconds });
+  }
+  return { added, pending };
 }

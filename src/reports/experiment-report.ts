@@ -7,7 +7,7 @@
  * plot builders and writer. Nothing is written until every point has been scored.
  */
 import { join } from 'node:path';
-import type { Io } from '../cli/command.js';
+import type { Io } from '../util/io.js';
 import { scanLayout } from '../datasets/index.js';
 import { taskKey } from '../datasets/tasks.js';
 import { type Executors, type PointsResults, type RunMetrics, loadPointsExperiment, pointRestoredImage, pointsExperimentResults } from '../experiments/index.js';

@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/main.js';
 import { ensureMiniUir, miniUirIdentity } from '../../src/data/miniUir.js';
 import { planExperiments } from '../../src/experiments/api.js';
 import type { RunConfig } from '../../src/experiments/config.js';
-import { addSweepToZoo } from '../../src/experiments/zoo-cli.js';
+import { addSweepToZoo } from '../../src/experiments/zoo.js';
 import { zooCheckpointFor, zooDataset, zooName, zooTraining } from '../../src/experiments/zoo.js';
 import { runExperiment } from '../../src/experiments/api.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
