@@ -13,3 +13,8 @@ export { PARAMETERIZATIONS, sampleBridge, sampleBridgeTrajectory } from './sampl
 export type { Parameterization, Predictor, SampleBridgeOptions, BridgeTrajectory } from './sampler.js';
 export { BRIDGE_PRESETS, LIMIT_EPSILON, LIMIT_G2, bridgePreset, vpFromVe, vpCoefficients, thetaForVp } from './presets.js';
 export type { BridgePreset } from './presets.js';
+export { vpSchedule, alphaBarAt, vpSnr, timeAtAlphaBar } from './vp.js';
+export type { VpSchedule } from './vp.js';
+export { generativeTransition } from './transition.js';
+export type { GenerativeTransition, TransitionPoint } from './transition.js';
+export type { BridgePrior, PriorPredictor } from './prior.js';
