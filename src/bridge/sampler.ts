@@ -150,7 +150,8 @@ async function run(options: SampleBridgeOptions, keepStates: boolean): Promise<B
     const prediction = plan ? await priorPrediction(plan, options.prior!, x, mu, t) : await options.predict!(x, mu, t);
     sameShape('predict', x, prediction, 'x_t', 'the prediction');
     const next = step(options, x, prediction, t, tNext);
-    if (prediction !== x && prediction !== mu) prediction.dispose();
+    // with clip: false the last step returns the prediction itself as the output: keep it
+    if (prediction !== x && prediction !== mu && prediction !== next) prediction.dispose();
     if (!keepStates) x.dispose();
     x = next;
     if (keepStates) states.push(x);
