@@ -2,6 +2,8 @@
  * Training (paper §4 / official trainer): per step a task-balanced batch of random crops,
  * t ~ U{0 … T−1}, ε ~ N(0, I), x_t = qSample(x₀, μ, t, ε, π) (closed-form bridge marginal),
  * L1 between the network output and the objective's target (x₀, ε or π ⊙ ε), Adam, EMA.
+ * With `process: 'vp'` the same loop trains an unconditional generative x₀-predictor instead
+ * (x_s = √ᾱ_s x₀ + √(1 − ᾱ_s) ε, real s ~ U(0, S], clean images only): a prior for bridge/prior.ts.
  *
  * Checkpoints `<outDir>/checkpoint-<step>/` every `checkpointEvery` steps and at the end, with
  * `<outDir>/latest.json` pointing at the newest (both written atomically). A resumed run
@@ -10,7 +12,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bridgeSchedule, diffusionCoefficient, qSample } from '../bridge/index.js';
+import { alphaBarAt, bridgeSchedule, diffusionCoefficient, qSample, vpSchedule } from '../bridge/index.js';
 import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
 import { writeJsonAtomic } from '../util/fs.js';
@@ -89,6 +91,16 @@ export function latestCheckpoint(outDir: string): string | undefined {
   return join(outDir, (JSON.parse(readFileSync(p, 'utf8')) as { checkpoint: string }).checkpoint);
 }
 
+/** The generative VP marginal x_s = √ᾱ_s x₀ + √(1 − ᾱ_s) ε, one real s per batch item. */
+function vpSample(vp: ReturnType<typeof vpSchedule>, x0: tf.Tensor4D, s: readonly number[], noise: tf.Tensor4D): tf.Tensor4D {
+  const a = s.map((v) => alphaBarAt(vp, v));
+  return tf.tidy(() => {
+    const signal = tf.tensor(a.map(Math.sqrt), [s.length, 1, 1, 1]);
+    const spread = tf.tensor(a.map((v) => Math.sqrt(1 - v)), [s.length, 1, 1, 1]);
+    return tf.add(tf.mul(signal, x0), tf.mul(spread, noise)) as tf.Tensor4D;
+  });
+}
+
 /** Trains a U-Net; see the file comment. Resolves with the final checkpoint directory. */
 export async function trainModel(input: TrainConfigInput, options: TrainOptions): Promise<TrainResult> {
   const cfg = trainConfig(input);
@@ -96,6 +108,7 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
   const arch = trainArchitecture(cfg);
   const data = loadTrainingData(options.dataRoot, cfg.split as 'train' | 'test', cfg.tasks);
   const schedule = bridgeSchedule({ schedule: cfg.schedule, timesteps: cfg.timesteps, lambda: cfg.lambda });
+  const vp = cfg.process === 'vp' ? vpSchedule({ schedule: cfg.schedule, timesteps: cfg.timesteps }) : undefined;
   const latest = latestCheckpoint(options.outDir);
   if (latest && !options.resume) throw new RdbmError(`${options.outDir} already holds a training run (${LATEST}); pass resume to continue it or choose another output directory`);
   const state = latest ? resumedState(arch, cfg, latest) : freshState(arch, cfg);
@@ -115,10 +128,11 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
       const rng = createRng(`${cfg.seed}:step:${step}`);
       const batch = await makeBatch(data, cfg.batchSize, cfg.cropSize, step, rng.fork('batch'), load);
       const noiseRng = rng.fork('noise');
-      const t = Array.from({ length: cfg.batchSize }, () => noiseRng.int(cfg.timesteps));
+      // vp: continuous s ~ U(0, S], so the prior answers the real s the generative transition asks for
+      const t = Array.from({ length: cfg.batchSize }, () => (vp ? cfg.timesteps * (1 - noiseRng.uniform()) : noiseRng.int(cfg.timesteps)));
       const noise = tf.tensor4d(normalArray(noiseRng, batch.x0.size), batch.x0.shape);
       const { value, grads } = tf.variableGrads(() => {
-        const xt = qSample({ x0: batch.x0, mu: batch.mu, t, noise, pi: cfg.pi, schedule }) as tf.Tensor4D;
+        const xt = vp ? vpSample(vp, batch.x0, t, noise) : (qSample({ x0: batch.x0, mu: batch.mu, t, noise, pi: cfg.pi, schedule }) as tf.Tensor4D);
         const pred = unetForward(arch, p, arch.condition ? [xt, batch.mu] : xt, t);
         const target = cfg.objective === 'x0' ? batch.x0 : cfg.objective === 'eps' ? noise : tf.mul(diffusionCoefficient(cfg.pi, batch.x0, batch.mu), noise);
         return tf.mean(tf.abs(tf.sub(pred, target))) as tf.Scalar;

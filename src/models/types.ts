@@ -49,7 +49,17 @@ export interface TrainConfig {
   readonly tasks?: readonly string[];
   /** data split folder, default `train` */
   readonly split: string;
+  /**
+   * what is trained (absent = `bridge`, the RDBM bridge on (x₀, μ) pairs). `vp`: an unconditional generative
+   * x₀-predictor on the clean images only, x_s = √ᾱ_s x₀ + √(1 − ᾱ_s) ε with ᾱ from `schedule` over `timesteps`
+   * steps (bridge/vp.ts) and continuous s ~ U(0, S]; the architecture's `condition` is turned off, π and λ are
+   * unused. A prior for IRBridge-style sampling (bridge/prior.ts, this toolkit's derivation of the idea).
+   */
+  readonly process?: TrainProcess;
 }
+
+export const TRAIN_PROCESSES = ['bridge', 'vp'] as const;
+export type TrainProcess = (typeof TRAIN_PROCESSES)[number];
 
 export interface TrainProgress {
   readonly step: number;
