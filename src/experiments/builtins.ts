@@ -66,6 +66,14 @@ const SPECS: readonly ExperimentSpec[] = [
     description: 'An evaluation axis: one checkpoint, one set of restored images, scored by every convention (metrics-conventions.md).',
     axes: { metric: ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y'] },
   },
+  {
+    name: 'irbridge',
+    title: 'Toolkit: a generative prior inside the bridge (our derivation of the IRBridge idea) vs RDBM',
+    description:
+      'RDBM trained on the task mixture next to an unconditional generative VP x₀-predictor trained on the clean crops only (it never sees a degradation), sampled through the generative transition (src/bridge/transition.ts, prior.ts) from t₀ = round(0.7·(T−1)). This is the toolkit\'s first-principles derivation of the IRBridge idea, not the authors\' code (none is public). Named only: not in `reproduce`.',
+    reference: 'IRBridge (Wang et al., ICML 2025, arXiv 2505.24406): only the abstract was found; no published figures on these data',
+    axes: { family: ['rdbm', 'irbridge'] },
+  },
 ];
 
 /**

@@ -56,7 +56,9 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
   // not hashed: only rdbm trains (diffuir needs a checkpoint), so existing train keys stay unchanged
   delete trainFields.family;
   if (config.family === 'diffuir' && !checkpoint) throw new RdbmError('family diffuir needs a checkpoint (a DiffUIR trainer .pt; e.g. --diffuir-checkpoint FILE)');
-  const train = checkpoint ? undefined : { v: PLAN_VERSION, stage: 'train', ...trainFields };
+  // irbridge trains a different network (a generative prior) from the same fields: only its keys carry the family
+  const prior = config.family === 'irbridge' ? { family: config.family } : {};
+  const train = checkpoint ? undefined : { v: PLAN_VERSION, stage: 'train', ...trainFields, ...prior };
   const trainKey = train ? configHash(train) : undefined;
   // DiffUIR restores at its own fixed settings (T = 1000, pred_res): only the NFE and the test data are hashed
   const restore: Record<string, unknown> = config.family === 'diffuir' ? {
@@ -81,6 +83,7 @@ export function pointJobs(config: RunConfig): { train?: { key: string; spec: Rec
     testLimit: config.testLimit,
     dataset: config.dataset,
     datasetSize: config.datasetSize,
+    ...prior,
   };
   const restoreKey = configHash(restore);
   const evaluate = { v: PLAN_VERSION, stage: 'evaluate', after: restoreKey, metric: config.metric };

@@ -68,6 +68,7 @@ export function realExecutors(): Executors {
           emaDecay: c.emaDecay,
           seed: c.seed,
           split: 'train',
+          ...(c.family === 'irbridge' ? { process: 'vp' as const } : {}),
         },
         { dataRoot, outDir, io, resume: true, ...(signal ? { signal } : {}) },
       );
@@ -80,7 +81,8 @@ export function realExecutors(): Executors {
       const pairs = selectTestPairs(dataRoot, c.testLimit);
       if (pairs.length === 0) throw new RdbmError(`${dataRoot}: no test pairs found`);
       if (c.family === 'diffuir') return restoreDiffuir(pairs, checkpoint, outDir, c.nfe, io, signal);
-      const model = await loadCheckpoint(checkpoint);
+      // a generative prior is asked at the real generative times s the transition matches
+      const model = await loadCheckpoint(checkpoint, undefined, c.family === 'irbridge' ? { time: 'real' } : {});
       try {
         // one call for the whole test set: names carry <Task>/<SubDataset>/ so outputs mirror the layout
         await restoreImages({
@@ -92,6 +94,7 @@ export function realExecutors(): Executors {
           lambda: c.lambda,
           timesteps: c.timesteps,
           parameterization: c.objective,
+          seed: c.seed,
           io,
           ...(signal ? { signal } : {}),
         });

@@ -7,17 +7,32 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { bridgeSchedule, sampleBridge } from '../bridge/index.js';
+import { type BridgePrior, bridgeSchedule, sampleBridge, vpSchedule } from '../bridge/index.js';
 import { isImageFile, listImages } from '../datasets/files.js';
 import { RdbmError } from '../errors.js';
 import { type Image8, readImage, writeImage } from '../image/index.js';
 import { tf } from '../tf/index.js';
 import { createProgress } from '../util/progress.js';
+import { createRng, normalArray } from '../util/random.js';
 import { keyword, number } from '../util/validate.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES, type LoadedModel, type RestoreOptions, type RestoreResult } from './types.js';
 
 export const DEFAULT_TILE = Object.freeze({ size: 512, overlap: 32 });
+
+/**
+ * Where a generative prior (a checkpoint trained with process `vp`) starts on the bridge: t₀ = round(0.7·(T − 1)).
+ * With the cosine bridge (λ = 10/255, T = 100) and a cosine VP prior, t₀ = 69 matches ᾱ_s ≈ 0.52: enough noise
+ * for the prior to act, little enough that the start μ + Σ_{t₀} z still carries the image (bridge/prior.ts).
+ */
+export const PRIOR_START_FRACTION = 0.7;
+
+/** The prior of a VP checkpoint, driven through the bridge (this toolkit's derivation of the IRBridge idea). */
+function vpPrior(model: LoadedModel, bridgeSteps: number, start?: number): Omit<BridgePrior, 'predictX0'> | undefined {
+  const tr = model.training;
+  if (tr?.process !== 'vp') return undefined;
+  return { schedule: vpSchedule({ schedule: tr.schedule, timesteps: tr.timesteps }), start: start ?? Math.round(PRIOR_START_FRACTION * (bridgeSteps - 1)) };
+}
 
 /**
  * The default tile for a network: 512 px, smaller for shallow networks so that the full attention
@@ -92,6 +107,12 @@ function toImage(data: Float32Array | Int32Array | Uint8Array, width: number, he
   return { width, height, channels: 3, data: out };
 }
 
+/** Seeded N(0, I) start noise z for a prior, one stream per image. */
+function startNoise(seed: string): (shape: number[]) => tf.Tensor {
+  const rng = createRng(seed);
+  return (shape) => tf.tensor(normalArray(rng, shape.reduce((a, b) => a * b, 1)), shape);
+}
+
 /** The inputs as {name, path}: a directory's images (sorted), one file, or the given list. */
 export function resolveInputs(inputs: RestoreOptions['inputs']): { name: string; path: string }[] {
   if (typeof inputs !== 'string') return inputs.map((i) => ({ name: i.name, path: i.path }));
@@ -109,7 +130,8 @@ export function resolveInputs(inputs: RestoreOptions['inputs']): { name: string;
 export async function restoreImages(options: RestoreOptions): Promise<RestoreResult> {
   if (!options.model && !options.checkpoint) throw new RdbmError('restoreImages: give a checkpoint path or a loaded model');
   const inputs = resolveInputs(options.inputs);
-  const model = options.model ?? (await loadCheckpoint(options.checkpoint!));
+  // real time inputs: a generative prior is asked at real s (the bridge sampler passes integers anyway)
+  const model = options.model ?? (await loadCheckpoint(options.checkpoint!, undefined, { time: 'real' }));
   const tr = model.training;
   const schedule = bridgeSchedule({
     schedule: keyword('schedule', options.schedule ?? tr?.schedule ?? 'cosine', TRAIN_SCHEDULES),
@@ -123,6 +145,7 @@ export async function restoreImages(options: RestoreOptions): Promise<RestoreRes
     number('tile size', tile.size, { integer: true, min: 2 ** model.config.dimMults.length });
     number('tile overlap', tile.overlap, { integer: true, min: 0, max: tile.size / 2 });
   }
+  const prior = vpPrior(model, schedule.timesteps, options.priorStart);
   const progress = options.io ? createProgress(options.io, 'restore', inputs.length, 'images') : undefined;
   const outputs: { name: string; input: string; output: string; seconds: number }[] = [];
   const t0 = performance.now();
@@ -132,7 +155,9 @@ export async function restoreImages(options: RestoreOptions): Promise<RestoreRes
       const start = performance.now();
       const img = await readImage(input.path);
       const mu = toTensor(img);
-      const x = await sampleBridge({ mu, schedule, nfe: options.nfe, parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, tile), clip: true });
+      const x = prior
+        ? await sampleBridge({ mu, schedule, nfe: options.nfe, clip: true, prior: { ...prior, predictX0: (xs, s) => applyTiled(model, xs, xs, s, tile) }, noise: startNoise(`${options.seed ?? 0}:prior:${input.name}`) })
+        : await sampleBridge({ mu, schedule, nfe: options.nfe, parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, tile), clip: true });
       const data = await x.data();
       tf.dispose([mu, x]);
       const output = join(options.outputDir, dirname(input.name), `${basename(input.name, extname(input.name))}.png`);

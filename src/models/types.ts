@@ -131,8 +131,10 @@ export interface RestoreOptions {
   readonly tile?: { readonly size: number; readonly overlap: number } | false;
   readonly io?: Pick<Io, 'err' | 'errIsTTY'>;
   readonly signal?: AbortSignal;
-  /** seed for any sampler noise (the official samplers are deterministic) */
+  /** seed for any sampler noise (the official samplers are deterministic; a generative prior's start noise) */
   readonly seed?: number;
+  /** bridge step t₀ where a generative prior (a `vp` checkpoint) starts (default round(0.7·(T − 1))) */
+  readonly priorStart?: number;
 }
 
 export interface RestoreResult {
