@@ -8,7 +8,7 @@ export { qSample } from './marginal.js';
 export type { QSampleOptions } from './marginal.js';
 export { rnrCurve, residualToNoiseRatio } from './rnr.js';
 export type { RnrMapOptions } from './rnr.js';
-export { linspaceF32, samplingTimePairs, fmaF32, TORCH_FLOAT_LANES } from './timesteps.js';
+export { linspaceF32, samplingTimePairs, timePairsFrom, fmaF32, TORCH_FLOAT_LANES } from './timesteps.js';
 export { PARAMETERIZATIONS, sampleBridge, sampleBridgeTrajectory } from './sampler.js';
 export type { Parameterization, Predictor, SampleBridgeOptions, BridgeTrajectory } from './sampler.js';
 export { BRIDGE_PRESETS, LIMIT_EPSILON, LIMIT_G2, bridgePreset, vpFromVe, vpCoefficients, thetaForVp } from './presets.js';

@@ -55,7 +55,7 @@ describe.skipIf(!existsSync(join(root, 'dist/index.js')))('the built package as 
 
 describe.skipIf(missing !== undefined)('notebooks run top to bottom headless', () => {
   it('finds the four notebooks', () => {
-    expect(notebooks).toEqual(['ablation-sweeps.ipynb', 'bridge-explorer.ipynb', 'model-zoo.ipynb', 'paper-tables.ipynb']);
+    expect(notebooks).toEqual(['ablation-sweeps.ipynb', 'bridge-explorer.ipynb', 'irbridge.ipynb', 'model-zoo.ipynb', 'paper-tables.ipynb']);
     expect(existsSync(join(root, 'dist/index.js')), 'run npm run build first').toBe(true);
     ensureKernelAndLink();
   });
