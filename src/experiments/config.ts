@@ -18,8 +18,12 @@ export type Stage = (typeof STAGES)[number];
 export const OBJECTIVES = ['x0', 'eps', 'pi-eps'] as const;
 export const PIS = ['zero', 'one', 'residual', 'abs-residual'] as const;
 export const SCHEDULES = ['cosine', 'linear', 'sigmoid'] as const;
-/** model families: `rdbm` (bridge, trained or given checkpoint) | `diffuir` (a given DiffUIR checkpoint, its RDDM sampler) */
-export const FAMILIES = ['rdbm', 'diffuir'] as const;
+/**
+ * model families: `rdbm` (bridge, trained or given checkpoint) | `diffuir` (a given DiffUIR checkpoint, its RDDM sampler) |
+ * `irbridge` (a generative VP prior trained on the clean images only, or given, sampled through the bridge by
+ * bridge/prior.ts: this toolkit's derivation of the IRBridge idea, not the authors' code)
+ */
+export const FAMILIES = ['rdbm', 'diffuir', 'irbridge'] as const;
 export type Family = (typeof FAMILIES)[number];
 /** metric convention ids (src/metrics/conventions.ts); the preview image-ssim is refused by the `metric` field */
 export const CONVENTIONS = CONVENTION_IDS;
