@@ -19,6 +19,10 @@ describe('the irbridge experiment (generative prior through the bridge vs RDBM)'
     expect(trains).toHaveLength(2);
     const main = planExperiments('main', { scale: 'default' }).jobs.find((j) => j.kind === 'train')!;
     expect(trains.map((j) => j.key)).toContain(main.key);
+    // only irbridge's keys carry the family (on top of the code and data content keys): rdbm's stay those of main
+    expect(trains.map((j) => j.spec.family)).toEqual([undefined, 'irbridge']);
+    expect(plan.jobs.filter((j) => j.kind === 'restore').map((j) => j.spec.family)).toEqual([undefined, 'irbridge']);
+    expect(trains.every((j) => typeof j.spec.code === 'string' && j.spec.data !== undefined)).toBe(true);
   });
 
   it('runs at smoke scale with the real executors: a vp prior is trained and restores every task', async () => {
