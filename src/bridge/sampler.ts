@@ -18,8 +18,9 @@ import { keyword, number } from '../util/validate.js';
 import { sameShape } from './marginal.js';
 import { OBJECTIVES, type Objective } from './objectives.js';
 import { type PiVariant, checkPi, diffusionCoefficient } from './pi.js';
+import { type BridgePrior, type PriorPlan, planPrior, priorPrediction, priorStartState } from './prior.js';
 import type { BridgeSchedule } from './schedule.js';
-import { samplingTimePairs } from './timesteps.js';
+import { samplingTimePairs, timePairsFrom } from './timesteps.js';
 
 /** what the network predicts: x₀ (official default), ε (official pred_noise), or π ⊙ ε (the paper's objective) */
 export const PARAMETERIZATIONS = OBJECTIVES;
@@ -34,8 +35,16 @@ export interface SampleBridgeOptions {
   readonly schedule: BridgeSchedule;
   /** number of network evaluations, 1 … T (official: 10) */
   readonly nfe: number;
-  readonly parameterization: Parameterization;
-  readonly predict: Predictor;
+  /** required unless `prior` is given (then `x0`, the only one allowed) */
+  readonly parameterization?: Parameterization;
+  /** the bridge network; required unless `prior` is given (then it must be absent) */
+  readonly predict?: Predictor;
+  /**
+   * Drive the sampler with a generative VP x₀-predictor through the transition of transition.ts (this toolkit's
+   * derivation of the IRBridge idea; see prior.ts). Starts at `prior.start` from μ + Σ_{t₀} z with z from `noise`
+   * (required), then runs the x0 update rules with x̂₀ from the prior. The bridge's π must be `one`.
+   */
+  readonly prior?: BridgePrior;
   /** clip x̂₀ to [−1, 1] (official: true) */
   readonly clip?: boolean;
   /**
@@ -55,26 +64,37 @@ export interface SampleBridgeOptions {
 export interface BridgeTrajectory {
   /** the final sample in [−1, 1] */
   readonly output: tf.Tensor4D;
-  /** [μ, x after step 1, …, output]: NFE + 1 states (the official `last=False` list) */
+  /** [μ (or a prior's start state), x after step 1, …, output]: NFE + 1 states (the official `last=False` list) */
   readonly states: tf.Tensor4D[];
   /** the (t, t_next) pairs visited */
   readonly times: Array<[number, number]>;
 }
 
-function validate(options: SampleBridgeOptions): Array<[number, number]> {
-  const parameterization = keyword('parameterization', options.parameterization, PARAMETERIZATIONS);
-  const { mu, schedule } = options;
+function validate(options: SampleBridgeOptions): { pairs: Array<[number, number]>; plan?: PriorPlan } {
+  const { mu, schedule, prior } = options;
+  if (prior) {
+    if (options.predict) throw new RdbmError('sampleBridge: give either predict (a bridge network) or prior (a generative x₀-predictor), not both');
+    if (options.parameterization !== undefined && options.parameterization !== 'x0') {
+      throw new RdbmError(`sampleBridge: invalid parameterization: ${options.parameterization} with a prior (expected x0: the prior predicts x₀)`);
+    }
+    if (options.pi !== undefined && options.pi !== 'one') {
+      throw new RdbmError(`sampleBridge: invalid pi: ${options.pi} with a prior (expected one: the generative transition holds only for π = 1)`);
+    }
+    if (!options.noise) throw new RdbmError('sampleBridge: a prior needs a noise(shape) function for its start state μ + Σ_{t₀} z (seeded by the caller)');
+  } else if (typeof options.predict !== 'function') throw new RdbmError('sampleBridge: predict must be a function (x_t, μ, t) => prediction (or give a prior)');
+  const parameterization = keyword('parameterization', options.parameterization ?? (prior ? 'x0' : undefined), PARAMETERIZATIONS);
   if (!mu || mu.rank !== 4) {
     throw new RdbmError(`sampleBridge: mu has shape [${mu?.shape?.join(', ') ?? ''}] (expected a rank-4 NHWC tensor in [-1, 1])`);
   }
-  const pairs = samplingTimePairs(schedule.timesteps, options.nfe);
+  const plan = prior ? planPrior(prior, schedule) : undefined;
+  const pairs = plan ? timePairsFrom(plan.start, options.nfe) : samplingTimePairs(schedule.timesteps, options.nfe);
   if (parameterization !== 'x0' && options.nfe === 1) {
     throw new RdbmError(`invalid nfe: 1 with parameterization ${parameterization} (it divides by Θ_{T-1} = 0; use nfe >= 2 or parameterization x0)`);
   }
   const eta = number('eta', options.eta ?? 0, { min: 0, max: 1 });
   if (eta > 0 && !options.noise) throw new RdbmError('sampleBridge: eta > 0 needs a noise(shape) function (seeded by the caller)');
   checkPi(options.pi ?? 'one');
-  return pairs;
+  return { pairs, ...(plan ? { plan } : {}) };
 }
 
 /** One step of the update rules above. Pure in tensors: returns new tensors, disposes nothing it did not create. */
@@ -85,7 +105,8 @@ function step(
   t: number,
   tNext: number,
 ): tf.Tensor4D {
-  const { mu, schedule, parameterization } = options;
+  const { mu, schedule } = options;
+  const parameterization = options.parameterization ?? 'x0';
   const clip = options.clip ?? true;
   const T = schedule.timesteps;
   const { Theta, Sigma } = schedule;
@@ -121,16 +142,17 @@ function step(
 }
 
 async function run(options: SampleBridgeOptions, keepStates: boolean): Promise<BridgeTrajectory> {
-  const pairs = validate(options);
+  const { pairs, plan } = validate(options);
   const { mu } = options;
-  const states: tf.Tensor4D[] = keepStates ? [tf.clone(mu)] : [];
-  let x: tf.Tensor4D = tf.clone(mu);
+  let x: tf.Tensor4D = plan ? priorStartState(plan, mu, options.noise!) : tf.clone(mu);
+  const states: tf.Tensor4D[] = keepStates ? [tf.clone(x)] : [];
   for (let index = 0; index < pairs.length; index++) {
     const [t, tNext] = pairs[index];
-    const prediction = await options.predict(x, mu, t);
+    const prediction = plan ? await priorPrediction(plan, options.prior!, x, mu, t) : await options.predict!(x, mu, t);
     sameShape('predict', x, prediction, 'x_t', 'the prediction');
     const next = step(options, x, prediction, t, tNext);
-    if (prediction !== x && prediction !== mu) prediction.dispose();
+    // with clip: false the last step returns the prediction itself as the output: keep it
+    if (prediction !== x && prediction !== mu && prediction !== next) prediction.dispose();
     if (!keepStates) x.dispose();
     x = next;
     if (keepStates) states.push(x);

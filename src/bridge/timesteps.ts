@@ -66,7 +66,16 @@ export function samplingTimePairs(timesteps: number, nfe: number): Array<[number
   if (!Number.isInteger(nfe) || nfe < 1 || nfe > T) {
     throw new RdbmError(`invalid nfe: ${nfe} (expected an integer in [1, ${T}], the number of network evaluations, at most T)`);
   }
-  const times = Array.from(linspaceF32(-1, T - 1, nfe + 1), (v) => Math.trunc(v)).reverse();
+  return timePairsFrom(T - 1, nfe);
+}
+
+/** The official grid started at step `start` instead of T−1: int(linspace(−1, start, NFE+1)), reversed (a prior's late start). */
+export function timePairsFrom(start: number, nfe: number): Array<[number, number]> {
+  number('start', start, { integer: true, min: 0 });
+  if (!Number.isInteger(nfe) || nfe < 1 || nfe > start + 1) {
+    throw new RdbmError(`invalid nfe: ${nfe} (expected an integer in [1, ${start + 1}], the number of network evaluations from step ${start})`);
+  }
+  const times = Array.from(linspaceF32(-1, start, nfe + 1), (v) => Math.trunc(v)).reverse();
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i + 1 < times.length; i++) pairs.push([times[i], times[i + 1]]);
   return pairs;

@@ -75,6 +75,14 @@ const SPECS: readonly ExperimentSpec[] = [
     reference: `${PAPER}: cosine 31.04, linear 30.99, sigmoid 30.84 (one run each)`,
     axes: { schedule: ['cosine', 'linear', 'sigmoid'], seed: [0, 1, 2] },
   },
+  {
+    name: 'irbridge',
+    title: 'Toolkit: a generative prior inside the bridge (our derivation of the IRBridge idea) vs RDBM',
+    description:
+      'RDBM trained on the task mixture next to an unconditional generative VP x₀-predictor trained on the clean crops only (it never sees a degradation), sampled through the generative transition (src/bridge/transition.ts, prior.ts) from t₀ = round(0.7·(T−1)). This is the toolkit\'s first-principles derivation of the IRBridge idea, not the authors\' code (none is public). Named only: not in `reproduce`.',
+    reference: 'IRBridge (Wang et al., ICML 2025, arXiv 2505.24406): only the abstract was found; no published figures on these data',
+    axes: { family: ['rdbm', 'irbridge'] },
+  },
 ];
 
 /**

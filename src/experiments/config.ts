@@ -21,8 +21,12 @@ export type Stage = (typeof STAGES)[number];
 export const OBJECTIVES = OBJECTIVE_NAMES;
 export const PIS = PI_VARIANTS;
 export const SCHEDULES: readonly ThetaScheduleName[] = THETA_SCHEDULE_NAMES;
-/** model families: `rdbm` (bridge, trained or given checkpoint) | `diffuir` (a given DiffUIR checkpoint, its RDDM sampler) */
-export const FAMILIES = ['rdbm', 'diffuir'] as const;
+/**
+ * model families: `rdbm` (bridge, trained or given checkpoint) | `diffuir` (a given DiffUIR checkpoint, its RDDM sampler) |
+ * `irbridge` (a generative VP prior trained on the clean images only, or given, sampled through the bridge by
+ * bridge/prior.ts: this toolkit's derivation of the IRBridge idea, not the authors' code)
+ */
+export const FAMILIES = ['rdbm', 'diffuir', 'irbridge'] as const;
 export type Family = (typeof FAMILIES)[number];
 /** metric convention ids (src/metrics/conventions.ts); the preview image-ssim is refused by the `metric` field */
 export const CONVENTIONS = CONVENTION_IDS;

@@ -65,14 +65,16 @@ export function pointJobs(config: RunConfig, content: ContentKeys = FILE_CONTENT
   const trainFields = { ...stageFields(config, 'train') };
   const checkpoint = trainFields.checkpoint;
   delete trainFields.checkpoint;
-  // not hashed: only rdbm trains (diffuir needs a checkpoint)
+  // not hashed: rdbm's keys stay as they were (diffuir needs a checkpoint; irbridge adds it below)
   delete trainFields.family;
   // the dataset by content, not by path (a moved copy reuses its results, an edited one does not)
   delete trainFields.dataset;
   if (config.family === 'diffuir' && !checkpoint) throw new RdbmError('family diffuir needs a checkpoint (a DiffUIR trainer .pt; e.g. --diffuir-checkpoint FILE)');
   const data = content.dataset(config);
   const given = checkpoint ? { checkpoint: content.checkpoint(checkpoint) } : undefined;
-  const train = given ? undefined : { stage: 'train', code: content.code('train'), ...trainFields, data };
+  // irbridge trains a different network (a generative prior) from the same fields: only its keys carry the family
+  const prior = config.family === 'irbridge' ? { family: config.family } : {};
+  const train = given ? undefined : { stage: 'train', code: content.code('train'), ...trainFields, data, ...prior };
   const trainKey = train ? configHash(train) : undefined;
   // DiffUIR restores at its own fixed settings (T = 1000, pred_res): only the NFE and the test data are hashed
   const restore: Record<string, unknown> = config.family === 'diffuir' ? {
@@ -95,6 +97,7 @@ export function pointJobs(config: RunConfig, content: ContentKeys = FILE_CONTENT
     nfe: config.nfe,
     testLimit: config.testLimit,
     data,
+    ...prior,
   };
   const restoreKey = configHash(restore);
   const evaluate = { stage: 'evaluate', code: content.code('evaluate'), after: restoreKey, metric: config.metric };

@@ -58,7 +58,8 @@ export function realExecutors(): Executors {
       const { trainInputFromRun } = await import('../models/train-config.js');
       const c = job.config;
       const result = await trainModel(
-        trainInputFromRun({ ...c }),
+        // irbridge trains a generative VP prior on the clean crops from the same fields
+        { ...trainInputFromRun({ ...c }), ...(c.family === 'irbridge' ? { process: 'vp' as const } : {}) },
         { dataRoot, outDir, io, resume: true, ...(signal ? { signal } : {}) },
       );
       return { checkpoint: result.checkpoint, info: { steps: result.steps, finalLoss: result.finalLoss, trainSeconds: result.seconds } };
@@ -84,6 +85,7 @@ export function realExecutors(): Executors {
           lambda: c.lambda,
           timesteps: c.timesteps,
           parameterization: c.objective,
+          seed: c.seed,
           io,
           ...(signal ? { signal } : {}),
         });

@@ -13,5 +13,5 @@ export { trainConfig, trainArchitecture, TRAIN_DEFAULTS } from './train-config.j
 export type { TrainConfigInput } from './train-config.js';
 export { batchPlan } from './train-data.js';
 export { restoreImages, applyTiled, tileStarts, defaultTile, DEFAULT_TILE } from './restore.js';
-export { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_SCHEDULES } from './types.js';
-export type { TrainObjective, TrainPi, TrainSchedule, TrainConfig, TrainOptions, TrainProgress, TrainResult, LoadedModel, RestoreOptions, RestoreResult } from './types.js';
+export { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_PROCESSES, TRAIN_SCHEDULES } from './types.js';
+export type { TrainObjective, TrainPi, TrainProcess, TrainSchedule, TrainConfig, TrainOptions, TrainProgress, TrainResult, LoadedModel, RestoreOptions, RestoreResult } from './types.js';

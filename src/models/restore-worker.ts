@@ -12,7 +12,8 @@ const message = (error: unknown) => (error instanceof RdbmError ? error.message 
 
 async function main() {
   await initBackend(setup.backend);
-  const model = await loadCheckpoint(setup.checkpoint);
+  // real time inputs, as restoreImages loads it: a generative prior is asked at real s
+  const model = await loadCheckpoint(setup.checkpoint, undefined, { time: 'real' });
   port.on('message', (msg: { index: number; window: { name: string; path: string }[] }) => {
     restoreWindow(model, msg.window, setup.settings).then(
       (outputs) => port.postMessage({ index: msg.index, outputs }),

@@ -7,18 +7,33 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { bridgeSchedule, checkObjectivePi, sampleBridge } from '../bridge/index.js';
+import { bridgeSchedule, checkObjectivePi, sampleBridge, vpSchedule } from '../bridge/index.js';
 import { isImageFile, listImages } from '../datasets/files.js';
 import { RdbmError } from '../errors.js';
 import { type Image8, readImage, writeImage } from '../image/index.js';
 import { tf } from '../tf/index.js';
 import { createProgress } from '../util/progress.js';
+import { createRng, normalArray } from '../util/random.js';
 import { keyword, number } from '../util/validate.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { restoreOnWorkers, restoreWorkerUrl } from './restore-parallel.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES, type LoadedModel, type RestoreOptions, type RestoreResult } from './types.js';
 
 export const DEFAULT_TILE = Object.freeze({ size: 512, overlap: 32 });
+
+/**
+ * Where a generative prior (a checkpoint trained with process `vp`) starts on the bridge: t₀ = round(0.7·(T − 1)).
+ * With the cosine bridge (λ = 10/255, T = 100) and a cosine VP prior, t₀ = 69 matches ᾱ_s ≈ 0.52: enough noise
+ * for the prior to act, little enough that the start μ + Σ_{t₀} z still carries the image (bridge/prior.ts).
+ */
+export const PRIOR_START_FRACTION = 0.7;
+
+/** The prior settings of a VP checkpoint, driven through the bridge (this toolkit's derivation of the IRBridge idea). */
+function vpPrior(model: LoadedModel, bridgeSteps: number, start: number | undefined, seed: number): RestoreSettings['prior'] {
+  const tr = model.training;
+  if (tr?.process !== 'vp') return undefined;
+  return { schedule: tr.schedule, timesteps: tr.timesteps, start: start ?? Math.round(PRIOR_START_FRACTION * (bridgeSteps - 1)), seed };
+}
 
 /**
  * The default tile for a network: 512 px, smaller for shallow networks so that the full attention
@@ -93,6 +108,16 @@ function toImage(data: Float32Array | Int32Array | Uint8Array, width: number, he
   return { width, height, channels: 3, data: out };
 }
 
+/** Seeded N(0, I) start noise z for a prior: one stream per image (seeded by its name), items stacked in batch order. */
+function startNoise(seed: number, names: readonly string[]): (shape: number[]) => tf.Tensor {
+  return (shape) => {
+    const n = shape.slice(1).reduce((a, b) => a * b, 1);
+    const out = new Float32Array(n * names.length);
+    names.forEach((name, k) => out.set(normalArray(createRng(`${seed}:prior:${name}`), n), k * n));
+    return tf.tensor(out, shape);
+  };
+}
+
 /** The inputs as {name, path}: a directory's images (sorted), one file, or the given list. */
 export function resolveInputs(inputs: RestoreOptions['inputs']): { name: string; path: string }[] {
   if (typeof inputs !== 'string') return inputs.map((i) => ({ name: i.name, path: i.path }));
@@ -118,6 +143,11 @@ export interface RestoreSettings {
   readonly nfe: number;
   readonly tile: { size: number; overlap: number } | false;
   readonly outputDir: string;
+  /**
+   * set for a generative prior (a `vp` checkpoint): its VP β schedule and steps, the bridge step t₀ it starts from,
+   * and the seed of the start noise (one stream per image name); the model must take real time inputs
+   */
+  readonly prior?: { readonly schedule: (typeof TRAIN_SCHEDULES)[number]; readonly timesteps: number; readonly start: number; readonly seed: number };
 }
 
 export type RestoredImage = { name: string; input: string; output: string; seconds: number };
@@ -129,6 +159,7 @@ export type RestoredImage = { name: string; input: string; output: string; secon
 export async function restoreWindow(model: Pick<LoadedModel, 'apply'>, window: readonly { name: string; path: string }[], settings: RestoreSettings): Promise<RestoredImage[]> {
   const start = performance.now();
   const schedule = bridgeSchedule({ schedule: settings.schedule, timesteps: settings.timesteps, lambda: settings.lambda });
+  const prior = settings.prior && { schedule: vpSchedule({ schedule: settings.prior.schedule, timesteps: settings.prior.timesteps }), start: settings.prior.start, seed: settings.prior.seed };
   const images = await Promise.all(window.map((i) => readImage(i.path)));
   const bySize = new Map<string, number[]>();
   images.forEach((img, i) => {
@@ -142,7 +173,9 @@ export async function restoreWindow(model: Pick<LoadedModel, 'apply'>, window: r
     for (let from = 0; from < members.length; from += per) {
       const group = members.slice(from, from + per);
       const mu = tf.concat(group.map((i) => toTensor(images[i])), 0) as tf.Tensor4D;
-      const x = await sampleBridge({ mu, schedule, nfe: settings.nfe, parameterization: settings.parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, settings.tile), clip: true });
+      const x = prior
+        ? await sampleBridge({ mu, schedule, nfe: settings.nfe, clip: true, prior: { ...prior, predictX0: (xs, s) => applyTiled(model, xs, xs, s, settings.tile) }, noise: startNoise(prior.seed, group.map((i) => window[i].name)) })
+        : await sampleBridge({ mu, schedule, nfe: settings.nfe, parameterization: settings.parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, settings.tile), clip: true });
       const data = (await x.data()) as Float32Array;
       tf.dispose([mu, x]);
       const n = width * height * 3;
@@ -168,16 +201,20 @@ export async function restoreImages(options: RestoreOptions): Promise<RestoreRes
   const windows: { name: string; path: string }[][] = [];
   for (let i = 0; i < inputs.length; i += batch) windows.push(inputs.slice(i, i + batch));
   const workers = options.checkpoint && !options.model && restoreWorkerUrl() ? Math.min(wanted, windows.length) : 1;
-  const model = options.model ?? (await loadCheckpoint(options.checkpoint!));
+  // real time inputs: a generative prior is asked at real s (the bridge sampler passes integers anyway)
+  const model = options.model ?? (await loadCheckpoint(options.checkpoint!, undefined, { time: 'real' }));
   const tr = model.training;
+  const timesteps = options.timesteps ?? tr?.timesteps ?? 100;
+  const prior = vpPrior(model, timesteps, options.priorStart, options.seed ?? 0);
   const settings: RestoreSettings = {
     schedule: keyword('schedule', options.schedule ?? tr?.schedule ?? 'cosine', TRAIN_SCHEDULES),
-    timesteps: options.timesteps ?? tr?.timesteps ?? 100,
+    timesteps,
     lambda: options.lambda ?? tr?.lambda ?? 10 / 255,
     parameterization: keyword('parameterization', options.parameterization ?? tr?.objective ?? 'x0', TRAIN_OBJECTIVES),
     nfe: options.nfe,
     tile: options.tile === undefined ? defaultTile(model.config.dimMults.length) : options.tile,
     outputDir: options.outputDir,
+    ...(prior ? { prior } : {}),
   };
   if (tr) checkObjectivePi(settings.parameterization, tr.pi, `restore ${options.checkpoint ?? 'model'} (trained with pi ${tr.pi})`);
   const schedule = bridgeSchedule({ schedule: settings.schedule, timesteps: settings.timesteps, lambda: settings.lambda });

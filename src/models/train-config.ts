@@ -9,7 +9,7 @@ import { deepFreeze } from '../util/hash.js';
 import { keyword, number } from '../util/validate.js';
 import { type UNetConfig, unetConfig } from './config.js';
 import { modelPreset } from './presets.js';
-import { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_SCHEDULES, type TrainConfig } from './types.js';
+import { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_PROCESSES, TRAIN_SCHEDULES, type TrainConfig } from './types.js';
 
 export type TrainConfigInput = Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'steps' | 'batchSize'>;
 
@@ -27,7 +27,7 @@ export const TRAIN_DEFAULTS = Object.freeze({
   split: 'train',
 } as const);
 
-const FIELDS = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed', 'checkpointEvery', 'tasks', 'split'];
+const FIELDS = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed', 'checkpointEvery', 'tasks', 'split', 'process'];
 
 export function trainConfig(input: TrainConfigInput): TrainConfig {
   for (const key of Object.keys(input)) {
@@ -39,6 +39,7 @@ export function trainConfig(input: TrainConfigInput): TrainConfig {
   if (c.tasks !== undefined && (!Array.isArray(c.tasks) || c.tasks.some((t) => typeof t !== 'string'))) {
     throw new RdbmError(`invalid tasks: ${JSON.stringify(c.tasks)} (expected a list of task folder names)`);
   }
+  if (c.process === 'vp' && c.objective !== 'x0') throw new RdbmError(`invalid objective: ${c.objective} with process vp (expected x0: the generative prior is an x₀-predictor)`);
   const objective = keyword('objective', c.objective, TRAIN_OBJECTIVES);
   const pi = keyword('pi', c.pi, TRAIN_PI_VARIANTS);
   checkObjectivePi(objective, pi);
@@ -58,12 +59,16 @@ export function trainConfig(input: TrainConfigInput): TrainConfig {
     checkpointEvery: number('checkpointEvery', c.checkpointEvery, { integer: true, min: 1 }),
     ...(c.tasks ? { tasks: [...c.tasks] } : {}),
     split: keyword('split', c.split, ['train', 'test'] as const),
+    // only when given, so every existing bridge config keeps its hash
+    ...(c.process !== undefined ? { process: keyword('process', c.process, TRAIN_PROCESSES) } : {}),
   });
 }
 
 /** The architecture a training config names. */
 export function trainArchitecture(config: TrainConfig): UNetConfig {
-  return typeof config.model === 'string' ? modelPreset(config.model).config : unetConfig(config.model);
+  const arch = typeof config.model === 'string' ? modelPreset(config.model).config : unetConfig(config.model);
+  // a generative VP prior sees only x_s: the same network without the μ channels
+  return config.process === 'vp' && arch.condition ? unetConfig({ ...arch, condition: false }) : arch;
 }
 
 /** The trainer's fields of a sweep run config (the experiments' training fields, or a zoo entry's), for trainModel. */

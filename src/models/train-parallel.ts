@@ -16,7 +16,7 @@ import type { TrainConfig } from './types.js';
 export interface WorkerSetup {
   readonly backend: BackendId;
   readonly arch: UNetConfig;
-  readonly cfg: Pick<TrainConfig, 'objective' | 'pi' | 'schedule' | 'timesteps' | 'lambda'>;
+  readonly cfg: Pick<TrainConfig, 'objective' | 'pi' | 'schedule' | 'timesteps' | 'lambda' | 'process'>;
 }
 
 export function trainWorkerUrl(): URL | undefined {

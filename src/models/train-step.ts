@@ -8,15 +8,18 @@
  * U-Net has no cross-item coupling (GroupNorm and attention are per item), so the sum is exact up
  * to float rounding. With one range covering the batch, the computation is the plain
  * full-batch graph (no scaling op), i.e. bit-identical to the unsplit trainer.
+ *
+ * With a VP schedule in the context (`process: 'vp'`) the items are generative instead: x_s =
+ * √ᾱ_s x₀ + √(1 − ᾱ_s) ε at the batch's real s, an unconditional x₀-predictor (a prior for bridge/prior.ts).
  */
-import { type BridgeSchedule, diffusionCoefficient, qSample } from '../bridge/index.js';
+import { type BridgeSchedule, type VpSchedule, alphaBarAt, diffusionCoefficient, qSample, vpSchedule } from '../bridge/index.js';
 import { tf } from '../tf/index.js';
 import type { UNetConfig } from './config.js';
 import type { Params } from './ops.js';
 import type { TrainConfig } from './types.js';
 import { unetForward } from './unet.js';
 
-/** One batch (or a shard of it) as host arrays, NHWC: clean x₀, degraded μ, ε, and the steps t. */
+/** One batch (or a shard of it) as host arrays, NHWC: clean x₀, degraded μ, ε, and the steps t (real s for `vp`). */
 export interface StepBatch {
   readonly x0: Float32Array;
   readonly mu: Float32Array;
@@ -32,6 +35,23 @@ export interface StepContext {
   readonly varList: readonly tf.Variable[];
   readonly cfg: Pick<TrainConfig, 'objective' | 'pi'>;
   readonly schedule: BridgeSchedule;
+  /** the generative VP schedule when training a prior (`process: 'vp'`); absent for the bridge */
+  readonly vp?: VpSchedule;
+}
+
+/** The VP schedule a `process: 'vp'` config trains on (ᾱ from its β schedule over its steps), else undefined. */
+export function trainVpSchedule(cfg: Pick<TrainConfig, 'process' | 'schedule' | 'timesteps'>): VpSchedule | undefined {
+  return cfg.process === 'vp' ? vpSchedule({ schedule: cfg.schedule, timesteps: cfg.timesteps }) : undefined;
+}
+
+/** The generative VP marginal x_s = √ᾱ_s x₀ + √(1 − ᾱ_s) ε, one real s per batch item. */
+function vpSample(vp: VpSchedule, x0: tf.Tensor4D, s: readonly number[], noise: tf.Tensor4D): tf.Tensor4D {
+  const a = s.map((v) => alphaBarAt(vp, v));
+  return tf.tidy(() => {
+    const signal = tf.tensor(a.map(Math.sqrt), [s.length, 1, 1, 1]);
+    const spread = tf.tensor(a.map((v) => Math.sqrt(1 - v)), [s.length, 1, 1, 1]);
+    return tf.add(tf.mul(signal, x0), tf.mul(spread, noise)) as tf.Tensor4D;
+  });
 }
 
 /** Items [from, to) of a batch. */
@@ -54,7 +74,7 @@ function lossOf(ctx: StepContext, b: StepBatch, weight: number): { value: tf.Sca
     const mu = tf.tensor4d(b.mu, shape);
     const noise = tf.tensor4d(b.noise, shape);
     return tf.variableGrads(() => {
-      const xt = qSample({ x0, mu, t: [...b.t], noise, pi: ctx.cfg.pi, schedule: ctx.schedule }) as tf.Tensor4D;
+      const xt = ctx.vp ? vpSample(ctx.vp, x0, b.t, noise) : (qSample({ x0, mu, t: [...b.t], noise, pi: ctx.cfg.pi, schedule: ctx.schedule }) as tf.Tensor4D);
       const pred = unetForward(ctx.arch, ctx.p, ctx.arch.condition ? [xt, mu] : xt, [...b.t]);
       const target = ctx.cfg.objective === 'x0' ? x0 : ctx.cfg.objective === 'eps' ? noise : tf.mul(diffusionCoefficient(ctx.cfg.pi, x0, mu), noise);
       const mean = tf.mean(tf.abs(tf.sub(pred, target))) as tf.Scalar;

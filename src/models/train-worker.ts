@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { bridgeSchedule } from '../bridge/index.js';
 import { initBackend, tf } from '../tf/index.js';
 import { ensureGradients } from './gradients.js';
-import { type StepBatch, stepGradients } from './train-step.js';
+import { type StepBatch, stepGradients, trainVpSchedule } from './train-step.js';
 import type { WorkerSetup } from './train-parallel.js';
 import { lookup, makeVariables } from './unet.js';
 
@@ -28,7 +28,8 @@ async function main() {
   const varList = [...variables.values()];
   const total = varList.reduce((n, v) => n + v.size, 0);
   const schedule = bridgeSchedule({ schedule: setup.cfg.schedule, timesteps: setup.cfg.timesteps, lambda: setup.cfg.lambda });
-  const ctx = { arch: setup.arch, p: lookup(variables), varList, cfg: setup.cfg, schedule };
+  const vp = trainVpSchedule(setup.cfg);
+  const ctx = { arch: setup.arch, p: lookup(variables), varList, cfg: setup.cfg, schedule, ...(vp ? { vp } : {}) };
   port.on('message', (msg: WorkerStep | { stop: true }) => {
     if ('stop' in msg) {
       port.close();

@@ -2,6 +2,8 @@
  * Training (paper §4 / official trainer): per step a task-balanced batch of random crops,
  * t ~ U{0 … T−1}, ε ~ N(0, I), x_t = qSample(x₀, μ, t, ε, π) (closed-form bridge marginal),
  * L1 between the network output and the objective's target (x₀, ε or π ⊙ ε), Adam, EMA.
+ * With `process: 'vp'` the same loop trains an unconditional generative x₀-predictor instead
+ * (x_s = √ᾱ_s x₀ + √(1 − ᾱ_s) ε, real s ~ U(0, S], clean images only): a prior for bridge/prior.ts.
  *
  * Checkpoints `<outDir>/checkpoint-<step>/` every `checkpointEvery` steps and at the end, with
  * `<outDir>/latest.json` pointing at the newest (both written atomically). A resumed run
@@ -30,7 +32,7 @@ import { ensureGradients } from './gradients.js';
 import { type TrainingData, createImageCache, loadTrainingData, makeHostBatch } from './train-data.js';
 import { measureItemBytes, memoryLimit, planMicroBatch } from './train-memory.js';
 import { createGradientPool } from './train-parallel.js';
-import { type StepBatch, type StepContext, stepGradients } from './train-step.js';
+import { type StepBatch, type StepContext, stepGradients, trainVpSchedule } from './train-step.js';
 import { number } from '../util/validate.js';
 import { type TrainConfigInput, trainArchitecture, trainConfig } from './train-config.js';
 import type { TrainConfig, TrainOptions, TrainResult } from './types.js';
@@ -135,12 +137,13 @@ export function latestCheckpoint(outDir: string): string | undefined {
   return join(outDir, (JSON.parse(readFileSync(p, 'utf8')) as { checkpoint: string }).checkpoint);
 }
 
-/** The batch of `step`: crops, steps t and noise ε drawn from streams seeded by (seed, step), in this order. */
+/** The batch of `step`: crops, steps t (real s for `vp`) and noise ε drawn from streams seeded by (seed, step), in this order. */
 export async function stepBatch(data: TrainingData, cfg: TrainConfig, step: number, load: (p: string) => Promise<Image8>): Promise<StepBatch> {
   const rng = createRng(`${cfg.seed}:step:${step}`);
   const { x0, mu } = await makeHostBatch(data, cfg.batchSize, cfg.cropSize, step, rng.fork('batch'), load);
   const noiseRng = rng.fork('noise');
-  const t = Array.from({ length: cfg.batchSize }, () => noiseRng.int(cfg.timesteps));
+  // vp: continuous s ~ U(0, S], so the prior answers the real s the generative transition asks for
+  const t = Array.from({ length: cfg.batchSize }, () => (cfg.process === 'vp' ? cfg.timesteps * (1 - noiseRng.uniform()) : noiseRng.int(cfg.timesteps)));
   const noise = normalArray(noiseRng, x0.length);
   return { x0, mu, noise, t, shape: [cfg.batchSize, cfg.cropSize, cfg.cropSize, 3] };
 }
@@ -186,6 +189,7 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
   const arch = trainArchitecture(cfg);
   const data = loadTrainingData(options.dataRoot, cfg.split as 'train' | 'test', cfg.tasks);
   const schedule = bridgeSchedule({ schedule: cfg.schedule, timesteps: cfg.timesteps, lambda: cfg.lambda });
+  const vp = trainVpSchedule(cfg);
   const latest = latestCheckpoint(options.outDir);
   if (latest && !options.resume) throw new RdbmError(`${options.outDir} already holds a training run (${LATEST}); pass resume to continue it or choose another output directory`);
   const state = latest ? resumedState(arch, cfg, latest) : freshState(arch, cfg);
@@ -198,7 +202,7 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
   const load = createImageCache();
   const p = lookup(state.net.variables);
   const varList = [...state.net.variables.values()];
-  const ctx: StepContext = { arch, p, varList, cfg, schedule };
+  const ctx: StepContext = { arch, p, varList, cfg, schedule, ...(vp ? { vp } : {}) };
   const workers = number('workers', options.workers ?? 1, { integer: true, min: 1 });
   const shard = Math.ceil(cfg.batchSize / workers);
   const microBatch = options.microBatch !== undefined ? number('microBatch', options.microBatch, { integer: true, min: 1 }) : start < cfg.steps ? await autoMicroBatch(ctx, cfg, shard, workers) : shard;

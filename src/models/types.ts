@@ -55,7 +55,17 @@ export interface TrainConfig {
   readonly tasks?: readonly string[];
   /** data split folder, default `train` */
   readonly split: string;
+  /**
+   * what is trained (absent = `bridge`, the RDBM bridge on (x₀, μ) pairs). `vp`: an unconditional generative
+   * x₀-predictor on the clean images only, x_s = √ᾱ_s x₀ + √(1 − ᾱ_s) ε with ᾱ from `schedule` over `timesteps`
+   * steps (bridge/vp.ts) and continuous s ~ U(0, S]; the architecture's `condition` is turned off, π and λ are
+   * unused. A prior for IRBridge-style sampling (bridge/prior.ts, this toolkit's derivation of the idea).
+   */
+  readonly process?: TrainProcess;
 }
+
+export const TRAIN_PROCESSES = ['bridge', 'vp'] as const;
+export type TrainProcess = (typeof TRAIN_PROCESSES)[number];
 
 export interface TrainProgress {
   readonly step: number;
@@ -140,7 +150,7 @@ export interface RestoreOptions {
   readonly tile?: { readonly size: number; readonly overlap: number } | false;
   readonly io?: Pick<Io, 'err' | 'errIsTTY'>;
   readonly signal?: AbortSignal;
-  /** seed for any sampler noise (the official samplers are deterministic) */
+  /** seed for any sampler noise (the official samplers are deterministic; a generative prior's start noise) */
   readonly seed?: number;
   /**
    * images per window (default 16): a window's images of equal size share the sampler's network calls
@@ -149,6 +159,8 @@ export interface RestoreOptions {
   readonly batch?: number;
   /** worker threads restoring windows in parallel (default 1; needs `checkpoint` as a path) */
   readonly workers?: number;
+  /** bridge step t₀ where a generative prior (a `vp` checkpoint) starts (default round(0.7·(T − 1))) */
+  readonly priorStart?: number;
 }
 
 export interface RestoreResult {

@@ -4,7 +4,7 @@ import type { Command } from '../../cli/command.js';
 import { parseNumber } from '../../util/validate.js';
 import { MODEL_PRESET_NAMES } from '../presets.js';
 import { TRAIN_DEFAULTS } from '../train-config.js';
-import { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_SCHEDULES } from '../types.js';
+import { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_PROCESSES, TRAIN_SCHEDULES } from '../types.js';
 import { backendOption, startBackend } from './backend.js';
 
 export const trainCommand: Command = {
@@ -33,6 +33,7 @@ export const trainCommand: Command = {
     { name: 'checkpoint-every', type: 'integer', description: 'steps between checkpoints', min: 1, default: TRAIN_DEFAULTS.checkpointEvery },
     { name: 'task', type: 'string', description: 'restrict to this task folder (repeatable)', multiple: true },
     { name: 'split', type: 'string', description: 'split folder', choices: ['train', 'test'], default: 'train' },
+    { name: 'process', type: 'string', description: 'bridge (RDBM, default) or vp: an unconditional generative x₀-prior on the clean images for IRBridge-style sampling (our derivation)', choices: TRAIN_PROCESSES },
     { name: 'resume', type: 'boolean', description: 'continue the run in --out' },
     { name: 'workers', type: 'integer', description: 'worker threads sharing each batch (data parallel; same seed and count → same weights; default 1)', min: 1, default: 1 },
     { name: 'micro-batch', type: 'integer', description: 'items per forward + backward pass, gradients accumulated (default: as many as fit the backend memory)', min: 1 },
@@ -64,6 +65,7 @@ export const trainCommand: Command = {
           checkpointEvery: o['checkpoint-every'] as number,
           split: o.split as 'train',
           ...(o.task ? { tasks: o.task as string[] } : {}),
+          ...(o.process ? { process: o.process as (typeof TRAIN_PROCESSES)[number] } : {}),
         },
         { dataRoot: o.data as string, outDir: o.out as string, io, resume: Boolean(o.resume), signal: ac.signal, workers: o.workers as number, ...(o['micro-batch'] !== undefined ? { microBatch: o['micro-batch'] as number } : {}) },
       );
