@@ -34,7 +34,7 @@ describe('real executors without a network', () => {
     expect(statSync(join(data, 'manifest.json')).mtimeMs).toBe(stamp);
 
     const pairs = selectTestPairs(data, 2);
-    expect(pairs.map((p) => `${p.task}/${p.name}`).slice(0, 2)).toEqual(['Deblur/chelsea_0.png', 'Deblur/hubble_deep_field_0.png']);
+    expect(pairs.map((p) => `${p.task}/${p.name}`).slice(0, 2)).toEqual(['Deblur/chelsea_0.png', 'Deblur/cv-squirrel_cls_0.png']);
     expect(pairs).toHaveLength(10);
 
     // an "identity restoration": the degraded inputs laid out as restored outputs
@@ -53,7 +53,7 @@ describe('real executors without a network', () => {
       expect(s.psnr).toBeLessThan(45);
     }
     rmSync(join(restored, pairs[3].task, pairs[3].subDataset, pairs[3].name));
-    await expect(ex.evaluate({ job, dataRoot: data, restoredDir: restored, io })).rejects.toThrow(/restored image missing: .*hubble_deep_field_0.png/);
+    await expect(ex.evaluate({ job, dataRoot: data, restoredDir: restored, io })).rejects.toThrow(/restored image missing: .*cv-squirrel_cls_0.png/);
   });
 
   it('refuse a dataset folder that does not exist (when planning, and when preparing data)', async () => {
