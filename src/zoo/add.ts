@@ -13,19 +13,12 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { ZOO_CHECKPOINT, ZOO_FILE, ZOO_FORMAT, type ZooEntry, readZooEntry, zooLookupKey } from './entry.js';
 
-export interface AddZooEntryInput {
+/** What a new entry records beside the run (the rest of ZooEntry comes from the run's files). */
+export type AddZooEntryInput = Pick<ZooEntry, 'name' | 'training' | 'dataset' | 'config' | 'trainKey' | 'commit' | 'backend' | 'versions'> & {
   readonly zooDir: string;
-  readonly name: string;
   /** the trainer's output folder (checkpoint-*, latest.json, history.jsonl) */
   readonly runDir: string;
-  readonly training: Readonly<Record<string, unknown>>;
-  readonly dataset: Readonly<Record<string, unknown>>;
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly trainKey: string;
-  readonly commit: string;
-  readonly backend: string;
-  readonly versions: Readonly<Record<string, string>>;
-}
+};
 
 /** Writes data/zoo/<name>/ from a finished run; returns the entry (re-read and verified). */
 export function addZooEntry(input: AddZooEntryInput): ZooEntry {
