@@ -38,6 +38,8 @@ export interface PointScores {
   readonly images: readonly ImageRow[];
   readonly paramsM?: number | null;
   readonly flopsG?: number | null;
+  /** MACs with the attention matrix products thop skips (reproduced.json only) */
+  readonly macsTotalG?: number | null;
   readonly nfe?: number;
 }
 
@@ -202,6 +204,7 @@ function entryOf(runs: readonly PointScores[], baseline: readonly PointScores[] 
     tasks,
     paramsM: first.paramsM ?? null,
     flopsG: first.flopsG ?? null,
+    ...(first.macsTotalG !== undefined ? { macsTotalG: first.macsTotalG } : {}),
     ...(first.nfe !== undefined ? { nfe: first.nfe } : {}),
     ...(seeded.length ? { seeds: new Set(seeded.map((r) => r.seed)).size } : {}),
     ...(seeded.length >= 2 ? { sd: { psnr: sd(averages('psnr')), ssim: sd(averages('ssim')) } } : {}),

@@ -18,12 +18,17 @@ describe('report cost columns', () => {
   it('a reproduced entry carries thop\'s count as flopsG and the note says so', () => {
     const run = {
       config: { model: 'B', dataset: 'mini-uir', datasetSize: 48, nfe: 5 },
-      metrics: { convention: 'rdbm', overall: { meanOfTasks: { psnr: 20, ssim: 0.5 } }, tasks: { Deraining: { psnr: 20, ssim: 0.5, images: 1 } } },
+      metrics: {
+        convention: 'rdbm',
+        overall: { meanOfTasks: { psnr: 20, ssim: 0.5 } },
+        tasks: { Deraining: { psnr: 20, ssim: 0.5, images: 1 } },
+        images: [{ task: 'Deraining', subDataset: 'Rain100H', name: 'a.png', psnr: 20, ssim: 0.5 }],
+      },
     };
     const results = {
-      experiment: { name: 'size' },
+      experiment: { name: 'size', axes: { model: ['B'] } },
       scale: 'smoke',
-      points: [{ experiment: 'size', label: 'B', axes: {}, config: run.config, keys: {}, run }],
+      points: [{ experiment: 'size', label: 'model=B', axes: { model: 'B' }, config: run.config, keys: {}, run }],
     } as unknown as ExperimentResults;
     const set = reproducedSet(results);
     expect(set.entries[0].flopsG).toBeCloseTo(23.82, 2);
