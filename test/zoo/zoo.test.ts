@@ -137,3 +137,17 @@ describe('checkpoint zoo', () => {
     expect(zooIndex(zoo).size).toBe(1);
   });
 });
+
+describe('the README zoo section', () => {
+  it('quotes the recorded steps, the verify tolerance and the cpu recipe as the code defines them', async () => {
+    const { EARLY_HISTORY_STEPS } = await import('../../src/models/train.js');
+    const { LOSS_TOLERANCE } = await import('../../src/zoo/verify.js');
+    const { SCALES } = await import('../../src/experiments/scales.js');
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(EARLY_HISTORY_STEPS).toEqual([10, 100]);
+    expect(readme).toContain('the sha256 of the sampling weights at steps 10, 100 and every checkpoint');
+    expect(readme).toContain(`must agree within ${LOSS_TOLERANCE.toExponential()} (relative)`);
+    const c = SCALES.cpu.overrides;
+    expect(readme).toContain(`${c.steps} steps of batch ${c.batchSize} on ${c.cropSize}-px crops of mini-uir (${c.datasetSize} px), lr ${c.lr?.toExponential()}, EMA ${c.emaDecay}`);
+  });
+});
