@@ -138,6 +138,28 @@ export function zooIndex(zooDir: string = BUNDLED_ZOO_DIR): ReadonlyMap<string, 
 export function resolveZoo(training: Readonly<Record<string, unknown>>, dataset: Readonly<Record<string, unknown>>, zooDir: string = BUNDLED_ZOO_DIR): { name: string; checkpoint: string; entry: ZooEntry } | undefined {
   const name = zooIndex(zooDir).get(zooLookupKey(training, dataset));
   if (!name) return undefined;
-  const entry = readZooEntry(join(zooDir, name));
-  return { name, checkpoint: zooCheckpoint(zooDir, name), entry };
+  return { name, checkpoint: zooCheckpoint(zooDir, name), entry: verifiedEntry(join(zooDir, name)) };
+}
+
+const verified = new Map<string, ZooEntry>();
+
+/**
+ * readZooEntry, hashed once per process while the files stay as they were: planning resolves every point
+ * (and reports re-plan per experiment), which would otherwise re-hash an L checkpoint's 30 MB each time.
+ */
+function verifiedEntry(dir: string): ZooEntry {
+  const stamp = [ZOO_FILE, join(ZOO_CHECKPOINT, 'weights.bin'), join(ZOO_CHECKPOINT, 'manifest.json')]
+    .map((f) => {
+      const p = join(dir, f);
+      if (!existsSync(p)) return 'missing';
+      const st = statSync(p);
+      return `${st.size}:${st.mtimeMs}`;
+    })
+    .join('|');
+  const key = `${dir}\u0000${stamp}`;
+  const cached = verified.get(key);
+  if (cached) return cached;
+  const entry = readZooEntry(dir);
+  verified.set(key, entry);
+  return entry;
 }
