@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the WebAssembly kernels (src/metrics/kernels/*.c) and embeds each as base64 in a
+# Compiles the WebAssembly kernels (src/metrics/kernels/*.c, src/models/kernels/*.c) and embeds each as base64 in a
 # generated TypeScript module next to its source, so the package needs no asset copying and no
 # C toolchain at install time. Needs Debian's clang and lld (wasm-ld); the output is
 # byte-for-byte reproducible with the same clang (test/metrics/kernels.test.ts rebuilds and compares
@@ -13,9 +13,9 @@ check=0
 [ "${1:-}" = "--check" ] && check=1
 CLANG=${CLANG:-clang}
 status=0
-for src in src/metrics/kernels/*.c; do
+for src in src/metrics/kernels/*.c src/models/kernels/*.c; do
   name=$(basename "$src" .c)
-  out="src/metrics/kernels/$name.wasm.ts"
+  out="$(dirname "$src")/$name.wasm.ts"
   tmp=$(mktemp -d)
   "$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -Wall -Wextra -Werror \
     -Wl,--no-entry -Wl,--export=__heap_base -Wl,--strip-all -o "$tmp/$name.wasm" "$src"

@@ -18,6 +18,22 @@ export const mm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveF
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
+/**
+ * Batched a · b for 3-D tensors [n, i, k] · [n, k, j], with the same explicit-transpose gradient as `mm`
+ * (one kernel call for every item and head instead of one small product each: at RDBM-T's widths the
+ * per-op cost, not the arithmetic, dominates a training step).
+ */
+export const bmm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor3D, tf.transpose(saved[1], [0, 2, 1]) as tf.Tensor3D),
+      tf.matMul(tf.transpose(saved[0], [0, 2, 1]) as tf.Tensor3D, dy as tf.Tensor3D),
+    ],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+
 /** Parameter lookup by PyTorch state-dict key (throws on a missing key: a bug, not a user error). */
 export type Params = (name: string) => tf.Tensor;
 
@@ -87,33 +103,36 @@ export const channelMean = tf.customGrad(((x: tf.Tensor4D, save: tf.GradSaveFunc
 
 /**
  * nn.GroupNorm(groups, C) over NHWC, optionally followed by the ResnetBlock's x·(scale+1)+shift.
- * Per item: channel means of x and x² by a global average pool (XNNPACK; a [1, N]·[N, C] product
- * would repack x as a weight matrix on every call), group mean μ_g and variance
- * E[x²] − μ_g² over the group's channels, then one batchNorm kernel with the per-channel
- * scale γ(s+1) and offset β(s+1) + shift folded in.
+ * Channel means of x and x² by a global average pool over H, W (XNNPACK; a [1, N]·[N, C] product
+ * would repack x as a weight matrix on every call), group mean μ_g and variance E[x²] − μ_g² over the
+ * group's channels by one product with the group-averaging matrix, for the whole batch at once (a
+ * fixed number of kernel calls per norm, whatever the batch: per-op overhead dominates small models).
+ * One item: one batchNorm kernel with the per-channel scale γ(s+1) and offset β(s+1) + shift folded in;
+ * several: x·a + b with the per-item, per-channel a = γ(s+1)/√(σ²+eps) and b = β(s+1) + shift − μ·a.
  */
 export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: number, scaleShift?: [tf.Tensor, tf.Tensor]): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
-  const n = h * w;
   // averaging over each channel's group as one product with A[i, j] = 1/(C/G) when i, j share a group
   const cg = c / groups;
   const avg = tf.tensor2d(Float32Array.from({ length: c * c }, (_, k) => (Math.floor(k / c / cg) === Math.floor((k % c) / cg) ? 1 / cg : 0)), [c, c]);
-  const groupMean = (perChannel: tf.Tensor) => tf.reshape(mm(perChannel as tf.Tensor2D, avg), [c]);
-  const items = (b === 1 ? [x] : tf.split(x, b, 0)).map((item, i) => {
-    const x2 = tf.reshape(item, [n, c]) as tf.Tensor2D;
-    const mean = groupMean(tf.reshape(channelMean(item as tf.Tensor4D), [1, c]));
-    const meanSq = groupMean(tf.reshape(channelMean(tf.square(item) as tf.Tensor4D), [1, c]));
-    const variance = tf.relu(tf.sub(meanSq, tf.square(mean)));
-    let scale: tf.Tensor = p(`${name}.weight`);
-    let offset: tf.Tensor = p(`${name}.bias`);
-    if (scaleShift) {
-      const s1 = tf.add(tf.reshape(tf.slice(scaleShift[0], [i, 0, 0, 0], [1, 1, 1, c]), [c]), 1);
-      scale = tf.mul(scale, s1);
-      offset = tf.add(tf.mul(offset, s1), tf.reshape(tf.slice(scaleShift[1], [i, 0, 0, 0], [1, 1, 1, c]), [c]));
-    }
-    return tf.reshape(tf.batchNorm(x2, mean as tf.Tensor1D, variance as tf.Tensor1D, offset as tf.Tensor1D, scale as tf.Tensor1D, EPS), [1, h, w, c]) as tf.Tensor4D;
-  });
-  return items.length === 1 ? items[0] : tf.concat(items, 0);
+  const groupMean = (perChannel: tf.Tensor) => mm(tf.reshape(perChannel, [b, c]) as tf.Tensor2D, avg);
+  const mean = groupMean(channelMean(x));
+  const meanSq = groupMean(channelMean(tf.square(x) as tf.Tensor4D));
+  const variance = tf.relu(tf.sub(meanSq, tf.square(mean)));
+  let scale: tf.Tensor = p(`${name}.weight`);
+  let offset: tf.Tensor = p(`${name}.bias`);
+  if (scaleShift) {
+    const s1 = tf.add(tf.reshape(scaleShift[0], [b, c]), 1);
+    scale = tf.mul(scale, s1);
+    offset = tf.add(tf.mul(offset, s1), tf.reshape(scaleShift[1], [b, c]));
+  }
+  if (b === 1) {
+    const y = tf.batchNorm(tf.reshape(x, [h * w, c]) as tf.Tensor2D, tf.reshape(mean, [c]) as tf.Tensor1D, tf.reshape(variance, [c]) as tf.Tensor1D, tf.reshape(offset, [c]) as tf.Tensor1D, tf.reshape(scale, [c]) as tf.Tensor1D, EPS);
+    return tf.reshape(y, [1, h, w, c]) as tf.Tensor4D;
+  }
+  const a = tf.mul(scale, tf.rsqrt(tf.add(variance, EPS)));
+  const shift = tf.sub(offset, tf.mul(mean, a));
+  return tf.add(tf.mul(x, tf.reshape(a, [b, 1, 1, c])), tf.reshape(shift, [b, 1, 1, c])) as tf.Tensor4D;
 }
 
 /** The official channel LayerNorm: (x − mean_c) / √(var_c + eps) · g, no bias. */
@@ -183,51 +202,55 @@ function headsOut(p: Params, name: string, outs: tf.Tensor2D[], dh: number): tf.
   return tf.add(parts.length === 1 ? parts[0] : tf.addN(parts), p(`${name}.bias`));
 }
 
+/** The 1×1 to_qkv projection part i (0 q, 1 k, 2 v) of every head: [B, N, hidden], channel = head·dh + c (official 'b (h c) x y'). */
+function qkvPart(p: Params, name: string, x: tf.Tensor4D, i: number): tf.Tensor3D {
+  const w = p(`${name}.to_qkv.weight`) as tf.Tensor4D;
+  const [b, h, wd, c] = x.shape;
+  const hidden = w.shape[3] / 3;
+  return tf.reshape(tf.conv2d(x, tf.slice(w, [0, 0, 0, i * hidden], [1, 1, c, hidden]) as tf.Tensor4D, 1, 'valid'), [b, h * wd, hidden]) as tf.Tensor3D;
+}
+
+/** [B, N, heads·dh] → [B·heads, N, dh] (one matrix per item and head). */
+const splitHeads = (t: tf.Tensor3D, heads: number): tf.Tensor3D => {
+  const [b, n, hidden] = t.shape;
+  return tf.reshape(tf.transpose(tf.reshape(t, [b, n, heads, hidden / heads]), [0, 2, 1, 3]), [b * heads, n, hidden / heads]) as tf.Tensor3D;
+};
+
 /**
  * LinearAttention (official: q softmaxed over its dh features and scaled by dh^−½, k softmaxed over
  * the N positions, v / N; context_h = k_h v_hᵀ; out = context_hᵀ q_h; to_out = 1×1 conv, LayerNorm).
- * Computed per item as y = q · M + b with M_h = context_h · Wo_h · dh^−½ stacked over heads, which
- * folds the output conv into a small [hidden, C] matrix: q and the final product are 1×1 convs,
- * kᵀ_h = Wk_hᵀ xᵀ has one row per feature, so its softmax over positions is a row softmax.
+ * Computed as y = q · M + b with M_h = context_h · Wo_h · dh^−½ / N stacked over heads, which folds
+ * the output conv into a small [hidden, C] matrix per item; every product runs for all items and
+ * heads in one batched kernel call.
  */
 export function linearAttention(p: Params, name: string, x: tf.Tensor4D, heads: number): tf.Tensor4D {
-  return perItem(x, (item) => {
-    const [, h, w, c] = item.shape;
-    const n = h * w;
-    const wAll = p(`${name}.to_qkv.weight`) as tf.Tensor4D;
-    const hidden = wAll.shape[3] / 3;
-    const dh = hidden / heads;
-    const part = (i: number, from: number, width: number) => tf.slice(wAll, [0, 0, 0, i * hidden + from], [1, 1, c, width]) as tf.Tensor4D;
-    const q = tf.reshape(tf.softmax(tf.reshape(tf.conv2d(item, part(0, 0, hidden), 1, 'valid'), [n * heads, dh])), [1, h, w, hidden]) as tf.Tensor4D;
-    const xT = tf.transpose(tf.reshape(item, [n, c])) as tf.Tensor2D;
-    const wo = p(`${name}.to_out.0.weight`) as tf.Tensor4D; // [1, 1, hidden, C]
-    const m = Array.from({ length: heads }, (_, head) => {
-      const v = tf.reshape(tf.conv2d(item, part(2, head * dh, dh), 1, 'valid'), [n, dh]) as tf.Tensor2D;
-      const kT = tf.softmax(mm(tf.transpose(tf.reshape(part(1, head * dh, dh), [c, dh])) as tf.Tensor2D, xT)) as tf.Tensor2D; // [dh, N]
-      const context = mm(kT, v); // Σ_n k[d,n] v[n,e]
-      return mm(context, tf.reshape(tf.slice(wo, [0, 0, head * dh, 0], [1, 1, dh, c]), [dh, c]) as tf.Tensor2D);
-    });
-    const mAll = tf.mul(tf.concat(m, 0), dh ** -0.5 / n);
-    const y = tf.fused.conv2d({ x: q, filter: tf.reshape(mAll, [1, 1, hidden, c]) as tf.Tensor4D, strides: 1, pad: 'valid', bias: p(`${name}.to_out.0.bias`) });
-    return channelLayerNorm(p, `${name}.to_out.1`, y);
-  });
+  const [b, h, w, c] = x.shape;
+  const n = h * w;
+  const q3 = qkvPart(p, name, x, 0);
+  const hidden = q3.shape[2];
+  const dh = hidden / heads;
+  const q = tf.reshape(tf.softmax(tf.reshape(q3, [b * n * heads, dh])), [b, n, hidden]) as tf.Tensor3D;
+  const kT = tf.reshape(tf.softmax(tf.transpose(qkvPart(p, name, x, 1), [0, 2, 1])), [b * heads, dh, n]) as tf.Tensor3D; // softmax over positions
+  const v = splitHeads(qkvPart(p, name, x, 2), heads);
+  const context = bmm(kT, v); // [B·heads, dh, dh]: Σ_n k[d, n] v[n, e]
+  const wo = tf.reshape(p(`${name}.to_out.0.weight`), [heads, dh, c]) as tf.Tensor3D;
+  const m = tf.reshape(bmm(context, b === 1 ? wo : (tf.tile(wo, [b, 1, 1]) as tf.Tensor3D)), [b, hidden, c]);
+  const y = tf.add(bmm(q, tf.mul(m, dh ** -0.5 / n) as tf.Tensor3D), p(`${name}.to_out.0.bias`));
+  return channelLayerNorm(p, `${name}.to_out.1`, tf.reshape(y, [b, h, w, c]) as tf.Tensor4D);
 }
 
-/** Attention (full, middle of the U-Net): per head softmax(q kᵀ · dh^−½) v, then the 1×1 conv to_out. */
+/** Attention (full, middle of the U-Net): per head softmax(q kᵀ · dh^−½) v, then the 1×1 conv to_out; all items and heads batched. */
 export function attention(p: Params, name: string, x: tf.Tensor4D, heads: number): tf.Tensor4D {
-  return perItem(x, (item) => {
-    const [, h, w, c] = item.shape;
-    const x2 = tf.reshape(item, [h * w, c]) as tf.Tensor2D;
-    const xT = tf.transpose(x2) as tf.Tensor2D;
-    let dh = 0;
-    const outs = Array.from({ length: heads }, (_, head) => {
-      const pr = headProjections(p, name, x2, xT, heads, head);
-      dh = pr.dh;
-      const attn = tf.softmax(mm(tf.mul(pr.q, pr.dh ** -0.5) as tf.Tensor2D, pr.kT)) as tf.Tensor2D;
-      return mm(attn, pr.v) as tf.Tensor2D;
-    });
-    return tf.reshape(headsOut(p, `${name}.to_out`, outs, dh), [1, h, w, c]) as tf.Tensor4D;
-  });
+  const [b, h, w] = x.shape;
+  const n = h * w;
+  const q = splitHeads(qkvPart(p, name, x, 0), heads);
+  const hidden = q.shape[2] * heads;
+  const dh = hidden / heads;
+  const kT = tf.transpose(splitHeads(qkvPart(p, name, x, 1), heads), [0, 2, 1]) as tf.Tensor3D;
+  const v = splitHeads(qkvPart(p, name, x, 2), heads);
+  const attn = tf.softmax(bmm(tf.mul(q, dh ** -0.5) as tf.Tensor3D, kT)) as tf.Tensor3D;
+  const out = tf.reshape(tf.transpose(tf.reshape(bmm(attn, v), [b, heads, n, dh]), [0, 2, 1, 3]), [b, h, w, hidden]) as tf.Tensor4D;
+  return conv2d(p, `${name}.to_out`, out);
 }
 
 /** Residual(PreNorm(dim, fn)): x + fn(LayerNorm(x)). */

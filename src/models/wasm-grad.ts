@@ -9,6 +9,7 @@
  * wasm StridedSlice and Concat kernels cost more than the convolution saves).
  */
 import { tf } from '../tf/index.js';
+import { batchedProductKernel } from './kernels/index.js';
 
 type Info = tf.TensorInfo;
 type KernelCall = (name: string, inputs: Record<string, Info>, attrs: Record<string, unknown>) => Info;
@@ -127,6 +128,36 @@ function makeBackpropInput(original: tf.KernelFunc) {
   };
 }
 
+/**
+ * BatchMatMul for the wasm backend: its kernel runs one item through XNNPACK but several items through
+ * a scalar loop, several times slower at the attention's sizes (every item's operands are activations,
+ * so XNNPACK's per-item weight packing would not pay either). Non-transposed products of several items
+ * run through our SIMD kernel (./kernels/bmm.c: each element the same ascending sum over k);
+ * single items, transposed operands and broadcasts of other shapes keep the original kernel.
+ */
+function makeBatchMatMul(original: tf.KernelFunc) {
+  return (args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info => {
+    const { a, b } = args.inputs;
+    const attrs = args.attrs as { transposeA: boolean; transposeB: boolean };
+    const kernel = process.env.RDBM_BMM === 'tfjs' ? null : batchedProductKernel();
+    const outerA = a.shape.slice(0, -2);
+    const outerB = b.shape.slice(0, -2);
+    const na = outerA.reduce((x, y) => x * y, 1);
+    const nb = outerB.reduce((x, y) => x * y, 1);
+    const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
+    const batch = Math.max(na, nb);
+    if (!kernel || attrs.transposeA || attrs.transposeB || batch === 1 || !(sameOuter || na === 1 || nb === 1) || a.dtype !== 'float32' || b.dtype !== 'float32') {
+      return original(args as never) as Info;
+    }
+    const [m, k] = a.shape.slice(-2);
+    const n = b.shape[b.shape.length - 1];
+    const backend = args.backend as { readSync(id: object): Float32Array; makeOutput(shape: number[], dtype: string): Info; typedArrayFromHeap(t: Info): Float32Array };
+    const out = backend.makeOutput([...(na >= nb ? outerA : outerB), m, n], 'float32');
+    kernel(backend.readSync(a.dataId), backend.readSync(b.dataId), backend.typedArrayFromHeap(out), batch, m, k, n);
+    return out;
+  };
+}
+
 let registered = false;
 
 /** Registers the shims once (the filter gradient only when the wasm backend lacks it). */
@@ -140,5 +171,10 @@ export function registerWasmConvFilterGrad(): void {
   if (original) {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
     tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: makeBackpropInput(original.kernelFunc) as unknown as tf.KernelFunc });
+  }
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (matMul) {
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: makeBatchMatMul(matMul.kernelFunc) as unknown as tf.KernelFunc });
   }
 }
