@@ -27,10 +27,13 @@ export const bmm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSave
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-      tf.matMul(dy as tf.Tensor3D, tf.transpose(saved[1], [0, 2, 1]) as tf.Tensor3D),
-      tf.matMul(tf.transpose(saved[0], [0, 2, 1]) as tf.Tensor3D, dy as tf.Tensor3D),
-    ],
+    // an operand of one item broadcast over the batch gets the sum of the items' gradients
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [a0, b0] = saved;
+      const da = tf.matMul(dy as tf.Tensor3D, tf.transpose(b0, [0, 2, 1]) as tf.Tensor3D);
+      const db = tf.matMul(tf.transpose(a0, [0, 2, 1]) as tf.Tensor3D, dy as tf.Tensor3D);
+      return [a0.shape[0] === da.shape[0] ? da : tf.sum(da, 0, true), b0.shape[0] === db.shape[0] ? db : tf.sum(db, 0, true)];
+    },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
@@ -107,15 +110,16 @@ export const channelMean = tf.customGrad(((x: tf.Tensor4D, save: tf.GradSaveFunc
  * would repack x as a weight matrix on every call), group mean μ_g and variance E[x²] − μ_g² over the
  * group's channels by one product with the group-averaging matrix, for the whole batch at once (a
  * fixed number of kernel calls per norm, whatever the batch: per-op overhead dominates small models).
- * One item: one batchNorm kernel with the per-channel scale γ(s+1) and offset β(s+1) + shift folded in;
- * several: x·a + b with the per-item, per-channel a = γ(s+1)/√(σ²+eps) and b = β(s+1) + shift − μ·a.
+ * Then x·a + b with the per-item, per-channel a = γ(s+1)/√(σ²+eps) and b = β(s+1) + shift − μ·a (the
+ * same arithmetic for one item as for many, so a batch restores exactly as its items one at a time).
  */
 export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: number, scaleShift?: [tf.Tensor, tf.Tensor]): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   // averaging over each channel's group as one product with A[i, j] = 1/(C/G) when i, j share a group
   const cg = c / groups;
   const avg = tf.tensor2d(Float32Array.from({ length: c * c }, (_, k) => (Math.floor(k / c / cg) === Math.floor((k % c) / cg) ? 1 / cg : 0)), [c, c]);
-  const groupMean = (perChannel: tf.Tensor) => mm(tf.reshape(perChannel, [b, c]) as tf.Tensor2D, avg);
+  // per item ([1, C] · A through bmm, so an item's statistics do not depend on its batch)
+  const groupMean = (perChannel: tf.Tensor) => tf.reshape(bmm(tf.reshape(perChannel, [b, 1, c]) as tf.Tensor3D, tf.reshape(avg, [1, c, c]) as tf.Tensor3D), [b, c]);
   const mean = groupMean(channelMean(x));
   const meanSq = groupMean(channelMean(tf.square(x) as tf.Tensor4D));
   const variance = tf.relu(tf.sub(meanSq, tf.square(mean)));
@@ -125,10 +129,6 @@ export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: numbe
     const s1 = tf.add(tf.reshape(scaleShift[0], [b, c]), 1);
     scale = tf.mul(scale, s1);
     offset = tf.add(tf.mul(offset, s1), tf.reshape(scaleShift[1], [b, c]));
-  }
-  if (b === 1) {
-    const y = tf.batchNorm(tf.reshape(x, [h * w, c]) as tf.Tensor2D, tf.reshape(mean, [c]) as tf.Tensor1D, tf.reshape(variance, [c]) as tf.Tensor1D, tf.reshape(offset, [c]) as tf.Tensor1D, tf.reshape(scale, [c]) as tf.Tensor1D, EPS);
-    return tf.reshape(y, [1, h, w, c]) as tf.Tensor4D;
   }
   const a = tf.mul(scale, tf.rsqrt(tf.add(variance, EPS)));
   const shift = tf.sub(offset, tf.mul(mean, a));
@@ -234,7 +234,7 @@ export function linearAttention(p: Params, name: string, x: tf.Tensor4D, heads: 
   const v = splitHeads(qkvPart(p, name, x, 2), heads);
   const context = bmm(kT, v); // [B·heads, dh, dh]: Σ_n k[d, n] v[n, e]
   const wo = tf.reshape(p(`${name}.to_out.0.weight`), [heads, dh, c]) as tf.Tensor3D;
-  const m = tf.reshape(bmm(context, b === 1 ? wo : (tf.tile(wo, [b, 1, 1]) as tf.Tensor3D)), [b, hidden, c]);
+  const m = tf.reshape(bmm(context, tf.tile(wo, [b, 1, 1]) as tf.Tensor3D), [b, hidden, c]);
   const y = tf.add(bmm(q, tf.mul(m, dh ** -0.5 / n) as tf.Tensor3D), p(`${name}.to_out.0.bias`));
   return channelLayerNorm(p, `${name}.to_out.1`, tf.reshape(y, [b, h, w, c]) as tf.Tensor4D);
 }

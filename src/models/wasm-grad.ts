@@ -132,8 +132,9 @@ function makeBackpropInput(original: tf.KernelFunc) {
  * BatchMatMul for the wasm backend: its kernel runs one item through XNNPACK but several items through
  * a scalar loop, several times slower at the attention's sizes (every item's operands are activations,
  * so XNNPACK's per-item weight packing would not pay either). Non-transposed products of several items
- * run through our SIMD kernel (./kernels/bmm.c: each element the same ascending sum over k);
- * single items, transposed operands and broadcasts of other shapes keep the original kernel.
+ * of rank 3 or more run through our SIMD kernel (./kernels/bmm.c: each element the same ascending sum
+ * over k), one item too, so an item's product does not depend on its batch; 2-D products (weights),
+ * transposed operands and broadcasts of other shapes keep the original kernel.
  */
 function makeBatchMatMul(original: tf.KernelFunc) {
   return (args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info => {
@@ -146,7 +147,7 @@ function makeBatchMatMul(original: tf.KernelFunc) {
     const nb = outerB.reduce((x, y) => x * y, 1);
     const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
     const batch = Math.max(na, nb);
-    if (!kernel || attrs.transposeA || attrs.transposeB || batch === 1 || !(sameOuter || na === 1 || nb === 1) || a.dtype !== 'float32' || b.dtype !== 'float32') {
+    if (!kernel || attrs.transposeA || attrs.transposeB || a.shape.length < 3 || b.shape.length < 3 || !(sameOuter || na === 1 || nb === 1) || a.dtype !== 'float32' || b.dtype !== 'float32') {
       return original(args as never) as Info;
     }
     const [m, k] = a.shape.slice(-2);
@@ -172,9 +173,20 @@ export function registerWasmConvFilterGrad(): void {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
     tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: makeBackpropInput(original.kernelFunc) as unknown as tf.KernelFunc });
   }
+  registerWasmBatchMatMul();
+}
+
+let matMulRegistered = false;
+
+/**
+ * Replaces the wasm backend's BatchMatMul once that backend is loaded (inference and training both
+ * call it through unetForward, so a batch computes exactly as its items one at a time either way).
+ */
+export function registerWasmBatchMatMul(): void {
+  if (matMulRegistered) return;
   const matMul = tf.getKernel('BatchMatMul', 'wasm');
-  if (matMul) {
-    tf.unregisterKernel('BatchMatMul', 'wasm');
-    tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: makeBatchMatMul(matMul.kernelFunc) as unknown as tf.KernelFunc });
-  }
+  if (!matMul) return;
+  matMulRegistered = true;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: makeBatchMatMul(matMul.kernelFunc) as unknown as tf.KernelFunc });
 }
