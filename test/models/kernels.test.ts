@@ -1,0 +1,104 @@
+/**
+ * The batched matrix product kernel (src/models/kernels/bmm.c) and the wasm BatchMatMul it serves:
+ * every element is the float32 sum over k in ascending order (bit-identical to a sequential loop),
+ * an item's product does not depend on the batch around it, operands of one item broadcast, and the
+ * backend routes rank-3 products through it while 2-D and transposed products keep tfjs's kernel.
+ * (That the embedded module is what bmm.c builds to is checked with ssim.c in test/metrics/kernels.test.ts.)
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { batchedProductKernel } from '../../src/models/kernels/index.js';
+import { registerWasmBatchMatMul } from '../../src/models/wasm-grad.js';
+import { initBackend, tf } from '../../src/tf/index.js';
+
+function random(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** C = A · B per item with each element summed sequentially in float32 (Math.fround after every operation) */
+function sequential(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number): Float32Array {
+  const out = new Float32Array(batch * m * n);
+  const sa = a.length === m * k ? 0 : m * k;
+  const sb = b.length === k * n ? 0 : k * n;
+  for (let i = 0; i < batch; i++) {
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < n; c++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s = Math.fround(s + Math.fround(a[i * sa + r * k + p] * b[i * sb + p * n + c]));
+        out[i * m * n + r * n + c] = s;
+      }
+    }
+  }
+  return out;
+}
+
+const kernel = batchedProductKernel()!;
+
+describe('batched product kernel (WebAssembly SIMD)', () => {
+  it('loads in Node', () => {
+    expect(kernel).toBeTypeOf('function');
+  });
+
+  // shapes with row tails (m % 4), 8-, 4- and 1-column tails, k = 1, and the attention's shapes
+  const shapes: [number, number, number, number][] = [
+    [3, 7, 5, 13],
+    [2, 4, 1, 8],
+    [5, 1, 9, 3],
+    [4, 32, 400, 32],
+    [3, 400, 128, 8],
+    [2, 33, 17, 12],
+  ];
+  it.each(shapes)('batch %i of [%i, %i] · [%i]: bit-identical to the sequential float32 sum', (batch, m, k, n) => {
+    const a = random(batch * m * k, 1);
+    const b = random(batch * k * n, 2);
+    const out = new Float32Array(batch * m * n);
+    kernel(a, b, out, batch, m, k, n);
+    expect(Buffer.from(out.buffer).equals(Buffer.from(sequential(a, b, batch, m, k, n).buffer))).toBe(true);
+  });
+
+  it('an item gives the same bits alone as inside a batch; an operand of one item is broadcast', () => {
+    const [batch, m, k, n] = [4, 21, 19, 11];
+    const a = random(batch * m * k, 3);
+    const b = random(batch * k * n, 4);
+    const all = new Float32Array(batch * m * n);
+    kernel(a, b, all, batch, m, k, n);
+    const one = new Float32Array(m * n);
+    kernel(a.subarray(2 * m * k, 3 * m * k), b.subarray(2 * k * n, 3 * k * n), one, 1, m, k, n);
+    expect(Buffer.from(one.buffer).equals(Buffer.from(all.buffer, 2 * m * n * 4, m * n * 4))).toBe(true);
+    const shared = b.subarray(0, k * n);
+    const broadcast = new Float32Array(batch * m * n);
+    kernel(a, shared, broadcast, batch, m, k, n);
+    expect(Buffer.from(broadcast.buffer).equals(Buffer.from(sequential(a, shared, batch, m, k, n).buffer))).toBe(true);
+  });
+});
+
+describe('wasm BatchMatMul', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    registerWasmBatchMatMul();
+  });
+
+  it('rank-3 products are the kernel’s bits (batch 1 too); 2-D and transposed products match within float tolerance', async () => {
+    const [batch, m, k, n] = [3, 37, 29, 10];
+    const a = random(batch * m * k, 5);
+    const b = random(batch * k * n, 6);
+    const expected = sequential(a, b, batch, m, k, n);
+    const ta = tf.tensor3d(a, [batch, m, k]);
+    const tb = tf.tensor3d(b, [batch, k, n]);
+    const got = (await tf.matMul(ta, tb).data()) as Float32Array;
+    expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+    const first = (await tf.matMul(tf.slice(ta, [1, 0, 0], [1, m, k]), tf.slice(tb, [1, 0, 0], [1, k, n])).data()) as Float32Array;
+    expect(Array.from(first)).toEqual(Array.from(expected.subarray(m * n, 2 * m * n)));
+    // 2-D (tfjs's XNNPACK path) and transposed operands (tfjs's loop): not the kernel, same products
+    const plain = await tf.matMul(tf.tensor2d(a.subarray(0, m * k), [m, k]), tf.tensor2d(b.subarray(0, k * n), [k, n])).data();
+    const transposed = await tf.matMul(tf.transpose(ta, [0, 2, 1]), tb, true, false).data();
+    for (let i = 0; i < m * n; i++) expect(Math.abs(plain[i] - expected[i])).toBeLessThan(1e-5);
+    for (let i = 0; i < expected.length; i++) expect(Math.abs(transposed[i] - expected[i])).toBeLessThan(1e-5);
+    tf.dispose([ta, tb]);
+  });
+});
