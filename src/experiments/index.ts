@@ -30,3 +30,4 @@ export type { PlanOptions } from './plan.js';
 export { checkpointDir, restoredDir, datasetsDir, bundledDatasetRoot, restoredImage, restoredName } from './store.js';
 export { inputJob, scoreInputs } from './input.js';
 export type { InputScoreOptions } from './input.js';
+export { zooEntryOf } from './zoo.js';

@@ -3,11 +3,12 @@
  * the zoo's weights instead of training (unless retraining is asked for); the match is on the training
  * fields and the identity of the bundled data, not on the code, so later code changes do not force a retrain.
  */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { miniUirIdentity } from '../data/miniUir.js';
 import { RdbmError } from '../errors.js';
 import { addZooEntry } from '../zoo/add.js';
-import { BUNDLED_ZOO_DIR, resolveZoo } from '../zoo/entry.js';
+import { BUNDLED_ZOO_DIR, readZooEntry, resolveZoo, ZOO_FILE, type ZooEntry } from '../zoo/entry.js';
 import { planExperiments } from './api.js';
 import { PAPER_CONFIG, type RunConfig, RUN_FIELD_NAMES, RUN_FIELDS, runConfig } from './config.js';
 import { SCALES, type ScaleName } from './scales.js';
@@ -29,6 +30,12 @@ export function zooCheckpointFor(config: RunConfig, zooDir?: string): string | u
   const dataset = zooDataset(config);
   if (!dataset) return undefined;
   return resolveZoo(zooTraining(config), dataset, zooDir)?.checkpoint;
+}
+
+/** The zoo entry a checkpoint path belongs to (`<zoo>/<name>/checkpoint`), verified; undefined for any other checkpoint. */
+export function zooEntryOf(checkpoint: string): ZooEntry | undefined {
+  const dir = dirname(checkpoint);
+  return existsSync(join(dir, ZOO_FILE)) ? readZooEntry(dir) : undefined;
 }
 
 function valueName(field: string, value: unknown): string {

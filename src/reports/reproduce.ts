@@ -42,6 +42,8 @@ export interface ExperimentsRunner {
   jobSeconds?(names: readonly string[], options: RunnerScope): Promise<{ train: number; restore: number; evaluate: number }>;
   /** per-image differences of every entry from its set's default entry (written to deltas/<experiment>.csv) */
   imageDeltas?(names: readonly string[], options: RunnerScope): Promise<{ experiment: string; rows: ImageDeltaRow[] }[]>;
+  /** the checkpoint-zoo entries that stood in for training points of the given experiments */
+  zooCheckpoints?(names: readonly string[], options: RunnerScope): Promise<{ name: string; commit: string; steps: number; seconds: number; backend: string }[]>;
   /** optional restoration grids from the finished runs */
   grids?(names: readonly string[], options: RunnerScope): Promise<PlannedPlot[]>;
 }
@@ -114,6 +116,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   }
   const jobs = runner.jobSeconds ? await runner.jobSeconds(done, scope).catch(() => undefined) : undefined;
   const grids = runner.grids ? await runner.grids(done, scope).catch(() => []) : [];
+  const zoo = runner.zooCheckpoints ? await runner.zooCheckpoints(done, scope) : [];
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
   const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
   writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
@@ -137,6 +140,9 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
         runSeconds === undefined
           ? 'report rebuilt with --report-only from finished runs (run time not recorded)'
           : `wall time of the last \`reproduce\` run: ${minutes(runSeconds)} (finished jobs are reused, so a rerun only re-renders)${options.reportOnly ? '; report rebuilt since with --report-only' : ''}`,
+        ...(zoo.length
+          ? [`checkpoints from the zoo (data/zoo; restored, not trained in this run): ${zoo.map((z) => `${z.name} (trained at commit ${z.commit.slice(0, 12)}, ${z.steps} steps in ${minutes(z.seconds)} on ${z.backend})`).join(', ')}`]
+          : []),
         ...(deltas.length ? [`per-image differences from each set's default entry: ${deltas.map((d) => `deltas/${d.experiment}.csv`).join(', ')}`] : []),
         ...(jobs
           ? [`compute time of the finished jobs (each counted once): ${minutes(jobs.train + jobs.restore + jobs.evaluate)} = train ${minutes(jobs.train)} + restore ${minutes(jobs.restore)} + evaluate ${minutes(jobs.evaluate)}`]

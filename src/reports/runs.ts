@@ -19,6 +19,7 @@ import {
   restoredImagePath,
   runExperiment,
   scoreInputs,
+  zooEntryOf,
 } from '../experiments/index.js';
 import { readImage } from '../image/index.js';
 import { countMacs, countParams, modelPreset } from '../models/index.js';
@@ -222,11 +223,13 @@ export async function restorationGrid(results: ExperimentResults, ...rest: [opti
  * The experiments runner reproduce uses: src/experiments' runner and run files. `executors`
  * replaces the real ones (TensorFlow.js training, restoration, metrics), e.g. with fakes in tests.
  */
-export async function runsRunner(options: { executors?: Executors; experiments?: readonly string[] } = {}): Promise<ExperimentsRunner> {
+export async function runsRunner(options: { executors?: Executors; experiments?: readonly string[]; zoo?: string } = {}): Promise<ExperimentsRunner> {
+  // the checkpoint zoo the plans consult (default: the bundled one); none when retraining
+  const zooOf = (retrain: boolean | undefined) => (retrain ? { zoo: false as const } : options.zoo ? { zoo: options.zoo } : {});
   const inputs = new Map<string, Promise<ImageScore[]>>();
   // the input scored once per test set and convention, under the default point's settings
   const scores = async (name: string, opts: RunnerScope): Promise<SetScores> => {
-    const results = experimentResults(name, { scale: opts.scale, resultsDir: opts.resultsDir, ...(opts.dataset ? { dataset: opts.dataset } : {}), ...(opts.retrain ? { zoo: false as const } : {}) });
+    const results = experimentResults(name, { scale: opts.scale, resultsDir: opts.resultsDir, ...(opts.dataset ? { dataset: opts.dataset } : {}), ...zooOf(opts.retrain) });
     const def = defaultPoint(results);
     let input: ImageScore[] | undefined;
     if (def) {
@@ -240,7 +243,7 @@ export async function runsRunner(options: { executors?: Executors; experiments?:
   return {
     experiments: [...(options.experiments ?? DEFAULT_SWEEP)],
     async run(name, { scale, resultsDir, dataset, retrain, io }) {
-      await runExperiment(name, { scale, resultsDir, io, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}), ...(options.executors ? { executors: options.executors } : {}) });
+      await runExperiment(name, { scale, resultsDir, io, ...(dataset ? { dataset } : {}), ...zooOf(retrain), ...(options.executors ? { executors: options.executors } : {}) });
     },
     async collect(names, scope) {
       const sets: ReproducedSet[] = [];
@@ -262,7 +265,7 @@ export async function runsRunner(options: { executors?: Executors; experiments?:
       const seen = new Set<string>();
       const total = { train: 0, restore: 0, evaluate: 0 };
       for (const name of names) {
-        for (const point of experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}) }).points) {
+        for (const point of experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...zooOf(retrain) }).points) {
           const run = point.run;
           if (!run) continue;
           for (const stage of ['train', 'restore', 'evaluate'] as const) {
@@ -276,11 +279,22 @@ export async function runsRunner(options: { executors?: Executors; experiments?:
       }
       return total;
     },
+    async zooCheckpoints(names, { scale, resultsDir, dataset, retrain }) {
+      if (retrain) return [];
+      const found = new Map<string, { name: string; commit: string; steps: number; seconds: number; backend: string }>();
+      for (const name of names) {
+        for (const point of experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...zooOf(false) }).points) {
+          const entry = point.config.checkpoint ? zooEntryOf(point.config.checkpoint) : undefined;
+          if (entry) found.set(entry.name, { name: entry.name, commit: entry.commit, steps: entry.steps, seconds: entry.seconds, backend: entry.backend });
+        }
+      }
+      return [...found.values()];
+    },
     async grids(names, { scale, resultsDir, dataset, retrain }) {
       const grids: PlannedPlot[] = [];
       // grids for the experiments that compare models (one axis: model)
       for (const name of names) {
-        const results = experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...(retrain ? { zoo: false as const } : {}) });
+        const results = experimentResults(name, { scale, resultsDir, ...(dataset ? { dataset } : {}), ...zooOf(retrain) });
         if (Object.keys(results.points[0]?.axes ?? {}).join() !== 'model') continue;
         const grid = await restorationGrid(results);
         if (grid) grids.push(grid);

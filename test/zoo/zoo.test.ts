@@ -7,7 +7,8 @@ import { ensureMiniUir, miniUirIdentity } from '../../src/data/miniUir.js';
 import { planExperiments } from '../../src/experiments/api.js';
 import type { RunConfig } from '../../src/experiments/config.js';
 import { addSweepToZoo } from '../../src/experiments/zoo.js';
-import { zooCheckpointFor, zooDataset, zooName, zooTraining } from '../../src/experiments/zoo.js';
+import { zooCheckpointFor, zooDataset, zooEntryOf, zooName, zooTraining } from '../../src/experiments/zoo.js';
+import { reproduce, runsRunner } from '../../src/reports/index.js';
 import { runExperiment } from '../../src/experiments/api.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { readHistory } from '../../src/models/train.js';
@@ -74,6 +75,20 @@ describe('checkpoint zoo', () => {
     expect(retrain.points[0].config.checkpoint).toBe('');
     expect(retrain.jobs.filter((j) => j.kind === 'train')).toHaveLength(1);
   });
+
+  it('a reproduce run that restores with a zoo entry names it and the commit it was trained at', async () => {
+    const entry = readZooEntry(join(zoo, name));
+    expect(zooEntryOf(join(zoo, name, 'checkpoint'))).toEqual(entry);
+    expect(zooEntryOf(join(results, 'checkpoints', entry.trainKey, 'checkpoint-0000002'))).toBeUndefined();
+    const dir = join(tmp, 'reproduce-zoo');
+    const io = captureIo();
+    const run = await reproduce({ scale: 'smoke', resultsDir: dir, io, noPng: true, only: ['main'], runner: await runsRunner({ zoo }) });
+    expect(run.failed).toEqual([]);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain(`checkpoints from the zoo (data/zoo; restored, not trained in this run): tiny (trained at commit ${entry.commit.slice(0, 12)}, 2 steps in `);
+    // nothing was trained: the point restored with the zoo weights
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/train 0s/);
+  }, 300_000);
 
   it('restores from the stored weights, which equal the trained EMA/sampling weights bit for bit', async () => {
     const entry = readZooEntry(join(zoo, name));
