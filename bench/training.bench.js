@@ -2,6 +2,7 @@
 // - conv peak: a 3×3 convolution of 64 channels on 64×64, one core (best of several), in GFLOP/s;
 // - training throughput of RDBM-T (crop 64, batch 8) with 1 and 2 worker threads, as GFLOP/s counted
 //   6 × forward MACs × batch per step (forward + two backward products), and its ratio to the conv peak;
+// - one step of the checkpoint zoo's recipe (T, crop 32, batch 10);
 // - a profile of one training step (T, batch 2, 128×128): data, forward, backward, optimiser, and the
 //   time per kernel (forward and backward) from tf.profile;
 // - restoring the bundled mini-uir test split with an RDBM-T checkpoint at NFE 10: one image at a time in
@@ -74,6 +75,19 @@ for (const workers of [1, 2]) {
   console.log(`train T crop ${TRAIN.crop} batch ${TRAIN.batch}, ${workers} worker(s): ${sec.toFixed(3)} s/step = ${through[workers].toFixed(2)} GFLOP/s = ${(through[workers] / peak).toFixed(2)}× the conv peak`);
 }
 console.log(`training goal (2 workers ≥ 0.8× single-core conv peak): ${through[2] / peak >= 0.8 ? 'met' : 'NOT met'} (${(through[2] / peak).toFixed(2)}×)`);
+
+// the checkpoint zoo's recipe (scale cpu: RDBM-T, crop 32, batch 10 on 64-px mini-uir), 1 worker: what one zoo step costs
+{
+  let sec = Infinity;
+  for (let r = 0; r < REPEAT; r++) {
+    const out = join(tmp, `train-zoo-${r}`);
+    const stamps = [];
+    await trainModel({ model: 'T', cropSize: 32, batchSize: 10, steps: 4, checkpointEvery: 1000 }, { dataRoot: data, outDir: out, onProgress: () => stamps.push(performance.now()) });
+    for (let i = 1; i < stamps.length; i++) sec = Math.min(sec, (stamps[i] - stamps[i - 1]) / 1000);
+    rmSync(out, { recursive: true, force: true });
+  }
+  console.log(`zoo recipe (T, crop 32, batch 10), 1 worker: ${sec.toFixed(3)} s/step (3000 steps ≈ ${((3000 * sec) / 60).toFixed(0)} min)`);
+}
 
 // profile of one training step
 {
