@@ -1,7 +1,9 @@
 import type { Command } from '../cli/command.js';
 import { RdbmError } from '../errors.js';
-import { BUNDLED_ZOO_DIR, listZoo } from './entry.js';
-import { LOSS_TOLERANCE, verifyZooEntry } from './verify.js';
+import { backendOption, startBackend } from '../models/cli/backend.js';
+import { BACKEND_IDS } from '../tf/index.js';
+import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from './entry.js';
+import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from './verify.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
@@ -41,11 +43,21 @@ export const zooVerifyCommand: Command = {
     `${LOSS_TOLERANCE} (relative), and the output says so. Exit 1 when neither holds.`,
   ].join('\n'),
   positionals: [{ name: 'name', description: 'entry name (see rdbm zoo list)', required: true }],
-  options: [zooOption, { name: 'steps', type: 'integer', description: 'K: a recorded step (default: the first, 10)', min: 1 }, { name: 'json', type: 'boolean', description: 'print one JSON object' }],
+  options: [
+    zooOption,
+    { name: 'steps', type: 'integer', description: 'K: a recorded step (default: the first, 10)', min: 1 },
+    { ...backendOption, description: "TensorFlow.js backend (default: the entry's, whose kernels the recorded hashes come from)" },
+    { name: 'json', type: 'boolean', description: 'print one JSON object' },
+  ],
   async run({ options, positionals }, io) {
     const dir = (options.zoo as string | undefined) ?? BUNDLED_ZOO_DIR;
     const entryDir = join(dir, positionals[0]);
     if (!existsSync(entryDir)) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(positionals[0])} (expected one of ${listZoo(dir).map((e) => e.name).join(', ') || 'none'} in ${dir})`);
+    // the recorded hashes are the entry's backend's float arithmetic: retrain on it unless told otherwise
+    const entry = readZooEntry(entryDir);
+    recordedStep(entry, options.steps as number | undefined); // bad input fails before the backend starts
+    const trainedOn = entry.backend.split(' ')[0];
+    await startBackend(options.backend ?? ((BACKEND_IDS as readonly string[]).includes(trainedOn) ? trainedOn : undefined), io);
     const r = await verifyZooEntry(entryDir, { ...(options.steps ? { steps: options.steps as number } : {}), io });
     if (options.json) io.out(`${JSON.stringify(r)}\n`);
     else if (r.identical) io.out(`${r.name}: step ${r.step} retrained in ${r.seconds.toFixed(0)} s: weights identical (sha256 ${r.retrained.sha256.slice(0, 16)}…), as recorded at commit ${r.commit.slice(0, 10)}\n`);

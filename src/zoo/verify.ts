@@ -13,7 +13,7 @@ import { RdbmError } from '../errors.js';
 import { readHistory, trainModel } from '../models/train.js';
 import { trainInputFromRun } from '../models/train-config.js';
 import { stableStringify } from '../util/hash.js';
-import { readZooEntry } from './entry.js';
+import { readZooEntry, type ZooEntry } from './entry.js';
 
 /** relative tolerance on the window-mean loss when the weights are not bit-identical */
 export const LOSS_TOLERANCE = 1e-3;
@@ -33,11 +33,17 @@ export interface ZooVerifyResult {
   readonly seconds: number;
 }
 
-export async function verifyZooEntry(dir: string, options: { steps?: number; workDir?: string; io?: { err(text: string): void; readonly errIsTTY: boolean } } = {}): Promise<ZooVerifyResult> {
-  const entry = readZooEntry(dir);
-  const step = options.steps ?? entry.history[0].step;
+/** The recorded history line verify compares at (`steps` or the first recorded step); a step that was not recorded is refused. */
+export function recordedStep(entry: ZooEntry, steps?: number): { step: number; recorded: ZooEntry['history'][number] } {
+  const step = steps ?? entry.history[0].step;
   const recorded = entry.history.find((h) => h.step === step);
   if (!recorded) throw new RdbmError(`invalid --steps: ${step} (zoo entry ${entry.name} recorded steps ${entry.history.map((h) => h.step).join(', ')})`);
+  return { step, recorded };
+}
+
+export async function verifyZooEntry(dir: string, options: { steps?: number; workDir?: string; io?: { err(text: string): void; readonly errIsTTY: boolean } } = {}): Promise<ZooVerifyResult> {
+  const entry = readZooEntry(dir);
+  const { step, recorded } = recordedStep(entry, options.steps);
   if (entry.dataset.name !== 'mini-uir') throw new RdbmError(`zoo entry ${entry.name} was trained on ${String(entry.dataset.name)}, which only the bundled mini-uir can be regenerated for`);
   const size = Number(entry.dataset.size);
   const now = miniUirIdentity({ size });

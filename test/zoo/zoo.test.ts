@@ -13,7 +13,7 @@ import { runExperiment } from '../../src/experiments/api.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { readHistory } from '../../src/models/train.js';
 import { initBackend } from '../../src/tf/index.js';
-import { listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
+import { BUNDLED_ZOO_DIR, listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
 import { verifyZooEntry } from '../../src/zoo/verify.js';
 import { captureIo } from '../helpers/io.js';
 
@@ -165,4 +165,21 @@ describe('the README zoo section', () => {
     const c = SCALES.cpu.overrides;
     expect(readme).toContain(`${c.steps} steps of batch ${c.batchSize} on ${c.cropSize}-px crops of mini-uir (${c.datasetSize} px), lr ${c.lr?.toExponential()}, EMA ${c.emaDecay}`);
   });
+
+  it('the README names exactly the bundled entries', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const status = /\*\*Status:\*\* the bundled entries \(`rdbm zoo list`\): (.*?) — /.exec(readme);
+    expect(status).not.toBeNull();
+    const named = [...status![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
+    expect(named).toEqual(listZoo().map((e) => e.name));
+    expect(named.length).toBeGreaterThan(0);
+  });
+
+  it('every bundled entry repeats its step-10 weights bit for bit with this code (zoo verify)', async () => {
+    const work = join(tmp, 'verify-bundled');
+    for (const entry of listZoo()) {
+      const r = await verifyZooEntry(join(BUNDLED_ZOO_DIR, entry.name), { steps: 10, workDir: work });
+      expect(r, entry.name).toMatchObject({ name: entry.name, step: 10, identical: true, ok: true });
+    }
+  }, 900_000);
 });
