@@ -8,6 +8,7 @@ import { basicsrY, BASICSR_Y_TERMS } from '../luma.js';
 import { scratchF32, type Plane } from '../plane.js';
 import { msePlane } from '../psnr.js';
 import { ssimConstants, ssimSeparable, ssimUniformSample } from '../ssim.js';
+import { instantiateEmbedded } from '../../util/wasm.js';
 import { WASM_BASE64 } from './ssim.wasm.js';
 
 export interface PlaneKernels {
@@ -41,12 +42,6 @@ export const jsKernels: PlaneKernels = Object.freeze({
   ssimUniform: ssimUniformSample,
 });
 
-// The few WebAssembly JS API members used here (the project's lib has no DOM types, where they live).
-declare const WebAssembly: {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-};
 interface Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   readonly __heap_base: { readonly value: number };
@@ -153,14 +148,8 @@ let selected: PlaneKernels | undefined;
 
 /** The WebAssembly kernels, or undefined where WebAssembly SIMD is unavailable. */
 export function loadWasmKernels(): PlaneKernels | undefined {
-  try {
-    const bytes = Buffer.from(WASM_BASE64, 'base64');
-    if (!WebAssembly.validate(bytes)) return undefined;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    return wasmKernels(instance.exports as unknown as Exports);
-  } catch {
-    return undefined;
-  }
+  const exports = instantiateEmbedded<Exports>(WASM_BASE64);
+  return exports ? wasmKernels(exports) : undefined;
 }
 
 /**

@@ -4,13 +4,9 @@
  * and is reused; operands are copied in and the product copied out, because the kernel lives in its
  * own module beside the TensorFlow.js backend's.
  */
+import { instantiateEmbedded } from '../../util/wasm.js';
 import { WASM_BASE64 } from './bmm.wasm.js';
 
-declare const WebAssembly: {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-};
 interface Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   readonly __heap_base: { readonly value: number };
@@ -25,9 +21,8 @@ let cached: BatchedProduct | null | undefined;
 /** The SIMD kernel, or null when the runtime has no WebAssembly SIMD. */
 export function batchedProductKernel(): BatchedProduct | null {
   if (cached !== undefined) return cached;
-  const bytes = Uint8Array.from(Buffer.from(WASM_BASE64, 'base64'));
-  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return (cached = null);
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as Exports;
+  const exports = instantiateEmbedded<Exports>(WASM_BASE64);
+  if (!exports) return (cached = null);
   const { memory } = exports;
   const base = (exports.__heap_base.value + 15) & ~15;
   cached = (a, b, out, batch, m, k, n) => {
