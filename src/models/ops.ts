@@ -81,16 +81,6 @@ export function wsConv2d(p: Params, name: string, x: Parts): tf.Tensor4D {
 }
 
 /**
- * Runs `fn` on each batch item ([1, H, W, C]) and stacks the results. The per-item graphs use 2-D
- * matrix products without transposed operands, which the wasm backend runs through XNNPACK;
- * its batched and transposed products are an order of magnitude slower.
- */
-export function perItem(x: tf.Tensor4D, fn: (item: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D {
-  if (x.shape[0] === 1) return fn(x);
-  return tf.concat(tf.split(x, x.shape[0], 0).map((item) => fn(item as tf.Tensor4D)), 0);
-}
-
-/**
  * Per-channel mean over H, W of a [1, H, W, C] tensor, as a global average pool; its gradient, dy / N
  * at every pixel, is a nearest-neighbour resize of the 1×1 map (the wasm AvgPoolGrad kernel is slow
  * for a whole-image window).
@@ -178,28 +168,6 @@ export function resnetBlock(p: Params, name: string, x: Parts, tEmb: tf.Tensor2D
 /** True when the lookup knows `name` (lookups built by unet.ts expose `has`). */
 export function hasParam(p: Params, name: string): boolean {
   return (p as Params & { has?: (n: string) => boolean }).has?.(name) ?? false;
-}
-
-/**
- * Per-head projections of one item x2 = [N, C] (xT = its transpose [C, N]) with slices of the 1×1
- * qkv weight (channel index = head·dh + c, as the official rearrange 'b (h c) x y'):
- * q_h = x2·Wq_h [N, dh], kᵀ_h = Wk_hᵀ·xᵀ [dh, N], v_h = x2·Wv_h [N, dh].
- */
-function headProjections(p: Params, name: string, x2: tf.Tensor2D, xT: tf.Tensor2D, heads: number, head: number) {
-  const w = p(`${name}.to_qkv.weight`);
-  const [, , c, qkvWidth] = w.shape as [number, number, number, number];
-  const hidden = qkvWidth / 3;
-  const dh = hidden / heads;
-  const part = (i: number) => tf.reshape(tf.slice(w, [0, 0, 0, i * hidden + head * dh], [1, 1, c, dh]), [c, dh]) as tf.Tensor2D;
-  return { q: mm(x2, part(0)), kT: mm(tf.transpose(part(1)), xT), v: mm(x2, part(2)), dh };
-}
-
-/** Σ_h o_h · Wo_h + bias: the 1×1 output conv applied head by head (no concatenation of heads). */
-function headsOut(p: Params, name: string, outs: tf.Tensor2D[], dh: number): tf.Tensor2D {
-  const w = p(`${name}.weight`);
-  const c = w.shape[3] as number;
-  const parts = outs.map((o, head) => mm(o, tf.reshape(tf.slice(w, [0, 0, head * dh, 0], [1, 1, dh, c]), [dh, c]) as tf.Tensor2D));
-  return tf.add(parts.length === 1 ? parts[0] : tf.addN(parts), p(`${name}.bias`));
 }
 
 /** The 1×1 to_qkv projection part i (0 q, 1 k, 2 v) of every head: [B, N, hidden], channel = head·dh + c (official 'b (h c) x y'). */

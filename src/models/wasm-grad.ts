@@ -140,7 +140,7 @@ function makeBatchMatMul(original: tf.KernelFunc) {
   return (args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info => {
     const { a, b } = args.inputs;
     const attrs = args.attrs as { transposeA: boolean; transposeB: boolean };
-    const kernel = process.env.RDBM_BMM === 'tfjs' ? null : batchedProductKernel();
+    const kernel = batchedProductKernel();
     const outerA = a.shape.slice(0, -2);
     const outerB = b.shape.slice(0, -2);
     const na = outerA.reduce((x, y) => x * y, 1);
