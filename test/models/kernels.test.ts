@@ -44,7 +44,7 @@ describe('batched product kernel (WebAssembly SIMD)', () => {
     expect(kernel).toBeTypeOf('function');
   });
 
-  // shapes with row tails (m % 4), 8-, 4- and 1-column tails, k = 1, and the attention's shapes
+  // shapes with row tails (m % 4 = 1, 2, 3), 8-, 4- and 1-column tails, k = 1, and the attention's shapes
   const shapes: [number, number, number, number][] = [
     [3, 7, 5, 13],
     [2, 4, 1, 8],
@@ -52,6 +52,7 @@ describe('batched product kernel (WebAssembly SIMD)', () => {
     [4, 32, 400, 32],
     [3, 400, 128, 8],
     [2, 33, 17, 12],
+    [2, 10, 6, 9],
   ];
   it.each(shapes)('batch %i of [%i, %i] · [%i]: bit-identical to the sequential float32 sum', (batch, m, k, n) => {
     const a = random(batch * m * k, 1);
