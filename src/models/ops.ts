@@ -19,23 +19,31 @@ export const mm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveF
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 /**
- * Batched a · b for 3-D tensors [n, i, k] · [n, k, j], with the same explicit-transpose gradient as `mm`
- * (one kernel call for every item and head instead of one small product each: at RDBM-T's widths the
- * per-op cost, not the arithmetic, dominates a training step).
+ * Batched a · b for tensors [..., i, k] · [..., k, j] of equal rank (3 or 4), outer dimensions equal or
+ * broadcast from 1, with the same explicit-transpose gradient as `mm` (one kernel call for every item and
+ * head instead of one small product each: at RDBM-T's widths the per-op cost, not the arithmetic,
+ * dominates a training step).
  */
 export const bmm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
+  const swap = (t: tf.Tensor) => tf.transpose(t, [...t.shape.slice(0, -2).map((_, i) => i), t.rank - 1, t.rank - 2]);
   return {
     value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
-    // an operand of one item broadcast over the batch gets the sum of the items' gradients
+    // an operand broadcast over outer dimensions gets the sum of the items' gradients over them
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [a0, b0] = saved;
-      const da = tf.matMul(dy as tf.Tensor3D, tf.transpose(b0, [0, 2, 1]) as tf.Tensor3D);
-      const db = tf.matMul(tf.transpose(a0, [0, 2, 1]) as tf.Tensor3D, dy as tf.Tensor3D);
-      return [a0.shape[0] === da.shape[0] ? da : tf.sum(da, 0, true), b0.shape[0] === db.shape[0] ? db : tf.sum(db, 0, true)];
+      const da = tf.matMul(dy as tf.Tensor3D, swap(b0) as tf.Tensor3D);
+      const db = tf.matMul(swap(a0) as tf.Tensor3D, dy as tf.Tensor3D);
+      return [sumTo(da, a0.shape), sumTo(db, b0.shape)];
     },
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as <T extends tf.Tensor3D | tf.Tensor4D>(a: T, b: T) => T;
+
+/** g summed (keeping dimensions) over the outer axes where `shape` is 1 and g is not. */
+function sumTo(g: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const axes = shape.slice(0, -2).flatMap((d, i) => (d === 1 && g.shape[i] !== 1 ? [i] : []));
+  return axes.length ? tf.sum(g, axes, true) : g;
+}
 
 /** Parameter lookup by PyTorch state-dict key (throws on a missing key: a bug, not a user error). */
 export type Params = (name: string) => tf.Tensor;
@@ -201,8 +209,8 @@ export function linearAttention(p: Params, name: string, x: tf.Tensor4D, heads: 
   const kT = tf.reshape(tf.softmax(tf.transpose(qkvPart(p, name, x, 1), [0, 2, 1])), [b * heads, dh, n]) as tf.Tensor3D; // softmax over positions
   const v = splitHeads(qkvPart(p, name, x, 2), heads);
   const context = bmm(kT, v); // [B·heads, dh, dh]: Σ_n k[d, n] v[n, e]
-  const wo = tf.reshape(p(`${name}.to_out.0.weight`), [heads, dh, c]) as tf.Tensor3D;
-  const m = tf.reshape(bmm(context, tf.tile(wo, [b, 1, 1]) as tf.Tensor3D), [b, hidden, c]);
+  const wo = tf.reshape(p(`${name}.to_out.0.weight`), [1, heads, dh, c]) as tf.Tensor4D; // shared by the items: broadcast, not tiled
+  const m = tf.reshape(bmm(tf.reshape(context, [b, heads, dh, dh]) as tf.Tensor4D, wo), [b, hidden, c]);
   const y = tf.add(bmm(q, tf.mul(m, dh ** -0.5 / n) as tf.Tensor3D), p(`${name}.to_out.0.bias`));
   return channelLayerNorm(p, `${name}.to_out.1`, tf.reshape(y, [b, h, w, c]) as tf.Tensor4D);
 }

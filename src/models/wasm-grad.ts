@@ -133,8 +133,9 @@ function makeBackpropInput(original: tf.KernelFunc) {
  * a scalar loop, several times slower at the attention's sizes (every item's operands are activations,
  * so XNNPACK's per-item weight packing would not pay either). Non-transposed products of several items
  * of rank 3 or more run through our SIMD kernel (./kernels/bmm.c: each element the same ascending sum
- * over k), one item too, so an item's product does not depend on its batch; 2-D products (weights),
- * transposed operands and broadcasts of other shapes keep the original kernel.
+ * over k), one item too, so an item's product does not depend on its batch. Outer dimensions broadcast
+ * as tf.matMul's do ([b, h] · [1, h]: per-head weights shared by the items, without tiling them);
+ * 2-D products (weights), transposed operands and operands of unequal rank keep the original kernel.
  */
 function makeBatchMatMul(original: tf.KernelFunc) {
   return (args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info => {
@@ -143,20 +144,51 @@ function makeBatchMatMul(original: tf.KernelFunc) {
     const kernel = batchedProductKernel();
     const outerA = a.shape.slice(0, -2);
     const outerB = b.shape.slice(0, -2);
-    const na = outerA.reduce((x, y) => x * y, 1);
-    const nb = outerB.reduce((x, y) => x * y, 1);
-    const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
-    const batch = Math.max(na, nb);
-    if (!kernel || attrs.transposeA || attrs.transposeB || a.shape.length < 3 || b.shape.length < 3 || !(sameOuter || na === 1 || nb === 1) || a.dtype !== 'float32' || b.dtype !== 'float32') {
+    const outer = broadcastOuter(outerA, outerB);
+    if (!kernel || !outer || attrs.transposeA || attrs.transposeB || a.shape.length < 3 || b.shape.length < 3 || a.dtype !== 'float32' || b.dtype !== 'float32') {
       return original(args as never) as Info;
     }
     const [m, k] = a.shape.slice(-2);
     const n = b.shape[b.shape.length - 1];
+    const count = (dims: readonly number[]) => dims.reduce((x, y) => x * y, 1);
+    const batch = count(outer);
+    const simple = [outerA, outerB].every((d) => count(d) === 1 || count(d) === batch);
     const backend = args.backend as { readSync(id: object): Float32Array; makeOutput(shape: number[], dtype: string): Info; typedArrayFromHeap(t: Info): Float32Array };
-    const out = backend.makeOutput([...(na >= nb ? outerA : outerB), m, n], 'float32');
-    kernel(backend.readSync(a.dataId), backend.readSync(b.dataId), backend.typedArrayFromHeap(out), batch, m, k, n);
+    const out = backend.makeOutput([...outer, m, n], 'float32');
+    const items = simple ? undefined : { a: itemIndices(outer, outerA), b: itemIndices(outer, outerB) };
+    kernel(backend.readSync(a.dataId), backend.readSync(b.dataId), backend.typedArrayFromHeap(out), batch, m, k, n, items);
     return out;
   };
+}
+
+/** The outer (batch) shape of a product of operands with these outer shapes (equal rank, each dimension equal or 1), else undefined. */
+function broadcastOuter(a: readonly number[], b: readonly number[]): number[] | undefined {
+  if (a.length !== b.length) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && a[i] !== 1 && b[i] !== 1) return undefined;
+    out.push(Math.max(a[i], b[i]));
+  }
+  return out;
+}
+
+/** For each item of the outer shape `outer` (row-major), the index of the item of an operand of outer shape `own` it reads. */
+function itemIndices(outer: readonly number[], own: readonly number[]): Int32Array {
+  const total = outer.reduce((x, y) => x * y, 1);
+  const out = new Int32Array(total);
+  for (let i = 0; i < total; i++) {
+    let rest = i;
+    let index = 0;
+    let stride = 1;
+    for (let d = outer.length - 1; d >= 0; d--) {
+      const coordinate = rest % outer[d];
+      rest = (rest - coordinate) / outer[d];
+      if (own[d] !== 1) index += coordinate * stride;
+      stride *= own[d];
+    }
+    out[i] = index;
+  }
+  return out;
 }
 
 let registered = false;

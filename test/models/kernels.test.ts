@@ -102,4 +102,17 @@ describe('wasm BatchMatMul', () => {
     for (let i = 0; i < expected.length; i++) expect(Math.abs(transposed[i] - expected[i])).toBeLessThan(1e-5);
     tf.dispose([ta, tb]);
   });
+
+
+  it('outer dimensions broadcast as tf.matMul’s do ([2, 3] · [1, 3]): each item the kernel’s bits with the shared operand', async () => {
+    const [m, k, n] = [5, 7, 9];
+    const a = random(2 * 3 * m * k, 7);
+    const w = random(3 * k * n, 8);
+    const got = (await tf.matMul(tf.tensor4d(a, [2, 3, m, k]), tf.tensor4d(w, [1, 3, k, n])).data()) as Float32Array;
+    for (let i = 0; i < 6; i++) {
+      const h = i % 3;
+      const expected = sequential(a.subarray(i * m * k, (i + 1) * m * k), w.subarray(h * k * n, (h + 1) * k * n), 1, m, k, n);
+      expect(Buffer.from(got.buffer, got.byteOffset + i * m * n * 4, m * n * 4).equals(Buffer.from(expected.buffer))).toBe(true);
+    }
+  });
 });

@@ -13,8 +13,12 @@ interface Exports {
   bmm(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, strideA: number, strideB: number): void;
 }
 
-/** C = A · B for `batch` items of [m, k] · [k, n] (an operand of one item is broadcast), into `out`. */
-export type BatchedProduct = (a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number) => void;
+/**
+ * C = A · B for `batch` items of [m, k] · [k, n] into `out`. Item i takes A's item i and B's item i,
+ * an operand of one item is broadcast, or `items` names the operands' items for each output item
+ * (broadcast over some outer dimensions, e.g. [b, h] · [1, h]).
+ */
+export type BatchedProduct = (a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number, items?: { readonly a: ArrayLike<number>; readonly b: ArrayLike<number> }) => void;
 
 let cached: BatchedProduct | null | undefined;
 
@@ -25,7 +29,7 @@ export function batchedProductKernel(): BatchedProduct | null {
   if (!exports) return (cached = null);
   const { memory } = exports;
   const base = (exports.__heap_base.value + 15) & ~15;
-  cached = (a, b, out, batch, m, k, n) => {
+  cached = (a, b, out, batch, m, k, n, items) => {
     const oa = base;
     const ob = oa + ((4 * a.length + 15) & ~15);
     const oc = ob + ((4 * b.length + 15) & ~15);
@@ -33,7 +37,11 @@ export function batchedProductKernel(): BatchedProduct | null {
     if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
     new Float32Array(memory.buffer, oa, a.length).set(a);
     new Float32Array(memory.buffer, ob, b.length).set(b);
-    exports.bmm(oa, ob, oc, batch, m, k, n, a.length === m * k ? 0 : m * k, b.length === k * n ? 0 : k * n);
+    if (items) {
+      for (let i = 0; i < batch; i++) exports.bmm(oa + 4 * items.a[i] * m * k, ob + 4 * items.b[i] * k * n, oc + 4 * i * m * n, 1, m, k, n, 0, 0);
+    } else {
+      exports.bmm(oa, ob, oc, batch, m, k, n, a.length === m * k ? 0 : m * k, b.length === k * n ? 0 : k * n);
+    }
     out.set(new Float32Array(memory.buffer, oc, batch * m * n));
   };
   return cached;
