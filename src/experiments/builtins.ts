@@ -64,6 +64,13 @@ const SPECS: readonly ExperimentSpec[] = [
     axes: { sampleSchedule: ['cosine', 'linear', 'sigmoid'] },
   },
   {
+    name: 'tile',
+    title: 'Toolkit: whole test images vs windows of the training crop',
+    description:
+      "A restoration axis (not in the paper): one checkpoint, its test images restored whole (`auto`: the paper's full-resolution protocol) and in overlapping windows of the training crop side, blended at every network call (`crop`, the cpu scale's protocol). The U-Net's attention normalises over the positions it sees (official v / (h·w) in the linear attention, softmax over positions in the middle), so a network trained on crops meets a differently scaled input on larger images.",
+    axes: { tile: ['auto', 'crop'] },
+  },
+  {
     name: 'convention',
     title: 'Toolkit: the same restorations under each metric convention',
     description: 'An evaluation axis: one checkpoint, one set of restored images, scored by every convention (src/metrics/conventions.ts).',

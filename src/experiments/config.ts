@@ -30,6 +30,8 @@ export const FAMILIES = ['rdbm', 'diffuir', 'irbridge'] as const;
 export type Family = (typeof FAMILIES)[number];
 /** metric convention ids (src/metrics/conventions.ts); the preview image-ssim is refused by the `metric` field */
 export const CONVENTIONS = CONVENTION_IDS;
+/** how test images meet the network (RunConfig.tile) */
+export const TILE_MODES = Object.freeze(['auto', 'crop'] as const);
 
 export interface RunConfig {
   /** model preset (`tiny`, `T`, `S`, `B`, `L`, `diffuir-…`) */
@@ -71,6 +73,14 @@ export interface RunConfig {
   readonly nfe: number;
   /** θ schedule of the sampler: `same` (the training schedule) or a name */
   readonly sampleSchedule: 'same' | (typeof SCHEDULES)[number];
+  /**
+   * restoration windows: `auto` (whole images, in tiles only past the restore default of 512 px: the
+   * paper's full-resolution test) or `crop` (overlapping windows of the training crop side, blended at
+   * every network call, so the network sees inputs of the size it was trained on: its attention
+   * normalises over the positions it sees, official `v / (h·w)`; patch-based sampling as in
+   * Özdenizci & Legenstein, TPAMI 2023)
+   */
+  readonly tile: (typeof TILE_MODES)[number];
   /** test images per task (0 = all), taken in sorted order */
   readonly testLimit: number;
   /** metric convention id */
@@ -119,6 +129,7 @@ export const RUN_FIELDS: Readonly<Record<RunField, FieldSpec>> = Object.freeze({
   family: { stage: 'train', ...oneOf(FAMILIES) },
   nfe: { stage: 'restore', ...int(1, 100000) },
   sampleSchedule: { stage: 'restore', ...oneOf(['same', ...SCHEDULES]) },
+  tile: { stage: 'restore', ...oneOf(TILE_MODES) },
   testLimit: { stage: 'restore', ...int(0) },
   metric: {
     stage: 'evaluate',
@@ -191,6 +202,7 @@ export const PAPER_CONFIG: RunConfig = runConfig({
   family: 'rdbm',
   nfe: 10,
   sampleSchedule: 'same',
+  tile: 'auto',
   testLimit: 0,
   metric: 'rdbm',
 });

@@ -29,7 +29,7 @@ import { type ImageScore, type RunMetrics, summarizeScores } from './scores.js';
 import { restoredDir } from './store.js';
 
 /** Fields a checkpoint point may set (sampling and the model family); the rest comes from the checkpoint. */
-export const POINT_FIELDS: readonly RunField[] = Object.freeze(['nfe', 'sampleSchedule', 'schedule', 'lambda', 'timesteps', 'objective', 'pi', 'model', 'family']);
+export const POINT_FIELDS: readonly RunField[] = Object.freeze(['nfe', 'sampleSchedule', 'tile', 'schedule', 'lambda', 'timesteps', 'objective', 'pi', 'model', 'family']);
 
 export interface PointSpec {
   readonly label: string;

@@ -51,6 +51,7 @@ export function runRows(runs: readonly RunRecord[]): RunRow[] {
       T: c.timesteps,
       steps: c.steps,
       nfe: c.nfe,
+      tile: c.tile ?? 'auto', // records older than the field restored whole images
       dataset: c.dataset,
       metric: c.metric,
       psnr: round(r.metrics.overall.meanOfTasks.psnr, 4),

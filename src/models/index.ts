@@ -12,6 +12,7 @@ export { trainModel, latestCheckpoint, checkpointName } from './train.js';
 export { trainConfig, trainArchitecture, TRAIN_DEFAULTS } from './train-config.js';
 export type { TrainConfigInput } from './train-config.js';
 export { batchPlan } from './train-data.js';
-export { restoreImages, applyTiled, tileStarts, defaultTile, DEFAULT_TILE } from './restore.js';
+export { restoreImages, applyTiled } from './restore.js';
+export { tileStarts, defaultTile, cropTile, DEFAULT_TILE } from './tiles.js';
 export { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_PROCESSES, TRAIN_SCHEDULES } from './types.js';
 export type { TrainObjective, TrainPi, TrainProcess, TrainSchedule, TrainConfig, TrainOptions, TrainProgress, TrainResult, LoadedModel, RestoreOptions, RestoreResult } from './types.js';

@@ -17,9 +17,8 @@ import { createRng, normalArray } from '../util/random.js';
 import { keyword, number } from '../util/validate.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { restoreOnWorkers, restoreWorkerUrl } from './restore-parallel.js';
+import { defaultTile, tileStarts } from './tiles.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES, type LoadedModel, type RestoreOptions, type RestoreResult } from './types.js';
-
-export const DEFAULT_TILE = Object.freeze({ size: 512, overlap: 32 });
 
 /**
  * Where a generative prior (a checkpoint trained with process `vp`) starts on the bridge: t₀ = round(0.7·(T − 1)).
@@ -33,23 +32,6 @@ function vpPrior(model: LoadedModel, bridgeSteps: number, start: number | undefi
   const tr = model.training;
   if (tr?.process !== 'vp') return undefined;
   return { schedule: tr.schedule, timesteps: tr.timesteps, start: start ?? Math.round(PRIOR_START_FRACTION * (bridgeSteps - 1)), seed };
-}
-
-/**
- * The default tile for a network: 512 px, smaller for shallow networks so that the full attention
- * in the middle (over (side / 2^(depth−1))² positions, quadratic memory) stays at most 64×64.
- */
-export function defaultTile(depth: number): { size: number; overlap: number } {
-  const size = Math.min(DEFAULT_TILE.size, 64 * 2 ** (depth - 1));
-  return { size, overlap: Math.min(DEFAULT_TILE.overlap, size / 8) };
-}
-
-/** Tile origins along one axis: first at 0, last at n − size, spaced at most size − overlap. */
-export function tileStarts(n: number, size: number, overlap: number): number[] {
-  if (n <= size) return [0];
-  const count = Math.ceil((n - overlap) / (size - overlap));
-  const stride = (n - size) / (count - 1);
-  return Array.from({ length: count }, (_, i) => Math.round(i * stride));
 }
 
 /** Blend weight of a tile pixel: ramps 1/(overlap+1) … 1 over `overlap` pixels at edges shared with another tile. */

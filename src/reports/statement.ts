@@ -24,7 +24,8 @@ export function scaleStatement(scale: string | Scale, measured?: MeasuredAverage
   const images = c.testLimit === 0 ? 'all test images' : `${c.testLimit} test image${c.testLimit === 1 ? '' : 's'} per task`;
   return (
     `At scale ${s.name} the networks train for ${c.steps} steps (the paper: ${PAPER_CONFIG.steps}) on ${c.cropSize}-px crops` +
-    `${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''} and are scored on ${images}: ` +
+    `${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''} and are scored on ${images}` +
+    `${c.tile === 'crop' ? `, restored in overlapping ${c.cropSize}-px windows (the training crop; the paper restores whole images)` : ''}: ` +
     'the run exercises every stage and shows the shape of every table, but neither its absolute figures nor the differences ' +
     `between configurations are evidence about the paper's claims; do not read ablation trends into them.${tail}`
   );

@@ -89,7 +89,7 @@ describe('rdbm results', () => {
     expect(await runCli(['results', '--results', a, '--results', b, '--csv', csvFile], c.io)).toBe(0);
     const csv = readFileSync(csvFile, 'utf8').trim().split('\n');
     expect(csv).toHaveLength(4);
-    expect(csv[0]).toMatch(/^key,points,model,objective,pi,lambda,schedule,sampleSchedule,T,steps,nfe,dataset,metric,psnr,ssim,images,Deblur.psnr,Deblur.ssim,Dehazing.psnr/);
+    expect(csv[0]).toMatch(/^key,points,model,objective,pi,lambda,schedule,sampleSchedule,T,steps,nfe,tile,dataset,metric,psnr,ssim,images,Deblur.psnr,Deblur.ssim,Dehazing.psnr/);
     const j = capture();
     expect(await runCli(['results', '--results', a, '--results', b, '--json'], j.io)).toBe(0);
     const merged = JSON.parse(j.out());

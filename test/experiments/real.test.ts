@@ -7,6 +7,7 @@ import { realExecutors } from '../../src/experiments/real.js';
 import { pickEvenly, selectTestPairs } from '../../src/experiments/testset.js';
 import { scorePair } from '../../src/metrics/index.js';
 import { readImage } from '../../src/image/index.js';
+import { cropTile, restoreImages } from '../../src/models/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rdbm-real-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -99,5 +100,23 @@ describe('a real smoke sweep (tiny network, TensorFlow.js)', () => {
     const second = await runExperiment(file, { scale: 'smoke', resultsDir: results });
     expect(second.ran).toEqual({ train: 0, restore: 0, evaluate: 0 });
     expect(second.runs.map((r) => r.metrics.overall.meanOfTasks.psnr)).toEqual(first.runs.map((r) => r.metrics.overall.meanOfTasks.psnr));
+
+    // tile `crop`: the same checkpoint (no retraining) restored in overlapping windows of its training crop side
+    const tiledFile = join(root, 'tiny-nfe-tiled.json');
+    writeFileSync(tiledFile, JSON.stringify({ name: 'tiny-nfe-tiled', title: 'tiled', description: 'integration test', base: { steps: 2, tile: 'crop' }, axes: { nfe: [2] } }));
+    const tiled = await runExperiment(tiledFile, { scale: 'smoke', resultsDir: results });
+    expect(tiled.ran).toEqual({ train: 0, restore: 1, evaluate: 1 });
+    const run = tiled.runs[0];
+    expect(run.config).toMatchObject({ tile: 'crop', cropSize: 16, datasetSize: 32 });
+    const whole = first.runs.find((r) => r.config.nfe === 2)!;
+    expect(run.jobs.train).toBe(whole.jobs.train);
+    const pair = selectTestPairs(join(results, 'datasets', 'mini-uir-32'), 1)[0];
+    const direct = join(root, 'tiled-direct');
+    await restoreImages({ checkpoint: join(results, 'checkpoints', run.jobs.train!, 'checkpoint-0000002'), inputs: [{ name: 'x.png', path: pair.condition }], outputDir: direct, nfe: 2, tile: { size: 16, overlap: 2 } });
+    expect(cropTile(16)).toEqual({ size: 16, overlap: 2 });
+    const swept = await readImage(join(results, 'restored', run.jobs.restore, pair.task, pair.subDataset, pair.name.replace(/\.[^.]+$/, '.png')));
+    expect(Buffer.from(swept.data).equals(Buffer.from((await readImage(join(direct, 'x.png'))).data))).toBe(true);
+    const untiled = await readImage(join(results, 'restored', whole.jobs.restore, pair.task, pair.subDataset, pair.name.replace(/\.[^.]+$/, '.png')));
+    expect(Buffer.from(swept.data).equals(Buffer.from(untiled.data))).toBe(false);
   }, 300000);
 });

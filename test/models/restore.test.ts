@@ -6,7 +6,8 @@ import { bridgeSchedule, sampleBridge } from '../../src/bridge/index.js';
 import { readImage, writeImage } from '../../src/image/index.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { trainConfig } from '../../src/models/train-config.js';
-import { applyTiled, defaultTile, restoreImages, tileStarts } from '../../src/models/restore.js';
+import { applyTiled, restoreImages } from '../../src/models/restore.js';
+import { cropTile, defaultTile, tileStarts } from '../../src/models/tiles.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 import { createRng } from '../../src/util/random.js';
 import { FIXTURES } from './helpers.js';
@@ -35,6 +36,14 @@ describe('tiling', () => {
     expect(defaultTile(5)).toEqual({ size: 512, overlap: 32 });
     expect(defaultTile(2)).toEqual({ size: 128, overlap: 16 });
     expect(defaultTile(1)).toEqual({ size: 64, overlap: 8 });
+  });
+
+  test('windows of the training crop overlap by an eighth of their side, at most 32 px', () => {
+    expect(cropTile(32)).toEqual({ size: 32, overlap: 4 });
+    expect(cropTile(20)).toEqual({ size: 20, overlap: 2 });
+    expect(cropTile(512)).toEqual({ size: 512, overlap: 32 });
+    // a 64-px test image in 32-px windows: three per axis, starting every 16 px
+    expect(tileStarts(64, 32, cropTile(32).overlap)).toEqual([0, 16, 32]);
   });
 
   test('blending is exact for a pixelwise network (weights normalise to 1)', async () => {

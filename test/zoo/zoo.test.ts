@@ -175,6 +175,26 @@ describe('the README zoo section', () => {
     expect(named.length).toBeGreaterThan(0);
   });
 
+  it("quotes results/cpu's main configuration against the unrestored input as its reproduced.json has them", () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    type Entry = { key: string; average: { psnr: number }; tasks: Record<string, { psnr: number; images: number }>; delta?: { psnr: { mean: number; low: number; high: number }; pairs: number } };
+    const reproduced = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'results', 'cpu', 'reproduced.json'), 'utf8')) as { scale: string; sets: { experiment: string; entries: Entry[] }[] };
+    expect(reproduced.scale).toBe('cpu');
+    const main = reproduced.sets.find((s) => s.experiment === 'main')!;
+    const input = main.entries.find((e) => e.key === 'input')!;
+    const model = main.entries.find((e) => e.key === 'rdbm-T')!;
+    // the input row's Δ is input − RDBM-T: the network's gain is its negation
+    const d = input.delta!.psnr;
+    const sign = (v: number) => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
+    const above = Object.keys(model.tasks).filter((t) => model.tasks[t].psnr > input.tasks[t].psnr);
+    const below = Object.keys(model.tasks).filter((t) => !above.includes(t));
+    expect(readme).toContain(
+      `RDBM-T (cosine) scores ${model.average.psnr.toFixed(2)} dB against the unrestored input's ${input.average.psnr.toFixed(2)} dB: ${sign(-d.mean)} dB ` +
+        `(95 % interval [${sign(-d.high)}, ${sign(-d.low)}], ${input.delta!.pairs} test images, ${input.tasks[below[0] ?? above[0]].images} per task), ` +
+        `above the input on ${above.length} of the ${above.length + below.length} tasks${below.length ? ` (not ${below.join(', ')})` : ''}`,
+    );
+  });
+
   it('every bundled entry repeats its step-10 weights bit for bit with this code (zoo verify)', async () => {
     const work = join(tmp, 'verify-bundled');
     for (const entry of listZoo()) {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from '../../cli/command.js';
 import { RdbmError } from '../../errors.js';
 import { parseNumber } from '../../util/validate.js';
-import { DEFAULT_TILE } from '../restore.js';
+import { DEFAULT_TILE } from '../tiles.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES } from '../types.js';
 import { backendOption, startBackend } from './backend.js';
 
