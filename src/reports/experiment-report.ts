@@ -6,7 +6,7 @@
  * and Δ against the file's baseline, exactly as `reproduce`) and hands it to the same table and
  * plot builders and writer. Nothing is written until every point has been scored.
  */
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { Io } from '../util/io.js';
 import { scanLayout } from '../datasets/index.js';
 import { taskKey } from '../datasets/tasks.js';
@@ -144,16 +144,32 @@ export async function pointsRestorationGrid(results: PointsResults): Promise<Pla
 }
 
 /** Scores every point (restoring the checkpoint points), then writes tables, plots, grids, reproduced.json and README to `out`. */
+/** A path below the working directory as a relative one; others unchanged. */
+function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : path;
+}
+
+function shownPaths(results: PointsResults): PointsResults {
+  return {
+    ...results,
+    data: shown(results.data),
+    points: results.points.map((p) => ({ ...p, restored: shown(p.restored), ...(p.config ? { config: { ...p.config, checkpoint: p.config.checkpoint && shown(p.config.checkpoint) } } : {}) })),
+  };
+}
+
 export async function experimentReport(file: string, options: ExperimentReportOptions): Promise<ExperimentReport> {
   const experiment = loadPointsExperiment(file);
   const io = options.io;
-  const results = await pointsExperimentResults(experiment, {
+  const scored = await pointsExperimentResults(experiment, {
     data: options.data,
     resultsDir: options.out,
     ...(io ? { io } : {}),
     ...(options.executors ? { executors: options.executors } : {}),
     ...(options.workers ? { workers: options.workers } : {}),
   });
+  // the report names paths relative to where it ran (a committed report must not carry one machine's folders)
+  const results = shownPaths(scored);
   const set = pointsReproducedSet(results);
   const json = reportJson(set);
   writeJsonAtomic(join(options.out, 'reproduced.json'), { scale: set.scale, experiment: file, ...(experiment.baseline ? { baseline: experiment.baseline } : {}), sets: [set] });
