@@ -8,7 +8,7 @@ import { RdbmError } from '../errors.js';
 import { configHash, deepFreeze } from '../util/hash.js';
 import { refuseSharedCheckpoint, withCheckpointConfig } from './checkpoints.js';
 import { type RunConfig, type Stage, stageFields } from './config.js';
-import { cropTile } from '../models/tiles.js';
+import { tileWindows } from '../models/tiles.js';
 import { checkpointContentKey, codeFingerprint, datasetKey } from './keys.js';
 import { type Experiment, type FamilyOverrides, type SweepPoint, expandExperiment } from './experiment.js';
 import type { ScaleName } from './scales.js';
@@ -96,8 +96,8 @@ export function pointJobs(config: RunConfig, content: ContentKeys = FILE_CONTENT
     lambda: config.lambda,
     timesteps: config.timesteps,
     nfe: config.nfe,
-    // windows of the training crop: hashed only when set, so whole-image restorations keep their keys
-    ...(config.tile === 'crop' ? { tile: cropTile(config.cropSize) } : {}),
+    // windows of the training crop; undefined for auto (not hashed), so whole-image restorations keep their keys
+    tile: tileWindows(config.tile, config.cropSize),
     testLimit: config.testLimit,
     data,
     ...prior,

@@ -13,7 +13,7 @@ import type { Executors, Environment } from './executors.js';
 import type { ImageScore } from './scores.js';
 import { bundledDatasetRoot, restoredImage, restoredName } from './store.js';
 import { selectTestPairs } from './testset.js';
-import { cropTile } from '../models/tiles.js';
+import { tileWindows } from '../models/tiles.js';
 import { ownCommit } from '../util/commit.js';
 import { ownVersion, packageVersion } from '../util/version.js';
 
@@ -87,7 +87,7 @@ export function realExecutors(): Executors {
           timesteps: c.timesteps,
           parameterization: c.objective,
           seed: c.seed,
-          ...(c.tile === 'crop' ? { tile: cropTile(c.cropSize) } : {}),
+          tile: tileWindows(c.tile, c.cropSize),
           io,
           ...(signal ? { signal } : {}),
         });

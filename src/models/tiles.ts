@@ -26,3 +26,8 @@ export function tileStarts(n: number, size: number, overlap: number): number[] {
   const stride = (n - size) / (count - 1);
   return Array.from({ length: count }, (_, i) => Math.round(i * stride));
 }
+
+/** The windows a run's `tile` mode asks for: `crop` → the training crop's windows, `auto` → none (the restore default). */
+export function tileWindows(mode: 'auto' | 'crop', cropSize: number): { size: number; overlap: number } | undefined {
+  return mode === 'crop' ? cropTile(cropSize) : undefined;
+}
