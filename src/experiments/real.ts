@@ -112,9 +112,12 @@ export function realExecutors(): Executors {
 
     async environment(): Promise<Environment> {
       const { initBackend, describeBackend } = await import('../tf/index.js');
+      const { describeGradientKernels } = await import('../models/wasm-grad.js');
       const info = await initBackend();
+      // the wasm backend's gradients are ours: their revision is part of the arithmetic a checkpoint's hashes come from
+      const kernels = info.id === 'wasm' ? `, ${describeGradientKernels()}` : '';
       return {
-        backend: describeBackend(info).replace(/^backend: /, ''),
+        backend: describeBackend(info).replace(/^backend: /, '') + kernels,
         versions: { 'rdbm-lab': ownVersion(), 'rdbm-lab commit': ownCommit(), node: process.versions.node, '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'), sharp: packageVersion('sharp') },
       };
     },

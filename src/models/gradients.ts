@@ -8,7 +8,7 @@
  */
 import { register } from 'node:module';
 import { RdbmError } from '../errors.js';
-import { registerWasmConvFilterGrad } from './wasm-grad.js';
+import { registerWasmShims } from './wasm-grad.js';
 
 const HOOK = `export async function resolve(spec, ctx, next) {
   if ((spec.startsWith('./') || spec.startsWith('../')) && !spec.endsWith('.js') && ctx.parentURL && ctx.parentURL.includes('/@tensorflow/tfjs-core/dist/')) return next(spec + '.js', ctx);
@@ -17,16 +17,16 @@ const HOOK = `export async function resolve(spec, ctx, next) {
 
 let loaded: Promise<void> | undefined;
 
-export function ensureGradients(): Promise<void> {
+export async function ensureGradients(): Promise<void> {
   loaded ??= (async () => {
     try {
       register(`data:text/javascript,${encodeURIComponent(HOOK)}`);
       await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
-      registerWasmConvFilterGrad();
     } catch (error) {
       loaded = undefined;
       throw new RdbmError(`cannot load TensorFlow.js gradients for training: ${String((error as Error).message).split('\n')[0]} (needs Node >= 20.6)`);
     }
   })();
-  return loaded;
+  await loaded;
+  registerWasmShims(); // every call: the wasm backend may have been loaded since the first
 }

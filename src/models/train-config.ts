@@ -23,7 +23,7 @@ export const TRAIN_DEFAULTS = Object.freeze({
   lr: 1e-4,
   emaDecay: 0.995,
   seed: 0,
-  checkpointEvery: 1000,
+  checkpointEvery: 500, // a killed run (a CPU session ending) resumes from at most 500 steps back
   split: 'train',
 } as const);
 

@@ -12,11 +12,14 @@ import type { BackendId } from '../tf/index.js';
 import type { UNetConfig } from './config.js';
 import { type StepBatch, sliceBatch } from './train-step.js';
 import type { TrainConfig } from './types.js';
+import type { GradientKernelRevision } from './wasm-grad.js';
 
 export interface WorkerSetup {
   readonly backend: BackendId;
   readonly arch: UNetConfig;
   readonly cfg: Pick<TrainConfig, 'objective' | 'pi' | 'schedule' | 'timesteps' | 'lambda' | 'process'>;
+  /** the parent's gradient kernel revision (wasm-grad.ts), so every worker sums as the parent would */
+  readonly gradientKernels: GradientKernelRevision;
 }
 
 export function trainWorkerUrl(): URL | undefined {

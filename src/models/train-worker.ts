@@ -10,6 +10,7 @@ import { ensureGradients } from './gradients.js';
 import { type StepBatch, stepGradients, trainVpSchedule } from './train-step.js';
 import type { WorkerSetup } from './train-parallel.js';
 import { lookup, makeVariables } from './unet.js';
+import { useGradientKernels } from './wasm-grad.js';
 
 export interface WorkerStep {
   readonly weights: Float32Array;
@@ -24,6 +25,7 @@ const port = parentPort!;
 async function main() {
   await initBackend(setup.backend);
   await ensureGradients();
+  useGradientKernels(setup.gradientKernels);
   const variables = makeVariables(setup.arch, (spec) => new Float32Array(spec.shape.reduce((a, b) => a * b, 1)));
   const varList = [...variables.values()];
   const total = varList.reduce((n, v) => n + v.size, 0);

@@ -32,6 +32,7 @@ import { ensureGradients } from './gradients.js';
 import { type TrainingData, createImageCache, loadTrainingData, makeHostBatch } from './train-data.js';
 import { measureItemBytes, memoryLimit, planMicroBatch } from './train-memory.js';
 import { createGradientPool } from './train-parallel.js';
+import { gradientKernels } from './wasm-grad.js';
 import { type StepBatch, type StepContext, stepGradients, trainVpSchedule } from './train-step.js';
 import { number } from '../util/validate.js';
 import { type TrainConfigInput, trainArchitecture, trainConfig } from './train-config.js';
@@ -206,7 +207,7 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
   const workers = number('workers', options.workers ?? 1, { integer: true, min: 1 });
   const shard = Math.ceil(cfg.batchSize / workers);
   const microBatch = options.microBatch !== undefined ? number('microBatch', options.microBatch, { integer: true, min: 1 }) : start < cfg.steps ? await autoMicroBatch(ctx, cfg, shard, workers) : shard;
-  const pool = workers > 1 && start < cfg.steps ? await createGradientPool(workers, { backend: currentBackendId(), arch, cfg }) : undefined;
+  const pool = workers > 1 && start < cfg.steps ? await createGradientPool(workers, { backend: currentBackendId(), arch, cfg, gradientKernels: gradientKernels() }) : undefined;
   const progress = options.io ? createProgress(options.io, 'train', cfg.steps - start, 'steps') : undefined;
   const t0 = performance.now();
   let finalLoss = NaN;

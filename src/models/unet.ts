@@ -8,7 +8,7 @@ import { createRng } from '../util/random.js';
 import { type UNetConfig, inputChannels, unetConfig } from './config.js';
 import { attention, conv2d, gelu, linear, linearAttention, type Params, preNormResidual, resnetBlock, sinusoidalEmbedding, upsampleNearest2x } from './ops.js';
 import { type ParamSpec, parameterSpecs } from './spec.js';
-import { registerWasmBatchMatMul } from './wasm-grad.js';
+import { registerWasmShims } from './wasm-grad.js';
 
 export interface UNet {
   readonly config: UNetConfig;
@@ -30,7 +30,7 @@ let instances = 0;
 
 /** The forward pass over any parameter lookup (variables or plain tensors). */
 export function unetForward(config: UNetConfig, p: Params, inputs: tf.Tensor4D | readonly tf.Tensor4D[], t: readonly number[]): tf.Tensor4D {
-  registerWasmBatchMatMul();
+  registerWasmShims();
   const parts = Array.isArray(inputs) ? (inputs as tf.Tensor4D[]) : [inputs as tf.Tensor4D];
   const groups = config.resnetBlockGroups;
   const heads = config.attnHeads;

@@ -1,6 +1,7 @@
 /**
- * Conv2DBackpropFilter for the wasm backend, which does not ship it (tfjs-backend-wasm 4.22).
- * The filter gradient of y = conv(x, w; stride s, padding p) is itself a convolution:
+ * Conv2DBackpropFilter for the wasm backend, which does not ship it (tfjs-backend-wasm 4.22): since
+ * revision 2 of the gradient kernels a direct SIMD kernel (./kernels/convgrad.c). Revision 1, kept so
+ * older runs repeat bit for bit: the filter gradient of y = conv(x, w; stride s, padding p) is itself a convolution:
  *   ∂L/∂w[i, j, c, o] = Σ_{b,y,x} x_pad[b, s·y + i, s·x + j, c] · dy[b, y, x, o]
  * i.e. a 'valid' convolution of x_pad with channels and batch swapped ([C, H, W, B]) by dy used
  * as the filter ([H', W', B, O]) with dilation s, cropped to the kernel size. Built from the wasm
@@ -8,21 +9,76 @@
  * instead (pointwiseFilterGrad; im2col + products for larger kernels measured slower here: the
  * wasm StridedSlice and Concat kernels cost more than the convolution saves).
  */
+import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
-import { batchedProductKernel } from './kernels/index.js';
+import { batchedProductKernel, type FilterGradient, filterGradientKernel } from './kernels/index.js';
 
 type Info = tf.TensorInfo;
 type KernelCall = (name: string, inputs: Record<string, Info>, attrs: Record<string, unknown>) => Info;
 
+/**
+ * Revisions of the wasm backend's gradient kernels. They agree within float rounding but sum in different
+ * orders, so a run's weights are bit-identical only under the revision it was trained with: a zoo entry
+ * records it (in its backend description) and `zoo verify` retrains under it.
+ *   1: the filter gradient of 1×1 convolutions by one matrix product, of larger kernels by a convolution
+ *      whose filter is the output gradient (filterGradByConv);
+ *   2: every filter gradient by the direct SIMD kernel (./kernels/convgrad.c), 1.5–3× faster.
+ */
+export const GRADIENT_KERNEL_REVISIONS = [1, 2] as const;
+export type GradientKernelRevision = (typeof GRADIENT_KERNEL_REVISIONS)[number];
+export const LATEST_GRADIENT_KERNELS: GradientKernelRevision = 2;
+
+let revision: GradientKernelRevision = LATEST_GRADIENT_KERNELS;
+
+/** Selects the gradient kernels later training steps use (the latest unless repeating an older run). */
+export function useGradientKernels(r: GradientKernelRevision): void {
+  if (!GRADIENT_KERNEL_REVISIONS.includes(r)) throw new Error(`unknown gradient kernel revision ${String(r)}`);
+  revision = r;
+}
+
+export function gradientKernels(): GradientKernelRevision {
+  return revision;
+}
+
+/** How a run's backend description names the revision it trained under (wasm only: other backends have their own gradients). */
+export function describeGradientKernels(r: GradientKernelRevision = revision): string {
+  return `gradient kernels r${r}`;
+}
+
+/** The revision a backend description names; descriptions written before revisions were recorded mean 1. */
+export function gradientKernelsOf(backend: string): GradientKernelRevision {
+  const m = /gradient kernels r(\d+)/.exec(backend);
+  const r = m ? Number(m[1]) : 1;
+  if (!(GRADIENT_KERNEL_REVISIONS as readonly number[]).includes(r)) throw new RdbmError(`unknown gradient kernel revision r${r} in ${JSON.stringify(backend)} (this toolkit has r${GRADIENT_KERNEL_REVISIONS.join(', r')})`);
+  return r as GradientKernelRevision;
+}
+
 function conv2dBackpropFilter(args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info {
+  const direct = revision >= 2 ? filterGradientKernel() : null;
+  if (direct) return filterGradDirect(direct, args);
   const { x, dy } = args.inputs;
   const attrs = args.attrs as { strides: number | [number, number]; pad: unknown; filterShape: [number, number, number, number] };
   const [kh, kw, cin, cout] = attrs.filterShape;
   const s = attrs.strides;
   const unitStride = s === 1 || (Array.isArray(s) && s[0] === 1 && s[1] === 1);
-  // RDBM_FILTER_GRAD=conv keeps the convolution for 1×1 too: the numerics of checkpoints trained before the product (float sums in another order)
-  const pointwise = kh === 1 && kw === 1 && unitStride && attrs.pad === 'valid' && process.env.RDBM_FILTER_GRAD !== 'conv';
+  const pointwise = kh === 1 && kw === 1 && unitStride && attrs.pad === 'valid';
   return pointwise ? pointwiseFilterGrad(args.backend, x, dy, cin, cout) : filterGradByConv(args);
+}
+
+/** The filter gradient by the SIMD kernel (./kernels/convgrad.c), straight from x and dy: no transposes, pads or feature-map-sized filter. */
+function filterGradDirect(kernel: FilterGradient, args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info {
+  const { x, dy } = args.inputs;
+  const attrs = args.attrs as { strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
+  if (attrs.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter (wasm shim): only NHWC');
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const backend = args.backend as { readSync(id: object): Float32Array; makeOutput(shape: number[], dtype: string): Info; typedArrayFromHeap(t: Info): Float32Array };
+  const [kh, kw, c, o] = attrs.filterShape;
+  const out = backend.makeOutput([kh, kw, c, o], 'float32');
+  const [n, h, w] = x.shape;
+  kernel(backend.readSync(x.dataId), backend.readSync(dy.dataId), backend.typedArrayFromHeap(out), {
+    n, h, w, c, ho: dy.shape[1], wo: dy.shape[2], o, kh, kw, sh: info.strideHeight, sw: info.strideWidth, pt: info.padInfo.top, pl: info.padInfo.left,
+  });
+  return out;
 }
 
 /**
@@ -120,12 +176,36 @@ function makeBackpropInput(original: tf.KernelFunc) {
     const needH = hIn + kh - 1;
     const needW = wIn + kw - 1;
     const cropped = padded.shape[1] === needH && padded.shape[2] === needW ? padded : keep(call('Slice', { x: padded }, { begin: [0, 0, 0, 0], size: [b, needH, needW, cout] }));
-    const rotated = keep(call('Reverse', { x: filter }, { dims: [0, 1] }));
-    const swapped = keep(call('Transpose', { x: rotated }, { perm: [0, 1, 3, 2] }));
+    const swapped = keep(rotateSwap(backend as unknown as HeapBackend, filter, kh, kw, cin, cout));
     const out = call('Conv2D', { x: cropped, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
     for (const t of temps) backend.disposeData(t.dataId);
     return out;
   };
+}
+
+interface HeapBackend {
+  readSync(id: object): Float32Array;
+  makeOutput(shape: number[], dtype: string): Info;
+  typedArrayFromHeap(t: Info): Float32Array;
+}
+
+/**
+ * The filter w [kh, kw, cin, cout] rotated 180° with its channels swapped, [kh, kw, cout, cin], in one pass
+ * (the wasm backend's Reverse kernel took 5–7 ms for a 3×3×96×96 filter, more than the convolution).
+ * Only moves values, so the gradient is bit-identical to Reverse + Transpose.
+ */
+function rotateSwap(backend: HeapBackend, filter: Info, kh: number, kw: number, cin: number, cout: number): Info {
+  const w = backend.readSync(filter.dataId); // a copy: safe across the heap growth makeOutput may cause
+  const out = backend.makeOutput([kh, kw, cout, cin], 'float32');
+  const r = backend.typedArrayFromHeap(out);
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const src = ((kh - 1 - i) * kw + (kw - 1 - j)) * cin * cout;
+      const dst = (i * kw + j) * cout * cin;
+      for (let c = 0; c < cin; c++) for (let o = 0; o < cout; o++) r[dst + o * cin + c] = w[src + c * cout + o];
+    }
+  }
+  return out;
 }
 
 /**
@@ -193,32 +273,40 @@ function itemIndices(outer: readonly number[], own: readonly number[]): Int32Arr
 
 let registered = false;
 
-/** Registers the shims once (the filter gradient only when the wasm backend lacks it). */
-export function registerWasmConvFilterGrad(): void {
+/**
+ * Registers the wasm shims (gradients, Identity, BatchMatMul) once the wasm backend's package is loaded;
+ * until then it does nothing, so the first call after loading it registers them (a process that loaded
+ * the cpu backend first, as the tests do, still gets them). Called by ensureGradients and unetForward.
+ */
+export function registerWasmShims(): void {
   if (registered) return;
+  const identity = tf.getKernel('Identity', 'wasm');
+  const backpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (!identity || !backpropInput || !matMul) return; // the wasm package is not loaded yet
   registered = true;
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc });
   }
-  const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (original) {
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: makeBackpropInput(original.kernelFunc) as unknown as tf.KernelFunc });
-  }
-  registerWasmBatchMatMul();
+  const swap = (name: string, make: (original: tf.KernelFunc) => unknown, original: tf.KernelConfig) => {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: make(original.kernelFunc) as tf.KernelFunc });
+  };
+  swap('Conv2DBackpropInput', makeBackpropInput, backpropInput);
+  swap('Identity', makeIdentity, identity);
+  swap('BatchMatMul', makeBatchMatMul, matMul);
 }
 
-let matMulRegistered = false;
-
 /**
- * Replaces the wasm backend's BatchMatMul once that backend is loaded (inference and training both
- * call it through unetForward, so a batch computes exactly as its items one at a time either way).
+ * Identity (tf.clone) sharing the input's data, as the cpu backend's does, instead of copying it: the engine
+ * clones every tensor it saves for the backward pass (3195 copies per RDBM-B training step). Tensor data is
+ * immutable, so a shared buffer is indistinguishable from a copy; strings keep the original kernel.
  */
-export function registerWasmBatchMatMul(): void {
-  if (matMulRegistered) return;
-  const matMul = tf.getKernel('BatchMatMul', 'wasm');
-  if (!matMul) return;
-  matMulRegistered = true;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: makeBatchMatMul(matMul.kernelFunc) as unknown as tf.KernelFunc });
+function makeIdentity(original: tf.KernelFunc) {
+  return (args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return original(args as never) as Info;
+    (args.backend as { incRef(id: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
 }

@@ -12,6 +12,7 @@ import { ensureMiniUir, miniUirIdentity } from '../data/miniUir.js';
 import { RdbmError } from '../errors.js';
 import { readHistory, trainModel } from '../models/train.js';
 import { trainInputFromRun } from '../models/train-config.js';
+import { gradientKernels, gradientKernelsOf, useGradientKernels } from '../models/wasm-grad.js';
 import { stableStringify } from '../util/hash.js';
 import { readZooEntry, type ZooEntry } from './entry.js';
 
@@ -44,6 +45,7 @@ export function recordedStep(entry: ZooEntry, steps?: number): { step: number; r
 export async function verifyZooEntry(dir: string, options: { steps?: number; workDir?: string; io?: { err(text: string): void; readonly errIsTTY: boolean } } = {}): Promise<ZooVerifyResult> {
   const entry = readZooEntry(dir);
   const { step, recorded } = recordedStep(entry, options.steps);
+  const kernels = gradientKernelsOf(entry.backend);
   if (entry.dataset.name !== 'mini-uir') throw new RdbmError(`zoo entry ${entry.name} was trained on ${String(entry.dataset.name)}, which only the bundled mini-uir can be regenerated for`);
   const size = Number(entry.dataset.size);
   const now = miniUirIdentity({ size });
@@ -57,7 +59,14 @@ export async function verifyZooEntry(dir: string, options: { steps?: number; wor
     await ensureMiniUir(dataRoot, { size, ...(options.io ? { io: options.io } : {}) });
     const outDir = join(work, 'run');
     rmSync(outDir, { recursive: true, force: true });
-    await trainModel({ ...trainInputFromRun(entry.training), steps: step, checkpointEvery: step }, { dataRoot, outDir, ...(options.io ? { io: options.io } : {}) });
+    // retrain under the gradient kernels the entry was trained with (its backend description names them)
+    const before = gradientKernels();
+    useGradientKernels(kernels);
+    try {
+      await trainModel({ ...trainInputFromRun(entry.training), steps: step, checkpointEvery: step }, { dataRoot, outDir, ...(options.io ? { io: options.io } : {}) });
+    } finally {
+      useGradientKernels(before);
+    }
     const line = readHistory(outDir).find((h) => h.step === step);
     if (!line) throw new RdbmError(`internal: the retrained run recorded no history at step ${step}`);
     const identical = line.sha256 === recorded.sha256;

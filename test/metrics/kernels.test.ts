@@ -113,7 +113,7 @@ describe('WebAssembly SIMD plane kernels', () => {
     expect(() => k.ssimGauss11(a, b, G11, c1, c2)).toThrow(/stale/);
   });
 
-  it('are embedded exactly as scripts/build-wasm.sh builds ssim.c (and src/models/kernels/bmm.c: --check covers every kernel; needs the clang that built it, and lld)', (ctx) => {
+  it('are embedded exactly as scripts/build-wasm.sh builds ssim.c (and src/models/kernels/bmm.c, convgrad.c: --check covers every kernel; needs the clang that built it, and lld)', (ctx) => {
     const clang = spawnSync('clang', ['--version'], { encoding: 'utf8' });
     // the generated module names the clang that built it; another clang version emits other bytes
     const builtBy = /\((.*)\); do not edit/.exec(readFileSync(join(ROOT, 'src/metrics/kernels/ssim.wasm.ts'), 'utf8').split('\n')[0])?.[1];

@@ -3,11 +3,13 @@
  * every element is the float32 sum over k in ascending order (bit-identical to a sequential loop),
  * an item's product does not depend on the batch around it, operands of one item broadcast, and the
  * backend routes rank-3 products through it while 2-D and transposed products keep tfjs's kernel.
- * (That the embedded module is what bmm.c builds to is checked with ssim.c in test/metrics/kernels.test.ts.)
+ * The filter-gradient kernel (convgrad.c) likewise: each element the float32 sum over images, rows and
+ * columns in ascending order, whatever the chunking, tiling, strides, padding and channel tails.
+ * (That the embedded modules are what bmm.c and convgrad.c build to is checked with ssim.c in test/metrics/kernels.test.ts.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchedProductKernel } from '../../src/models/kernels/index.js';
-import { registerWasmBatchMatMul } from '../../src/models/wasm-grad.js';
+import { type FilterGradGeometry, batchedProductKernel, filterGradientKernel } from '../../src/models/kernels/index.js';
+import { registerWasmShims } from '../../src/models/wasm-grad.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 
 function random(n: number, seed: number): Float32Array {
@@ -81,7 +83,7 @@ describe('batched product kernel (WebAssembly SIMD)', () => {
 describe('wasm BatchMatMul', () => {
   beforeAll(async () => {
     await initBackend('wasm');
-    registerWasmBatchMatMul();
+    registerWasmShims();
   });
 
   it('rank-3 products are the kernel’s bits (batch 1 too); 2-D and transposed products match within float tolerance', async () => {
@@ -114,5 +116,54 @@ describe('wasm BatchMatMul', () => {
       const expected = sequential(a.subarray(i * m * k, (i + 1) * m * k), w.subarray(h * k * n, (h + 1) * k * n), 1, m, k, n);
       expect(Buffer.from(got.buffer, got.byteOffset + i * m * n * 4, m * n * 4).equals(Buffer.from(expected.buffer))).toBe(true);
     }
+  });
+});
+
+/** g[i, j, c, o] summed sequentially in float32 over (n, y, x) ascending, taps in the padding skipped */
+function sequentialFilterGrad(x: Float32Array, dy: Float32Array, q: FilterGradGeometry): Float32Array {
+  const g = new Float32Array(q.kh * q.kw * q.c * q.o);
+  for (let i = 0; i < q.kh; i++)
+    for (let j = 0; j < q.kw; j++)
+      for (let c = 0; c < q.c; c++)
+        for (let o = 0; o < q.o; o++) {
+          let s = 0;
+          for (let n = 0; n < q.n; n++)
+            for (let y = 0; y < q.ho; y++)
+              for (let xx = 0; xx < q.wo; xx++) {
+                const iy = q.sh * y + i - q.pt;
+                const ix = q.sw * xx + j - q.pl;
+                if (iy < 0 || iy >= q.h || ix < 0 || ix >= q.w) continue;
+                s = Math.fround(s + Math.fround(x[((n * q.h + iy) * q.w + ix) * q.c + c] * dy[((n * q.ho + y) * q.wo + xx) * q.o + o]));
+              }
+          g[((i * q.kw + j) * q.c + c) * q.o + o] = s;
+        }
+  return g;
+}
+
+describe('filter-gradient kernel (WebAssembly SIMD)', () => {
+  const grad = filterGradientKernel()!;
+  it('loads in Node', () => expect(grad).toBeTypeOf('function'));
+
+  // [n, h, w, c, o, k, stride, pad]: 3×3 same; channel tails c % 4 = 1, 2, 3 and o % 8 ≥ 4, < 4; stride 2 on odd
+  // sizes; 7×7 (init_conv); 4×4 stride 2 pad 1 (the U-Net's downsampling); 1×1; rows wider than one chunk
+  const cases: [number, number, number, number, number, number, number, number][] = [
+    [2, 5, 6, 4, 8, 3, 1, 1],
+    [3, 7, 5, 5, 13, 3, 1, 1],
+    [2, 9, 7, 6, 7, 3, 2, 1],
+    [1, 6, 6, 7, 3, 3, 2, 0],
+    [2, 11, 10, 3, 9, 7, 1, 3],
+    [2, 9, 8, 6, 12, 4, 2, 1],
+    [3, 8, 8, 9, 20, 1, 1, 0],
+    [2, 12, 40, 24, 16, 3, 1, 1],
+  ];
+  it.each(cases)('n %i, %i×%i, %i → %i channels, %i×%i taps stride %i pad %i: bit-identical to the sequential float32 sum', (n, h, w, c, o, k, s, p) => {
+    const ho = Math.floor((h + 2 * p - k) / s) + 1;
+    const wo = Math.floor((w + 2 * p - k) / s) + 1;
+    const q = { n, h, w, c, ho, wo, o, kh: k, kw: k, sh: s, sw: s, pt: p, pl: p };
+    const x = random(n * h * w * c, 11);
+    const dy = random(n * ho * wo * o, 12);
+    const out = new Float32Array(k * k * c * o).fill(NaN); // the kernel clears g itself
+    grad(x, dy, out, q);
+    expect(Buffer.from(out.buffer).equals(Buffer.from(sequentialFilterGrad(x, dy, q).buffer))).toBe(true);
   });
 });

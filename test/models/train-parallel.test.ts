@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { openCheckpoint, readCheckpoint } from '../../src/models/checkpoint.js';
 import { trainWorkerUrl } from '../../src/models/train-parallel.js';
 import { trainModel } from '../../src/models/train.js';
+import { useGradientKernels } from '../../src/models/wasm-grad.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 import { makeDataset } from './helpers.js';
 
@@ -78,5 +79,19 @@ describe('data-parallel training over worker threads', () => {
     const { worst } = compare(a.checkpoint, single.checkpoint, true);
     expect(worst).toBeLessThan(1e-4); // lr 1e-3 × 3 steps: Adam moves each weight by ≤ 3e-3
     expect(await outputGap(a.checkpoint, single.checkpoint)).toBeLessThan(1e-4);
+  }, 900_000);
+
+  test('the workers sum with the parent’s gradient kernel revision (a zoo entry repeats under the one it was trained with)', async () => {
+    const latest = await trainModel(base, { dataRoot: data, outDir: out(), workers: 2 });
+    useGradientKernels(1);
+    try {
+      const r1 = await trainModel(base, { dataRoot: data, outDir: out(), workers: 2 });
+      const r1Single = await trainModel(base, { dataRoot: data, outDir: out() });
+      // every gradient comes from the workers: had they kept r2, r1's weights would be r2's bits
+      expect(compare(latest.checkpoint, r1.checkpoint).identical).toBe(false);
+      expect(compare(r1.checkpoint, r1Single.checkpoint, true).worst).toBeLessThan(1e-4);
+    } finally {
+      useGradientKernels(2);
+    }
   }, 900_000);
 });

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { ensureGradients } from '../../src/models/gradients.js';
+import { GRADIENT_KERNEL_REVISIONS, gradientKernelsOf, useGradientKernels } from '../../src/models/wasm-grad.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 
 /** ∂/∂w Σ conv(x, w)² on one backend, for the conv shapes the U-Net uses. */
@@ -26,12 +27,36 @@ async function filterGrads(backend: 'cpu' | 'wasm') {
   return out;
 }
 
-test('wasm Conv2DBackpropFilter / Conv2DBackpropInput shims equal the CPU kernels (3×3, 7×7 same; 4×4 stride 2 pad 1 on odd sizes; 1×1)', async () => {
+test.each(GRADIENT_KERNEL_REVISIONS)('wasm Conv2DBackpropFilter / Conv2DBackpropInput shims (gradient kernels r%i) equal the CPU kernels (3×3, 7×7 same; 4×4 stride 2 pad 1 on odd sizes; 1×1)', async (revision) => {
   const cpu = await filterGrads('cpu');
-  const wasm = await filterGrads('wasm');
-  for (const key of Object.keys(cpu)) {
-    let err = 0;
-    cpu[key].forEach((v, i) => (err = Math.max(err, Math.abs(v - wasm[key][i]) / (1 + Math.abs(v)))));
-    expect(err, key).toBeLessThan(1e-4);
+  useGradientKernels(revision);
+  try {
+    const wasm = await filterGrads('wasm');
+    for (const key of Object.keys(cpu)) {
+      let err = 0;
+      cpu[key].forEach((v, i) => (err = Math.max(err, Math.abs(v - wasm[key][i]) / (1 + Math.abs(v)))));
+      expect(err, key).toBeLessThan(1e-4);
+    }
+  } finally {
+    useGradientKernels(2);
   }
+});
+
+test('the gradient kernel revision a backend description names; descriptions from before revisions were recorded mean r1', () => {
+  expect(gradientKernelsOf('wasm (@tensorflow/tfjs-backend-wasm@4.22.0)')).toBe(1);
+  expect(gradientKernelsOf('wasm (@tensorflow/tfjs-backend-wasm@4.22.0), gradient kernels r2')).toBe(2);
+  expect(() => gradientKernelsOf('wasm (x), gradient kernels r9')).toThrow('unknown gradient kernel revision r9 in "wasm (x), gradient kernels r9" (this toolkit has r1, r2)');
+});
+
+test('tf.clone on wasm shares the data (the engine clones every tensor saved for the backward pass) and outlives its source', async () => {
+  await initBackend('wasm');
+  await ensureGradients();
+  const a = tf.tensor1d([1, 2, 3]);
+  const buffers = () => tf.backend().numDataIds();
+  const before = buffers();
+  const b = tf.clone(a);
+  expect(buffers()).toBe(before);
+  a.dispose();
+  expect(Array.from(await b.data())).toEqual([1, 2, 3]);
+  b.dispose();
 });

@@ -1,11 +1,13 @@
 /**
- * The batched matrix product kernel (./bmm.c, WebAssembly SIMD) behind the wasm backend's
- * BatchMatMul for several items (models/wasm-grad.ts). Its memory grows to the largest product seen
- * and is reused; operands are copied in and the product copied out, because the kernel lives in its
- * own module beside the TensorFlow.js backend's.
+ * The WebAssembly SIMD kernels behind the wasm backend's shims (models/wasm-grad.ts): the batched matrix
+ * product (./bmm.c) for BatchMatMul of several items, and the convolution filter gradient (./convgrad.c)
+ * for Conv2DBackpropFilter. Each module's memory grows to the largest call seen and is reused; operands
+ * are copied in and the result copied out, because the kernels live in their own modules beside the
+ * TensorFlow.js backend's.
  */
 import { instantiateEmbedded } from '../../util/wasm.js';
 import { WASM_BASE64 } from './bmm.wasm.js';
+import { WASM_BASE64 as CONVGRAD_BASE64 } from './convgrad.wasm.js';
 
 interface Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -45,4 +47,53 @@ export function batchedProductKernel(): BatchedProduct | null {
     out.set(new Float32Array(memory.buffer, oc, batch * m * n));
   };
   return cached;
+}
+
+interface ConvGradExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly __heap_base: { readonly value: number };
+  conv_filter_grad(x: number, dy: number, g: number, n: number, h: number, w: number, c: number, ho: number, wo: number, o: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
+}
+
+/** Geometry of a convolution's filter gradient: x [n, h, w, c], dy [n, ho, wo, o], filter [kh, kw, c, o], strides, top/left padding. */
+export interface FilterGradGeometry {
+  readonly n: number;
+  readonly h: number;
+  readonly w: number;
+  readonly c: number;
+  readonly ho: number;
+  readonly wo: number;
+  readonly o: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly pt: number;
+  readonly pl: number;
+}
+
+/** g = ∂L/∂w of a convolution from its input x and output gradient dy, into `out` ([kh, kw, c, o]). */
+export type FilterGradient = (x: Float32Array, dy: Float32Array, out: Float32Array, q: FilterGradGeometry) => void;
+
+let cachedGrad: FilterGradient | null | undefined;
+
+/** The SIMD filter-gradient kernel (./convgrad.c), or null when the runtime has no WebAssembly SIMD. */
+export function filterGradientKernel(): FilterGradient | null {
+  if (cachedGrad !== undefined) return cachedGrad;
+  const exports = instantiateEmbedded<ConvGradExports>(CONVGRAD_BASE64);
+  if (!exports) return (cachedGrad = null);
+  const { memory } = exports;
+  const base = (exports.__heap_base.value + 15) & ~15;
+  cachedGrad = (x, dy, out, q) => {
+    const ox = base;
+    const od = ox + ((4 * x.length + 15) & ~15);
+    const og = od + ((4 * dy.length + 15) & ~15);
+    const end = og + 4 * out.length;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    new Float32Array(memory.buffer, ox, x.length).set(x);
+    new Float32Array(memory.buffer, od, dy.length).set(dy);
+    exports.conv_filter_grad(ox, od, og, q.n, q.h, q.w, q.c, q.ho, q.wo, q.o, q.kh, q.kw, q.sh, q.sw, q.pt, q.pl);
+    out.set(new Float32Array(memory.buffer, og, out.length));
+  };
+  return cachedGrad;
 }
