@@ -8,7 +8,7 @@ export { scheduleCurvePoints, scheduleCurvesPlot } from './schedule.js';
 export type { ScheduleCurve, CurvePoint } from './schedule.js';
 export { costPoints, psnrVsCostPlot } from './cost.js';
 export type { CostPoint } from './cost.js';
-export { restorationGridPlot } from './grid.js';
+export { restorationGridPlot, wrapWords } from './grid.js';
 export type { GridCell, GridRow } from './grid.js';
 export { EXPLORER_PARAMS, explorerCurves, explorerPixels, bridgeExplorerPlot } from './explorer.js';
 export type { ExplorerLambda, BridgeExplorerOptions, ExplorerCurveRow } from './explorer.js';

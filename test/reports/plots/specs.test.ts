@@ -9,6 +9,7 @@ import {
   psnrVsCostPlot,
   psnrVsNfePlot,
   restorationGridPlot,
+  wrapWords,
   scheduleCurvePoints,
   scheduleCurvesPlot,
 } from '../../../src/reports/index.js';
@@ -81,5 +82,19 @@ describe('plot specs', () => {
     expect(JSON.stringify(spec)).toContain('"sort":["input","RDBM-T","ground truth"]');
     expect((await drawn(spec)).image).toBe(5); // one image per cell
     await expect(json(spec)).toMatchFileSnapshot(snapshot('restoration-grid'));
+  });
+
+  it('restoration grid: long column titles wrap to the column width at spaces and hang from one line above the images', async () => {
+    expect(wrapWords('|error| ×4 (whole images (tile auto))', 12)).toEqual(['|error| ×4', '(whole', 'images (tile', 'auto))']);
+    expect(wrapWords('input', 12)).toEqual(['input']);
+    expect(wrapWords('a-very-long-word x', 4)).toEqual(['a-very-long-word', 'x']);
+    const url = 'data:image/png;base64,AAAA';
+    const long = 'whole images (tile auto)';
+    const spec = restorationGridPlot([{ label: 'rain 1', cells: [{ column: 'input', url }, { column: long, url }] }], { cellSize: 64 });
+    // (64 + 20) px / 6.2 px per character: 13 characters a line
+    expect(values(spec).map((v) => v.column)).toEqual(['input', 'whole images\n(tile auto)']);
+    const axis = JSON.stringify(spec);
+    expect(axis).toContain('"labelPadding":26'); // two lines of 12 px + 2
+    expect((await drawn(spec)).image).toBe(2);
   });
 });
