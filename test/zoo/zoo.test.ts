@@ -195,6 +195,21 @@ describe('the README zoo section', () => {
     );
   });
 
+  it("quotes results/cpu-size's RDBM-S against RDBM-T as its reproduced.json has them", () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    type Entry = { key: string; average: { psnr: number }; delta?: { psnr: { mean: number; low: number; high: number }; pairs: number } };
+    const reproduced = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'results', 'cpu-size', 'reproduced.json'), 'utf8')) as { sets: { entries: Entry[] }[] };
+    const entries = reproduced.sets[0].entries;
+    const t = entries.find((e) => e.key === 'RDBM-T')!;
+    const s = entries.find((e) => e.key === 'RDBM-S')!;
+    const d = s.delta!.psnr;
+    const sign = (v: number) => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
+    expect(d.low < 0 && d.high > 0).toBe(true); // what the sentence says: the interval holds zero
+    expect(readme).toContain(
+      `RDBM-S ${s.average.psnr.toFixed(2)} dB against RDBM-T's ${t.average.psnr.toFixed(2)} dB, ${sign(d.mean)} dB (95 % interval [${sign(d.low)}, ${sign(d.high)}], ${s.delta!.pairs} test images), a difference this test set cannot tell from zero`,
+    );
+  });
+
   it('every bundled entry repeats its step-10 weights bit for bit with this code (zoo verify)', async () => {
     const work = join(tmp, 'verify-bundled');
     for (const entry of listZoo()) {
