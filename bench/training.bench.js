@@ -16,6 +16,7 @@ import { describeBackend, initBackend, tf } from '../dist/tf/index.js';
 import { MODEL_PRESETS, countMacs, createUNet, trainModel, restoreImages } from '../dist/models/index.js';
 import { lookup, unetForward } from '../dist/models/unet.js';
 import { ensureGradients } from '../dist/models/gradients.js';
+import { LATEST_GRADIENT_KERNELS, useGradientKernels } from '../dist/models/wasm-grad.js';
 import { adamStep, createAdamState, emaUpdate } from '../dist/models/optim.js';
 import { saveCheckpoint } from '../dist/models/checkpoint.js';
 import { stepGradients } from '../dist/models/train-step.js';
@@ -87,6 +88,29 @@ console.log(`training goal (2 workers ≥ 0.8× single-core conv peak): ${throug
     rmSync(out, { recursive: true, force: true });
   }
   console.log(`zoo recipe (T, crop 32, batch 10), 1 worker: ${sec.toFixed(3)} s/step (3000 steps ≈ ${((3000 * sec) / 60).toFixed(0)} min)`);
+}
+
+// the gradient kernels' revisions (models/wasm-grad.ts) on one RDBM-B step of the zoo recipe (crop 32, batch 10),
+// forward + backward, interleaved in this process: r1 (filter gradient as a convolution) against r2 (the direct kernel)
+{
+  const B = MODEL_PRESETS.B.config;
+  const cfg = trainConfig({ model: 'B', cropSize: 32, batchSize: 10, steps: 1 });
+  const net = createUNet(B, { seed: 0 });
+  const ctx = { arch: B, p: lookup(net.variables), varList: [...net.variables.values()], cfg, schedule: bridgeSchedule({ schedule: cfg.schedule, timesteps: cfg.timesteps, lambda: cfg.lambda }) };
+  const batch = await stepBatch(loadTrainingData(data, 'train'), cfg, 1, createImageCache());
+  const sec = { 1: Infinity, 2: Infinity };
+  for (let round = 0; round < 1 + 2 * REPEAT; round++) {
+    for (const r of [1, 2]) {
+      useGradientKernels(r);
+      const t0 = performance.now();
+      const { grads } = await stepGradients(ctx, batch);
+      tf.dispose(Object.values(grads));
+      if (round > 0) sec[r] = Math.min(sec[r], (performance.now() - t0) / 1000);
+    }
+  }
+  useGradientKernels(LATEST_GRADIENT_KERNELS);
+  net.dispose();
+  console.log(`RDBM-B step (crop 32, batch 10), forward + backward: gradient kernels r1 ${sec[1].toFixed(3)} s, r2 ${sec[2].toFixed(3)} s = ${(sec[1] / sec[2]).toFixed(2)}× faster`);
 }
 
 // profile of one training step
