@@ -9,6 +9,28 @@ import { instantiateEmbedded } from '../../util/wasm.js';
 import { WASM_BASE64 } from './bmm.wasm.js';
 import { WASM_BASE64 as CONVGRAD_BASE64 } from './convgrad.wasm.js';
 
+interface KernelModule {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly __heap_base: { readonly value: number };
+}
+
+/**
+ * Lays the inputs and then an output of `outLength` floats out in a kernel module's memory from its heap
+ * base, each 16-byte aligned (growing the memory when needed), and copies the inputs in: their offsets and the output's.
+ */
+function stage(module: KernelModule, inputs: readonly Float32Array[], outLength: number): number[] {
+  const offsets: number[] = [];
+  let at = (module.__heap_base.value + 15) & ~15;
+  for (const length of [...inputs.map((a) => a.length), outLength]) {
+    offsets.push(at);
+    at += (4 * length + 15) & ~15;
+  }
+  const { memory } = module;
+  if (at > memory.buffer.byteLength) memory.grow(Math.ceil((at - memory.buffer.byteLength) / 65536));
+  inputs.forEach((a, i) => new Float32Array(memory.buffer, offsets[i], a.length).set(a));
+  return offsets;
+}
+
 interface Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   readonly __heap_base: { readonly value: number };
@@ -30,15 +52,8 @@ export function batchedProductKernel(): BatchedProduct | null {
   const exports = instantiateEmbedded<Exports>(WASM_BASE64);
   if (!exports) return (cached = null);
   const { memory } = exports;
-  const base = (exports.__heap_base.value + 15) & ~15;
   cached = (a, b, out, batch, m, k, n, items) => {
-    const oa = base;
-    const ob = oa + ((4 * a.length + 15) & ~15);
-    const oc = ob + ((4 * b.length + 15) & ~15);
-    const end = oc + 4 * batch * m * n;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-    new Float32Array(memory.buffer, oa, a.length).set(a);
-    new Float32Array(memory.buffer, ob, b.length).set(b);
+    const [oa, ob, oc] = stage(exports, [a, b], batch * m * n);
     if (items) {
       for (let i = 0; i < batch; i++) exports.bmm(oa + 4 * items.a[i] * m * k, ob + 4 * items.b[i] * k * n, oc + 4 * i * m * n, 1, m, k, n, 0, 0);
     } else {
@@ -83,15 +98,8 @@ export function filterGradientKernel(): FilterGradient | null {
   const exports = instantiateEmbedded<ConvGradExports>(CONVGRAD_BASE64);
   if (!exports) return (cachedGrad = null);
   const { memory } = exports;
-  const base = (exports.__heap_base.value + 15) & ~15;
   cachedGrad = (x, dy, out, q) => {
-    const ox = base;
-    const od = ox + ((4 * x.length + 15) & ~15);
-    const og = od + ((4 * dy.length + 15) & ~15);
-    const end = og + 4 * out.length;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-    new Float32Array(memory.buffer, ox, x.length).set(x);
-    new Float32Array(memory.buffer, od, dy.length).set(dy);
+    const [ox, od, og] = stage(exports, [x, dy], out.length);
     exports.conv_filter_grad(ox, od, og, q.n, q.h, q.w, q.c, q.ho, q.wo, q.o, q.kh, q.kw, q.sh, q.sw, q.pt, q.pl);
     out.set(new Float32Array(memory.buffer, og, out.length));
   };
