@@ -12,7 +12,7 @@ import { reproduce, runsRunner } from '../../src/reports/index.js';
 import { runExperiment } from '../../src/experiments/api.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { readHistory } from '../../src/models/train.js';
-import { initBackend } from '../../src/tf/index.js';
+import { currentBackendId, initBackend } from '../../src/tf/index.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
 import { verifyZooEntry } from '../../src/zoo/verify.js';
 import { captureIo } from '../helpers/io.js';
@@ -48,6 +48,8 @@ describe('checkpoint zoo', () => {
     expect(entry.history.map((h) => h.step)).toEqual([2]);
     expect(entry.weights.sha256).toBe(entry.history[0].sha256);
     expect(entry.backend).toMatch(/wasm|cpu|node/);
+    // on wasm the gradients are ours: the entry names the revision zoo verify must retrain under
+    expect(entry.backend.endsWith(', gradient kernels r2')).toBe(currentBackendId() === 'wasm');
     expect(entry.commit).toMatch(/^([0-9a-f]{40}(-dirty)?|unknown)$/);
     // the history is the trainer's own, copied whole
     const trainDir = join(results, 'checkpoints', entry.trainKey);
