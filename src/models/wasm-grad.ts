@@ -14,6 +14,13 @@ import { tf } from '../tf/index.js';
 import { batchedProductKernel, type FilterGradient, filterGradientKernel } from './kernels/index.js';
 
 type Info = tf.TensorInfo;
+/** The wasm backend's members the shims use to read inputs and write outputs on its heap. */
+interface HeapBackend {
+  readSync(id: object): Float32Array;
+  makeOutput(shape: number[], dtype: string): Info;
+  typedArrayFromHeap(t: Info): Float32Array;
+}
+
 type KernelCall = (name: string, inputs: Record<string, Info>, attrs: Record<string, unknown>) => Info;
 
 /**
@@ -71,7 +78,7 @@ function filterGradDirect(kernel: FilterGradient, args: { inputs: Record<string,
   const attrs = args.attrs as { strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
   if (attrs.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter (wasm shim): only NHWC');
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-  const backend = args.backend as { readSync(id: object): Float32Array; makeOutput(shape: number[], dtype: string): Info; typedArrayFromHeap(t: Info): Float32Array };
+  const backend = args.backend as HeapBackend;
   const [kh, kw, c, o] = attrs.filterShape;
   const out = backend.makeOutput([kh, kw, c, o], 'float32');
   const [n, h, w] = x.shape;
@@ -176,17 +183,11 @@ function makeBackpropInput(original: tf.KernelFunc) {
     const needH = hIn + kh - 1;
     const needW = wIn + kw - 1;
     const cropped = padded.shape[1] === needH && padded.shape[2] === needW ? padded : keep(call('Slice', { x: padded }, { begin: [0, 0, 0, 0], size: [b, needH, needW, cout] }));
-    const swapped = keep(rotateSwap(backend as unknown as HeapBackend, filter, kh, kw, cin, cout));
+    const swapped = keep(rotateSwap(args.backend as HeapBackend, filter, kh, kw, cin, cout));
     const out = call('Conv2D', { x: cropped, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
     for (const t of temps) backend.disposeData(t.dataId);
     return out;
   };
-}
-
-interface HeapBackend {
-  readSync(id: object): Float32Array;
-  makeOutput(shape: number[], dtype: string): Info;
-  typedArrayFromHeap(t: Info): Float32Array;
 }
 
 /**
@@ -233,7 +234,7 @@ function makeBatchMatMul(original: tf.KernelFunc) {
     const count = (dims: readonly number[]) => dims.reduce((x, y) => x * y, 1);
     const batch = count(outer);
     const simple = [outerA, outerB].every((d) => count(d) === 1 || count(d) === batch);
-    const backend = args.backend as { readSync(id: object): Float32Array; makeOutput(shape: number[], dtype: string): Info; typedArrayFromHeap(t: Info): Float32Array };
+    const backend = args.backend as HeapBackend;
     const out = backend.makeOutput([...outer, m, n], 'float32');
     const items = simple ? undefined : { a: itemIndices(outer, outerA), b: itemIndices(outer, outerB) };
     kernel(backend.readSync(a.dataId), backend.readSync(b.dataId), backend.typedArrayFromHeap(out), batch, m, k, n, items);
