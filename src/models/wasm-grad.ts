@@ -11,10 +11,14 @@
  */
 import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
-import { batchedProductKernel, type FilterGradient, filterGradientKernel } from './kernels/index.js';
+import { batchedProductKernel, type FilterGradient, filterGradientKernel, swapAxesKernel } from './kernels/index.js';
 
 type Info = tf.TensorInfo;
-/** The wasm backend's members the shims use to read inputs and write outputs on its heap. */
+/**
+ * The wasm backend's members the shims use to read inputs and write outputs on its heap. Inputs are read
+ * through typedArrayFromHeap views taken after makeOutput (which may grow, and so move, the heap): readSync
+ * copies into a fresh array, which cost more than the product itself for the attention's 32 MB operands.
+ */
 interface HeapBackend {
   readSync(id: object): Float32Array;
   makeOutput(shape: number[], dtype: string): Info;
@@ -82,7 +86,7 @@ function filterGradDirect(kernel: FilterGradient, args: { inputs: Record<string,
   const [kh, kw, c, o] = attrs.filterShape;
   const out = backend.makeOutput([kh, kw, c, o], 'float32');
   const [n, h, w] = x.shape;
-  kernel(backend.readSync(x.dataId), backend.readSync(dy.dataId), backend.typedArrayFromHeap(out), {
+  kernel(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(out), {
     n, h, w, c, ho: dy.shape[1], wo: dy.shape[2], o, kh, kw, sh: info.strideHeight, sw: info.strideWidth, pt: info.padInfo.top, pl: info.padInfo.left,
   });
   return out;
@@ -237,7 +241,7 @@ function makeBatchMatMul(original: tf.KernelFunc) {
     const backend = args.backend as HeapBackend;
     const out = backend.makeOutput([...outer, m, n], 'float32');
     const items = simple ? undefined : { a: itemIndices(outer, outerA), b: itemIndices(outer, outerB) };
-    kernel(backend.readSync(a.dataId), backend.readSync(b.dataId), backend.typedArrayFromHeap(out), batch, m, k, n, items);
+    kernel(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(b), backend.typedArrayFromHeap(out), batch, m, k, n, items);
     return out;
   };
 }
@@ -275,7 +279,7 @@ function itemIndices(outer: readonly number[], own: readonly number[]): Int32Arr
 let registered = false;
 
 /**
- * Registers the wasm shims (gradients, Identity, BatchMatMul) once the wasm backend's package is loaded;
+ * Registers the wasm shims (gradients, Identity, BatchMatMul, Transpose) once the wasm backend's package is loaded;
  * until then it does nothing, so the first call after loading it registers them (a process that loaded
  * the cpu backend first, as the tests do, still gets them). Called by ensureGradients and unetForward.
  */
@@ -284,7 +288,8 @@ export function registerWasmShims(): void {
   const identity = tf.getKernel('Identity', 'wasm');
   const backpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   const matMul = tf.getKernel('BatchMatMul', 'wasm');
-  if (!identity || !backpropInput || !matMul) return; // the wasm package is not loaded yet
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (!identity || !backpropInput || !matMul || !transpose) return; // the wasm package is not loaded yet
   registered = true;
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc });
@@ -296,6 +301,48 @@ export function registerWasmShims(): void {
   swap('Conv2DBackpropInput', makeBackpropInput, backpropInput);
   swap('Identity', makeIdentity, identity);
   swap('BatchMatMul', makeBatchMatMul, matMul);
+  swap('Transpose', makeTranspose, transpose);
+}
+
+/**
+ * The permutation as a swap of two adjacent groups of axes, [outer…, rows…, cols…, inner…] →
+ * [outer…, cols…, rows…, inner…] (every transpose the U-Net runs is one, e.g. [0, 2, 1] and [0, 2, 1, 3]),
+ * with each group's size; undefined for any other permutation.
+ */
+export function swapGroups(shape: readonly number[], perm: readonly number[]): { outer: number; rows: number; cols: number; inner: number } | undefined {
+  const rank = perm.length;
+  let p = 0;
+  while (p < rank && perm[p] === p) p++;
+  let r = rank;
+  while (r > p && perm[r - 1] === r - 1) r--;
+  if (p === r) return undefined; // the identity: nothing to swap
+  // perm[p..r) must be q, q+1, …, r−1, then p, …, q−1 for some p < q < r
+  const q = perm[p];
+  for (let i = 0; i < r - q; i++) if (perm[p + i] !== q + i) return undefined;
+  for (let i = 0; i < q - p; i++) if (perm[p + (r - q) + i] !== p + i) return undefined;
+  const size = (from: number, to: number) => shape.slice(from, to).reduce((x, y) => x * y, 1);
+  return { outer: size(0, p), rows: size(p, q), cols: size(q, r), inner: size(r, rank) };
+}
+
+/**
+ * Transpose of float32 tensors by the SIMD kernel where tfjs 4.22's wasm Transpose is slow: both swapped
+ * groups 64 or more long with nothing inner (the linear attention's [16, 4096, 128] took 63 ms, the kernel
+ * 36; [10, 256, 128] 1.3 ms, the kernel 0.33). For narrow groups tfjs's own is as fast or faster than the
+ * kernel with its copies in and out. Only moves values, so bit-identical.
+ */
+function makeTranspose(original: tf.KernelFunc) {
+  return (args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info => {
+    const { x } = args.inputs;
+    const { perm } = args.attrs as { perm: number[] };
+    const kernel = swapAxesKernel();
+    const swap = x.dtype === 'float32' && kernel ? swapGroups(x.shape, perm) : undefined;
+    const q = swap && swap.inner === 1 && swap.rows >= 64 && swap.cols >= 64 ? swap : undefined;
+    if (!q || !kernel) return original(args as never) as Info;
+    const backend = args.backend as HeapBackend;
+    const out = backend.makeOutput(perm.map((axis) => x.shape[axis]), 'float32');
+    kernel(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), q.outer, q.rows, q.cols);
+    return out;
+  };
 }
 
 /**

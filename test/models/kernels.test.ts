@@ -5,11 +5,12 @@
  * backend routes rank-3 products through it while 2-D and transposed products keep tfjs's kernel.
  * The filter-gradient kernel (convgrad.c) likewise: each element the float32 sum over images, rows and
  * columns in ascending order, whatever the chunking, tiling, strides, padding and channel tails.
+ * The transpose kernel (also bmm.c) moves every value to its place; tf.transpose on wasm equals the cpu backend's.
  * (That the embedded modules are what bmm.c and convgrad.c build to is checked with ssim.c in test/metrics/kernels.test.ts.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type FilterGradGeometry, batchedProductKernel, filterGradientKernel } from '../../src/models/kernels/index.js';
-import { registerWasmShims } from '../../src/models/wasm-grad.js';
+import { type FilterGradGeometry, batchedProductKernel, filterGradientKernel, swapAxesKernel } from '../../src/models/kernels/index.js';
+import { registerWasmShims, swapGroups } from '../../src/models/wasm-grad.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 
 function random(n: number, seed: number): Float32Array {
@@ -116,6 +117,61 @@ describe('wasm BatchMatMul', () => {
       const expected = sequential(a.subarray(i * m * k, (i + 1) * m * k), w.subarray(h * k * n, (h + 1) * k * n), 1, m, k, n);
       expect(Buffer.from(got.buffer, got.byteOffset + i * m * n * 4, m * n * 4).equals(Buffer.from(expected.buffer))).toBe(true);
     }
+  });
+});
+
+/** [outer, rows, cols] → [outer, cols, rows] element by element */
+function plainTranspose(x: Float32Array, outer: number, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let o = 0; o < outer; o++) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[(o * cols + c) * rows + r] = x[(o * rows + r) * cols + c];
+  return out;
+}
+
+describe('transpose kernel (WebAssembly SIMD) and the wasm Transpose it serves', () => {
+  const swap = swapAxesKernel()!;
+  // 4×4 blocks, 16×16 tiles, and row / column tails of every remainder
+  it.each([
+    [1, 4, 4],
+    [2, 16, 16],
+    [3, 37, 70],
+    [2, 130, 65],
+    [1, 1, 9],
+    [2, 7, 3],
+  ])('outer %i, [%i, %i] → swapped: every value in its place', (outer, rows, cols) => {
+    const x = random(outer * rows * cols, 9);
+    const out = new Float32Array(x.length);
+    swap(x, out, outer, rows, cols);
+    expect(Buffer.from(out.buffer).equals(Buffer.from(plainTranspose(x, outer, rows, cols).buffer))).toBe(true);
+  });
+
+  it('a permutation is a swap of two adjacent groups of axes, or not', () => {
+    expect(swapGroups([16, 4096, 128], [0, 2, 1])).toEqual({ outer: 16, rows: 4096, cols: 128, inner: 1 });
+    expect(swapGroups([10, 1024, 4, 32], [0, 2, 1, 3])).toEqual({ outer: 10, rows: 1024, cols: 4, inner: 32 });
+    expect(swapGroups([5, 6], [1, 0])).toEqual({ outer: 1, rows: 5, cols: 6, inner: 1 });
+    expect(swapGroups([2, 3, 4, 5], [1, 2, 0, 3])).toEqual({ outer: 1, rows: 2, cols: 12, inner: 5 });
+    expect(swapGroups([2, 3, 4], [2, 0, 1])).toEqual({ outer: 1, rows: 6, cols: 4, inner: 1 });
+    expect(swapGroups([2, 3, 4, 5], [3, 1, 2, 0])).toBeUndefined();
+    expect(swapGroups([2, 3, 4], [0, 1, 2])).toBeUndefined();
+    expect(swapGroups([2, 3, 4, 5], [0, 3, 1, 2])).toEqual({ outer: 2, rows: 12, cols: 5, inner: 1 });
+  });
+
+  it('tf.transpose on wasm gives the cpu backend’s values through the kernel and through tfjs’s own', async () => {
+    const cases: [number[], number[]][] = [
+      [[3, 100, 70], [0, 2, 1]], // the kernel
+      [[2, 64, 4, 80], [0, 3, 1, 2]], // the kernel: rows 256, cols 80
+      [[2, 70, 4, 32], [0, 2, 1, 3]], // inner 32: tfjs's
+      [[3, 20, 100], [0, 2, 1]], // rows < 64: tfjs's
+      [[4, 5, 6, 7], [3, 1, 2, 0]], // not a swap: tfjs's
+    ];
+    const values = cases.map(([shape]) => random(shape.reduce((a, b) => a * b, 1), 11));
+    await initBackend('cpu');
+    const expected = cases.map(([shape, perm], i) => tf.transpose(tf.tensor(values[i], shape), perm).dataSync().slice());
+    await initBackend('wasm');
+    registerWasmShims();
+    cases.forEach(([shape, perm], i) => {
+      const got = tf.transpose(tf.tensor(values[i], shape), perm).dataSync() as Float32Array;
+      expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(expected[i].buffer))).toBe(true);
+    });
   });
 });
 

@@ -4,6 +4,7 @@
 // add after multiply, for every tiling and row count), then stored. The row count R is a compile-time
 // constant in each variant so the accumulators stay in registers (a runtime row loop spilled them to
 // memory and ran at a tenth of the speed). strideA / strideB are 0 for an operand broadcast over the batch.
+// Also the batched transpose of [outer, rows, cols] to [outer, cols, rows], which tfjs's own Transpose runs slowly.
 #include <wasm_simd128.h>
 
 typedef unsigned long size_t;
@@ -63,5 +64,42 @@ __attribute__((export_name("bmm"))) void bmm(const float *a, const float *b, flo
     if (m - r == 3) tile3(ar, bi, cr, k, n, k);
     else if (m - r == 2) tile2(ar, bi, cr, k, n, k);
     else if (m - r == 1) tile1(ar, bi, cr, k, n, k);
+  }
+}
+
+// dst[o, c, r] = src[o, r, c]: 4×4 blocks through SIMD shuffles, 16 × 16 floats at a time so each
+// destination row segment is one 64-byte line.
+__attribute__((export_name("transpose"))) void transpose(const float *src, float *dst, int outer, int rows, int cols) {
+  for (int o = 0; o < outer; o++) {
+    const float *s = src + (size_t)o * rows * cols;
+    float *d = dst + (size_t)o * rows * cols;
+    for (int r0 = 0; r0 < rows; r0 += 16) {
+      const int r1 = r0 + 16 < rows ? r0 + 16 : rows;
+      for (int c0 = 0; c0 < cols; c0 += 16) {
+        const int c1 = c0 + 16 < cols ? c0 + 16 : cols;
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+          int c = c0;
+          for (; c + 4 <= c1; c += 4) {
+            const v128_t x0 = wasm_v128_load(s + (size_t)r * cols + c);
+            const v128_t x1 = wasm_v128_load(s + (size_t)(r + 1) * cols + c);
+            const v128_t x2 = wasm_v128_load(s + (size_t)(r + 2) * cols + c);
+            const v128_t x3 = wasm_v128_load(s + (size_t)(r + 3) * cols + c);
+            const v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5);
+            const v128_t t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+            const v128_t t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);
+            const v128_t t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+            wasm_v128_store(d + (size_t)c * rows + r, wasm_i64x2_shuffle(t0, t1, 0, 2));
+            wasm_v128_store(d + (size_t)(c + 1) * rows + r, wasm_i64x2_shuffle(t0, t1, 1, 3));
+            wasm_v128_store(d + (size_t)(c + 2) * rows + r, wasm_i64x2_shuffle(t2, t3, 0, 2));
+            wasm_v128_store(d + (size_t)(c + 3) * rows + r, wasm_i64x2_shuffle(t2, t3, 1, 3));
+          }
+          for (; c < c1; c++)
+            for (int q = 0; q < 4; q++) d[(size_t)c * rows + r + q] = s[(size_t)(r + q) * cols + c];
+        }
+        for (; r < r1; r++)
+          for (int c = c0; c < c1; c++) d[(size_t)c * rows + r] = s[(size_t)r * cols + c];
+      }
+    }
   }
 }

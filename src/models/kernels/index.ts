@@ -1,6 +1,7 @@
 /**
  * The WebAssembly SIMD kernels behind the wasm backend's shims (models/wasm-grad.ts): the batched matrix
- * product (./bmm.c) for BatchMatMul of several items, and the convolution filter gradient (./convgrad.c)
+ * product (./bmm.c) for BatchMatMul of several items, the transpose of the last two axes (also
+ * ./bmm.c) for Transpose, and the convolution filter gradient (./convgrad.c)
  * for Conv2DBackpropFilter. Each module's memory grows to the largest call seen and is reused; operands
  * are copied in and the result copied out, because the kernels live in their own modules beside the
  * TensorFlow.js backend's.
@@ -35,6 +36,13 @@ interface Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   readonly __heap_base: { readonly value: number };
   bmm(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, strideA: number, strideB: number): void;
+  transpose(src: number, dst: number, outer: number, rows: number, cols: number): void;
+}
+
+let bmmModule: Exports | null | undefined;
+function productModule(): Exports | null {
+  if (bmmModule === undefined) bmmModule = instantiateEmbedded<Exports>(WASM_BASE64) ?? null;
+  return bmmModule;
 }
 
 /**
@@ -49,7 +57,7 @@ let cached: BatchedProduct | null | undefined;
 /** The SIMD kernel, or null when the runtime has no WebAssembly SIMD. */
 export function batchedProductKernel(): BatchedProduct | null {
   if (cached !== undefined) return cached;
-  const exports = instantiateEmbedded<Exports>(WASM_BASE64);
+  const exports = productModule();
   if (!exports) return (cached = null);
   const { memory } = exports;
   cached = (a, b, out, batch, m, k, n, items) => {
@@ -62,6 +70,25 @@ export function batchedProductKernel(): BatchedProduct | null {
     out.set(new Float32Array(memory.buffer, oc, batch * m * n));
   };
   return cached;
+}
+
+/** dst = src with its last two axes swapped, [outer, rows, cols] → [outer, cols, rows]. */
+export type SwapAxes = (src: Float32Array, out: Float32Array, outer: number, rows: number, cols: number) => void;
+
+let cachedSwap: SwapAxes | null | undefined;
+
+/** The SIMD transpose (./bmm.c), or null when the runtime has no WebAssembly SIMD. */
+export function swapAxesKernel(): SwapAxes | null {
+  if (cachedSwap !== undefined) return cachedSwap;
+  const exports = productModule();
+  if (!exports) return (cachedSwap = null);
+  const { memory } = exports;
+  cachedSwap = (src, out, outer, rows, cols) => {
+    const [os, od] = stage(exports, [src], src.length);
+    exports.transpose(os, od, outer, rows, cols);
+    out.set(new Float32Array(memory.buffer, od, src.length));
+  };
+  return cachedSwap;
 }
 
 interface ConvGradExports {
