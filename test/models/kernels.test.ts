@@ -56,6 +56,7 @@ describe('batched product kernel (WebAssembly SIMD)', () => {
     [3, 400, 128, 8],
     [2, 33, 17, 12],
     [2, 10, 6, 9],
+    [9, 64, 1000, 64], // staged 3 items at a time (2 MB per piece)
   ];
   it.each(shapes)('batch %i of [%i, %i] · [%i]: bit-identical to the sequential float32 sum', (batch, m, k, n) => {
     const a = random(batch * m * k, 1);
@@ -78,6 +79,15 @@ describe('batched product kernel (WebAssembly SIMD)', () => {
     const broadcast = new Float32Array(batch * m * n);
     kernel(a, shared, broadcast, batch, m, k, n);
     expect(Buffer.from(broadcast.buffer).equals(Buffer.from(sequential(a, shared, batch, m, k, n).buffer))).toBe(true);
+  });
+
+  it('a shared operand goes with every piece when the items are staged a few at a time', () => {
+    const [batch, m, k, n] = [7, 300, 700, 40]; // pieces of two items, the last of one
+    const a = random(batch * m * k, 12);
+    const b = random(k * n, 13);
+    const out = new Float32Array(batch * m * n);
+    kernel(a, b, out, batch, m, k, n);
+    expect(Buffer.from(out.buffer).equals(Buffer.from(sequential(a, b, batch, m, k, n).buffer))).toBe(true);
   });
 });
 
@@ -137,6 +147,7 @@ describe('transpose kernel (WebAssembly SIMD) and the wasm Transpose it serves',
     [2, 130, 65],
     [1, 1, 9],
     [2, 7, 3],
+    [5, 300, 1000], // staged one item at a time
   ])('outer %i, [%i, %i] → swapped: every value in its place', (outer, rows, cols) => {
     const x = random(outer * rows * cols, 9);
     const out = new Float32Array(x.length);

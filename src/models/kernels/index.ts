@@ -40,6 +40,8 @@ interface Exports {
 }
 
 let bmmModule: Exports | null | undefined;
+/** Floats staged per kernel call (2 MB, within L2): larger operands go through in pieces of whole items. */
+const STAGE_FLOATS = 1 << 19;
 function productModule(): Exports | null {
   if (bmmModule === undefined) bmmModule = instantiateEmbedded<Exports>(WASM_BASE64) ?? null;
   return bmmModule;
@@ -61,13 +63,22 @@ export function batchedProductKernel(): BatchedProduct | null {
   if (!exports) return (cached = null);
   const { memory } = exports;
   cached = (a, b, out, batch, m, k, n, items) => {
-    const [oa, ob, oc] = stage(exports, [a, b], batch * m * n);
     if (items) {
+      const [oa, ob, oc] = stage(exports, [a, b], batch * m * n);
       for (let i = 0; i < batch; i++) exports.bmm(oa + 4 * items.a[i] * m * k, ob + 4 * items.b[i] * k * n, oc + 4 * i * m * n, 1, m, k, n, 0, 0);
-    } else {
-      exports.bmm(oa, ob, oc, batch, m, k, n, a.length === m * k ? 0 : m * k, b.length === k * n ? 0 : k * n);
+      out.set(new Float32Array(memory.buffer, oc, batch * m * n));
+      return;
     }
-    out.set(new Float32Array(memory.buffer, oc, batch * m * n));
+    // a few items at a time, so the kernel reads operands the staging copy has just brought into cache
+    const sharedA = a.length === m * k;
+    const sharedB = b.length === k * n;
+    const per = Math.max(1, Math.floor(STAGE_FLOATS / ((sharedA ? 0 : m * k) + (sharedB ? 0 : k * n) + m * n)));
+    for (let i = 0; i < batch; i += per) {
+      const count = Math.min(per, batch - i);
+      const [oa, ob, oc] = stage(exports, [sharedA ? a : a.subarray(i * m * k, (i + count) * m * k), sharedB ? b : b.subarray(i * k * n, (i + count) * k * n)], count * m * n);
+      exports.bmm(oa, ob, oc, count, m, k, n, sharedA ? 0 : m * k, sharedB ? 0 : k * n);
+      out.set(new Float32Array(memory.buffer, oc, count * m * n), i * m * n);
+    }
   };
   return cached;
 }
@@ -84,9 +95,14 @@ export function swapAxesKernel(): SwapAxes | null {
   if (!exports) return (cachedSwap = null);
   const { memory } = exports;
   cachedSwap = (src, out, outer, rows, cols) => {
-    const [os, od] = stage(exports, [src], src.length);
-    exports.transpose(os, od, outer, rows, cols);
-    out.set(new Float32Array(memory.buffer, od, src.length));
+    const size = rows * cols;
+    const per = Math.max(1, Math.floor(STAGE_FLOATS / (2 * size)));
+    for (let i = 0; i < outer; i += per) {
+      const count = Math.min(per, outer - i);
+      const [os, od] = stage(exports, [src.subarray(i * size, (i + count) * size)], count * size);
+      exports.transpose(os, od, count, rows, cols);
+      out.set(new Float32Array(memory.buffer, od, count * size), i * size);
+    }
   };
   return cachedSwap;
 }
