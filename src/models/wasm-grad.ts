@@ -180,6 +180,14 @@ function makeBackpropInput(original: tf.KernelFunc) {
     const padLeft = kw - 1 - left;
     const padBottom = hIn + kh - 1 - hDil - padTop;
     const padRight = wIn + kw - 1 - wDil - padLeft;
+    const swapped = keep(rotateSwap(args.backend as HeapBackend, filter, kh, kw, cin, cout));
+    if (s === 1) {
+      // the zero border as the convolution's own padding: XNNPACK reads the same zeros through its indirection
+      // buffer instead of from a padded copy of dy (bit-identical, one pass over dy fewer)
+      const out = call('Conv2D', { x: dy, filter: swapped }, { strides: [1, 1], pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1] });
+      for (const t of temps) backend.disposeData(t.dataId);
+      return out;
+    }
     const gh = g.shape[1];
     const gw = g.shape[2];
     // crop the extra zero row/col of the s = 2 construction, or pad: both expressed as a Slice after a PadV2
@@ -187,7 +195,6 @@ function makeBackpropInput(original: tf.KernelFunc) {
     const needH = hIn + kh - 1;
     const needW = wIn + kw - 1;
     const cropped = padded.shape[1] === needH && padded.shape[2] === needW ? padded : keep(call('Slice', { x: padded }, { begin: [0, 0, 0, 0], size: [b, needH, needW, cout] }));
-    const swapped = keep(rotateSwap(args.backend as HeapBackend, filter, kh, kw, cin, cout));
     const out = call('Conv2D', { x: cropped, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
     for (const t of temps) backend.disposeData(t.dataId);
     return out;
