@@ -39,13 +39,15 @@ interface Exports {
   transpose(src: number, dst: number, outer: number, rows: number, cols: number): void;
 }
 
-let bmmModule: Exports | null | undefined;
 /** Floats staged per kernel call (2 MB, within L2): larger operands go through in pieces of whole items. */
 const STAGE_FLOATS = 1 << 19;
-function productModule(): Exports | null {
-  if (bmmModule === undefined) bmmModule = instantiateEmbedded<Exports>(WASM_BASE64) ?? null;
-  return bmmModule;
+/** make() on the first call and its result after: a kernel, or null when the runtime has no WebAssembly SIMD. */
+function once<T>(make: () => T | null): () => T | null {
+  let value: T | null | undefined;
+  return () => (value === undefined ? (value = make()) : value);
 }
+
+const productModule = once(() => instantiateEmbedded<Exports>(WASM_BASE64) ?? null);
 
 /**
  * C = A · B for `batch` items of [m, k] · [k, n] into `out`. Item i takes A's item i and B's item i,
@@ -54,15 +56,12 @@ function productModule(): Exports | null {
  */
 export type BatchedProduct = (a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number, items?: { readonly a: ArrayLike<number>; readonly b: ArrayLike<number> }) => void;
 
-let cached: BatchedProduct | null | undefined;
-
 /** The SIMD kernel, or null when the runtime has no WebAssembly SIMD. */
-export function batchedProductKernel(): BatchedProduct | null {
-  if (cached !== undefined) return cached;
+export const batchedProductKernel = once((): BatchedProduct | null => {
   const exports = productModule();
-  if (!exports) return (cached = null);
+  if (!exports) return null;
   const { memory } = exports;
-  cached = (a, b, out, batch, m, k, n, items) => {
+  return (a, b, out, batch, m, k, n, items) => {
     if (items) {
       const [oa, ob, oc] = stage(exports, [a, b], batch * m * n);
       for (let i = 0; i < batch; i++) exports.bmm(oa + 4 * items.a[i] * m * k, ob + 4 * items.b[i] * k * n, oc + 4 * i * m * n, 1, m, k, n, 0, 0);
@@ -80,21 +79,17 @@ export function batchedProductKernel(): BatchedProduct | null {
       out.set(new Float32Array(memory.buffer, oc, count * m * n), i * m * n);
     }
   };
-  return cached;
-}
+});
 
 /** dst = src with its last two axes swapped, [outer, rows, cols] → [outer, cols, rows]. */
 export type SwapAxes = (src: Float32Array, out: Float32Array, outer: number, rows: number, cols: number) => void;
 
-let cachedSwap: SwapAxes | null | undefined;
-
 /** The SIMD transpose (./bmm.c), or null when the runtime has no WebAssembly SIMD. */
-export function swapAxesKernel(): SwapAxes | null {
-  if (cachedSwap !== undefined) return cachedSwap;
+export const swapAxesKernel = once((): SwapAxes | null => {
   const exports = productModule();
-  if (!exports) return (cachedSwap = null);
+  if (!exports) return null;
   const { memory } = exports;
-  cachedSwap = (src, out, outer, rows, cols) => {
+  return (src, out, outer, rows, cols) => {
     const size = rows * cols;
     const per = Math.max(1, Math.floor(STAGE_FLOATS / (2 * size)));
     for (let i = 0; i < outer; i += per) {
@@ -104,8 +99,7 @@ export function swapAxesKernel(): SwapAxes | null {
       out.set(new Float32Array(memory.buffer, od, count * size), i * size);
     }
   };
-  return cachedSwap;
-}
+});
 
 interface ConvGradExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -133,18 +127,14 @@ export interface FilterGradGeometry {
 /** g = ∂L/∂w of a convolution from its input x and output gradient dy, into `out` ([kh, kw, c, o]). */
 export type FilterGradient = (x: Float32Array, dy: Float32Array, out: Float32Array, q: FilterGradGeometry) => void;
 
-let cachedGrad: FilterGradient | null | undefined;
-
 /** The SIMD filter-gradient kernel (./convgrad.c), or null when the runtime has no WebAssembly SIMD. */
-export function filterGradientKernel(): FilterGradient | null {
-  if (cachedGrad !== undefined) return cachedGrad;
+export const filterGradientKernel = once((): FilterGradient | null => {
   const exports = instantiateEmbedded<ConvGradExports>(CONVGRAD_BASE64);
-  if (!exports) return (cachedGrad = null);
+  if (!exports) return null;
   const { memory } = exports;
-  cachedGrad = (x, dy, out, q) => {
+  return (x, dy, out, q) => {
     const [ox, od, og] = stage(exports, [x, dy], out.length);
     exports.conv_filter_grad(ox, od, og, q.n, q.h, q.w, q.c, q.ho, q.wo, q.o, q.kh, q.kw, q.sh, q.sw, q.pt, q.pl);
     out.set(new Float32Array(memory.buffer, og, out.length));
   };
-  return cachedGrad;
-}
+});
