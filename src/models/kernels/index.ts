@@ -41,6 +41,7 @@ interface Exports {
 
 /** Floats staged per kernel call (2 MB, within L2): larger operands go through in pieces of whole items. */
 const STAGE_FLOATS = 1 << 19;
+
 /** make() on the first call and its result after: a kernel, or null when the runtime has no WebAssembly SIMD. */
 function once<T>(make: () => T | null): () => T | null {
   let value: T | null | undefined;
