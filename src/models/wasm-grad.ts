@@ -171,31 +171,20 @@ function makeBackpropInput(original: tf.KernelFunc) {
       const w2 = keep(call('PadV2', { x: w1 }, { paddings: [[0, 0], [0, 0], [0, 1], [0, 0]], constantValue: 0 }));
       const h1 = keep(call('Reshape', { x: w2 }, { shape: [b, hDy, 1, 2 * wDy * cout] }));
       const h2 = keep(call('PadV2', { x: h1 }, { paddings: [[0, 0], [0, 0], [0, 1], [0, 0]], constantValue: 0 }));
-      g = keep(call('Reshape', { x: h2 }, { shape: [b, 2 * hDy, 2 * wDy, cout] })); // trailing zero row/col: trimmed by the padding below
+      g = keep(call('Reshape', { x: h2 }, { shape: [b, 2 * hDy, 2 * wDy, cout] })); // a trailing zero row/col: cut off below when it reaches past the input
     }
-    const hDil = (hDy - 1) * s + 1;
-    const wDil = (wDy - 1) * s + 1;
+    // the border of k − 1 − p zeros (plus whatever reaches the input size) as the convolution's own explicit
+    // padding: XNNPACK reads the same zeros through its indirection buffer as from a padded copy of g
+    // (bit-identical, one pass over g fewer); only the extra zero row/col of the s = 2 construction is cut off
     const { top, left } = info.padInfo;
     const padTop = kh - 1 - top;
     const padLeft = kw - 1 - left;
-    const padBottom = hIn + kh - 1 - hDil - padTop;
-    const padRight = wIn + kw - 1 - wDil - padLeft;
+    const padBottom = hIn + kh - 1 - padTop - g.shape[1];
+    const padRight = wIn + kw - 1 - padLeft - g.shape[2];
+    const cropped = padBottom >= 0 && padRight >= 0 ? g : keep(call('Slice', { x: g }, { begin: [0, 0, 0, 0], size: [b, g.shape[1] + Math.min(0, padBottom), g.shape[2] + Math.min(0, padRight), cout] }));
     const swapped = keep(rotateSwap(args.backend as HeapBackend, filter, kh, kw, cin, cout));
-    if (s === 1) {
-      // the zero border as the convolution's own padding: XNNPACK reads the same zeros through its indirection
-      // buffer instead of from a padded copy of dy (bit-identical, one pass over dy fewer)
-      const out = call('Conv2D', { x: dy, filter: swapped }, { strides: [1, 1], pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1] });
-      for (const t of temps) backend.disposeData(t.dataId);
-      return out;
-    }
-    const gh = g.shape[1];
-    const gw = g.shape[2];
-    // crop the extra zero row/col of the s = 2 construction, or pad: both expressed as a Slice after a PadV2
-    const padded = keep(call('PadV2', { x: g }, { paddings: [[0, 0], [padTop, Math.max(0, padBottom + hDil - gh)], [padLeft, Math.max(0, padRight + wDil - gw)], [0, 0]], constantValue: 0 }));
-    const needH = hIn + kh - 1;
-    const needW = wIn + kw - 1;
-    const cropped = padded.shape[1] === needH && padded.shape[2] === needW ? padded : keep(call('Slice', { x: padded }, { begin: [0, 0, 0, 0], size: [b, needH, needW, cout] }));
-    const out = call('Conv2D', { x: cropped, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+    const pad = [[0, 0], [padTop, Math.max(0, padBottom)], [padLeft, Math.max(0, padRight)], [0, 0]];
+    const out = call('Conv2D', { x: cropped, filter: swapped }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
     for (const t of temps) backend.disposeData(t.dataId);
     return out;
   };
@@ -341,10 +330,9 @@ function makeTranspose(original: tf.KernelFunc) {
   return (args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }): Info => {
     const { x } = args.inputs;
     const { perm } = args.attrs as { perm: number[] };
-    const kernel = swapAxesKernel();
-    const swap = x.dtype === 'float32' && kernel ? swapGroups(x.shape, perm) : undefined;
-    const q = swap && swap.inner === 1 ? swap : undefined;
-    if (!q || !kernel) return original(args as never) as Info;
+    const kernel = x.dtype === 'float32' ? swapAxesKernel() : null;
+    const q = kernel ? swapGroups(x.shape, perm) : undefined;
+    if (!kernel || !q || q.inner !== 1) return original(args as never) as Info;
     const backend = args.backend as HeapBackend;
     const out = backend.makeOutput(perm.map((axis) => x.shape[axis]), 'float32');
     kernel(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), q.outer, q.rows, q.cols);
