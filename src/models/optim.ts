@@ -65,6 +65,24 @@ export function adamStep(variables: ReadonlyMap<string, tf.Variable>, grads: Rec
   }
 }
 
+/**
+ * The gradient clipping of the official trainers (DiffUIR's and RDDM's Trainer: accelerator.clip_grad_norm_(…, 1.0)
+ * before every Adam step), as torch.nn.utils.clip_grad_norm_: the total norm is the L2 norm of the per-tensor L2
+ * norms, and every gradient is multiplied in float32 by min(1, maxNorm / (norm + 1e-6)). The sums run in float64
+ * on the host in tensor order, so the factor is the same for any worker count; a factor of 1 leaves the bits alone.
+ */
+export function gradClipFactor(grads: readonly Float32Array[], maxNorm: number): { norm: number; factor: number } {
+  let total = 0;
+  for (const g of grads) {
+    let s = 0;
+    for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+    const n = f32(Math.sqrt(s));
+    total += n * n;
+  }
+  const norm = f32(Math.sqrt(total));
+  return { norm, factor: Math.min(1, f32(maxNorm / f32(norm + 1e-6))) };
+}
+
 /** variable ← host values (same shape) */
 function assignHost(variable: tf.Variable, values: Float32Array): void {
   const t = tf.tensor(values, variable.shape, 'float32');
