@@ -16,11 +16,13 @@ import hashlib
 import json
 
 PAPER = dict(model='L', objective='x0', pi='residual', **{'lambda': 10 / 255}, schedule='cosine', timesteps=100, steps=500000,
-             batchSize=20, cropSize=256, lr=1e-4, emaDecay=0.995, seed=0, dataset='mini-uir', datasetSize=256, checkpoint='',
+             batchSize=20, cropSize=256, lr=1e-4, emaDecay=0.995, seed=0, gradClip=1, dataset='mini-uir', datasetSize=256, checkpoint='',
              nfe=10, sampleSchedule='same', testLimit=0, metric='rdbm')
 SMOKE = dict(model='tiny', steps=2, batchSize=5, cropSize=16, lr=1e-3, emaDecay=0, datasetSize=32, testLimit=1)
 TRAIN_FIELDS = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'steps', 'batchSize', 'cropSize', 'lr', 'emaDecay',
-                'seed', 'datasetSize']
+                'seed', 'gradClip', 'datasetSize']
+# fields added after keys existed: left out of the spec at the value configs without them meant (0 = no clipping)
+ABSENT_AS = dict(gradClip=0)
 
 
 def key(spec):
@@ -29,7 +31,7 @@ def key(spec):
 
 def keys(c):
     data = dict(bundled=c['dataset'], size=c['datasetSize'], code='code-data')
-    train = dict(stage='train', code='code-train', **{f: c[f] for f in TRAIN_FIELDS}, data=data)
+    train = dict(stage='train', code='code-train', **{f: c[f] for f in TRAIN_FIELDS if not (f in ABSENT_AS and c[f] == ABSENT_AS[f])}, data=data)
     tk = key(train)
     restore = dict(stage='restore', code='code-restore', after=tk, objective=c['objective'],
                    schedule=c['schedule'] if c['sampleSchedule'] == 'same' else c['sampleSchedule'], **{'lambda': c['lambda']},

@@ -12,7 +12,7 @@ import type { SweepPoint } from './experiment.js';
 import { checkpointContentKey, checkpointManifest } from './keys.js';
 
 /** Fields of a checkpoint's training config that a run config takes over. */
-export const CHECKPOINT_OWN_FIELDS: readonly RunField[] = Object.freeze(['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'steps', 'batchSize', 'cropSize', 'lr', 'emaDecay', 'seed']);
+export const CHECKPOINT_OWN_FIELDS: readonly RunField[] = Object.freeze(['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'steps', 'batchSize', 'cropSize', 'lr', 'emaDecay', 'seed', 'gradClip']);
 
 /** The run-config fields a checkpoint's manifest records (none for a .pt/.pth file, which carries no training config). */
 export function checkpointTrainingFields(path: string): Partial<RunConfig> {
@@ -20,7 +20,8 @@ export function checkpointTrainingFields(path: string): Partial<RunConfig> {
   if (!training || typeof training !== 'object') return {};
   const out: Record<string, unknown> = {};
   for (const f of CHECKPOINT_OWN_FIELDS) {
-    const v = (training as Record<string, unknown>)[f];
+    // a field the checkpoint's trainer did not record yet (gradClip): the value it meant
+    const v = (training as Record<string, unknown>)[f] ?? RUN_FIELDS[f].absentAs;
     if (v === undefined) continue;
     if (f === 'model' && (typeof v !== 'string' || !MODEL_PRESET_NAMES.includes(v))) continue; // a custom architecture: the checkpoint decides it anyway
     try {

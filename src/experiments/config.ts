@@ -58,6 +58,11 @@ export interface RunConfig {
   readonly emaDecay: number;
   /** training seed (weights, crops, t, ε) */
   readonly seed: number;
+  /**
+   * the official trainers' gradient clipping (DiffUIR/RDDM: accelerator.clip_grad_norm_(…, 1.0) before each
+   * Adam step): the largest global L2 norm of the gradients; 0 = no clipping
+   */
+  readonly gradClip: number;
   /** `mini-uir` (generated) or the root of a dataset in the RDBM/DGSolver layout */
   readonly dataset: string;
   /** mini-uir crop side (ignored for other datasets) */
@@ -93,6 +98,11 @@ interface FieldSpec {
   readonly stage: Stage;
   readonly allowed: string;
   check(name: string, value: unknown): unknown;
+  /**
+   * for a field added after results and zoo entries were keyed: the value every config without it meant. A
+   * config holding this value leaves the field out of its keys and zoo lookups, so those keep their keys.
+   */
+  readonly absentAs?: unknown;
 }
 
 const int = (min: number, max?: number): Pick<FieldSpec, 'allowed' | 'check'> => ({
@@ -123,6 +133,7 @@ export const RUN_FIELDS: Readonly<Record<RunField, FieldSpec>> = Object.freeze({
   lr: { stage: 'train', ...positive },
   emaDecay: { stage: 'train', allowed: 'a number in [0, 1)', check: (n, v) => (number(n, v, { min: 0 }) as number) < 1 ? v : invalid(n, v, 'a number in [0, 1)') },
   seed: { stage: 'train', ...int(0) },
+  gradClip: { stage: 'train', allowed: 'a number >= 0 (0 = no clipping)', check: (n, v) => number(n, v, { min: 0 }), absentAs: 0 },
   dataset: { stage: 'train', ...text },
   datasetSize: { stage: 'train', ...int(16, 256) },
   checkpoint: { stage: 'train', ...text },
@@ -162,7 +173,8 @@ export function checkPartial(partial: unknown, context: string): Partial<RunConf
 }
 
 /** Validates a complete config including cross-field rules, and freezes it. */
-export function runConfig(value: Partial<RunConfig>, context = 'config'): RunConfig {
+export function runConfig(given: Partial<RunConfig>, context = 'config'): RunConfig {
+  const value: Partial<RunConfig> = { ...withAbsent(given), ...given };
   for (const f of RUN_FIELD_NAMES) {
     if (!Object.hasOwn(value, f)) throw new RdbmError(`${context}: missing field ${f} (${RUN_FIELDS[f].allowed})`);
   }
@@ -177,9 +189,19 @@ export function runConfig(value: Partial<RunConfig>, context = 'config'): RunCon
   return deepFreeze(ordered as unknown as RunConfig);
 }
 
-/** The fields of `config` that a stage depends on directly (the keys of earlier stages are chained in by the planner). */
+/** The `absentAs` values of the fields `config` lacks (a config written before those fields existed). */
+function withAbsent(config: Partial<RunConfig>): Partial<RunConfig> {
+  return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => !Object.hasOwn(config, f) && RUN_FIELDS[f].absentAs !== undefined).map((f) => [f, RUN_FIELDS[f].absentAs])) as Partial<RunConfig>;
+}
+
+/** Whether a field's value goes into keys (not when it is the value configs without the field meant: `absentAs`). */
+export function keyedField(config: RunConfig, field: RunField): boolean {
+  return !(RUN_FIELDS[field].absentAs !== undefined && config[field] === RUN_FIELDS[field].absentAs);
+}
+
+/** The fields of `config` that a stage's key depends on directly (the keys of earlier stages are chained in by the planner). */
 export function stageFields(config: RunConfig, stage: Stage): Partial<RunConfig> {
-  return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === stage).map((f) => [f, config[f]])) as Partial<RunConfig>;
+  return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === stage && keyedField(config, f)).map((f) => [f, config[f]])) as Partial<RunConfig>;
 }
 
 /** The paper's and the official code's settings: objective x0 as in the released code, π and λ as in the paper. */
@@ -196,6 +218,7 @@ export const PAPER_CONFIG: RunConfig = runConfig({
   lr: 1e-4,
   emaDecay: 0.995,
   seed: 0,
+  gradClip: 1,
   dataset: 'mini-uir',
   datasetSize: 256,
   checkpoint: '',

@@ -29,7 +29,7 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
   cpu: {
     name: 'cpu',
     description:
-      'the checkpoint zoo recipe (hours of CPU, trained once and shipped in data/zoo): RDBM-T for the ablations (RDBM-T/S/B/L for sizes), 3000 steps of batch 10 on 32-px crops of mini-uir (64 px), lr 1e-3, EMA 0.995; restored in overlapping 32-px windows (the training crop), every test image (24 per task)',
+      'the checkpoint zoo recipe (hours of CPU, trained once and shipped in data/zoo): RDBM-T for the ablations (RDBM-T/S/B/L for sizes), 3000 steps of batch 10 on 32-px crops of mini-uir (64 px), lr 1e-3, EMA 0.995, the gradient norm clipped at 1 as in the official trainers; restored in overlapping 32-px windows (the training crop), every test image (24 per task)',
     overrides: { model: 'T', steps: 3000, batchSize: 10, cropSize: 32, lr: 1e-3, emaDecay: 0.995, datasetSize: 64, tile: 'crop', testLimit: 0 },
   },
   paper: {

@@ -10,13 +10,13 @@ import { RdbmError } from '../errors.js';
 import { addZooEntry } from '../zoo/add.js';
 import { BUNDLED_ZOO_DIR, readZooEntry, resolveZoo, ZOO_FILE, type ZooEntry } from '../zoo/entry.js';
 import { planExperiments } from './api.js';
-import { PAPER_CONFIG, type RunConfig, RUN_FIELD_NAMES, RUN_FIELDS, runConfig } from './config.js';
+import { keyedField, PAPER_CONFIG, type RunConfig, RUN_FIELD_NAMES, RUN_FIELDS, runConfig } from './config.js';
 import { SCALES, type ScaleName } from './scales.js';
 import { openResults } from './store.js';
 
-/** The fields a zoo entry is looked up by: every training field but the checkpoint and the family. */
+/** The fields a zoo entry is looked up by: every keyed training field but the checkpoint and the family. */
 export function zooTraining(config: RunConfig): Record<string, unknown> {
-  return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === 'train' && f !== 'checkpoint' && f !== 'family').map((f) => [f, config[f]]));
+  return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === 'train' && f !== 'checkpoint' && f !== 'family' && keyedField(config, f)).map((f) => [f, config[f]]));
 }
 
 /** The training data's identity (only the bundled mini-uir can match a zoo entry). */

@@ -31,9 +31,10 @@ const f32 = Math.fround;
  * Computed on the host, one pass per variable, in float32 operation by operation (each +, ×, ÷, √ rounded
  * to float32 as the backend's kernels round it, constants as the backend receives them), so the weights
  * are bit-identical to the same formula as backend ops, for a fraction of the per-op cost (a dozen
- * kernel calls per variable otherwise).
+ * kernel calls per variable otherwise). `gradScale` (gradClipFactor's factor) multiplies each gradient first, in
+ * float32 as torch's clip_grad_norm_ does in place; at 1 the gradients are used as they are.
  */
-export function adamStep(variables: ReadonlyMap<string, tf.Variable>, grads: Record<string, tf.Tensor>, state: AdamState, lr: number, step: number): void {
+export function adamStep(variables: ReadonlyMap<string, tf.Variable>, grads: Record<string, tf.Tensor>, state: AdamState, lr: number, step: number, gradScale = 1): void {
   const { beta1, beta2, eps } = ADAM;
   const b1 = f32(beta1);
   const c1 = f32(1 - beta1);
@@ -42,6 +43,7 @@ export function adamStep(variables: ReadonlyMap<string, tf.Variable>, grads: Rec
   const bc2 = f32(Math.sqrt(1 - beta2 ** step));
   const e = f32(eps);
   const rate = f32(lr / (1 - beta1 ** step));
+  const scale = f32(gradScale);
   for (const [name, w] of variables) {
     const grad = grads[w.name];
     if (!grad) continue;
@@ -52,7 +54,7 @@ export function adamStep(variables: ReadonlyMap<string, tf.Variable>, grads: Rec
     const v = Float32Array.from(vv.dataSync() as Float32Array);
     const x = Float32Array.from(w.dataSync() as Float32Array);
     for (let i = 0; i < x.length; i++) {
-      const gi = g[i];
+      const gi = scale === 1 ? g[i] : f32(g[i] * scale);
       const mi = f32(f32(m[i] * b1) + f32(gi * c1));
       const vi = f32(f32(v[i] * b2) + f32(f32(gi * gi) * c2));
       m[i] = mi;

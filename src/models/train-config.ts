@@ -27,7 +27,7 @@ export const TRAIN_DEFAULTS = Object.freeze({
   split: 'train',
 } as const);
 
-const FIELDS = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed', 'checkpointEvery', 'tasks', 'split', 'process'];
+const FIELDS = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed', 'checkpointEvery', 'tasks', 'split', 'process', 'gradClip'];
 
 export function trainConfig(input: TrainConfigInput): TrainConfig {
   for (const key of Object.keys(input)) {
@@ -61,6 +61,7 @@ export function trainConfig(input: TrainConfigInput): TrainConfig {
     split: keyword('split', c.split, ['train', 'test'] as const),
     // only when given, so every existing bridge config keeps its hash
     ...(c.process !== undefined ? { process: keyword('process', c.process, TRAIN_PROCESSES) } : {}),
+    ...(c.gradClip !== undefined && number('gradClip', c.gradClip, { min: 0 }) > 0 ? { gradClip: c.gradClip } : {}),
   });
 }
 
@@ -74,5 +75,7 @@ export function trainArchitecture(config: TrainConfig): UNetConfig {
 /** The trainer's fields of a sweep run config (the experiments' training fields, or a zoo entry's), for trainModel. */
 export function trainInputFromRun(run: Readonly<Record<string, unknown>>): TrainConfigInput {
   const pick = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed'] as const;
-  return { ...Object.fromEntries(pick.map((k) => [k, run[k]])), split: 'train' } as unknown as TrainConfigInput;
+  // gradClip only when the run clips (a zoo entry from before the field has none: it trained unclipped)
+  const clip = run.gradClip !== undefined && run.gradClip !== 0 ? { gradClip: run.gradClip } : {};
+  return { ...Object.fromEntries(pick.map((k) => [k, run[k]])), ...clip, split: 'train' } as unknown as TrainConfigInput;
 }

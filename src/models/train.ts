@@ -1,7 +1,8 @@
 /**
  * Training (paper §4 / official trainer): per step a task-balanced batch of random crops,
  * t ~ U{0 … T−1}, ε ~ N(0, I), x_t = qSample(x₀, μ, t, ε, π) (closed-form bridge marginal),
- * L1 between the network output and the objective's target (x₀, ε or π ⊙ ε), Adam, EMA.
+ * L1 between the network output and the objective's target (x₀, ε or π ⊙ ε), the global gradient norm clipped
+ * when `gradClip` is set (official trainers: 1.0), Adam, EMA.
  * With `process: 'vp'` the same loop trains an unconditional generative x₀-predictor instead
  * (x_s = √ᾱ_s x₀ + √(1 − ᾱ_s) ε, real s ~ U(0, S], clean images only): a prior for bridge/prior.ts.
  *
@@ -27,7 +28,7 @@ import { createProgress } from '../util/progress.js';
 import { createRng, normalArray } from '../util/random.js';
 import { readCheckpoint, samplingWeightsSha256, saveCheckpoint } from './checkpoint.js';
 import { type UNetConfig } from './config.js';
-import { adamStep, createAdamState, emaDecayAt, emaUpdate } from './optim.js';
+import { adamStep, createAdamState, emaDecayAt, emaUpdate, gradClipFactor } from './optim.js';
 import { ensureGradients } from './gradients.js';
 import { type TrainingData, createImageCache, loadTrainingData, makeHostBatch } from './train-data.js';
 import { measureItemBytes, memoryLimit, planMicroBatch } from './train-memory.js';
@@ -231,7 +232,10 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
         tf.dispose(Object.values(grads));
         throw new RdbmError(`loss is ${loss} at step ${step} (last good checkpoint: ${lastGood ?? 'none'}); lower the learning rate or check the data`);
       }
-      adamStep(state.net.variables, grads, state.adam, cfg.lr, step);
+      // the official trainers clip the global gradient norm before Adam (clip_grad_norm_), here after the
+      // fixed-order reduction over workers and micro-batches, over the variables in their fixed order
+      const clip = cfg.gradClip ? gradClipFactor(varList.filter((v) => grads[v.name]).map((v) => grads[v.name].dataSync() as Float32Array), cfg.gradClip).factor : 1;
+      adamStep(state.net.variables, grads, state.adam, cfg.lr, step, clip);
       tf.dispose(Object.values(grads));
       if (state.ema) emaUpdate(state.ema, state.net.variables, emaDecayAt(step - 1, cfg.emaDecay));
       state.step = step;

@@ -49,6 +49,11 @@ export interface TrainConfig {
   readonly emaDecay: number;
   /** seed for initial weights, crops, steps t and noise ε */
   readonly seed: number;
+  /**
+   * the largest global L2 norm of the gradients before each Adam step (official trainers: 1.0, torch's
+   * clip_grad_norm_); absent = no clipping (0 is stored as absent, so unclipped configs keep their hashes)
+   */
+  readonly gradClip?: number;
   /** save a checkpoint every this many steps (and at the end) */
   readonly checkpointEvery: number;
   /** tasks to use (default: every task found under dataRoot) */

@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { readCheckpoint } from '../../src/models/checkpoint.js';
-import { emaDecayAt } from '../../src/models/optim.js';
-import { batchPlan } from '../../src/models/train-data.js';
-import { trainModel } from '../../src/models/train.js';
-import { initBackend } from '../../src/tf/index.js';
+import { bridgeSchedule } from '../../src/bridge/index.js';
+import { adamStep, createAdamState, emaDecayAt, emaUpdate, gradClipFactor } from '../../src/models/optim.js';
+import { trainArchitecture, trainConfig } from '../../src/models/train-config.js';
+import { batchPlan, createImageCache, loadTrainingData } from '../../src/models/train-data.js';
+import { type StepContext, stepGradients } from '../../src/models/train-step.js';
+import { stepBatch, trainModel } from '../../src/models/train.js';
+import { createUNet, lookup } from '../../src/models/unet.js';
+import { initBackend, tf } from '../../src/tf/index.js';
 import { makeDataset } from './helpers.js';
 
 let data: string;
@@ -18,6 +22,7 @@ beforeAll(async () => {
 const base = { model: 'tiny', steps: 6, batchSize: 2, cropSize: 16, checkpointEvery: 2, seed: 3, timesteps: 20, lr: 1e-3 } as const;
 const out = () => mkdtempSync(join(tmpdir(), 'rdbm-train-'));
 const weights = (dir: string) => readCheckpoint(dir).tensors;
+const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 function expectSameWeights(a: string, b: string) {
   const ta = weights(a);
@@ -88,6 +93,41 @@ describe('trainModel', () => {
     const dir = out();
     await trainModel({ ...base, steps: 2 }, { dataRoot: data, outDir: dir });
     await expect(trainModel({ ...base, steps: 4, lr: 0.5 }, { dataRoot: data, outDir: dir, resume: true })).rejects.toThrow(/different config/);
+  });
+
+  test('gradient clipping (gradClip, the official clip_grad_norm_ before Adam): the same bits as clipping by hand; a limit above every norm changes nothing', async () => {
+    const cfg = trainConfig({ ...base, steps: 3, gradClip: 0.05 });
+    const clipped = await trainModel(cfg, { dataRoot: data, outDir: out() });
+    expect(readCheckpoint(clipped.checkpoint).manifest.training).toMatchObject({ gradClip: 0.05 });
+    // by hand: the trainer's own batches and gradients, the factor of clip_grad_norm_, then Adam
+    const arch = trainArchitecture(cfg);
+    const net = createUNet(arch, { seed: cfg.seed });
+    const varList = [...net.variables.values()];
+    const ctx: StepContext = { arch, p: lookup(net.variables), varList, cfg, schedule: bridgeSchedule({ schedule: cfg.schedule, timesteps: cfg.timesteps, lambda: cfg.lambda }) };
+    const adam = createAdamState(net.variables);
+    const ema = new Map([...net.variables].map(([k, v]) => [k, tf.variable(v.clone(), false)]));
+    const load = createImageCache();
+    const training = loadTrainingData(data, 'train');
+    const factors: number[] = [];
+    for (let step = 1; step <= cfg.steps; step++) {
+      const { grads } = await stepGradients(ctx, await stepBatch(training, cfg, step, load));
+      const { factor } = gradClipFactor(varList.map((v) => grads[v.name].dataSync() as Float32Array), 0.05);
+      factors.push(factor);
+      adamStep(net.variables, grads, adam, cfg.lr, step, factor);
+      tf.dispose(Object.values(grads));
+      emaUpdate(ema, net.variables, emaDecayAt(step - 1, cfg.emaDecay));
+    }
+    expect(factors.every((f) => f < 1)).toBe(true); // it engaged at every step
+    const trained = weights(clipped.checkpoint);
+    for (const [k, v] of ema) expect(bytes(v.dataSync() as Float32Array).equals(bytes(trained.get(k)!.data)), k).toBe(true);
+    // a limit no gradient reaches: factor 1, the unclipped run's bits
+    const loose = await trainModel({ ...base, steps: 3, gradClip: 1e9 }, { dataRoot: data, outDir: out() });
+    const plain = await trainModel({ ...base, steps: 3 }, { dataRoot: data, outDir: out() });
+    expectSameWeights(loose.checkpoint, plain.checkpoint);
+    const w = weights(plain.checkpoint).get('final_conv.weight')!.data;
+    expect(bytes(w).equals(bytes(trained.get('final_conv.weight')!.data))).toBe(false); // and clipping changed them
+    // 0 means no clipping and is stored as absent (unclipped configs keep their hashes)
+    expect(trainConfig({ ...base, gradClip: 0 })).toEqual(trainConfig(base));
   });
 
   test('NaN loss stops naming the step and the last good checkpoint', async () => {
