@@ -2,6 +2,8 @@
 // - conv peak: a 3×3 convolution of 64 channels on 64×64, one core (best of several), in GFLOP/s;
 // - training throughput of RDBM-T (crop 64, batch 8) with 1 and 2 worker threads, as GFLOP/s counted
 //   6 × forward MACs × batch per step (forward + two backward products), and its ratio to the conv peak;
+// - what a second thread adds: the conv-peak convolution in 2 concurrent threads against 1, beside the
+//   training gain of the second worker;
 // - one step of the checkpoint zoo's recipe (T, crop 32, batch 10);
 // - a profile of one training step (T, batch 2, 128×128): data, forward, backward, optimiser, and the
 //   time per kernel (forward and backward) from tf.profile;
@@ -12,6 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describeBackend, initBackend, tf } from '../dist/tf/index.js';
 import { MODEL_PRESETS, countMacs, createUNet, trainModel, restoreImages } from '../dist/models/index.js';
 import { lookup, unetForward } from '../dist/models/unet.js';
@@ -76,6 +79,23 @@ for (const workers of [1, 2]) {
   console.log(`train T crop ${TRAIN.crop} batch ${TRAIN.batch}, ${workers} worker(s): ${sec.toFixed(3)} s/step = ${through[workers].toFixed(2)} GFLOP/s = ${(through[workers] / peak).toFixed(2)}× the conv peak`);
 }
 console.log(`training goal (2 workers ≥ 0.8× single-core conv peak): ${through[2] / peak >= 0.8 ? 'met' : 'NOT met'} (${(through[2] / peak).toFixed(2)}×)`);
+
+// what a second thread can add on this machine: the conv-peak convolution in 1 and in 2 concurrent worker threads
+// (compute-bound), against the training gain of the second worker above (each worker's shard is half the batch)
+{
+  const threads = (k) => Promise.all(Array.from({ length: k }, () => new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./conv-thread.js', import.meta.url), { workerData: 100 });
+    w.once('message', (ms) => { resolve(ms); void w.terminate(); });
+    w.once('error', reject);
+  })));
+  let gain = 0;
+  for (let r = 0; r < REPEAT; r++) {
+    const [one] = await threads(1);
+    const two = await threads(2);
+    gain = Math.max(gain, (2 * one) / Math.max(...two));
+  }
+  console.log(`second thread: conv-peak convolutions in 2 threads give ${gain.toFixed(2)}× the throughput of 1; training with 2 workers gives ${(through[2] / through[1]).toFixed(2)}× that of 1`);
+}
 
 // the checkpoint zoo's recipe (scale cpu: RDBM-T, crop 32, batch 10 on 64-px mini-uir), 1 worker: what one zoo step costs
 {
