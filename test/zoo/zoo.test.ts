@@ -15,6 +15,9 @@ import { readHistory } from '../../src/models/train.js';
 import { currentBackendId, initBackend } from '../../src/tf/index.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
 import { verifyZooEntry } from '../../src/zoo/verify.js';
+
+/** the zoo retrained with the official gradient clipping, staged until every point has finished (README, zoo status) */
+const CLIPPED_ZOO_DIR = join(BUNDLED_ZOO_DIR, '..', 'zoo-clipped');
 import { captureIo } from '../helpers/io.js';
 
 // One real smoke-scale training run of the `main` experiment (tiny model, 2 steps on 16-px crops of mini-uir 32)
@@ -216,6 +219,21 @@ describe('the README zoo section', () => {
     const work = join(tmp, 'verify-bundled');
     for (const entry of listZoo()) {
       const r = await verifyZooEntry(join(BUNDLED_ZOO_DIR, entry.name), { steps: 10, workDir: work });
+      expect(r, entry.name).toMatchObject({ name: entry.name, step: 10, identical: true, ok: true });
+    }
+  }, 900_000);
+
+  it('the entries retrained with the clipping (data/zoo-clipped): named exactly in the README, trained with gradClip 1, step 10 repeated bit for bit', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const status = /\*\*Retrained with the clipping\*\* \(`rdbm zoo list --zoo data\/zoo-clipped`\): (.*?) — /.exec(readme);
+    expect(status).not.toBeNull();
+    const named = [...status![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
+    const entries = listZoo(CLIPPED_ZOO_DIR);
+    expect(named).toEqual(entries.map((e) => e.name));
+    const work = join(tmp, 'verify-clipped');
+    for (const entry of entries) {
+      expect(entry.training.gradClip, entry.name).toBe(1);
+      const r = await verifyZooEntry(join(CLIPPED_ZOO_DIR, entry.name), { steps: 10, workDir: work });
       expect(r, entry.name).toMatchObject({ name: entry.name, step: 10, identical: true, ok: true });
     }
   }, 900_000);
