@@ -23,7 +23,7 @@ import { RdbmError } from '../errors.js';
 import type { Image8 } from '../image/index.js';
 import { currentBackendId, tf } from '../tf/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
-import { configHash, stableStringify } from '../util/hash.js';
+import { stableStringify } from '../util/hash.js';
 import { createProgress } from '../util/progress.js';
 import { createRng, normalArray } from '../util/random.js';
 import { readCheckpoint, samplingWeightsSha256, saveCheckpoint } from './checkpoint.js';
@@ -94,8 +94,13 @@ function freshState(arch: UNetConfig, cfg: TrainConfig): State {
 
 function resumedState(arch: UNetConfig, cfg: TrainConfig, dir: string): State {
   const { manifest, tensors } = readCheckpoint(dir);
-  if (!manifest.training || resumeKey(manifest.training) !== resumeKey(cfg)) {
-    throw new RdbmError(`cannot resume from ${dir}: it was trained with a different config (hash ${manifest.training ? configHash(manifest.training) : 'none'}, this run ${configHash(cfg)}; only steps may change)`);
+  if (!manifest.training) throw new RdbmError(`cannot resume from ${dir}: its manifest records no training config (not written by rdbm train?)`);
+  if (resumeKey(manifest.training) !== resumeKey(cfg)) {
+    const was = manifest.training as unknown as Record<string, unknown>;
+    const now = cfg as unknown as Record<string, unknown>;
+    const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
+    const fields = [...new Set([...Object.keys(was), ...Object.keys(now)])].filter((k) => k !== 'steps' && stableStringify(was[k]) !== stableStringify(now[k]));
+    throw new RdbmError(`cannot resume from ${dir}: it was trained with a different config (${fields.map((k) => `${k} ${show(was[k])} → ${show(now[k])}`).join(', ')}; only steps may change)`);
   }
   const need = (name: string) => {
     const t = tensors.get(name);

@@ -92,7 +92,9 @@ describe('trainModel', () => {
     );
     const dir = out();
     await trainModel({ ...base, steps: 2 }, { dataRoot: data, outDir: dir });
-    await expect(trainModel({ ...base, steps: 4, lr: 0.5 }, { dataRoot: data, outDir: dir, resume: true })).rejects.toThrow(/different config/);
+    await expect(trainModel({ ...base, steps: 4, lr: 0.5 }, { dataRoot: data, outDir: dir, resume: true })).rejects.toThrow(/different config \(lr 0\.001 → 0\.5; only steps may change\)$/);
+    // a run from before the clipping, resumed with it (rdbm train clips by default): the field is named
+    await expect(trainModel({ ...base, steps: 4, gradClip: 1 }, { dataRoot: data, outDir: dir, resume: true })).rejects.toThrow(/different config \(gradClip absent → 1; only steps may change\)$/);
   });
 
   test('gradient clipping (gradClip, the official clip_grad_norm_ before Adam): the same bits as clipping by hand; a limit above every norm changes nothing', async () => {
