@@ -31,10 +31,11 @@ const f32 = Math.fround;
  * Computed on the host, one pass per variable, in float32 operation by operation (each +, ×, ÷, √ rounded
  * to float32 as the backend's kernels round it, constants as the backend receives them), so the weights
  * are bit-identical to the same formula as backend ops, for a fraction of the per-op cost (a dozen
- * kernel calls per variable otherwise). `gradScale` (gradClipFactor's factor) multiplies each gradient first, in
- * float32 as torch's clip_grad_norm_ does in place; at 1 the gradients are used as they are.
+ * kernel calls per variable otherwise). With `gradClip` > 0 the gradients are first clipped as torch's clip_grad_norm_
+ * does in place (gradClipFactor over the variables in order, each gradient × the factor in float32); every gradient is
+ * read from the backend once. At a factor of 1 the gradients are used as they are.
  */
-export function adamStep(variables: ReadonlyMap<string, tf.Variable>, grads: Record<string, tf.Tensor>, state: AdamState, lr: number, step: number, gradScale = 1): void {
+export function adamStep(variables: ReadonlyMap<string, tf.Variable>, grads: Record<string, tf.Tensor>, state: AdamState, lr: number, step: number, gradClip = 0): void {
   const { beta1, beta2, eps } = ADAM;
   const b1 = f32(beta1);
   const c1 = f32(1 - beta1);
@@ -43,13 +44,13 @@ export function adamStep(variables: ReadonlyMap<string, tf.Variable>, grads: Rec
   const bc2 = f32(Math.sqrt(1 - beta2 ** step));
   const e = f32(eps);
   const rate = f32(lr / (1 - beta1 ** step));
-  const scale = f32(gradScale);
-  for (const [name, w] of variables) {
-    const grad = grads[w.name];
-    if (!grad) continue;
+  const stepped = [...variables].filter(([, w]) => grads[w.name]);
+  const host = stepped.map(([, w]) => grads[w.name].dataSync() as Float32Array);
+  const scale = gradClip > 0 ? gradClipFactor(host, gradClip).factor : 1;
+  for (const [k, [name, w]] of stepped.entries()) {
     const mv = state.m.get(name)!;
     const vv = state.v.get(name)!;
-    const g = grad.dataSync() as Float32Array;
+    const g = host[k];
     const m = Float32Array.from(mv.dataSync() as Float32Array);
     const v = Float32Array.from(vv.dataSync() as Float32Array);
     const x = Float32Array.from(w.dataSync() as Float32Array);

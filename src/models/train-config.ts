@@ -75,7 +75,7 @@ export function trainArchitecture(config: TrainConfig): UNetConfig {
 /** The trainer's fields of a sweep run config (the experiments' training fields, or a zoo entry's), for trainModel. */
 export function trainInputFromRun(run: Readonly<Record<string, unknown>>): TrainConfigInput {
   const pick = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed'] as const;
-  // gradClip only when the run clips (a zoo entry from before the field has none: it trained unclipped)
-  const clip = run.gradClip !== undefined && run.gradClip !== 0 ? { gradClip: run.gradClip } : {};
+  // gradClip when recorded (a zoo entry from before the field has none: it trained unclipped; trainConfig stores 0 as absent)
+  const clip = run.gradClip !== undefined ? { gradClip: run.gradClip } : {};
   return { ...Object.fromEntries(pick.map((k) => [k, run[k]])), ...clip, split: 'train' } as unknown as TrainConfigInput;
 }

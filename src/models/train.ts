@@ -28,7 +28,7 @@ import { createProgress } from '../util/progress.js';
 import { createRng, normalArray } from '../util/random.js';
 import { readCheckpoint, samplingWeightsSha256, saveCheckpoint } from './checkpoint.js';
 import { type UNetConfig } from './config.js';
-import { adamStep, createAdamState, emaDecayAt, emaUpdate, gradClipFactor } from './optim.js';
+import { adamStep, createAdamState, emaDecayAt, emaUpdate } from './optim.js';
 import { ensureGradients } from './gradients.js';
 import { type TrainingData, createImageCache, loadTrainingData, makeHostBatch } from './train-data.js';
 import { measureItemBytes, memoryLimit, planMicroBatch } from './train-memory.js';
@@ -237,10 +237,9 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
         tf.dispose(Object.values(grads));
         throw new RdbmError(`loss is ${loss} at step ${step} (last good checkpoint: ${lastGood ?? 'none'}); lower the learning rate or check the data`);
       }
-      // the official trainers clip the global gradient norm before Adam (clip_grad_norm_), here after the
-      // fixed-order reduction over workers and micro-batches, over the variables in their fixed order
-      const clip = cfg.gradClip ? gradClipFactor(varList.filter((v) => grads[v.name]).map((v) => grads[v.name].dataSync() as Float32Array), cfg.gradClip).factor : 1;
-      adamStep(state.net.variables, grads, state.adam, cfg.lr, step, clip);
+      // the official trainers clip the global gradient norm before Adam (clip_grad_norm_): here after the
+      // fixed-order reduction over workers and micro-batches, inside adamStep over the variables in their fixed order
+      adamStep(state.net.variables, grads, state.adam, cfg.lr, step, cfg.gradClip ?? 0);
       tf.dispose(Object.values(grads));
       if (state.ema) emaUpdate(state.ema, state.net.variables, emaDecayAt(step - 1, cfg.emaDecay));
       state.step = step;

@@ -115,7 +115,10 @@ describe('trainModel', () => {
       const { grads } = await stepGradients(ctx, await stepBatch(training, cfg, step, load));
       const { factor } = gradClipFactor(varList.map((v) => grads[v.name].dataSync() as Float32Array), 0.05);
       factors.push(factor);
-      adamStep(net.variables, grads, adam, cfg.lr, step, factor);
+      // each gradient × the factor in float32 (clip_grad_norm_'s in-place mul), then plain Adam
+      const clipped = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.tensor(Float32Array.from(g.dataSync() as Float32Array, (x) => Math.fround(x * factor)), g.shape)]));
+      adamStep(net.variables, clipped, adam, cfg.lr, step);
+      tf.dispose(Object.values(clipped));
       tf.dispose(Object.values(grads));
       emaUpdate(ema, net.variables, emaDecayAt(step - 1, cfg.emaDecay));
     }

@@ -66,7 +66,7 @@ export const trainCommand: Command = {
           checkpointEvery: o['checkpoint-every'] as number,
           split: o.split as 'train',
           ...(o.task ? { tasks: o.task as string[] } : {}),
-          ...((o['grad-clip'] as number) > 0 ? { gradClip: o['grad-clip'] as number } : {}),
+          gradClip: o['grad-clip'] as number, // 0 is stored as absent (trainConfig)
           ...(o.process ? { process: o.process as (typeof TRAIN_PROCESSES)[number] } : {}),
         },
         { dataRoot: o.data as string, outDir: o.out as string, io, resume: Boolean(o.resume), signal: ac.signal, workers: o.workers as number, ...(o['micro-batch'] !== undefined ? { microBatch: o['micro-batch'] as number } : {}) },
