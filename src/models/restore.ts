@@ -16,6 +16,7 @@ import { createProgress } from '../util/progress.js';
 import { createRng, normalArray } from '../util/random.js';
 import { keyword, number } from '../util/validate.js';
 import { loadCheckpoint } from './checkpoint.js';
+import { callCapacity } from './restore-memory.js';
 import { restoreOnWorkers, restoreWorkerUrl } from './restore-parallel.js';
 import { defaultTile, tileStarts } from './tiles.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES, type LoadedModel, type RestoreOptions, type RestoreResult } from './types.js';
@@ -41,34 +42,45 @@ function ramp(i: number, len: number, start: number, n: number, overlap: number)
   return Math.min(1, fromStart, fromEnd);
 }
 
-/** The network applied tile by tile over an NHWC batch, blended. Exact (no tiling) when the image fits one tile. */
-export async function applyTiled(model: Pick<LoadedModel, 'apply'>, xt: tf.Tensor4D, mu: tf.Tensor4D, t: number, tile: { size: number; overlap: number } | false): Promise<tf.Tensor4D> {
+/**
+ * The network applied tile by tile over an NHWC batch, blended. Exact (no tiling) when the image fits one tile.
+ * The windows of every item and tile are stacked into network calls of at most `maxWindows` (one call per tile was
+ * a batch as small as the image window; stacked, the convolutions run on larger batches). Each window is computed
+ * as if alone (the U-Net couples no items) and blended in tile order, so the chunking never changes a value.
+ */
+export async function applyTiled(model: Pick<LoadedModel, 'apply'>, xt: tf.Tensor4D, mu: tf.Tensor4D, t: number, tile: { size: number; overlap: number } | false, maxWindows = Infinity): Promise<tf.Tensor4D> {
   const [b, h, w, c] = xt.shape;
   if (!tile || (h <= tile.size && w <= tile.size)) return model.apply(xt, mu, t);
-  const ys = tileStarts(h, tile.size, tile.overlap);
-  const xs = tileStarts(w, tile.size, tile.overlap);
+  const th = Math.min(tile.size, h);
+  const tw = Math.min(tile.size, w);
+  const origins = tileStarts(h, tile.size, tile.overlap).flatMap((y0) => tileStarts(w, tile.size, tile.overlap).map((x0) => [y0, x0] as const));
   const acc = new Float32Array(b * h * w * c);
   const wsum = new Float32Array(h * w);
-  for (const y0 of ys) {
-    for (const x0 of xs) {
-      const th = Math.min(tile.size, h);
-      const tw = Math.min(tile.size, w);
-      const out = tf.tidy(() => model.apply(tf.slice(xt, [0, y0, x0, 0], [-1, th, tw, -1]), tf.slice(mu, [0, y0, x0, 0], [-1, th, tw, -1]), t));
-      const data = await out.data();
-      out.dispose();
+  // whole tiles per call (all items of a tile together), at least one tile even when it exceeds maxWindows
+  const tilesPerCall = Math.max(1, Math.floor(maxWindows / b));
+  for (let from = 0; from < origins.length; from += tilesPerCall) {
+    const chunk = origins.slice(from, from + tilesPerCall);
+    const out = tf.tidy(() => {
+      const cut = (u: tf.Tensor4D) => tf.concat(chunk.map(([y0, x0]) => tf.slice(u, [0, y0, x0, 0], [-1, th, tw, -1])), 0) as tf.Tensor4D;
+      return model.apply(cut(xt), cut(mu), t);
+    });
+    const data = await out.data();
+    out.dispose();
+    chunk.forEach(([y0, x0], k) => {
+      const base = k * b * th * tw * c;
       for (let y = 0; y < th; y++) {
         const wy = ramp(y, th, y0, h, tile.overlap);
         for (let x = 0; x < tw; x++) {
           const wt = wy * ramp(x, tw, x0, w, tile.overlap);
           wsum[(y0 + y) * w + x0 + x] += wt;
           for (let n = 0; n < b; n++) {
-            const src = ((n * th + y) * tw + x) * c;
+            const src = base + ((n * th + y) * tw + x) * c;
             const dst = ((n * h + y0 + y) * w + x0 + x) * c;
-            for (let k = 0; k < c; k++) acc[dst + k] += wt * data[src + k];
+            for (let q = 0; q < c; q++) acc[dst + q] += wt * data[src + q];
           }
         }
       }
-    }
+    });
   }
   for (let i = 0; i < b * h * w; i++) {
     const s = wsum[i % (h * w)];
@@ -125,6 +137,8 @@ export interface RestoreSettings {
   readonly nfe: number;
   readonly tile: { size: number; overlap: number } | false;
   readonly outputDir: string;
+  /** worker threads restoring at once (they share host RAM on native backends; each has its own wasm heap) */
+  readonly workers?: number;
   /**
    * set for a generative prior (a `vp` checkpoint): its VP β schedule and steps, the bridge step t₀ it starts from,
    * and the seed of the start noise (one stream per image name); the model must take real time inputs
@@ -151,13 +165,16 @@ export async function restoreWindow(model: Pick<LoadedModel, 'apply'>, window: r
   const outputs: RestoredImage[] = new Array(window.length);
   for (const members of bySize.values()) {
     const { width, height } = images[members[0]];
-    const per = Math.max(1, Math.floor(BATCH_PIXELS / (width * height)));
+    // network inputs: the image, or its windows when tiled; a call stacks as many as fit memory
+    const tiled = settings.tile !== false && (height > settings.tile.size || width > settings.tile.size);
+    const fit = await callCapacity(model, tiled && settings.tile ? Math.min(settings.tile.size, height) : height, tiled && settings.tile ? Math.min(settings.tile.size, width) : width, settings.workers);
+    const per = Math.max(1, Math.min(Math.floor(BATCH_PIXELS / (width * height)), tiled ? Infinity : fit));
     for (let from = 0; from < members.length; from += per) {
       const group = members.slice(from, from + per);
       const mu = tf.concat(group.map((i) => toTensor(images[i])), 0) as tf.Tensor4D;
       const x = prior
-        ? await sampleBridge({ mu, schedule, nfe: settings.nfe, clip: true, prior: { ...prior, predictX0: (xs, s) => applyTiled(model, xs, xs, s, settings.tile) }, noise: startNoise(prior.seed, group.map((i) => window[i].name)) })
-        : await sampleBridge({ mu, schedule, nfe: settings.nfe, parameterization: settings.parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, settings.tile), clip: true });
+        ? await sampleBridge({ mu, schedule, nfe: settings.nfe, clip: true, prior: { ...prior, predictX0: (xs, s) => applyTiled(model, xs, xs, s, settings.tile, fit) }, noise: startNoise(prior.seed, group.map((i) => window[i].name)) })
+        : await sampleBridge({ mu, schedule, nfe: settings.nfe, parameterization: settings.parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, settings.tile, fit), clip: true });
       const data = (await x.data()) as Float32Array;
       tf.dispose([mu, x]);
       const n = width * height * 3;
@@ -196,6 +213,7 @@ export async function restoreImages(options: RestoreOptions): Promise<RestoreRes
     nfe: options.nfe,
     tile: options.tile === undefined ? defaultTile(model.config.dimMults.length) : options.tile,
     outputDir: options.outputDir,
+    workers,
     ...(prior ? { prior } : {}),
   };
   if (tr) checkObjectivePi(settings.parameterization, tr.pi, `restore ${options.checkpoint ?? 'model'} (trained with pi ${tr.pi})`);

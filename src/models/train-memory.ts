@@ -15,9 +15,9 @@ import { tf } from '../tf/index.js';
 /** emscripten's getHeapMax() of @tensorflow/tfjs-backend-wasm 4.22 (wasm32). */
 export const WASM_HEAP_BYTES = 4294901760;
 /** share of the limit a step may plan to use (fragmentation, tensors outside the pass) */
-const USABLE = 0.8;
+export const USABLE = 0.8;
 /** extrapolation margin from the probe crop to the real one (the middle attention grows faster than the area) */
-const MARGIN = 1.25;
+export const MARGIN = 1.25;
 
 export interface MemoryLimit {
   readonly bytes: number;
