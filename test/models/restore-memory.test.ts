@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { WASM_HEAP_BYTES } from '../../src/models/train-memory.js';
 import { callCapacity, forwardItemBytes, itemsPerCall } from '../../src/models/restore-memory.js';
-import { applyTiled } from '../../src/models/restore.js';
+import { applyTiled, balancedWindows } from '../../src/models/restore.js';
 import { createUNet, lookup, unetForward } from '../../src/models/unet.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 
@@ -73,5 +73,17 @@ describe('call capacity', () => {
     const held = tf.memory().numBytes;
     expect(await callCapacity(net, 32, 32)).toBe(itemsPerCall(small, 32, 32, held, 'wasm'));
     net.dispose();
+  });
+});
+
+describe('balanced windows', () => {
+  test('windows of at most the batch, a whole number of rounds over the workers', () => {
+    const sizes = (n: number, batch: number, workers: number) => balancedWindows(Array.from({ length: n }, (_, i) => i), batch, workers).map((w) => w.length);
+    expect(sizes(80, 16, 2)).toEqual([14, 14, 14, 14, 14, 10]);
+    expect(sizes(120, 16, 2)).toEqual([15, 15, 15, 15, 15, 15, 15, 15]);
+    expect(sizes(7, 3, 2)).toEqual([2, 2, 2, 1]);
+    expect(sizes(5, 16, 1)).toEqual([5]);
+    expect(sizes(0, 16, 2)).toEqual([]);
+    expect(balancedWindows(['a', 'b', 'c'], 2, 1)).toEqual([['a', 'b'], ['c']]);
   });
 });
