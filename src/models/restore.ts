@@ -165,10 +165,11 @@ export async function restoreWindow(model: Pick<LoadedModel, 'apply'>, window: r
   const outputs: RestoredImage[] = new Array(window.length);
   for (const members of bySize.values()) {
     const { width, height } = images[members[0]];
-    // network inputs: the image, or its windows when tiled; a call stacks as many as fit memory
+    // network inputs: the image, or its windows when tiled; a call stacks as many as fit memory (so a group holds
+    // at most that many images: one tile position of the group always fits one call)
     const tiled = settings.tile !== false && (height > settings.tile.size || width > settings.tile.size);
     const fit = await callCapacity(model, tiled && settings.tile ? Math.min(settings.tile.size, height) : height, tiled && settings.tile ? Math.min(settings.tile.size, width) : width, settings.workers);
-    const per = Math.max(1, Math.min(Math.floor(BATCH_PIXELS / (width * height)), tiled ? Infinity : fit));
+    const per = Math.max(1, Math.min(Math.floor(BATCH_PIXELS / (width * height)), fit));
     for (let from = 0; from < members.length; from += per) {
       const group = members.slice(from, from + per);
       const mu = tf.concat(group.map((i) => toTensor(images[i])), 0) as tf.Tensor4D;
