@@ -36,7 +36,7 @@ const unscoped: BlockScope = (block) => block();
 /**
  * The forward pass over any parameter lookup (variables or plain tensors). `scope` wraps every block: inference
  * passes `tf.tidy`, so a call holds the block outputs (the skips) and one block's intermediates instead of every
- * intermediate of the pass (about 4× less memory for RDBM-T, so more windows fit one call); the values are the same.
+ * intermediate of the pass (about 3× less memory, e.g. RDBM-T 28 → 9 MB per 32-px window, so more windows fit one call); the values are the same.
  */
 export function unetForward(config: UNetConfig, p: Params, inputs: tf.Tensor4D | readonly tf.Tensor4D[], t: readonly number[], scope: BlockScope = unscoped): tf.Tensor4D {
   registerWasmShims();
