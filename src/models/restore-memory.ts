@@ -8,7 +8,7 @@
  */
 import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
-import { MARGIN, USABLE, memoryLimit } from './train-memory.js';
+import { itemsThatFit, memoryLimit, scaleProbeBytes } from './train-memory.js';
 import type { LoadedModel } from './types.js';
 
 /** The probe side: the real one up to 64 px. */
@@ -28,7 +28,7 @@ export async function forwardItemBytes(model: Pick<LoadedModel, 'apply'>, h: num
   const info = await tf.profile(() => tf.tidy(() => model.apply(x, x, 0)));
   tf.dispose([x, info.result as tf.Tensor]);
   const probe = Math.max(1, info.peakBytes - before);
-  const bytes = ph === h && pw === w ? probe * 1.05 : ((probe * (h * w)) / (ph * pw)) * MARGIN;
+  const bytes = scaleProbeBytes(probe, (h * w) / (ph * pw));
   if (!measured.has(model)) measured.set(model, new Map());
   measured.get(model)!.set(key, bytes);
   return bytes;
@@ -37,7 +37,7 @@ export async function forwardItemBytes(model: Pick<LoadedModel, 'apply'>, h: num
 /** Items of `itemBytes` one call may hold under the memory limit of the backend (shared by `workers`), or a one-line error. */
 export function itemsPerCall(itemBytes: number, h: number, w: number, heldBytes: number, backend: string, workers = 1): number {
   const limit = memoryLimit(backend, workers);
-  const fits = Math.floor((limit.bytes * USABLE - heldBytes) / itemBytes);
+  const fits = itemsThatFit(itemBytes, heldBytes, limit);
   if (fits < 1) {
     throw new RdbmError(`restoring one ${w}×${h} input needs about ${(itemBytes / 1e9).toFixed(1)} GB, over ${limit.what}; restore in smaller tiles (--tile)${backend === 'wasm' ? ' or use --backend cpu (limited by host RAM only)' : ''}`);
   }

@@ -15,9 +15,9 @@ import { tf } from '../tf/index.js';
 /** emscripten's getHeapMax() of @tensorflow/tfjs-backend-wasm 4.22 (wasm32). */
 export const WASM_HEAP_BYTES = 4294901760;
 /** share of the limit a step may plan to use (fragmentation, tensors outside the pass) */
-export const USABLE = 0.8;
+const USABLE = 0.8;
 /** extrapolation margin from the probe crop to the real one (the middle attention grows faster than the area) */
-export const MARGIN = 1.25;
+const MARGIN = 1.25;
 
 export interface MemoryLimit {
   readonly bytes: number;
@@ -47,7 +47,7 @@ export interface MicroBatchPlan {
  */
 export function planMicroBatch(batch: number, crop: number, itemBytes: number, baseBytes: number, limit: MemoryLimit): MicroBatchPlan {
   const budget = limit.bytes * USABLE - baseBytes;
-  const fits = Math.floor(budget / itemBytes);
+  const fits = itemsThatFit(itemBytes, baseBytes, limit);
   if (fits < 1) {
     const largestCrop = Math.floor(crop * Math.sqrt(Math.max(0, budget) / itemBytes) / 8) * 8;
     throw new RdbmError(
@@ -55,6 +55,16 @@ export function planMicroBatch(batch: number, crop: number, itemBytes: number, b
     );
   }
   return { microBatch: Math.min(batch, fits), itemBytes };
+}
+
+/** Items of `itemBytes` that fit the usable share of `limit` beside `baseBytes` already held (training micro-batches, restoration calls). */
+export function itemsThatFit(itemBytes: number, baseBytes: number, limit: MemoryLimit): number {
+  return Math.floor((limit.bytes * USABLE - baseBytes) / itemBytes);
+}
+
+/** Bytes of one item from a probe `areaRatio` times smaller: an exact probe (ratio 1) gets 5 %, an extrapolated one the ratio and the margin. */
+export function scaleProbeBytes(probeBytes: number, areaRatio: number): number {
+  return areaRatio === 1 ? probeBytes * 1.05 : probeBytes * areaRatio * MARGIN;
 }
 
 /** The probe crop: the real crop up to 64 px, a multiple of the network's stride 2^depth. */
@@ -73,5 +83,5 @@ export async function measureItemBytes(crop: number, depth: number, run: (probe:
   const info = await tf.profile(async () => run(probe));
   tf.dispose(info.result as tf.Tensor[]);
   const perItem = Math.max(1, info.peakBytes - before);
-  return probe === crop ? perItem * 1.05 : perItem * (crop / probe) ** 2 * MARGIN;
+  return scaleProbeBytes(perItem, (crop / probe) ** 2);
 }
