@@ -13,7 +13,7 @@ import type { AxisValue, Experiment } from './experiment.js';
 import type { Executors } from './executors.js';
 import { FILE_CONTENT_KEYS, type Plan, type PlannedPoint, planSweep } from './plan.js';
 import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner.js';
-import { type ScaleName, scale as checkScale } from './scales.js';
+import { DEFAULT_SCALE, type ScaleName, scale as checkScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
 import { bundledDatasetRoot, datasetsDir, openResults, restoredDir, restoredImage } from './store.js';
 import { zooCheckpointFor } from './zoo.js';
@@ -41,6 +41,8 @@ export interface RunExperimentOptions {
    * training. Default: the bundled zoo (data/zoo); a folder for another; false trains everything (`--retrain`).
    */
   readonly zoo?: string | false;
+  /** at a zoo-only scale (Scale.zooOnly), train the points without a zoo entry instead of leaving them out (`--train-missing`) */
+  readonly trainMissing?: boolean;
 }
 
 /**
@@ -63,12 +65,15 @@ function familyOverrides(checkpoints: RunExperimentOptions['checkpoints'] = {}):
 }
 
 /** Plans experiments at a scale without running anything. */
-export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint' | 'zoo'> = {}): Plan {
+export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint' | 'zoo' | 'trainMissing'> = {}): Plan {
   const list = typeof names === 'string' ? [names] : names;
   const zoo = options.zoo === false ? undefined : (config: RunConfig) => zooCheckpointFor(config, options.zoo || undefined);
-  return planSweep(resolveExperiments(list), checkScale(options.scale ?? 'default').name, overrides(options.dataset), familyOverrides(options.checkpoints), FILE_CONTENT_KEYS, {
+  const scale = checkScale(options.scale ?? DEFAULT_SCALE);
+  return planSweep(resolveExperiments(list), scale.name, overrides(options.dataset), familyOverrides(options.checkpoints), FILE_CONTENT_KEYS, {
     allowSharedCheckpoint: options.allowSharedCheckpoint ?? false,
     ...(zoo ? { resolveCheckpoint: zoo } : {}),
+    // a zoo scale on the bundled data: points without an entry wait for the zoo (another dataset trains, as asked)
+    ...(zoo && scale.zooOnly && !options.dataset && !options.trainMissing ? { zooOnly: true } : {}),
   });
 }
 

@@ -8,11 +8,11 @@ import { axesAt } from './experiment.js';
 import { countJobs, type Plan } from './plan.js';
 import { mergeRuns, rowsCsv, rowsTable, runRows } from './results.js';
 import { type JobStatus, type SweepReport, inspectPlan } from './runner.js';
-import { SCALES, SCALE_NAMES, type ScaleName } from './scales.js';
+import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from './scales.js';
 import { type Shard, parseShard, shardGroups } from './shard.js';
 import { type ResultsStore, openResults } from './store.js';
 import { missExplainer } from './why.js';
-import { addSweepToZoo } from './zoo.js';
+import { addSweepToZoo, awaitingZooNotes } from './zoo.js';
 
 function experimentList(scale: ScaleName): string {
   return [...listExperiments(), ...Object.values(CHECKPOINT_EXPERIMENTS)]
@@ -34,6 +34,7 @@ function summaryLines(plan: Plan, statuses: readonly JobStatus[], shard: Shard |
     `plan: ${plan.experiments.join(', ')} at scale ${plan.scale}: ${plan.points.length} points → ${plan.jobs.length} unique jobs (${KINDS.map((k) => `${all[k]} ${k}`).join(', ')})`,
     `  reuse: ${plan.points.length} points share ${all.train} trained checkpoints and ${all.restore} restorations`,
   ];
+  for (const note of awaitingZooNotes(plan.awaitingZoo ?? [], plan.scale)) lines.push(`  left out: ${note}`);
   if (shard) lines.push(`  shard ${shard.index}/${shard.count}: ${shardGroups(plan, shard).size} of ${plan.groups.length} training groups, ${statuses.length} jobs`);
   const count = (pred: (s: JobStatus) => boolean) => KINDS.map((k) => `${statuses.filter((s) => s.job.kind === k && pred(s)).length} ${k}`).join(', ');
   lines.push(`  cached (finished): ${count((s) => s.status.state === 'done')}`);
@@ -98,7 +99,7 @@ export const sweepCommand: Command = {
   ].join('\n'),
   positionals: [{ name: 'experiment', description: 'experiment names, `reproduce`, `all`, or .json files', variadic: true }],
   options: [
-    { name: 'scale', type: 'string', description: 'budget', choices: SCALE_NAMES, default: 'default' },
+    { name: 'scale', type: 'string', description: 'budget', choices: SCALE_NAMES, default: DEFAULT_SCALE },
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
     { name: 'shard', type: 'string', valueName: '<i/n>', description: 'run only shard i of n (0-based), e.g. $SLURM_ARRAY_TASK_ID/4' },
     { name: 'data', type: 'string', valueName: '<dir>', description: 'a dataset in the RDBM/DGSolver layout instead of the bundled mini-uir' },
@@ -107,12 +108,13 @@ export const sweepCommand: Command = {
     { name: 'shared-checkpoint', type: 'boolean', description: 'sample every point of a training axis (λ, π, schedule, model) with the one given checkpoint instead of refusing' },
     { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
     { name: 'retrain', type: 'boolean', description: 'train every point instead of restoring with matching checkpoint-zoo entries (data/zoo)' },
+    { name: 'train-missing', type: 'boolean', description: 'at scale cpu (whose networks come from the zoo), train the points without a zoo entry instead of leaving them out' },
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
     { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
   ],
   examples: [
     'rdbm sweep nfe --scale smoke --dry-run',
-    'rdbm sweep reproduce --scale default',
+    'rdbm sweep reproduce --scale quick',
     'rdbm sweep lambda pi --scale paper --data /data/uir --shard $SLURM_ARRAY_TASK_ID/8 --results /shared/results',
     'rdbm sweep diffuir-vs-rdbm --data /data/uir --diffuir-checkpoint model-300.pt --scale paper',
   ],
@@ -130,7 +132,7 @@ export const sweepCommand: Command = {
       ...(options['rdbm-checkpoint'] ? { rdbm: options['rdbm-checkpoint'] as string } : {}),
     };
     const allowSharedCheckpoint = Boolean(options['shared-checkpoint']);
-    const zoo = options.retrain ? { zoo: false as const } : {};
+    const zoo = options.retrain ? { zoo: false as const } : options['train-missing'] ? { trainMissing: true } : {};
     const plan = planExperiments(positionals, { scale, checkpoints, allowSharedCheckpoint, ...zoo, ...(dataset ? { dataset } : {}) });
     if (options['dry-run']) {
       const store = openResults(resultsDir);
@@ -140,6 +142,7 @@ export const sweepCommand: Command = {
       else io.out(`${[...summaryLines(plan, statuses, shard), ...pointTable(plan, statuses), ...whyLines(why)].join('\n')}\n`);
       return 0;
     }
+    for (const note of awaitingZooNotes(plan.awaitingZoo ?? [], plan.scale)) io.err(`rdbm sweep: left out ${note}\n`);
     const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, allowSharedCheckpoint, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
     if (options.json) {
       io.out(`${JSON.stringify(reportJson(report))}\n`);

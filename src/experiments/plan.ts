@@ -54,6 +54,15 @@ export interface Plan {
   readonly jobs: readonly Job[];
   /** group ids in order of first use */
   readonly groups: readonly string[];
+  /** points left out because they would train and the checkpoint zoo has no entry for them (PlanOptions.zooOnly) */
+  readonly awaitingZoo?: readonly AwaitingPoint[];
+}
+
+/** A point a zoo-only plan leaves out: its experiment, label and training config. */
+export interface AwaitingPoint {
+  readonly experiment: string;
+  readonly label: string;
+  readonly config: RunConfig;
 }
 
 /** The sampler's θ schedule, with `same` resolved (so `same` and an explicit equal name share a job). */
@@ -119,6 +128,11 @@ export interface PlanOptions {
   readonly resolveCheckpoint?: (config: RunConfig) => string | undefined;
   /** sample every point of a training axis with one given checkpoint instead of refusing (`--shared-checkpoint`) */
   readonly allowSharedCheckpoint?: boolean;
+  /**
+   * leave out (as `awaitingZoo`) every point that would train because resolveCheckpoint finds nothing for it: a scale
+   * whose networks come from the zoo (Scale.zooOnly) never starts hours of training unasked
+   */
+  readonly zooOnly?: boolean;
 }
 
 /** Fields an experiment sets for a point itself (its base, axis values, family settings): a given checkpoint's own config yields to these. */
@@ -134,17 +148,23 @@ function explicitFields(experiment: Experiment, point: SweepPoint): Set<string> 
  */
 export function planSweep(experiments: readonly Experiment[], scale: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}, content: ContentKeys = FILE_CONTENT_KEYS, options: PlanOptions = {}): Plan {
   const points: SweepPoint[] = [];
+  const awaiting: AwaitingPoint[] = [];
   for (const experiment of experiments) {
-    const expanded = expandExperiment(experiment, scale, overrides, familyOverrides).map((expandedPoint) => {
+    const expanded = expandExperiment(experiment, scale, overrides, familyOverrides).flatMap((expandedPoint) => {
       const stand = !expandedPoint.config.checkpoint && options.resolveCheckpoint ? options.resolveCheckpoint(expandedPoint.config) : undefined;
+      if (options.zooOnly && !stand && !expandedPoint.config.checkpoint) {
+        awaiting.push({ experiment: expandedPoint.experiment, label: expandedPoint.label, config: expandedPoint.config });
+        return [];
+      }
       const point = stand ? deepFreeze({ ...expandedPoint, config: { ...expandedPoint.config, checkpoint: stand } }) : expandedPoint;
       const config = withCheckpointConfig(point.config, explicitFields(experiment, point), `experiment ${point.experiment} at scale ${scale}, point ${point.label}`);
-      return config === point.config ? point : deepFreeze({ ...point, config });
+      return [config === point.config ? point : deepFreeze({ ...point, config })];
     });
     refuseSharedCheckpoint(expanded, options.allowSharedCheckpoint ?? false);
     points.push(...expanded);
   }
-  return planPoints(points, scale, experiments.map((e) => e.name), content);
+  const plan = planPoints(points, scale, experiments.map((e) => e.name), content);
+  return awaiting.length ? deepFreeze({ ...plan, awaitingZoo: awaiting }) : plan;
 }
 
 /** Plans resolved sweep points (from experiments, or built by hand, e.g. the checkpoint points of `rdbm report`) into jobs. */

@@ -10,6 +10,7 @@ import { RdbmError } from '../errors.js';
 import { addZooEntry } from '../zoo/add.js';
 import { BUNDLED_ZOO_DIR, readZooEntry, resolveZoo, ZOO_FILE, type ZooEntry } from '../zoo/entry.js';
 import { planExperiments } from './api.js';
+import type { AwaitingPoint } from './plan.js';
 import { keyedField, PAPER_CONFIG, type RunConfig, RUN_FIELD_NAMES, RUN_FIELDS, runConfig } from './config.js';
 import { SCALES, type ScaleName } from './scales.js';
 import { openResults } from './store.js';
@@ -30,6 +31,16 @@ export function zooCheckpointFor(config: RunConfig, zooDir?: string): string | u
   const dataset = zooDataset(config);
   if (!dataset) return undefined;
   return resolveZoo(zooTraining(config), dataset, zooDir)?.checkpoint;
+}
+
+/**
+ * One line per experiment with points a zoo-only plan left out, e.g.
+ * `size: model=S, model=B (no checkpoint-zoo entry yet: rdbm sweep size --scale cpu --retrain trains them)`.
+ */
+export function awaitingZooNotes(awaiting: readonly AwaitingPoint[], scale: ScaleName): string[] {
+  const byExperiment = new Map<string, string[]>();
+  for (const p of awaiting) byExperiment.set(p.experiment, [...(byExperiment.get(p.experiment) ?? []), p.label]);
+  return [...byExperiment].map(([experiment, labels]) => `${experiment}: ${labels.join(', ')} (no checkpoint-zoo entry yet: \`rdbm sweep ${experiment} --scale ${scale} --retrain\` trains ${labels.length === 1 ? 'it' : 'them'})`);
 }
 
 /** The zoo entry a checkpoint path belongs to (`<zoo>/<name>/checkpoint`), verified; undefined for any other checkpoint. */

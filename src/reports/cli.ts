@@ -1,16 +1,18 @@
 /** `rdbm reproduce`: the main job (bundled experiments → results/ with tables, plots and README). */
 import type { Command } from '../cli/command.js';
 import { REPRODUCE_SCALES, type ReproduceScale, reproduce } from './reproduce.js';
+import { DEFAULT_SCALE } from '../experiments/scales.js';
 
 export const reproduceCommand: Command = {
   name: 'reproduce',
   summary: 'run the bundled experiments and write results/ (tables beside the paper, plots, README)',
   description:
-    'Builds the mini-uir benchmark, trains or reuses small checkpoints, runs the ablation sweeps (model size, schedule, λ, NFE, π) ' +
+    'Builds the mini-uir benchmark, restores it with the bundled checkpoint zoo (scale cpu, the default; other scales train or reuse small checkpoints), ' +
+    'runs the ablation sweeps (model size, schedule, λ, NFE, π) ' +
     'and writes tables (Markdown, CSV, LaTeX), plots (Vega-Lite, SVG, PNG) and a README to the results folder. ' +
     'Finished jobs are reused, so a second run only re-renders. Progress goes to stderr.',
   options: [
-    { name: 'scale', type: 'string', description: 'budget: smoke (seconds), default (minutes on 2 cores), cpu (the checkpoint zoo recipe), paper (GPU)', default: 'default', choices: REPRODUCE_SCALES },
+    { name: 'scale', type: 'string', description: 'budget: smoke (seconds), quick (minutes on 2 cores, networks that do not restore), cpu (the default: the checkpoint zoo), paper (GPU)', default: DEFAULT_SCALE, choices: REPRODUCE_SCALES },
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
     { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments (repeatable)' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },

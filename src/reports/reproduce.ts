@@ -10,7 +10,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCALE_NAMES, type ScaleName } from '../experiments/scales.js';
+import { DEFAULT_SCALE, SCALE_NAMES, type ScaleName } from '../experiments/scales.js';
 import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
 import { imageDeltasCsv } from './csv.js';
 import type { ImageDeltaRow } from './statistics.js';
@@ -42,6 +42,8 @@ export interface ExperimentsRunner {
   jobSeconds?(names: readonly string[], options: RunnerScope): Promise<{ train: number; restore: number; evaluate: number }>;
   /** per-image differences of every entry from its set's default entry (written to deltas/<experiment>.csv) */
   imageDeltas?(names: readonly string[], options: RunnerScope): Promise<{ experiment: string; rows: ImageDeltaRow[] }[]>;
+  /** one note per experiment whose points were left out for want of a checkpoint-zoo entry (a zoo-only scale) */
+  awaiting?(names: readonly string[], options: RunnerScope): Promise<string[]>;
   /** the checkpoint-zoo entries that stood in for training points of the given experiments */
   zooCheckpoints?(names: readonly string[], options: RunnerScope): Promise<{ name: string; commit: string; steps: number; seconds: number; backend: string }[]>;
   /** optional restoration grids from the finished runs */
@@ -117,6 +119,8 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const jobs = runner.jobSeconds ? await runner.jobSeconds(done, scope).catch(() => undefined) : undefined;
   const grids = runner.grids ? await runner.grids(done, scope).catch(() => []) : [];
   const zoo = runner.zooCheckpoints ? await runner.zooCheckpoints(done, scope) : [];
+  const awaiting = runner.awaiting ? await runner.awaiting(names, scope) : [];
+  for (const note of awaiting) io.err(`reproduce: left out ${note}\n`);
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
   const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
   writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
@@ -134,7 +138,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       scale,
       convention,
       dataset,
-      command: scale === 'default' && !options.dataset ? 'npm run reproduce' : `rdbm reproduce --scale ${scale}${options.dataset ? ` --data ${options.dataset}` : ''}`,
+      command: scale === DEFAULT_SCALE && !options.dataset ? 'npm run reproduce' : `rdbm reproduce --scale ${scale}${options.dataset ? ` --data ${options.dataset}` : ''}`,
       facts: [
         `experiments: ${done.join(', ') || 'none'}`,
         runSeconds === undefined
@@ -148,7 +152,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
           ? [`compute time of the finished jobs (each counted once): ${minutes(jobs.train + jobs.restore + jobs.evaluate)} = train ${minutes(jobs.train)} + restore ${minutes(jobs.restore)} + evaluate ${minutes(jobs.evaluate)}`]
           : []),
       ],
-      missing: failed.map((f) => `${f.name}: ${f.reason}`),
+      missing: [...failed.map((f) => `${f.name}: ${f.reason}`), ...awaiting],
     },
   });
   io.err(`reproduce: wrote ${report.files.length} files to ${resultsDir} in ${minutes((performance.now() - start) / 1000)}\n`);

@@ -14,7 +14,9 @@ import {
   PAPER_CONFIG,
   type PointResult,
   SCALES,
+  awaitingZooNotes,
   experimentResults,
+  planExperiments,
   pointTestPairs,
   restoredImagePath,
   runExperiment,
@@ -252,6 +254,10 @@ export async function runsRunner(options: { executors?: Executors; experiments?:
         if (set.entries.some((e) => e.key !== INPUT_KEY)) sets.push(set);
       }
       return sets;
+    },
+    async awaiting(names, { scale, dataset, retrain }) {
+      const plan = planExperiments(names, { scale, ...(dataset ? { dataset } : {}), ...zooOf(retrain) });
+      return awaitingZooNotes(plan.awaitingZoo ?? [], plan.scale);
     },
     async imageDeltas(names, scope) {
       const out: { experiment: string; rows: ImageDeltaRow[] }[] = [];

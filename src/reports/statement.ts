@@ -22,6 +22,17 @@ export function scaleStatement(scale: string | Scale, measured?: MeasuredAverage
     return `At scale ${s.name} the runs use the published budget (${c.steps} steps, batch ${c.batchSize}, ${c.cropSize}-px crops): figures compare with the paper's under the same metric convention, and differences between configurations are evidence only where they exceed their run-to-run spread.${tail}`;
   }
   const images = c.testLimit === 0 ? 'all test images' : `${c.testLimit} test image${c.testLimit === 1 ? '' : 's'} per task`;
+  if (s.zooOnly) {
+    return (
+      `At scale ${s.name} the networks come from the checkpoint zoo: trained for ${c.steps} steps (the paper: ${PAPER_CONFIG.steps}) on ${c.cropSize}-px crops` +
+      `${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''}` +
+      `${c.tile === 'crop' ? `, restored in overlapping ${c.cropSize}-px windows (the training crop; the paper restores whole images)` : ''} and scored on ${images}. ` +
+      "They restore: read each row against the unrestored input's row, and every difference with its 95 % interval over the test images. " +
+      'Each configuration is one training run (one seed), so an interval covers the choice of test images, not the training run; ' +
+      "at this budget neither the absolute figures nor an ablation's direction is evidence about the paper's claims, and a direction that differs from the paper's is reported as measured." +
+      tail
+    );
+  }
   return (
     `At scale ${s.name} the networks train for ${c.steps} steps (the paper: ${PAPER_CONFIG.steps}) on ${c.cropSize}-px crops` +
     `${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''} and are scored on ${images}` +

@@ -7,7 +7,7 @@ export interface Progress {
   done(note?: string): void;
 }
 
-function duration(seconds: number): string {
+export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;

@@ -6,6 +6,7 @@ import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from './entry.js';
 import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from './verify.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { duration } from '../util/progress.js';
 
 const zooOption = { name: 'zoo', type: 'string', valueName: '<dir>', description: `zoo folder (default: the bundled ${'data/zoo'})` } as const;
 
@@ -28,6 +29,8 @@ export const zooListCommand: Command = {
       const t = e.training;
       io.out(`${e.name.padEnd(24)} ${String(t.model).padEnd(3)} ${String(t.schedule).padEnd(8)} λ=${Number(t.lambda).toFixed(4)} π=${String(t.pi).padEnd(12)} ${String(e.steps).padStart(6)} steps  ${(e.seconds / 60).toFixed(1)} min  loss ${e.history[e.history.length - 1].loss.toFixed(4)}  commit ${e.commit.slice(0, 10)}\n`);
     }
+    // what training the zoo cost (the recorded wall times; runs on two cores overlapped, so elapsed time was less)
+    io.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${duration(entries.reduce((sum, e) => sum + e.seconds, 0))} of training wall time in all (the sum above)\n`);
     return 0;
   },
 };

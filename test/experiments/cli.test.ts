@@ -34,9 +34,9 @@ describe('rdbm sweep', () => {
 
   it('--list shows the experiments with their axes and stages', async () => {
     const c = capture();
-    expect(await runCli(['sweep', '--list', '--scale', 'default'], c.io)).toBe(0);
+    expect(await runCli(['sweep', '--list', '--scale', 'quick'], c.io)).toBe(0);
     expect(c.out()).toMatch(/nfe +Ablation: number of function evaluations/);
-    // the default scale samples NFE 2, 10 and 20 only (builtins.ts scaleAxes)
+    // the quick scale samples NFE 2, 10 and 20 only (builtins.ts scaleAxes)
     expect(c.out()).toMatch(/axes: nfe \[2, 10, 20\] \(restore\)/);
     expect(c.out()).toMatch(/axes: model \[tiny, T\] \(train\)/);
   });
@@ -44,7 +44,7 @@ describe('rdbm sweep', () => {
   it('bad input: one line, exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['sweep', 'lamda', '--dry-run'], /^rdbm: unknown experiment: "lamda" \(expected one of main, schedule, lambda, nfe, pi, size, sampling-schedule, tile, convention, schedule-seeds, irbridge, or a .json file\)\n$/],
-      [['sweep', 'nfe', '--scale', 'huge', '--dry-run'], /^rdbm: invalid --scale: "huge" \(expected one of smoke, default, cpu, paper\)\n$/],
+      [['sweep', 'nfe', '--scale', 'huge', '--dry-run'], /^rdbm: invalid --scale: "huge" \(expected one of smoke, quick, cpu, paper\)\n$/],
       [['sweep', 'nfe', '--shard', '2/2', '--dry-run'], /^rdbm: invalid --shard: "2\/2" \(expected i\/n with 0 <= i < n/],
       [['sweep', '--dry-run'], /^rdbm: no experiment given/],
     ];

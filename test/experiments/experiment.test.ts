@@ -46,12 +46,12 @@ describe('built-in experiments', () => {
     expect(listExperiments().map((x) => x.name)).toEqual(EXPERIMENT_NAMES);
   });
 
-  it('expand per scale: smoke and default shrink the budget, paper keeps the published one', () => {
+  it('expand per scale: smoke and quick shrink the budget, paper keeps the published one', () => {
     const smoke = expandExperiment(getExperiment('size'), 'smoke');
     expect(smoke.map((p) => p.config.model)).toEqual(['tiny', 'T']);
     expect(smoke[0].config).toMatchObject({ steps: 2, cropSize: 16, testLimit: 1, datasetSize: 32 });
     expect(expandExperiment(getExperiment('size'), 'paper').map((p) => p.label)).toEqual(['model=T', 'model=S', 'model=B', 'model=L']);
-    const lambda = expandExperiment(getExperiment('lambda'), 'default');
+    const lambda = expandExperiment(getExperiment('lambda'), 'quick');
     expect(lambda.map((p) => p.label)).toEqual(['lambda=0.00392157', 'lambda=0.0392157', 'lambda=0.392157']);
     expect(lambda[1].config.model).toBe('tiny');
   });
@@ -86,7 +86,7 @@ describe('validation: one-line errors naming what is allowed', () => {
 
   it('rejects unknown experiment fields and bad scaleAxes', () => {
     expect(message(() => defineExperiment({ name: 'x', title: 't', description: 'd', axes: {}, colour: 1 } as never))).toMatch(/^unknown experiment field: "colour"/);
-    expect(message(() => defineExperiment({ name: 'x', title: 't', description: 'd', axes: { nfe: [2] }, scaleAxes: { huge: { nfe: [2] } } as never }))).toMatch(/expected one of smoke, default, cpu, paper/);
+    expect(message(() => defineExperiment({ name: 'x', title: 't', description: 'd', axes: { nfe: [2] }, scaleAxes: { huge: { nfe: [2] } } as never }))).toMatch(/expected one of smoke, quick, cpu, paper/);
     expect(message(() => defineExperiment({ name: 'x', title: 't', description: 'd', axes: { nfe: [2] }, scaleAxes: { smoke: { pi: ['one'] } } }))).toMatch(/replaces an axis the experiment does not sweep/);
   });
 

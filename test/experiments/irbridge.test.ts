@@ -13,11 +13,11 @@ describe('the irbridge experiment (generative prior through the bridge vs RDBM)'
   it('is a named experiment, outside reproduce; the prior trains its own network, RDBM shares the main checkpoint', () => {
     expect(EXPERIMENT_NAMES).toContain('irbridge');
     expect(DEFAULT_SWEEP).not.toContain('irbridge');
-    const plan = planExperiments('irbridge', { scale: 'default' });
+    const plan = planExperiments('irbridge', { scale: 'quick' });
     expect(plan.points.map((p) => p.label)).toEqual(['family=rdbm', 'family=irbridge']);
     const trains = plan.jobs.filter((j) => j.kind === 'train');
     expect(trains).toHaveLength(2);
-    const main = planExperiments('main', { scale: 'default' }).jobs.find((j) => j.kind === 'train')!;
+    const main = planExperiments('main', { scale: 'quick' }).jobs.find((j) => j.kind === 'train')!;
     expect(trains.map((j) => j.key)).toContain(main.key);
     // only irbridge's keys carry the family (on top of the code and data content keys): rdbm's stay those of main
     expect(trains.map((j) => j.spec.family)).toEqual([undefined, 'irbridge']);

@@ -38,10 +38,10 @@ describe('planner', () => {
   });
 
   it('schedule-seeds trains every schedule with three seeds; seed 0 shares its checkpoints with schedule', () => {
-    const plan = planExperiments('schedule-seeds', { scale: 'default' });
+    const plan = planExperiments('schedule-seeds', { scale: 'quick' });
     expect(countJobs(plan.jobs)).toEqual({ train: 9, restore: 9, evaluate: 9 });
     expect(plan.points.map((p) => p.config.seed)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
-    const both = planExperiments(['schedule', 'schedule-seeds'], { scale: 'default' });
+    const both = planExperiments(['schedule', 'schedule-seeds'], { scale: 'quick' });
     expect(countJobs(both.jobs).train).toBe(9);
   });
 
@@ -68,16 +68,16 @@ describe('planner', () => {
   });
 
   it('is stable: the same experiments give the same keys, another dataset other keys', () => {
-    const a = planExperiments(['nfe', 'pi'], { scale: 'default' });
-    const b = planExperiments(['pi', 'nfe'], { scale: 'default' });
+    const a = planExperiments(['nfe', 'pi'], { scale: 'quick' });
+    const b = planExperiments(['pi', 'nfe'], { scale: 'quick' });
     expect(new Set(a.jobs.map((j) => j.key))).toEqual(new Set(b.jobs.map((j) => j.key)));
     const data = mkdtempSync(join(tmpdir(), 'rdbm-plan-data-'));
     mkdirSync(join(data, 'Deraining', 'Rain', 'test', 'label'), { recursive: true });
     writeFileSync(join(data, 'Deraining', 'Rain', 'test', 'label', 'a.png'), 'x');
-    const c = planExperiments(['nfe'], { scale: 'default', dataset: data });
+    const c = planExperiments(['nfe'], { scale: 'quick', dataset: data });
     expect(c.jobs.some((j) => a.jobs.some((k) => k.key === j.key))).toBe(false);
     expect(c.points[0].config.dataset).toBe(data);
-    expect(() => planExperiments(['nfe'], { scale: 'default', dataset: join(data, 'nope') })).toThrow(/dataset folder not found: .*nope/);
+    expect(() => planExperiments(['nfe'], { scale: 'quick', dataset: join(data, 'nope') })).toThrow(/dataset folder not found: .*nope/);
   });
 });
 

@@ -153,8 +153,8 @@ describe('reproduce (runner with fake executors)', () => {
 
   it('--report-only refuses to overwrite a report when no finished runs exist', async () => {
     const { io } = capture();
-    await expect(reproduce({ scale: 'default', resultsDir: tmp(), io, reportOnly: true, runner: await runsRunner({ executors: fakeExecutors() }) })).rejects.toThrow(
-      /no finished runs at scale default in .* \(run `rdbm reproduce --scale default` without --report-only first\)/,
+    await expect(reproduce({ scale: 'quick', resultsDir: tmp(), io, reportOnly: true, runner: await runsRunner({ executors: fakeExecutors() }) })).rejects.toThrow(
+      /no finished runs at scale quick in .* \(run `rdbm reproduce --scale quick` without --report-only first\)/,
     );
   });
 

@@ -1,29 +1,38 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCALES } from '../../src/experiments/scales.js';
+import { DEFAULT_SCALE, SCALES } from '../../src/experiments/scales.js';
 import { resultsReadme, scaleStatement } from '../../src/reports/index.js';
 
 const squash = (s: string) => s.replace(/\s+/g, ' ');
+const root = join(import.meta.dirname, '..', '..');
 
 describe('the one statement of what a scale can show', () => {
   it('follows the scale\'s fields and the measured average', () => {
-    expect(scaleStatement('default')).toBe(
-      `At scale default the networks train for ${SCALES.default.overrides.steps} steps (the paper: 500000) on ${SCALES.default.overrides.cropSize}-px crops of ${SCALES.default.overrides.datasetSize}-px mini-uir images and are scored on all test images: the run exercises every stage and shows the shape of every table, but neither its absolute figures nor the differences between configurations are evidence about the paper's claims; do not read ablation trends into them.`,
+    expect(scaleStatement('quick')).toBe(
+      `At scale quick the networks train for ${SCALES.quick.overrides.steps} steps (the paper: 500000) on ${SCALES.quick.overrides.cropSize}-px crops of ${SCALES.quick.overrides.datasetSize}-px mini-uir images and are scored on all test images: the run exercises every stage and shows the shape of every table, but neither its absolute figures nor the differences between configurations are evidence about the paper's claims; do not read ablation trends into them.`,
     );
-    const longer = { ...SCALES.default, overrides: { ...SCALES.default.overrides, steps: 4000, datasetSize: 48, testLimit: 2 } };
+    const longer = { ...SCALES.quick, overrides: { ...SCALES.quick.overrides, steps: 4000, datasetSize: 48, testLimit: 2 } };
     expect(scaleStatement(longer)).toContain('train for 4000 steps (the paper: 500000) on 32-px crops of 48-px mini-uir images and are scored on 2 test images per task:');
     expect(scaleStatement('paper')).toMatch(/^At scale paper the runs use the published budget \(500000 steps, batch 20, 256-px crops\): figures compare with the paper's/);
     expect(scaleStatement('smoke', { ours: 13.8234, paper: 31.04 })).toMatch(/do not read ablation trends into them\. Here the average is 13\.82 dB against the paper's 31\.04 dB\.$/);
     expect(scaleStatement('huge')).toBe('Scale huge is not a built-in budget: read its figures knowing the budget they came from.');
   });
 
+  it('at the zoo scale: networks that restore, read against the input with intervals, one seed, no claim about the paper', () => {
+    expect(scaleStatement('cpu')).toBe(
+      "At scale cpu the networks come from the checkpoint zoo: trained for 3000 steps (the paper: 500000) on 32-px crops of 64-px mini-uir images, restored in overlapping 32-px windows (the training crop; the paper restores whole images) and scored on 16 test images per task. They restore: read each row against the unrestored input's row, and every difference with its 95 % interval over the test images. Each configuration is one training run (one seed), so an interval covers the choice of test images, not the training run; at this budget neither the absolute figures nor an ablation's direction is evidence about the paper's claims, and a direction that differs from the paper's is reported as measured.",
+    );
+    expect(scaleStatement({ ...SCALES.cpu, overrides: { ...SCALES.cpu.overrides, testLimit: 0 } })).toContain('scored on all test images. They restore');
+  });
+
   it('opens results/README.md and is what README.md says about the default scale (no contradiction)', () => {
-    const readme = resultsReadme({ sections: [] }, { scale: 'default', convention: 'rdbm' });
-    expect(readme).toContain(scaleStatement('default'));
+    expect(DEFAULT_SCALE).toBe('cpu');
+    const readme = resultsReadme({ sections: [] }, { scale: DEFAULT_SCALE, convention: 'rdbm' });
+    expect(readme).toContain(scaleStatement(DEFAULT_SCALE));
     expect(readme).not.toMatch(/compare trends and deltas/);
-    const projectReadme = squash(readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8'));
-    // when the default budget changes, paste the new scaleStatement('default') into README.md
-    expect(projectReadme).toContain(scaleStatement('default'));
+    // when the default budget changes, paste the new scaleStatement(DEFAULT_SCALE) into README.md; results/ is regenerated with it
+    expect(squash(readFileSync(join(root, 'README.md'), 'utf8'))).toContain(scaleStatement(DEFAULT_SCALE));
+    expect(squash(readFileSync(join(root, 'results', 'README.md'), 'utf8'))).toContain(scaleStatement(DEFAULT_SCALE));
   });
 });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { ensureMiniUir, miniUirIdentity } from '../../src/data/miniUir.js';
-import { planExperiments } from '../../src/experiments/api.js';
+import { planExperiments, resolveExperiments } from '../../src/experiments/api.js';
+import { FILE_CONTENT_KEYS, planSweep } from '../../src/experiments/plan.js';
+import { duration } from '../../src/util/progress.js';
 import type { RunConfig } from '../../src/experiments/config.js';
 import { addSweepToZoo } from '../../src/experiments/zoo.js';
 import { zooCheckpointFor, zooDataset, zooEntryOf, zooName, zooTraining } from '../../src/experiments/zoo.js';
@@ -16,9 +18,23 @@ import { currentBackendId, initBackend } from '../../src/tf/index.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
 import { verifyZooEntry } from '../../src/zoo/verify.js';
 
-/** the zoo retrained with the official gradient clipping, staged until every point has finished (README, zoo status) */
-const CLIPPED_ZOO_DIR = join(BUNDLED_ZOO_DIR, '..', 'zoo-clipped');
 import { captureIo } from '../helpers/io.js';
+import { DEFAULT_SCALE } from '../../src/experiments/scales.js';
+import { awaitingZooNotes } from '../../src/experiments/zoo.js';
+
+const root = join(import.meta.dirname, '..', '..');
+type ReproducedEntry = {
+  key: string;
+  label: string;
+  paramsM?: number;
+  flopsG?: number;
+  average: { psnr: number };
+  tasks: Record<string, { psnr: number; images: number }>;
+  delta?: { psnr: { mean: number; low: number; high: number }; pairs: number };
+};
+const readReproduced = () =>
+  JSON.parse(readFileSync(join(root, 'results', 'reproduced.json'), 'utf8')) as { scale: string; sets: { experiment: string; entries: ReproducedEntry[] }[] };
+const sign = (v: number) => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
 
 // One real smoke-scale training run of the `main` experiment (tiny model, 2 steps on 16-px crops of mini-uir 32)
 // through the sweep, added to a zoo folder: small enough for the suite, the same code path as the bundled zoo.
@@ -79,6 +95,47 @@ describe('checkpoint zoo', () => {
     const retrain = planExperiments('main', { scale: 'smoke', zoo: false });
     expect(retrain.points[0].config.checkpoint).toBe('');
     expect(retrain.jobs.filter((j) => j.kind === 'train')).toHaveLength(1);
+  });
+
+  it('a zoo-only plan (the cpu scale) leaves out and names the points without an entry instead of training them', () => {
+    const resolve = (c: RunConfig) => zooCheckpointFor(c, zoo);
+    // the size experiment at smoke scale has tiny (in this zoo) and T (not in it)
+    const plan = planSweep(resolveExperiments(['size']), 'smoke', {}, {}, FILE_CONTENT_KEYS, { resolveCheckpoint: resolve, zooOnly: true });
+    expect(plan.points.map((p) => p.label)).toEqual(['model=tiny']);
+    expect(plan.jobs.filter((j) => j.kind === 'train')).toEqual([]);
+    expect(plan.awaitingZoo?.map((p) => `${p.experiment}:${p.label}`)).toEqual(['size:model=T']);
+    expect(awaitingZooNotes(plan.awaitingZoo!, plan.scale)).toEqual(['size: model=T (no checkpoint-zoo entry yet: `rdbm sweep size --scale smoke --retrain` trains it)']);
+    // without zooOnly the same point trains
+    const trains = planSweep(resolveExperiments(['size']), 'smoke', {}, {}, FILE_CONTENT_KEYS, { resolveCheckpoint: resolve });
+    expect(trains.awaitingZoo).toBeUndefined();
+    expect(trains.jobs.filter((j) => j.kind === 'train')).toHaveLength(1);
+    // the cpu scale is zoo-only: against this zoo every point waits, --retrain (zoo: false) or another dataset trains them all
+    expect(planExperiments('size', { scale: 'cpu', zoo }).awaitingZoo?.map((p) => p.label)).toEqual(['model=T', 'model=S', 'model=B', 'model=L']);
+    expect(planExperiments('size', { scale: 'cpu', zoo: false }).jobs.filter((j) => j.kind === 'train')).toHaveLength(4);
+    // --train-missing: the points without an entry train, the others (none here) restore from the zoo
+    const missing = planExperiments('size', { scale: 'cpu', zoo, trainMissing: true });
+    expect(missing.awaitingZoo).toBeUndefined();
+    expect(missing.jobs.filter((j) => j.kind === 'train').map((j) => j.key)).toEqual(planExperiments('size', { scale: 'cpu', zoo: false }).jobs.filter((j) => j.kind === 'train').map((j) => j.key));
+  });
+
+  it('reproduce at the zoo-only scale runs nothing it would have to train and lists what is left out', async () => {
+    const dir = join(tmp, 'reproduce-awaiting');
+    const io = captureIo();
+    const run = await reproduce({ scale: 'cpu', resultsDir: dir, io, noPng: true, only: ['size'], runner: await runsRunner({ zoo }) });
+    expect(run.failed).toEqual([]);
+    expect(run.sets).toEqual([]);
+    const note = 'size: model=T, model=S, model=B, model=L (no checkpoint-zoo entry yet: `rdbm sweep size --scale cpu --retrain` trains them)';
+    expect(io.stderr).toContain(`reproduce: left out ${note}`);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`**Not reproduced in this run:**\n\n- ${note}`);
+  }, 300_000);
+
+  it('zoo list ends with the number of entries and their summed training wall time', async () => {
+    const io = captureIo();
+    expect(await runCli(['zoo', 'list', '--zoo', zoo], io)).toBe(0);
+    const entry = readZooEntry(join(zoo, name));
+    const lines = io.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe(`1 entry, ${duration(entry.seconds)} of training wall time in all (the sum above)`);
   });
 
   it('a reproduce run that restores with a zoo entry names it and the commit it was trained at', async () => {
@@ -178,19 +235,26 @@ describe('the README zoo section', () => {
     const named = [...status![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
     expect(named).toEqual(listZoo().map((e) => e.name));
     expect(named.length).toBeGreaterThan(0);
+    // and what training them cost, as `rdbm zoo list` sums it
+    const entries = listZoo();
+    expect(readme).toContain(`${entries.length} entries, ${duration(entries.reduce((sum, e) => sum + e.seconds, 0))} of training wall time in all`);
   });
 
-  it("quotes results/cpu's main configuration against the unrestored input as its reproduced.json has them", () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
-    type Entry = { key: string; average: { psnr: number }; tasks: Record<string, { psnr: number; images: number }>; delta?: { psnr: { mean: number; low: number; high: number }; pairs: number } };
-    const reproduced = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'results', 'cpu', 'reproduced.json'), 'utf8')) as { scale: string; sets: { experiment: string; entries: Entry[] }[] };
-    expect(reproduced.scale).toBe('cpu');
+  it("quotes the default job's main configuration against the unrestored input as results/reproduced.json has it", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const reproduced = readReproduced();
+    expect(reproduced.scale).toBe(DEFAULT_SCALE);
+    // every set of the default job is scored on at least 16 test images per task, beside the unrestored input
+    for (const set of reproduced.sets) {
+      const input = set.entries.find((e) => e.key === 'input');
+      expect(input, set.experiment).toBeDefined();
+      for (const task of Object.values(input!.tasks)) expect(task.images, set.experiment).toBeGreaterThanOrEqual(16);
+    }
     const main = reproduced.sets.find((s) => s.experiment === 'main')!;
     const input = main.entries.find((e) => e.key === 'input')!;
     const model = main.entries.find((e) => e.key === 'rdbm-T')!;
     // the input row's Δ is input − RDBM-T: the network's gain is its negation
     const d = input.delta!.psnr;
-    const sign = (v: number) => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
     const above = Object.keys(model.tasks).filter((t) => model.tasks[t].psnr > input.tasks[t].psnr);
     const below = Object.keys(model.tasks).filter((t) => !above.includes(t));
     expect(readme).toContain(
@@ -200,41 +264,42 @@ describe('the README zoo section', () => {
     );
   });
 
-  it("quotes results/cpu-size's RDBM-S against RDBM-T as its reproduced.json has them", () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
-    type Entry = { key: string; average: { psnr: number }; delta?: { psnr: { mean: number; low: number; high: number }; pairs: number } };
-    const reproduced = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'results', 'cpu-size', 'reproduced.json'), 'utf8')) as { sets: { entries: Entry[] }[] };
-    const entries = reproduced.sets[0].entries;
-    const t = entries.find((e) => e.key === 'RDBM-T')!;
-    const s = entries.find((e) => e.key === 'RDBM-S')!;
-    const d = s.delta!.psnr;
-    const sign = (v: number) => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
-    expect(d.low < 0 && d.high > 0).toBe(true); // what the sentence says: the interval holds zero
+  it("quotes the default job's model sizes (parameters, FLOPs, PSNR) against the input as results/reproduced.json has them", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const size = readReproduced().sets.find((s) => s.experiment === 'size')!;
+    const input = size.entries.find((e) => e.key === 'input')!;
+    const models = size.entries.filter((e) => e.key !== 'input');
+    expect(models.length).toBeGreaterThan(0);
+    const parts = models.map((e) => `${e.label} ${e.average.psnr.toFixed(2)} dB (${e.paramsM!.toFixed(2)}M parameters, ${e.flopsG!.toFixed(2)} GFLOPs at 256²)`);
+    expect(readme).toContain(`${parts.join(', ')} against the input's ${input.average.psnr.toFixed(2)} dB`);
+  });
+
+  it("quotes the default job's ablations (Δ against each default row with its interval) and reads their directions as results/reproduced.json has them", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const name = (experiment: string, label: string) => (experiment === 'nfe' ? `NFE ${label}` : experiment === 'lambda' ? `λ = ${label}` : label);
+    const rows = readReproduced()
+      .sets.filter((s) => ['schedule', 'lambda', 'nfe', 'pi'].includes(s.experiment))
+      .map((s) => ({ experiment: s.experiment, entries: s.entries.filter((e) => e.key !== 'input' && e.delta).map((e) => ({ name: name(s.experiment, e.label), d: e.delta!.psnr })) }));
+    expect(rows.map((r) => r.experiment)).toEqual(['schedule', 'lambda', 'nfe', 'pi']);
+    const quoted = rows.map((r) => `${r.experiment}: ${r.entries.map((e) => `${e.name} ${sign(e.d.mean)} [${sign(e.d.low)}, ${sign(e.d.high)}]`).join(', ')}`).join('; ');
+    expect(readme).toContain(`Δ PSNR against each ablation's default row, dB, with its 95 % interval: ${quoted}.`);
+    // the paper has every other row of these four ablations below its default (cosine, 10/255, NFE 10, x₀ − μ)
+    const all = rows.flatMap((r) => r.entries);
+    const list = (xs: typeof all) => (xs.length ? xs.map((e) => e.name).join(', ') : 'none');
     expect(readme).toContain(
-      `RDBM-S ${s.average.psnr.toFixed(2)} dB against RDBM-T's ${t.average.psnr.toFixed(2)} dB, ${sign(d.mean)} dB (95 % interval [${sign(d.low)}, ${sign(d.high)}], ${s.delta!.pairs} test images), a difference this test set cannot tell from zero`,
+      `Below the default with an interval that excludes zero, as the paper has every such row: ${list(all.filter((e) => e.d.high < 0))}. ` +
+        `Not told apart from the default at this test-set size (the paper has them lower): ${list(all.filter((e) => e.d.low <= 0 && e.d.high >= 0))}. ` +
+        `Above the default, against the paper's direction: ${list(all.filter((e) => e.d.low > 0))}.`,
     );
   });
 
-  it('every bundled entry repeats its step-10 weights bit for bit with this code (zoo verify)', async () => {
+  it('every bundled entry was trained with the official clipping and repeats its step-10 weights bit for bit with this code (zoo verify)', async () => {
     const work = join(tmp, 'verify-bundled');
     for (const entry of listZoo()) {
+      expect(entry.training.gradClip, entry.name).toBe(1);
       const r = await verifyZooEntry(join(BUNDLED_ZOO_DIR, entry.name), { steps: 10, workDir: work });
       expect(r, entry.name).toMatchObject({ name: entry.name, step: 10, identical: true, ok: true });
     }
   }, 900_000);
 
-  it('the entries retrained with the clipping (data/zoo-clipped): named exactly in the README, trained with gradClip 1, step 10 repeated bit for bit', async () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
-    const status = /\*\*Retrained with the clipping\*\* \(`rdbm zoo list --zoo data\/zoo-clipped`\): (.*?) — /.exec(readme);
-    expect(status).not.toBeNull();
-    const named = [...status![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
-    const entries = listZoo(CLIPPED_ZOO_DIR);
-    expect(named).toEqual(entries.map((e) => e.name));
-    const work = join(tmp, 'verify-clipped');
-    for (const entry of entries) {
-      expect(entry.training.gradClip, entry.name).toBe(1);
-      const r = await verifyZooEntry(join(CLIPPED_ZOO_DIR, entry.name), { steps: 10, workDir: work });
-      expect(r, entry.name).toMatchObject({ name: entry.name, step: 10, identical: true, ok: true });
-    }
-  }, 900_000);
 });
