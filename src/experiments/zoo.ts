@@ -40,7 +40,7 @@ export function zooCheckpointFor(config: RunConfig, zooDir?: string): string | u
 export function awaitingZooNotes(awaiting: readonly AwaitingPoint[], scale: ScaleName): string[] {
   const byExperiment = new Map<string, string[]>();
   for (const p of awaiting) byExperiment.set(p.experiment, [...(byExperiment.get(p.experiment) ?? []), p.label]);
-  return [...byExperiment].map(([experiment, labels]) => `${experiment}: ${labels.join(', ')} (no checkpoint-zoo entry yet: \`rdbm sweep ${experiment} --scale ${scale} --retrain\` trains ${labels.length === 1 ? 'it' : 'them'})`);
+  return [...byExperiment].map(([experiment, labels]) => `${experiment}: ${labels.join(', ')} (no checkpoint-zoo entry yet: \`rdbm sweep ${experiment} --scale ${scale} --train-missing\` trains ${labels.length === 1 ? 'it' : 'them'})`);
 }
 
 /** The zoo entry a checkpoint path belongs to (`<zoo>/<name>/checkpoint`), verified; undefined for any other checkpoint. */

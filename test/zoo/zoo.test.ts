@@ -104,7 +104,7 @@ describe('checkpoint zoo', () => {
     expect(plan.points.map((p) => p.label)).toEqual(['model=tiny']);
     expect(plan.jobs.filter((j) => j.kind === 'train')).toEqual([]);
     expect(plan.awaitingZoo?.map((p) => `${p.experiment}:${p.label}`)).toEqual(['size:model=T']);
-    expect(awaitingZooNotes(plan.awaitingZoo!, plan.scale)).toEqual(['size: model=T (no checkpoint-zoo entry yet: `rdbm sweep size --scale smoke --retrain` trains it)']);
+    expect(awaitingZooNotes(plan.awaitingZoo!, plan.scale)).toEqual(['size: model=T (no checkpoint-zoo entry yet: `rdbm sweep size --scale smoke --train-missing` trains it)']);
     // without zooOnly the same point trains
     const trains = planSweep(resolveExperiments(['size']), 'smoke', {}, {}, FILE_CONTENT_KEYS, { resolveCheckpoint: resolve });
     expect(trains.awaitingZoo).toBeUndefined();
@@ -124,7 +124,7 @@ describe('checkpoint zoo', () => {
     const run = await reproduce({ scale: 'cpu', resultsDir: dir, io, noPng: true, only: ['size'], runner: await runsRunner({ zoo }) });
     expect(run.failed).toEqual([]);
     expect(run.sets).toEqual([]);
-    const note = 'size: model=T, model=S, model=B, model=L (no checkpoint-zoo entry yet: `rdbm sweep size --scale cpu --retrain` trains them)';
+    const note = 'size: model=T, model=S, model=B, model=L (no checkpoint-zoo entry yet: `rdbm sweep size --scale cpu --train-missing` trains them)';
     expect(io.stderr).toContain(`reproduce: left out ${note}`);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`**Not reproduced in this run:**\n\n- ${note}`);
   }, 300_000);
