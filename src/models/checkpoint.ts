@@ -1,7 +1,8 @@
 /**
  * Checkpoints. Our format is a directory:
  *   manifest.json   { format, version, architecture, training, step, sha256, tensors: [{name, shape, offset}] }
- *   weights.bin     every tensor as little-endian float32, concatenated (offsets in floats)
+ *   weights.bin     every tensor as little-endian float32, concatenated (offsets in floats); a large
+ *                   checkpoint meant for the repository splits it into shards the manifest names (weight-files.ts)
  * Tensors named like the PyTorch state dict are the sampling weights (the EMA copy when training
  * with EMA); names under `train/` hold the resumable training state (online weights, Adam moments).
  * weights.bin is written first and the manifest (with its hash) last, both atomically, so a
@@ -14,17 +15,18 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { writeJsonAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { type UNetConfig, unetConfig } from './config.js';
 import { flattenTensors, readTorchSave } from './torch/pt.js';
 import { checkTensors, inferUNetConfig, selectUNetTensors, toOurLayout } from './torch/state-dict.js';
 import type { LoadedModel, TrainConfig } from './types.js';
 import { type TimeInput, type UNet, makeVariables, unetFromParams } from './unet.js';
+import { WEIGHTS, type WeightShard, readWeightFiles, writeWeightFiles } from './weight-files.js';
 
 export const CHECKPOINT_FORMAT = 'rdbm-lab/unet-checkpoint';
 export const MANIFEST = 'manifest.json';
-export const WEIGHTS = 'weights.bin';
+export { WEIGHTS };
 
 export interface CheckpointManifest {
   readonly format: typeof CHECKPOINT_FORMAT;
@@ -32,9 +34,11 @@ export interface CheckpointManifest {
   readonly architecture: UNetConfig;
   readonly training: TrainConfig | null;
   readonly step: number;
-  /** sha256 of weights.bin */
+  /** sha256 of the weights (weights.bin, or the shards joined) */
   readonly sha256: string;
   readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number }[];
+  /** absent: one weights.bin */
+  readonly shards?: readonly WeightShard[];
 }
 
 export interface SaveCheckpointOptions {
@@ -42,6 +46,14 @@ export interface SaveCheckpointOptions {
   readonly step?: number;
   /** extra tensors (e.g. `train/adam-m/…`) saved alongside the weights */
   readonly extra?: ReadonlyMap<string, tf.Tensor>;
+}
+
+/** Writes a checkpoint's weight files and then its manifest (which names the shards, if any); returns the manifest. */
+export function writeCheckpointFiles(dir: string, fields: Omit<CheckpointManifest, 'sha256' | 'shards'>, bytes: Uint8Array, shardBytes?: number): CheckpointManifest {
+  const shards = writeWeightFiles(dir, bytes, shardBytes);
+  const manifest: CheckpointManifest = { ...fields, sha256: sha256(bytes), ...(shards ? { shards } : {}) };
+  writeJsonAtomic(join(dir, MANIFEST), manifest);
+  return manifest;
 }
 
 export interface HostTensor {
@@ -67,18 +79,7 @@ export async function saveCheckpoint(dir: string, net: Pick<UNet, 'config' | 'va
     all.set(c, at);
     at += c.length;
   }
-  const bytes = new Uint8Array(all.buffer);
-  writeFileAtomic(join(dir, WEIGHTS), bytes);
-  const manifest: CheckpointManifest = {
-    format: CHECKPOINT_FORMAT,
-    version: 1,
-    architecture: net.config,
-    training: options.training ?? null,
-    step: options.step ?? 0,
-    sha256: sha256(bytes),
-    tensors,
-  };
-  writeJsonAtomic(join(dir, MANIFEST), manifest);
+  writeCheckpointFiles(dir, { format: CHECKPOINT_FORMAT, version: 1, architecture: net.config, training: options.training ?? null, step: options.step ?? 0, tensors }, new Uint8Array(all.buffer));
   return dir;
 }
 
@@ -115,13 +116,9 @@ export function readCheckpoint(path: string): { manifest: CheckpointManifest; te
     throw new RdbmError(`cannot read checkpoint ${path}: manifest format ${JSON.stringify(manifest?.format)} (expected ${CHECKPOINT_FORMAT} version 1)`);
   }
   const dir = mPath.slice(0, mPath.length - MANIFEST.length) || '.';
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(join(dir, WEIGHTS));
-  } catch {
-    throw new RdbmError(`cannot read checkpoint ${path}: ${WEIGHTS} is missing next to the manifest`);
-  }
-  if (sha256(bytes) !== manifest.sha256) throw new RdbmError(`checkpoint ${path} is corrupt: ${WEIGHTS} does not match the manifest's sha256`);
+  const read = readWeightFiles(dir, manifest);
+  if ('problem' in read) throw new RdbmError(`checkpoint ${path} is corrupt: ${read.problem}`);
+  const { bytes } = read;
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const tensors = new Map<string, HostTensor>();
   for (const t of manifest.tensors) {

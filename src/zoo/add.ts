@@ -7,9 +7,10 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
-import { readCheckpoint } from '../models/checkpoint.js';
+import { readCheckpoint, writeCheckpointFiles } from '../models/checkpoint.js';
 import { latestCheckpoint, readHistory } from '../models/train.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { SHARD_BYTES } from '../models/weight-files.js';
+import { writeJsonAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { ZOO_CHECKPOINT, ZOO_FILE, ZOO_FORMAT, type ZooEntry, readZooEntry, zooLookupKey } from './entry.js';
 
@@ -18,6 +19,8 @@ export type AddZooEntryInput = Pick<ZooEntry, 'name' | 'training' | 'dataset' | 
   readonly zooDir: string;
   /** the trainer's output folder (checkpoint-*, latest.json, history.jsonl) */
   readonly runDir: string;
+  /** weights larger than this are stored in shards of this size (default SHARD_BYTES, 4 MiB) */
+  readonly shardBytes?: number;
 };
 
 /** Writes data/zoo/<name>/ from a finished run; returns the entry (re-read and verified). */
@@ -66,8 +69,8 @@ export function addZooEntry(input: AddZooEntryInput): ZooEntry {
   const partial = `${target}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, ZOO_CHECKPOINT), { recursive: true });
-  writeFileAtomic(join(partial, ZOO_CHECKPOINT, 'weights.bin'), bytes);
-  writeJsonAtomic(join(partial, ZOO_CHECKPOINT, 'manifest.json'), { ...manifest, sha256: hash, tensors: layout });
+  const { sha256: _whole, shards: _split, ...fields } = manifest;
+  writeCheckpointFiles(join(partial, ZOO_CHECKPOINT), { ...fields, tensors: layout }, bytes, input.shardBytes ?? SHARD_BYTES);
   writeJsonAtomic(join(partial, ZOO_FILE), entry);
   readZooEntry(partial);
   if (existsSync(target)) rmSync(target, { recursive: true, force: true });

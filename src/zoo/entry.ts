@@ -2,8 +2,8 @@
  * The checkpoint zoo: trained networks shipped with the package (data/zoo/<name>/), each a directory
  *   zoo.json              the entry: run config, lookup key, job key, commit, backend, steps, wall time,
  *                         the loss curve and the sha256 of the sampling weights at every recorded step
- *   checkpoint/           an ordinary checkpoint (manifest.json + weights.bin) holding only the sampling
- *                         (EMA) weights, float32 exactly as trained
+ *   checkpoint/           an ordinary checkpoint (manifest.json + weights.bin, or its 4 MiB shards for RDBM-S
+ *                         and larger) holding only the sampling (EMA) weights, float32 exactly as trained
  * An entry is found by its run config (zooLookupKey), so later code changes do not force a retrain; the
  * jobs downstream of it key on the stored weights' sha256. A modified or truncated file is refused.
  */
@@ -11,11 +11,14 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RdbmError } from '../errors.js';
-import { configHash, sha256 } from '../util/hash.js';
+import type { CheckpointManifest } from '../models/checkpoint.js';
+import { readWeightFiles } from '../models/weight-files.js';
+import { configHash } from '../util/hash.js';
 
 export const ZOO_FORMAT = 'rdbm-lab/zoo-entry';
 export const ZOO_FILE = 'zoo.json';
 export const ZOO_CHECKPOINT = 'checkpoint';
+const MANIFEST = 'manifest.json';
 
 /** data/zoo inside the package (works from src/ and from dist/). */
 export const BUNDLED_ZOO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'zoo');
@@ -52,7 +55,7 @@ export interface ZooEntry {
   /** training wall time in seconds */
   readonly seconds: number;
   readonly history: readonly ZooHistoryLine[];
-  /** the stored sampling weights: checkpoint/weights.bin */
+  /** the stored sampling weights (checkpoint/weights.bin, or its shards joined) */
   readonly weights: { readonly sha256: string; readonly bytes: number; readonly dtype: 'float32' };
 }
 
@@ -81,15 +84,18 @@ export function readZooEntry(dir: string): ZooEntry {
   }
   if (!Array.isArray(entry.history) || entry.history.length === 0) fail(dir, `${ZOO_FILE} has no training history`);
   if (entry.lookup !== zooLookupKey(entry.training, entry.dataset)) fail(dir, `${ZOO_FILE} lookup key does not match its training config (edited by hand?)`);
-  const weightsPath = join(dir, ZOO_CHECKPOINT, 'weights.bin');
-  const manifestPath = join(dir, ZOO_CHECKPOINT, 'manifest.json');
-  if (!existsSync(weightsPath) || !existsSync(manifestPath)) fail(dir, `${ZOO_CHECKPOINT}/ must hold manifest.json and weights.bin`);
-  const size = statSync(weightsPath).size;
-  if (size !== entry.weights.bytes) fail(dir, `${ZOO_CHECKPOINT}/weights.bin has ${size} bytes (expected ${entry.weights.bytes}: truncated or replaced)`);
-  const actual = sha256(readFileSync(weightsPath));
-  if (actual !== entry.weights.sha256) fail(dir, `${ZOO_CHECKPOINT}/weights.bin has been modified (sha256 ${actual.slice(0, 12)}…, ${ZOO_FILE} records ${entry.weights.sha256.slice(0, 12)}…)`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { sha256?: string; step?: number };
-  if (manifest.sha256 !== entry.weights.sha256) fail(dir, `${ZOO_CHECKPOINT}/manifest.json names other weights than ${ZOO_FILE}`);
+  const manifestPath = join(dir, ZOO_CHECKPOINT, MANIFEST);
+  if (!existsSync(manifestPath)) fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} is missing`);
+  let manifest: CheckpointManifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as CheckpointManifest;
+  } catch {
+    fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} is not valid JSON`);
+  }
+  if (manifest.sha256 !== entry.weights.sha256) fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} names other weights than ${ZOO_FILE}`);
+  const read = readWeightFiles(join(dir, ZOO_CHECKPOINT), manifest);
+  if ('problem' in read) fail(dir, `${ZOO_CHECKPOINT}/${read.problem}`);
+  if (read.bytes.byteLength !== entry.weights.bytes) fail(dir, `the stored weights have ${read.bytes.byteLength} bytes (${ZOO_FILE} records ${entry.weights.bytes})`);
   const last = entry.history[entry.history.length - 1];
   if (last.step !== entry.steps || last.sha256 !== entry.weights.sha256) fail(dir, `the stored weights are not the run's weights at step ${entry.steps}`);
   return entry;
@@ -148,12 +154,12 @@ const verified = new Map<string, ZooEntry>();
  * (and reports re-plan per experiment), which would otherwise re-hash an L checkpoint's 30 MB each time.
  */
 function verifiedEntry(dir: string): ZooEntry {
-  const stamp = [ZOO_FILE, join(ZOO_CHECKPOINT, 'weights.bin'), join(ZOO_CHECKPOINT, 'manifest.json')]
-    .map((f) => {
-      const p = join(dir, f);
-      if (!existsSync(p)) return 'missing';
+  const checkpoint = join(dir, ZOO_CHECKPOINT);
+  const files = [join(dir, ZOO_FILE), ...(existsSync(checkpoint) ? readdirSync(checkpoint).sort().map((f) => join(checkpoint, f)) : [])];
+  const stamp = files
+    .map((p) => {
       const st = statSync(p);
-      return `${st.size}:${st.mtimeMs}`;
+      return `${p}:${st.size}:${st.mtimeMs}`;
     })
     .join('|');
   const key = `${dir}\u0000${stamp}`;

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { checkpointInfo, loadCheckpoint, readCheckpoint, saveCheckpoint } from '../../src/models/checkpoint.js';
+import { checkpointInfo, loadCheckpoint, readCheckpoint, saveCheckpoint, writeCheckpointFiles } from '../../src/models/checkpoint.js';
 import { createUNet } from '../../src/models/unet.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 import { FIXTURES } from './helpers.js';
@@ -40,7 +40,37 @@ describe('our checkpoint format', () => {
     const bytes = readFileSync(join(dir, 'weights.bin'));
     bytes[100] ^= 1;
     writeFileSync(join(dir, 'weights.bin'), bytes);
-    await expect(loadCheckpoint(dir)).rejects.toThrow(/is corrupt: weights.bin does not match the manifest's sha256/);
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/is corrupt: weights\.bin has been modified \(sha256 [0-9a-f]{12}…, the manifest records [0-9a-f]{12}…\)$/);
+  });
+
+  test('sharded weights read back bit-exact; the manifest hash is that of the joined bytes, and a bad shard is named', async () => {
+    const net = createUNet({ dim: 8, dimMults: [1, 2] }, { seed: 5 });
+    const whole = readCheckpoint(await saveCheckpoint(join(tmp(), 'ck'), net, { step: 3 }));
+    const bytes = readFileSync(join(whole.dir, 'weights.bin'));
+    const { sha256: _hash, ...fields } = whole.manifest;
+    const dir = join(tmp(), 'sharded');
+    mkdirSync(dir);
+    // 10 000-byte shards: the last one holds the rest
+    const manifest = writeCheckpointFiles(dir, fields, bytes, 10_000);
+    const count = Math.ceil(bytes.length / 10_000);
+    expect(manifest.sha256).toBe(whole.manifest.sha256);
+    expect(manifest.shards!.map((s) => s.file)).toEqual(Array.from({ length: count }, (_, i) => `weights-${i + 1}-of-${count}.bin`));
+    expect(manifest.shards!.map((s) => s.bytes)).toEqual([...Array(count - 1).fill(10_000), bytes.length - (count - 1) * 10_000]);
+    expect(existsSync(join(dir, 'weights.bin'))).toBe(false);
+    const read = readCheckpoint(dir);
+    for (const [name, t] of whole.tensors) expect(Array.from(read.tensors.get(name)!.data)).toEqual(Array.from(t.data));
+    const x = tf.randomUniform([1, 12, 12, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+    expect(Array.from(await (await loadCheckpoint(dir)).apply(x, x, [4]).data())).toEqual(Array.from(await net.apply(x, x, [4]).data()));
+
+    const second = join(dir, 'weights-2-of-' + count + '.bin');
+    const part = readFileSync(second);
+    part[7] ^= 1;
+    writeFileSync(second, part);
+    expect(() => readCheckpoint(dir)).toThrow(new RegExp(`is corrupt: weights-2-of-${count}\\.bin has been modified \\(sha256 [0-9a-f]{12}…, the manifest records [0-9a-f]{12}…\\)$`));
+    truncateSync(second, 10);
+    expect(() => readCheckpoint(dir)).toThrow(`is corrupt: weights-2-of-${count}.bin has 10 bytes (expected 10000: truncated or replaced)`);
+    rmSync(second);
+    expect(() => readCheckpoint(dir)).toThrow(`is corrupt: weights-2-of-${count}.bin is missing next to the manifest`);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,8 @@ import { reproduce, runsRunner } from '../../src/reports/index.js';
 import { runExperiment } from '../../src/experiments/api.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { readHistory } from '../../src/models/train.js';
-import { currentBackendId, initBackend } from '../../src/tf/index.js';
+import { currentBackendId, initBackend, tf } from '../../src/tf/index.js';
+import { addZooEntry } from '../../src/zoo/add.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
 import { verifyZooEntry } from '../../src/zoo/verify.js';
 
@@ -206,6 +207,33 @@ describe('checkpoint zoo', () => {
     expect(await runCli(['zoo', 'list', '--zoo', truncated], io)).toBe(2);
     expect(io.stderr.trim().split('\n')).toHaveLength(1);
     expect(io.stderr).toMatch(/^rdbm: zoo entry .*truncated or replaced/);
+  });
+
+  it('stores large weights in shards (RDBM-S and up exceed 4 MiB): the same hash and weights, and a damaged shard is refused naming it', async () => {
+    const entry = readZooEntry(join(zoo, name));
+    const sharded = join(tmp, 'zoo-sharded');
+    const added = addZooEntry({ ...entry, zooDir: sharded, runDir: join(results, 'checkpoints', entry.trainKey), shardBytes: 8192 });
+    const count = Math.ceil(entry.weights.bytes / 8192);
+    expect(count).toBeGreaterThan(1);
+    expect(added.weights).toEqual(entry.weights);
+    expect(added.lookup).toBe(entry.lookup);
+    expect(readdirSync(join(sharded, name, 'checkpoint')).sort()).toEqual(['manifest.json', ...Array.from({ length: count }, (_, i) => `weights-${i + 1}-of-${count}.bin`)].sort());
+    const a = await loadCheckpoint(join(zoo, name, 'checkpoint'));
+    const b = await loadCheckpoint(join(sharded, name, 'checkpoint'));
+    const x = tf.randomUniform([1, 16, 16, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+    try {
+      expect(Array.from(await b.apply(x, x, [5]).data())).toEqual(Array.from(await a.apply(x, x, [5]).data()));
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+    const last = join(sharded, name, 'checkpoint', `weights-${count}-of-${count}.bin`);
+    const bytes = readFileSync(last);
+    bytes[3] ^= 1;
+    writeFileSync(last, bytes);
+    expect(() => readZooEntry(join(sharded, name))).toThrow(new RegExp(`^zoo entry .*zoo-sharded/tiny: checkpoint/weights-${count}-of-${count}\\.bin has been modified \\(sha256 `));
+    rmSync(last);
+    expect(() => readZooEntry(join(sharded, name))).toThrow(`checkpoint/weights-${count}-of-${count}.bin is missing next to the manifest`);
   });
 
   it('names entries by the training fields that differ from the scale base', () => {
