@@ -67,8 +67,8 @@ const SPECS: readonly ExperimentSpec[] = [
     name: 'tile',
     title: 'Toolkit: whole test images vs windows of the training crop',
     description:
-      "A restoration axis (not in the paper): one checkpoint, its test images restored whole (`auto`: the paper's full-resolution protocol) and in overlapping windows of the training crop side, blended at every network call (`crop`, the cpu scale's protocol). The U-Net's attention normalises over the positions it sees (official v / (h·w) in the linear attention, softmax over positions in the middle), so a network trained on crops meets a differently scaled input on larger images.",
-    axes: { tile: ['auto', 'crop'] },
+      "A restoration axis (not in the paper): one checkpoint, its test images restored whole (`auto`: the paper's full-resolution protocol) and in overlapping windows of the training crop side, blended at every network call (`crop`, the cpu scale's protocol), and in windows of that side without overlap (`grid`: 4 network windows of a 64-px image instead of 9). The U-Net's attention normalises over the positions it sees (official v / (h·w) in the linear attention, softmax over positions in the middle), so a network trained on crops meets a differently scaled input on larger images.",
+    axes: { tile: ['auto', 'crop', 'grid'] },
   },
   {
     name: 'convention',

@@ -31,7 +31,7 @@ export type Family = (typeof FAMILIES)[number];
 /** metric convention ids (src/metrics/conventions.ts); the preview image-ssim is refused by the `metric` field */
 export const CONVENTIONS = CONVENTION_IDS;
 /** how test images meet the network (RunConfig.tile) */
-export const TILE_MODES = Object.freeze(['auto', 'crop'] as const);
+export const TILE_MODES = Object.freeze(['auto', 'crop', 'grid'] as const);
 
 export interface RunConfig {
   /** model preset (`tiny`, `T`, `S`, `B`, `L`, `diffuir-…`) */
@@ -83,7 +83,9 @@ export interface RunConfig {
    * paper's full-resolution test) or `crop` (overlapping windows of the training crop side, blended at
    * every network call, so the network sees inputs of the size it was trained on: its attention
    * normalises over the positions it sees, official `v / (h·w)`; patch-based sampling as in
-   * Özdenizci & Legenstein, TPAMI 2023)
+   * Özdenizci & Legenstein, TPAMI 2023) or `grid` (windows of the training crop side that tile the image
+   * without overlap where the side divides it: 4 windows of a 64-px image instead of crop's 9, at the cost
+   * of seams between windows)
    */
   readonly tile: (typeof TILE_MODES)[number];
   /** test images per task (0 = all), taken in sorted order */

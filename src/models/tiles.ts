@@ -27,7 +27,11 @@ export function tileStarts(n: number, size: number, overlap: number): number[] {
   return Array.from({ length: count }, (_, i) => Math.round(i * stride));
 }
 
-/** The windows a run's `tile` mode asks for: `crop` → the training crop's windows, `auto` → none (the restore default). */
-export function tileWindows(mode: 'auto' | 'crop', cropSize: number): { size: number; overlap: number } | undefined {
-  return mode === 'crop' ? cropTile(cropSize) : undefined;
+/**
+ * The windows a run's `tile` mode asks for: `crop` → the training crop's overlapping windows, `grid` → the same
+ * side without overlap (a 64-px image in 2 × 2 windows of 32 instead of 3 × 3), `auto` → none (the restore default).
+ */
+export function tileWindows(mode: 'auto' | 'crop' | 'grid', cropSize: number): { size: number; overlap: number } | undefined {
+  if (mode === 'auto') return undefined;
+  return mode === 'crop' ? cropTile(cropSize) : { size: cropSize, overlap: 0 };
 }

@@ -3,7 +3,7 @@
  * budget (and, when given, the measured average), used by results/README.md and checked against
  * README.md by test/readme.test.ts, so the two never contradict each other.
  */
-import { PAPER_CONFIG } from '../experiments/config.js';
+import { PAPER_CONFIG, type RunConfig } from '../experiments/config.js';
 import { SCALES, type Scale } from '../experiments/scales.js';
 
 export interface MeasuredAverage {
@@ -13,6 +13,13 @@ export interface MeasuredAverage {
 }
 
 /** The honest reading of figures produced at `scale` (a name of SCALES or a Scale record). */
+/** How test images met the network, when not whole (RunConfig.tile): `, restored in … windows (…)`, or ''. */
+function windowsPhrase(c: Pick<RunConfig, 'tile' | 'cropSize'>): string {
+  if (c.tile === 'auto') return '';
+  const how = c.tile === 'crop' ? 'overlapping' : 'non-overlapping';
+  return `, restored in ${how} ${c.cropSize}-px windows (the training crop; the paper restores whole images)`;
+}
+
 export function scaleStatement(scale: string | Scale, measured?: MeasuredAverage): string {
   const s = typeof scale === 'string' ? (Object.hasOwn(SCALES, scale) ? SCALES[scale as keyof typeof SCALES] : undefined) : scale;
   if (!s) return `Scale ${scale} is not a built-in budget: read its figures knowing the budget they came from.`;
@@ -26,7 +33,7 @@ export function scaleStatement(scale: string | Scale, measured?: MeasuredAverage
     return (
       `At scale ${s.name} the networks come from the checkpoint zoo: trained for ${c.steps} steps (the paper: ${PAPER_CONFIG.steps}) on ${c.cropSize}-px crops` +
       `${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''}` +
-      `${c.tile === 'crop' ? `, restored in overlapping ${c.cropSize}-px windows (the training crop; the paper restores whole images)` : ''} and scored on ${images}. ` +
+      `${windowsPhrase(c)} and scored on ${images}. ` +
       "They restore: read each row against the unrestored input's row, and every difference with its 95 % interval over the test images. " +
       'Each configuration is one training run (one seed), so an interval covers the choice of test images, not the training run; ' +
       "at this budget neither the absolute figures nor an ablation's direction is evidence about the paper's claims, and a direction that differs from the paper's is reported as measured." +
@@ -36,7 +43,7 @@ export function scaleStatement(scale: string | Scale, measured?: MeasuredAverage
   return (
     `At scale ${s.name} the networks train for ${c.steps} steps (the paper: ${PAPER_CONFIG.steps}) on ${c.cropSize}-px crops` +
     `${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''} and are scored on ${images}` +
-    `${c.tile === 'crop' ? `, restored in overlapping ${c.cropSize}-px windows (the training crop; the paper restores whole images)` : ''}: ` +
+    `${windowsPhrase(c)}: ` +
     'the run exercises every stage and shows the shape of every table, but neither its absolute figures nor the differences ' +
     `between configurations are evidence about the paper's claims; do not read ablation trends into them.${tail}`
   );

@@ -29,10 +29,10 @@ describe('planner', () => {
     expect(countJobs(planExperiments('nfe', { scale: 'smoke' }).jobs)).toEqual({ train: 1, restore: 5, evaluate: 5 });
     expect(countJobs(planExperiments('sampling-schedule', { scale: 'smoke' }).jobs)).toEqual({ train: 1, restore: 3, evaluate: 3 });
     expect(countJobs(planExperiments('convention', { scale: 'smoke' }).jobs)).toEqual({ train: 1, restore: 1, evaluate: 5 });
-    // whole images vs windows of the training crop: one checkpoint, two restorations; only `crop` hashes its windows
+    // whole images vs windows of the training crop, overlapping and not: one checkpoint, three restorations; only the windowed ones hash their windows
     const tile = planExperiments('tile', { scale: 'smoke' });
-    expect(countJobs(tile.jobs)).toEqual({ train: 1, restore: 2, evaluate: 2 });
-    expect(tile.jobs.filter((j) => j.kind === 'restore').map((j) => j.spec.tile)).toEqual([undefined, { size: 16, overlap: 2 }]);
+    expect(countJobs(tile.jobs)).toEqual({ train: 1, restore: 3, evaluate: 3 });
+    expect(tile.jobs.filter((j) => j.kind === 'restore').map((j) => j.spec.tile)).toEqual([undefined, { size: 16, overlap: 2 }, { size: 16, overlap: 0 }]);
     expect(countJobs(planExperiments('lambda', { scale: 'smoke' }).jobs)).toEqual({ train: 3, restore: 3, evaluate: 3 });
     expect(countJobs(planExperiments('pi', { scale: 'paper' }).jobs)).toEqual({ train: 4, restore: 4, evaluate: 4 });
   });

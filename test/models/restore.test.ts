@@ -7,7 +7,7 @@ import { readImage, writeImage } from '../../src/image/index.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { trainConfig } from '../../src/models/train-config.js';
 import { applyTiled, restoreImages } from '../../src/models/restore.js';
-import { cropTile, defaultTile, tileStarts } from '../../src/models/tiles.js';
+import { cropTile, defaultTile, tileStarts, tileWindows } from '../../src/models/tiles.js';
 import { initBackend, tf } from '../../src/tf/index.js';
 import { createRng } from '../../src/util/random.js';
 import { FIXTURES } from './helpers.js';
@@ -44,6 +44,24 @@ describe('tiling', () => {
     expect(cropTile(512)).toEqual({ size: 512, overlap: 32 });
     // a 64-px test image in 32-px windows: three per axis, starting every 16 px
     expect(tileStarts(64, 32, cropTile(32).overlap)).toEqual([0, 16, 32]);
+  });
+
+  test('grid windows (tile `grid`): the training crop side without overlap, each window restored as if alone', async () => {
+    expect(tileWindows('grid', 32)).toEqual({ size: 32, overlap: 0 });
+    expect(tileWindows('crop', 32)).toEqual(cropTile(32));
+    expect(tileWindows('auto', 32)).toBeUndefined();
+    // a 64-px test image in 2 × 2 windows instead of crop's 3 × 3
+    expect(tileStarts(64, 32, 0)).toEqual([0, 32]);
+    // a network that couples pixels (each output is its window's mean): every 32-px quadrant gets its own mean
+    const windowMean = { apply: (xt: tf.Tensor4D) => tf.add(tf.zerosLike(xt), tf.mean(xt, [1, 2], true)) as tf.Tensor4D };
+    const xt = tf.randomUniform([1, 64, 64, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const out = await applyTiled(windowMean, xt, xt, 1, { size: 32, overlap: 0 });
+    for (const [y0, x0] of [[0, 0], [0, 32], [32, 0], [32, 32]]) {
+      const quadrant = tf.slice(xt, [0, y0, x0, 0], [1, 32, 32, 3]);
+      const expected = await tf.mean(quadrant, [1, 2]).data();
+      const got = await tf.slice(out, [0, y0 + 7, x0 + 31, 0], [1, 1, 1, 3]).data();
+      for (let c = 0; c < 3; c++) expect(got[c]).toBeCloseTo(expected[c], 6);
+    }
   });
 
   test('blending is exact for a pixelwise network (weights normalise to 1)', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { readHistory } from '../../src/models/train.js';
 import { currentBackendId, initBackend, tf } from '../../src/tf/index.js';
 import { addZooEntry } from '../../src/zoo/add.js';
+import { SHARD_BYTES } from '../../src/models/weight-files.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
 import { verifyZooEntry } from '../../src/zoo/verify.js';
 
@@ -256,6 +257,22 @@ describe('the README zoo section', () => {
     expect(readme).toContain(`${c.steps} steps of batch ${c.batchSize} on ${c.cropSize}-px crops of mini-uir (${c.datasetSize} px), lr ${c.lr?.toExponential()}, EMA ${c.emaDecay}`);
   });
 
+  it('quotes the window comparison of results/cpu-tile (whole images, overlapping and non-overlapping windows) as its reproduced.json has it', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const tile = JSON.parse(readFileSync(join(root, 'results', 'cpu-tile', 'reproduced.json'), 'utf8')) as { baseline: string; sets: { entries: ReproducedEntry[] }[] };
+    expect(tile.baseline).toBe('whole images (tile auto)');
+    const delta = (key: string) => tile.sets[0].entries.find((e) => e.key === key)!.delta!.psnr;
+    const crop = delta('32-px windows (tile crop)');
+    const grid = delta('32-px windows, no overlap (tile grid)');
+    expect(readme).toContain(
+      `against whole images, overlapping windows gain ${sign(crop.mean)} dB PSNR [${sign(crop.low)}, ${sign(crop.high)}] and windows without overlap ` +
+        `(\`tile: grid\`, 2 × 2 network windows of a 64-px image instead of 3 × 3) ${sign(grid.mean)} dB [${sign(grid.low)}, ${sign(grid.high)}], so the cheaper grid is not what the default restores with.`,
+    );
+    // the reading holds: the overlapping windows' interval excludes zero, the grid's does not
+    expect(crop.low).toBeGreaterThan(0);
+    expect(grid.low).toBeLessThan(0);
+  });
+
   it('the README names exactly the bundled entries', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
     const status = /\*\*Status:\*\* the bundled entries \(`rdbm zoo list`\): (.*?) — /.exec(readme);
@@ -325,6 +342,9 @@ describe('the README zoo section', () => {
     const work = join(tmp, 'verify-bundled');
     for (const entry of listZoo()) {
       expect(entry.training.gradClip, entry.name).toBe(1);
+      // stored in files of at most 4 MiB (shards past that), so the repository's files stay small
+      const files = readdirSync(join(BUNDLED_ZOO_DIR, entry.name, 'checkpoint'));
+      for (const f of files) expect(statSync(join(BUNDLED_ZOO_DIR, entry.name, 'checkpoint', f)).size, `${entry.name}/${f}`).toBeLessThanOrEqual(SHARD_BYTES);
       const r = await verifyZooEntry(join(BUNDLED_ZOO_DIR, entry.name), { steps: 10, workDir: work });
       expect(r, entry.name).toMatchObject({ name: entry.name, step: 10, identical: true, ok: true });
     }
