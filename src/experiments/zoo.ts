@@ -3,17 +3,17 @@
  * the zoo's weights instead of training (unless retraining is asked for); the match is on the training
  * fields and the identity of the bundled data, not on the code, so later code changes do not force a retrain.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { miniUirIdentity } from '../data/miniUir.js';
 import { RdbmError } from '../errors.js';
 import { addZooEntry } from '../zoo/add.js';
 import { BUNDLED_ZOO_DIR, readZooEntry, resolveZoo, ZOO_FILE, type ZooEntry } from '../zoo/entry.js';
 import { planExperiments } from './api.js';
-import type { AwaitingPoint } from './plan.js';
+import type { AwaitingPoint, Job } from './plan.js';
 import { keyedField, PAPER_CONFIG, type RunConfig, RUN_FIELD_NAMES, RUN_FIELDS, runConfig } from './config.js';
 import { SCALES, type ScaleName } from './scales.js';
-import { openResults } from './store.js';
+import { type JobRecord, type ResultsStore, openResults } from './store.js';
 
 /** The fields a zoo entry is looked up by: every keyed training field but the checkpoint and the family. */
 export function zooTraining(config: RunConfig): Record<string, unknown> {
@@ -63,6 +63,40 @@ export function zooName(config: RunConfig, base: RunConfig): string {
   return [config.model, ...differs.map(([f, v]) => `${f}-${valueName(f, v)}`)].join('-');
 }
 
+/** A job spec without the code fingerprint: the run config and the data, which is what a zoo entry stands for. */
+function withoutCode(spec: Readonly<Record<string, unknown>>): string {
+  const { code: _code, ...rest } = spec;
+  return JSON.stringify(rest);
+}
+
+/**
+ * The finished training job of a planned train job: its own record, or else one the results folder holds for the
+ * same run config and data trained by another version of the code (its spec differs only in the code
+ * fingerprint; the most recently finished if several). The zoo is looked up by run config, so a run that an
+ * earlier commit trained (and records as its commit) enters it as it is.
+ */
+function finishedTraining(store: ResultsStore, job: Job): JobRecord | undefined {
+  const own = store.read(job);
+  if (own.state === 'done') return own.record;
+  const jobsDir = join(store.dir, 'jobs');
+  if (!existsSync(jobsDir)) return undefined;
+  const wanted = withoutCode(job.spec);
+  const found = readdirSync(jobsDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => {
+      try {
+        return JSON.parse(readFileSync(join(jobsDir, f), 'utf8')) as JobRecord;
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((r): r is JobRecord => r?.kind === 'train' && typeof r.key === 'string' && r.spec !== null && typeof r.spec === 'object' && withoutCode(r.spec) === wanted)
+    .map((r) => store.read({ kind: 'train', key: r.key }))
+    .flatMap((status) => (status.state === 'done' ? [status.record] : []))
+    .sort((a, b) => String(b.finishedAt).localeCompare(String(a.finishedAt)));
+  return found[0];
+}
+
 export interface ZooAddReport {
   readonly added: readonly { name: string; steps: number; seconds: number }[];
   /** training jobs of the plan that have not finished */
@@ -80,12 +114,12 @@ export function addSweepToZoo(experiments: readonly string[], options: { scale: 
     const name = zooName(job.config, base);
     const dataset = zooDataset(job.config);
     if (!dataset) throw new RdbmError(`experiment point ${job.points[0]}: only runs on the bundled mini-uir can enter the zoo`);
-    const status = store.read(job);
-    if (status.state !== 'done') {
+    const done = finishedTraining(store, job);
+    if (!done) {
       pending.push({ name, key: job.key });
       continue;
     }
-    const record = status.record as { checkpoint?: string; backend?: string; versions?: Record<string, string> };
+    const record = done as JobRecord & { checkpoint?: string; backend?: string; versions?: Record<string, string> };
     const versions = record.versions ?? {};
     const entry = addZooEntry({
       zooDir: options.zooDir ?? BUNDLED_ZOO_DIR,
@@ -93,8 +127,9 @@ export function addSweepToZoo(experiments: readonly string[], options: { scale: 
       runDir: dirname(store.resolve(String(record.checkpoint))),
       training: zooTraining(job.config),
       dataset,
-      config: { ...job.config },
-      trainKey: job.key,
+      // the sweep point as it ran (a record by an earlier commit has that commit's config, e.g. other restore fields)
+      config: { ...((record.config as RunConfig | undefined) ?? job.config) },
+      trainKey: done.key,
       commit: versions['rdbm-lab commit'] ?? 'unknown',
       backend: record.backend ?? 'unknown',
       versions,

@@ -78,6 +78,29 @@ describe('checkpoint zoo', () => {
     expect(listZoo(zoo).map((e) => e.name)).toEqual(['tiny']);
   });
 
+  it('zoo add takes a finished run of the same config trained by another code version, and nothing else', () => {
+    const copyResults = join(tmp, 'results-older');
+    cpSync(results, copyResults, { recursive: true });
+    const job = planExperiments('main', { scale: 'smoke', zoo: false }).jobs.find((j) => j.kind === 'train')!;
+    const own = join(copyResults, 'jobs', `${job.key}.json`);
+    const record = JSON.parse(readFileSync(own, 'utf8'));
+    rmSync(own);
+    // the same run as an earlier commit recorded it: another code fingerprint, so another key
+    const older = { ...record, key: '0123456789abcdef', spec: { ...record.spec, code: 'earlier-code' } };
+    writeFileSync(join(copyResults, 'jobs', `${older.key}.json`), JSON.stringify(older));
+    // and a run of another config (another lr), which must not stand in for it
+    writeFileSync(join(copyResults, 'jobs', 'fedcba9876543210.json'), JSON.stringify({ ...older, key: 'fedcba9876543210', spec: { ...older.spec, lr: 0.5 } }));
+    const zooOlder = join(tmp, 'zoo-older');
+    const added = addSweepToZoo(['main'], { scale: 'smoke', resultsDir: copyResults, zooDir: zooOlder });
+    expect(added).toEqual({ added: [{ name: 'tiny', steps: 2, seconds: readZooEntry(join(zoo, name)).seconds }], pending: [] });
+    const entry = readZooEntry(join(zooOlder, 'tiny'));
+    expect(entry.trainKey).toBe('0123456789abcdef');
+    expect(entry.weights).toEqual(readZooEntry(join(zoo, name)).weights);
+    // without it, the point is pending
+    rmSync(join(copyResults, 'jobs', `${older.key}.json`));
+    expect(addSweepToZoo(['main'], { scale: 'smoke', resultsDir: copyResults, zooDir: join(tmp, 'zoo-none') })).toEqual({ added: [], pending: [{ name: 'tiny', key: job.key }] });
+  });
+
   it('is looked up by run config: the same training fields and data match, any other training field does not', () => {
     expect(zooCheckpointFor(config, zoo)).toBe(join(zoo, name, 'checkpoint'));
     for (const change of [{ lr: config.lr * 2 }, { seed: 1 }, { steps: 3 }, { pi: 'one' as const }, { datasetSize: 48 }]) {
