@@ -55,7 +55,8 @@ export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', opt
         mark: { type: 'bar', tooltip: true },
         encoding: {
           y: { field: 'value', type: 'quantitative', title: METRIC_TITLES[metric], scale: { zero: false } },
-          color: { field: 'entry', type: 'nominal', sort: order, title: set.experiment },
+          // labels whole (the default limit of 160 px cut `32-px windows, no overlap (tile grid)` to `32-px windows, no…`)
+          color: { field: 'entry', type: 'nominal', sort: order, title: set.experiment, legend: { labelLimit: 360 } },
         },
       },
       ...(hasIntervals
