@@ -32,11 +32,11 @@ export interface WeightLayout {
 }
 
 /** The byte length the tensors of a manifest span (float32). */
-export function layoutBytes(tensors: WeightLayout['tensors']): number {
+function layoutBytes(tensors: WeightLayout['tensors']): number {
   return 4 * tensors.reduce((end, t) => Math.max(end, t.offset + t.shape.reduce((a, b) => a * b, 1)), 0);
 }
 
-export function shardFile(index: number, count: number): string {
+function shardFile(index: number, count: number): string {
   return `weights-${index + 1}-of-${count}.bin`;
 }
 
@@ -62,7 +62,7 @@ export function writeWeightFiles(dir: string, bytes: Uint8Array, shardBytes?: nu
 }
 
 /** The files holding a layout's weights, with the size each must have (and its hash, for shards). */
-export function weightFiles(layout: WeightLayout): readonly { file: string; bytes: number; sha256?: string }[] {
+function weightFiles(layout: WeightLayout): readonly { file: string; bytes: number; sha256?: string }[] {
   return layout.shards ?? [{ file: WEIGHTS, bytes: layoutBytes(layout.tensors) }];
 }
 
