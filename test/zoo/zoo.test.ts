@@ -340,6 +340,11 @@ describe('the README zoo section', () => {
     expect(models.length).toBeGreaterThan(0);
     const parts = models.map((e) => `${e.label} ${e.average.psnr.toFixed(2)} dB (${e.paramsM!.toFixed(2)}M parameters, ${e.flopsG!.toFixed(2)} GFLOPs at 256²)`);
     expect(readme).toContain(`${parts.join(', ')} against the input's ${input.average.psnr.toFixed(2)} dB`);
+    // each larger size against RDBM-T (the size set's default row), read by its interval
+    const reading = (d: { low: number; high: number }) => (d.low > 0 ? 'above' : d.high < 0 ? 'below' : 'not told apart');
+    const against = models.filter((e) => e.delta).map((e) => `${e.label} ${sign(e.delta!.psnr.mean)} dB [${sign(e.delta!.psnr.low)}, ${sign(e.delta!.psnr.high)}] (${reading(e.delta!.psnr)})`);
+    expect(against.length).toBe(models.length - 1);
+    expect(readme).toContain(`Against RDBM-T, with its 95 % interval: ${against.join(', ')}.`);
   });
 
   it("quotes the default job's ablations (Δ against each default row with its interval) and reads their directions as results/reproduced.json has them", () => {
