@@ -296,6 +296,13 @@ describe('the README zoo section', () => {
     expect(grid.low).toBeLessThan(0);
   });
 
+  it("names every entry whose recorded loss rose above its step-10 value, with its recorded curve (zoo.json's history: the mean loss since the previous record)", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const rose = listZoo().filter((e) => e.history.some((h) => h.step > 10 && h.loss > e.history[0].loss));
+    const curves = rose.map((e) => `\`${e.name}\` (${e.history.filter((h) => h.step >= 500).map((h) => `${h.loss.toFixed(4)} at step ${h.step}`).join(', ')})`);
+    expect(readme).toContain(`every entry's recorded loss stayed below its step-10 value except ${curves.join(', ') || 'none'}`);
+  });
+
   it('the README names exactly the bundled entries', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
     const status = /\*\*Status:\*\* the bundled entries \(`rdbm zoo list`\): (.*?) — /.exec(readme);
