@@ -296,11 +296,15 @@ describe('the README zoo section', () => {
     expect(grid.low).toBeLessThan(0);
   });
 
-  it("names every entry whose recorded loss rose above its step-10 value, with its recorded curve (zoo.json's history: the mean loss since the previous record)", () => {
+  it("names every entry whose recorded loss rose above its step-10 value, with its recorded curve (zoo.json's history: the mean loss since the previous record)", async () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
     const rose = listZoo().filter((e) => e.history.some((h) => h.step > 10 && h.loss > e.history[0].loss));
     const curves = rose.map((e) => `\`${e.name}\` (${e.history.filter((h) => h.step >= 500).map((h) => `${h.loss.toFixed(4)} at step ${h.step}`).join(', ')})`);
     expect(readme).toContain(`every entry's recorded loss stayed below its step-10 value except ${curves.join(', ') || 'none'}`);
+    // the learning rate it names is the cpu recipe's, beside the paper's
+    const { SCALES } = await import('../../src/experiments/scales.js');
+    const { PAPER_CONFIG } = await import('../../src/experiments/config.js');
+    if (rose.length) expect(readme).toContain(`at the recipe's lr ${SCALES.cpu.overrides.lr?.toExponential()} (the paper's: ${PAPER_CONFIG.lr.toExponential()};`);
   });
 
   it('the README names exactly the bundled entries', () => {
@@ -339,7 +343,7 @@ describe('the README zoo section', () => {
     );
   });
 
-  it("quotes the default job's model sizes (parameters, FLOPs, PSNR) against the input as results/reproduced.json has them", () => {
+  it("quotes the default job's model sizes (parameters, FLOPs, PSNR) against the input as results/reproduced.json has them", async () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
     const size = readReproduced().sets.find((s) => s.experiment === 'size')!;
     const input = size.entries.find((e) => e.key === 'input')!;
@@ -347,7 +351,8 @@ describe('the README zoo section', () => {
     expect(models.length).toBeGreaterThan(0);
     const parts = models.map((e) => `${e.label} ${e.average.psnr.toFixed(2)} dB (${e.paramsM!.toFixed(2)}M parameters, ${e.flopsG!.toFixed(2)} GFLOPs at 256²)`);
     // and says which are above the input, or which sizes the zoo does not hold yet
-    const missing = ['RDBM-S', 'RDBM-B', 'RDBM-L'].filter((l) => !models.some((e) => e.label === l));
+    const { EXPERIMENTS } = await import('../../src/experiments/builtins.js');
+    const missing = (EXPERIMENTS.size.axes.model ?? []).map((m) => `RDBM-${m}`).filter((l) => !models.some((e) => e.label === l));
     const beat = models.filter((e) => e.average.psnr > input.average.psnr).map((e) => e.label);
     const tail = missing.length
       ? `; ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not in the zoo yet`
