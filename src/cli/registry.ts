@@ -52,6 +52,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../rddm/cli.js')).diffuirRestoreCommand,
   },
   {
+    name: 'native build',
+    summary: 'build the native TensorFlow backend from a TensorFlow wheel (pip download tensorflow-cpu==2.21.0 by default)',
+    load: async () => (await import('./commands/native.js')).nativeBuildCommand,
+  },
+  {
+    name: 'native status',
+    summary: 'native TensorFlow builds, their TensorFlow version, thread count and visible CUDA devices',
+    load: async () => (await import('./commands/native.js')).nativeStatusCommand,
+  },
+  {
     name: 'model info',
     summary: 'architecture, parameter count and MACs of a U-Net preset or checkpoint',
     load: async () => (await import('../models/cli/info.js')).modelInfoCommand,

@@ -76,7 +76,13 @@ function convParts(x: Parts, w: tf.Tensor4D, bias: tf.Tensor | undefined, stride
 export function conv2d(p: Params, name: string, x: Parts, stride = 1, pad = 0, bias = true): tf.Tensor4D {
   const w = p(`${name}.weight`) as tf.Tensor4D;
   const k = w.shape[0];
-  const padding = pad === 0 ? 'valid' : stride === 1 && 2 * pad === k - 1 ? 'same' : ([[0, 0], [pad, pad], [pad, pad], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
+  const same = stride === 1 && 2 * pad === k - 1;
+  if (pad !== 0 && !same && tf.getBackend() === 'tensorflow') {
+    // TF's conv kernels take only 'valid' and 'same' padding (tfjs-node refuses EXPLICIT): zero-pad, then 'valid'
+    const padded = asParts(x).map((u) => tf.pad(u, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as tf.Tensor4D);
+    return convParts(padded, w, bias ? p(`${name}.bias`) : undefined, stride, 'valid');
+  }
+  const padding = pad === 0 ? 'valid' : same ? 'same' : ([[0, 0], [pad, pad], [pad, pad], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
   return convParts(x, w, bias ? p(`${name}.bias`) : undefined, stride, padding);
 }
 

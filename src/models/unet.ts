@@ -6,7 +6,8 @@ import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
 import { createRng } from '../util/random.js';
 import { type UNetConfig, inputChannels, unetConfig } from './config.js';
-import { attention, conv2d, gelu, linear, linearAttention, type Params, preNormResidual, resnetBlock, sinusoidalEmbedding, upsampleNearest2x } from './ops.js';
+import * as nativeOps from './native-ops.js';
+import { attention, conv2d, gelu, linear, linearAttention, type Params, preNormResidual, resnetBlock, silu, sinusoidalEmbedding, upsampleNearest2x } from './ops.js';
 import { type ParamSpec, parameterSpecs } from './spec.js';
 import { registerWasmShims } from './wasm-grad.js';
 
@@ -40,6 +41,9 @@ const unscoped: BlockScope = (block) => block();
  */
 export function unetForward(config: UNetConfig, p: Params, inputs: tf.Tensor4D | readonly tf.Tensor4D[], t: readonly number[], scope: BlockScope = unscoped): tf.Tensor4D {
   registerWasmShims();
+  // the native backend has its own block implementations (./native-ops.ts: fewer, larger ops); wasm and cpu keep ./ops.ts
+  const native = tf.getBackend() === 'tensorflow';
+  const o = native ? nativeOps : { conv2d, resnetBlock, linearAttention, attention, preNormResidual, upsampleNearest2x };
   const parts = Array.isArray(inputs) ? (inputs as tf.Tensor4D[]) : [inputs as tf.Tensor4D];
   const groups = config.resnetBlockGroups;
   const heads = config.attnHeads;
@@ -51,31 +55,50 @@ export function unetForward(config: UNetConfig, p: Params, inputs: tf.Tensor4D |
     throw new RdbmError(`image too small: ${H}×${W} (expected at least ${s / 2 + 1} pixels a side for reflect padding to a multiple of ${s})`);
   }
   const padded = padH || padW ? parts.map((u) => tf.mirrorPad(u, [[0, 0], [0, padH], [0, padW], [0, 0]], 'reflect')) : parts;
-  let x = scope(() => conv2d(p, 'init_conv', padded, 1, 3));
+  let x = scope(() => o.conv2d(p, 'init_conv', padded, 1, 3));
   const r = x;
   const tEmb = linear(p, 'time_mlp.3', gelu(linear(p, 'time_mlp.1', sinusoidalEmbedding(t, config.dim))));
-  const skips: tf.Tensor4D[] = [];
   const depth = config.dimMults.length;
+  // native: every ResnetBlock's time projection (SiLU → Linear) as one product, split per block
+  const tAll = native ? timeProjections(p, resnetBlockNames(depth), tEmb) : undefined;
+  const res = (name: string, z: tf.Tensor4D | tf.Tensor4D[]) => (tAll ? nativeOps.resnetBlock(p, name, z, tAll.get(name)!, groups) : resnetBlock(p, name, z, tEmb, groups));
+  const skips: tf.Tensor4D[] = [];
   for (let i = 0; i < depth; i++) {
-    x = block(scope, x, (z) => resnetBlock(p, `downs.${i}.0`, z, tEmb, groups));
+    x = block(scope, x, (z) => res(`downs.${i}.0`, z));
     skips.push(x);
-    x = block(scope, x, (z) => resnetBlock(p, `downs.${i}.1`, z, tEmb, groups));
-    x = block(scope, x, (z) => preNormResidual(p, `downs.${i}.2`, z, (pp, n, v) => linearAttention(pp, n, v, heads)));
+    x = block(scope, x, (z) => res(`downs.${i}.1`, z));
+    x = block(scope, x, (z) => o.preNormResidual(p, `downs.${i}.2`, z, (pp, n, v) => o.linearAttention(pp, n, v, heads)));
     skips.push(x);
-    x = block(scope, x, (z) => (i === depth - 1 ? conv2d(p, `downs.${i}.3`, z, 1, 1) : conv2d(p, `downs.${i}.3`, z, 2, 1)));
+    x = block(scope, x, (z) => (i === depth - 1 ? o.conv2d(p, `downs.${i}.3`, z, 1, 1) : o.conv2d(p, `downs.${i}.3`, z, 2, 1)));
   }
-  x = block(scope, x, (z) => resnetBlock(p, 'mid_block1', z, tEmb, groups));
-  x = block(scope, x, (z) => preNormResidual(p, 'mid_attn', z, (pp, n, v) => attention(pp, n, v, heads)));
-  x = block(scope, x, (z) => resnetBlock(p, 'mid_block2', z, tEmb, groups));
+  x = block(scope, x, (z) => res('mid_block1', z));
+  x = block(scope, x, (z) => o.preNormResidual(p, 'mid_attn', z, (pp, n, v) => o.attention(pp, n, v, heads)));
+  x = block(scope, x, (z) => res('mid_block2', z));
   for (let i = 0; i < depth; i++) {
-    x = block(scope, x, (z) => resnetBlock(p, `ups.${i}.0`, [z, skips.pop()!], tEmb, groups));
-    x = block(scope, x, (z) => resnetBlock(p, `ups.${i}.1`, [z, skips.pop()!], tEmb, groups));
-    x = block(scope, x, (z) => preNormResidual(p, `ups.${i}.2`, z, (pp, n, v) => linearAttention(pp, n, v, heads)));
-    x = block(scope, x, (z) => (i === depth - 1 ? conv2d(p, `ups.${i}.3`, z, 1, 1) : conv2d(p, `ups.${i}.3.1`, upsampleNearest2x(z), 1, 1)));
+    x = block(scope, x, (z) => res(`ups.${i}.0`, [z, skips.pop()!]));
+    x = block(scope, x, (z) => res(`ups.${i}.1`, [z, skips.pop()!]));
+    x = block(scope, x, (z) => o.preNormResidual(p, `ups.${i}.2`, z, (pp, n, v) => o.linearAttention(pp, n, v, heads)));
+    x = block(scope, x, (z) => (i === depth - 1 ? o.conv2d(p, `ups.${i}.3`, z, 1, 1) : o.conv2d(p, `ups.${i}.3.1`, o.upsampleNearest2x(z), 1, 1)));
   }
-  x = block(scope, x, (z) => resnetBlock(p, 'final_res_block', [z, r], tEmb, groups));
-  x = block(scope, x, (z) => conv2d(p, 'final_conv', z));
+  x = block(scope, x, (z) => res('final_res_block', [z, r]));
+  x = block(scope, x, (z) => o.conv2d(p, 'final_conv', z));
   return padH || padW ? tf.slice(x, [0, 0, 0, 0], [-1, H, W, -1]) : x;
+}
+
+/** The U-Net's ResnetBlocks in forward order. */
+function resnetBlockNames(depth: number): string[] {
+  const range = [...Array(depth).keys()];
+  return [...range.flatMap((i) => [`downs.${i}.0`, `downs.${i}.1`]), 'mid_block1', 'mid_block2', ...range.flatMap((i) => [`ups.${i}.0`, `ups.${i}.1`]), 'final_res_block'];
+}
+
+/** SiLU(t_emb) · [W_1 | W_2 | …] + [b_1 | b_2 | …] for the blocks' `mlp.1` layers at once, split back per block ([B, 2·C_k] each). */
+function timeProjections(p: Params, names: readonly string[], tEmb: tf.Tensor2D): Map<string, tf.Tensor2D> {
+  const widths = names.map((n) => p(`${n}.mlp.1.bias`).shape[0]);
+  const w = tf.concat(names.map((n) => p(`${n}.mlp.1.weight`)), 1) as tf.Tensor2D;
+  const b = tf.concat(names.map((n) => p(`${n}.mlp.1.bias`)), 0);
+  const all = tf.add(tf.matMul(silu(tEmb), w), b);
+  const split = tf.split(all, widths, 1) as tf.Tensor2D[];
+  return new Map(names.map((n, i) => [n, split[i]]));
 }
 
 /** One block on x inside the scope (block outputs stay alive until the caller's own tidy ends). */

@@ -1,16 +1,17 @@
 /**
  * The TensorFlow.js namespace rdbm-lab computes with, and backend selection.
  *
- * Order (auto): @tensorflow/tfjs-node-gpu → @tensorflow/tfjs-node → @tensorflow/tfjs-backend-wasm → CPU.
- * The native packages are optionalDependencies loaded lazily: their install downloads
- * libtensorflow, which fails on machines without network access, and must never break
- * installing or importing rdbm-lab.
+ * Order (auto): native GPU → native CPU → @tensorflow/tfjs-backend-wasm → CPU. The native backends are
+ * tfjs-node's binding built against a TensorFlow wheel by `rdbm native build` (./native.ts); without such a
+ * build, an installed @tensorflow/tfjs-node(-gpu) package whose own install succeeded is used instead. Both are
+ * loaded lazily and never break installing or importing rdbm-lab.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { RdbmError } from '../errors.js';
 import { packageVersion } from '../util/version.js';
 import { registerChainedOps } from './chained-ops.js';
+import { loadNative, loadedNative, nativeUnavailable, threadCount } from './native.js';
 
 /** TF.js's API as `@tensorflow/tfjs` gives it for tensors: tfjs-core with the chained ops (`x.mul(2).add(y)`). */
 export const CHAINED_OPS: readonly string[] = Object.freeze(registerChainedOps(tf));
@@ -33,6 +34,8 @@ export interface BackendInfo {
   readonly package: string;
   /** why earlier choices in the auto order were skipped */
   readonly skipped: readonly string[];
+  /** native backends: the TensorFlow version of the libraries, and whether they came from `rdbm native build` */
+  readonly tensorflow?: { readonly version: string; readonly build: 'rdbm native' | 'tfjs-node package'; readonly threads?: number };
 }
 
 const PACKAGES: Record<BackendId, string> = {
@@ -42,20 +45,36 @@ const PACKAGES: Record<BackendId, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
-async function tryBackend(id: BackendId): Promise<string> {
-  if (id === 'node-gpu' || id === 'node') {
-    // Native bindings register the `tensorflow` backend on import; this throws when libtensorflow is absent.
-    await import(PACKAGES[id]);
+/** Loads a native backend: our own build of the variant first, else the stock npm package (whose install must have fetched libtensorflow). */
+async function tryNative(id: 'node-gpu' | 'node'): Promise<NonNullable<BackendInfo['tensorflow']>> {
+  const variant = id === 'node-gpu' ? 'cuda' : 'cpu';
+  const already = loadedNative();
+  // one TensorFlow per process: a CUDA build already loaded (no GPU seen) serves the CPU backend too
+  const why = already ? undefined : nativeUnavailable(variant);
+  if (!why || (id === 'node' && already)) {
+    const native = already ?? loadNative(variant);
+    if (id === 'node-gpu' && !native.binding.isUsingGpuDevice()) throw new Error('the CUDA build sees no GPU (check nvidia-smi and CUDA_VISIBLE_DEVICES)');
     if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
-    return 'tensorflow';
+    return { version: native.build.tfVersion, build: 'rdbm native', ...(threadCount() ? { threads: threadCount() } : {}) };
   }
+  try {
+    await import(PACKAGES[id]);
+  } catch (error) {
+    throw new Error(`${why}; the ${PACKAGES[id]} package did not load either (${String((error as Error).message ?? error).split('\n')[0]})`);
+  }
+  if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
+  return { version: 'unknown', build: 'tfjs-node package' };
+}
+
+async function tryBackend(id: BackendId): Promise<{ tfName: string; tensorflow?: BackendInfo['tensorflow'] }> {
+  if (id === 'node-gpu' || id === 'node') return { tfName: 'tensorflow', tensorflow: await tryNative(id) };
   if (id === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
-    return 'wasm';
+    return { tfName: 'wasm' };
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('backend "cpu" did not initialise');
-  return 'cpu';
+  return { tfName: 'cpu' };
 }
 
 let current: Promise<BackendInfo> | undefined;
@@ -92,9 +111,10 @@ export function initBackend(preference: BackendId | 'auto' | undefined = undefin
     const skipped: string[] = [];
     for (const id of order) {
       try {
-        const tfName = await tryBackend(id);
+        const { tfName, tensorflow } = await tryBackend(id);
         await tf.ready();
-        selected = { id, tfName, package: `${PACKAGES[id]}@${packageVersion(PACKAGES[id])}`, skipped };
+        const pkg = tensorflow?.build === 'rdbm native' ? `@tensorflow/tfjs-node@${loadedNative()!.build.tfjsNode}` : `${PACKAGES[id]}@${packageVersion(PACKAGES[id])}`;
+        selected = { id, tfName, package: pkg, skipped, ...(tensorflow ? { tensorflow } : {}) };
         return selected;
       } catch (error) {
         const reason = String((error as Error).message ?? error).split('\n')[0];
@@ -112,7 +132,12 @@ export function initBackend(preference: BackendId | 'auto' | undefined = undefin
   return current;
 }
 
-/** One line for logs and result files, e.g. `backend: wasm (@tensorflow/tfjs-backend-wasm@4.22.0)`. */
+/**
+ * One line for logs and result files, e.g. `backend: wasm (@tensorflow/tfjs-backend-wasm@4.22.0)` or
+ * `backend: node (@tensorflow/tfjs-node@4.22.0, TensorFlow 2.21.0 rdbm native build, 2 threads)`.
+ */
 export function describeBackend(info: BackendInfo): string {
-  return `backend: ${info.id} (${info.package})`;
+  const t = info.tensorflow;
+  const native = t ? `, TensorFlow ${t.version} ${t.build === 'rdbm native' ? 'rdbm native build' : 'tfjs-node package'}${t.threads ? `, ${t.threads} thread${t.threads === 1 ? '' : 's'}` : ''}` : '';
+  return `backend: ${info.id} (${info.package}${native})`;
 }
