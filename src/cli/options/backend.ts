@@ -1,5 +1,5 @@
 /** The `--backend` option shared by the model commands, and the stderr line naming the backend used. */
-import type { Io, OptionSpec } from '../../cli/command.js';
+import type { Io, OptionSpec } from '../command.js';
 import { BACKEND_IDS, type BackendId, describeBackend, initBackend } from '../../tf/index.js';
 
 export const backendOption: OptionSpec = {

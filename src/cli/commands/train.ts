@@ -1,11 +1,11 @@
 /** `rdbm train`: train a U-Net on paired data (see trainModel). */
 import { checkObjectivePi } from '../../bridge/objectives.js';
-import type { Command } from '../../cli/command.js';
+import type { Command } from '../command.js';
 import { parseNumber } from '../../util/validate.js';
-import { MODEL_PRESET_NAMES } from '../presets.js';
-import { TRAIN_DEFAULTS } from '../train-config.js';
-import { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_PROCESSES, TRAIN_SCHEDULES } from '../types.js';
-import { backendOption, startBackend } from './backend.js';
+import { MODEL_PRESET_NAMES } from '../../models/presets.js';
+import { TRAIN_DEFAULTS } from '../../models/train-config.js';
+import { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_PROCESSES, TRAIN_SCHEDULES } from '../../models/types.js';
+import { backendOption, startBackend } from '../options/backend.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -44,7 +44,7 @@ export const trainCommand: Command = {
   async run({ options: o }, io) {
     checkObjectivePi(o.objective as (typeof TRAIN_OBJECTIVES)[number], o.pi as (typeof TRAIN_PI_VARIANTS)[number]); // before loading a backend
     await startBackend(o.backend, io);
-    const { trainModel } = await import('../train.js');
+    const { trainModel } = await import('../../models/train.js');
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/main.js';
-import { FIXTURES } from '../helpers.js';
+import { FIXTURES } from '../../models/helpers.js';
 import { captureIo } from '../../helpers/io.js';
 
 /** RDDM two-U-Net trainer file (scripts/reference/rddm_checkpoint.py) */

@@ -7,7 +7,7 @@ import { writeImage } from '../../../src/image/index.js';
 import { restoreImages } from '../../../src/models/restore.js';
 import { diffuirRestoreFiles } from '../../../src/rddm/restore-files.js';
 import { initBackend } from '../../../src/tf/index.js';
-import { FIXTURES } from '../helpers.js';
+import { FIXTURES } from '../../models/helpers.js';
 import { captureIo } from '../../helpers/io.js';
 
 /** a DiffUIR trainer dict (ema.ema_model.model.unet0.*), written by scripts/reference (see test/rddm/checkpoint.test.ts) */

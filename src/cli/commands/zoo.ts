@@ -1,12 +1,15 @@
-import type { Command } from '../cli/command.js';
-import { RdbmError } from '../errors.js';
-import { backendOption, startBackend } from '../models/cli/backend.js';
-import { BACKEND_IDS } from '../tf/index.js';
-import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from './entry.js';
-import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from './verify.js';
+/** `rdbm zoo list`, `rdbm zoo verify` and `rdbm zoo add`: the checkpoint zoo. */
+import type { Command } from '../command.js';
+import { RdbmError } from '../../errors.js';
+import { backendOption, startBackend } from '../options/backend.js';
+import { BACKEND_IDS } from '../../tf/index.js';
+import { addSweepToZoo } from '../../experiments/zoo.js';
+import { SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
+import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from '../../zoo/entry.js';
+import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from '../../zoo/verify.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { duration } from '../util/progress.js';
+import { duration } from '../../util/progress.js';
 
 const zooOption = { name: 'zoo', type: 'string', valueName: '<dir>', description: `zoo folder (default: the bundled ${'data/zoo'})` } as const;
 
@@ -71,5 +74,27 @@ export const zooVerifyCommand: Command = {
       );
     }
     return r.ok ? 0 : 1;
+  },
+};
+
+export const zooAddCommand: Command = {
+  name: 'zoo add',
+  summary: 'add the finished training jobs of a sweep (at a scale) to the checkpoint zoo',
+  description: 'Train with `rdbm sweep reproduce --scale cpu --results DIR` (shards welcome), then `rdbm zoo add --results DIR`.',
+  positionals: [{ name: 'experiment', description: 'experiments whose training jobs to add (default: reproduce)', variadic: true }],
+  options: [
+    { name: 'results', type: 'string', valueName: '<dir>', description: 'the sweep results folder', required: true },
+    { name: 'scale', type: 'string', description: 'the scale the sweep ran at', default: 'cpu', choices: SCALE_NAMES },
+    { name: 'zoo', type: 'string', valueName: '<dir>', description: 'zoo folder (default: the bundled data/zoo)' },
+  ],
+  run({ options, positionals }, io) {
+    const report = addSweepToZoo(positionals.length ? positionals : ['reproduce'], {
+      scale: options.scale as ScaleName,
+      resultsDir: options.results as string,
+      ...(options.zoo ? { zooDir: options.zoo as string } : {}),
+    });
+    for (const a of report.added) io.out(`added ${a.name} (${a.steps} steps, ${(a.seconds / 60).toFixed(1)} min of training)\n`);
+    for (const p of report.pending) io.out(`not finished: ${p.name} (train job ${p.key})\n`);
+    return 0;
   },
 };

@@ -1,11 +1,11 @@
 /** `rdbm restore`: restore images with a checkpoint through the bridge sampler (RDBM) or DiffUIR's RDDM sampler. */
 import { availableParallelism } from 'node:os';
-import type { Command } from '../../cli/command.js';
+import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
 import { parseNumber } from '../../util/validate.js';
-import { DEFAULT_TILE } from '../tiles.js';
-import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES } from '../types.js';
-import { backendOption, startBackend } from './backend.js';
+import { DEFAULT_TILE } from '../../models/tiles.js';
+import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES } from '../../models/types.js';
+import { backendOption, startBackend } from '../options/backend.js';
 
 /** Model families `rdbm restore` runs, with their published test NFE (RDBM: 10, official code; DiffUIR: 3, its test.py). */
 export const RESTORE_FAMILIES = Object.freeze({ rdbm: { nfe: 10 }, diffuir: { nfe: 3 } });
@@ -53,7 +53,7 @@ export const restoreCommand: Command = {
       const given = RDBM_ONLY.filter((k) => o[k] !== undefined);
       if (given.length) throw new RdbmError(`restore --family diffuir: ${given.map((k) => `--${k}`).join(', ')} ${given.length > 1 ? 'apply' : 'applies'} to --family rdbm only (DiffUIR uses its published test settings)`);
       await startBackend(o.backend, io);
-      const { resolveInputs } = await import('../restore.js');
+      const { resolveInputs } = await import('../../models/restore.js');
       const { diffuirRestoreFiles } = await import('../../rddm/restore-files.js');
       const r = await diffuirRestoreFiles({ checkpoint: o.checkpoint as string, inputs: resolveInputs(o.input as string), outputDir: o.output as string, nfe, io });
       for (const out of r.outputs) io.out(`${out.output}\n`);
@@ -61,7 +61,7 @@ export const restoreCommand: Command = {
       return 0;
     }
     await startBackend(o.backend, io);
-    const { restoreImages } = await import('../restore.js');
+    const { restoreImages } = await import('../../models/restore.js');
     const r = await restoreImages({
       checkpoint: o.checkpoint as string,
       inputs: o.input as string,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { Command } from '../cli/command.js';
-import { RdbmError } from '../errors.js';
-import { MANIFEST_FILE, MINI_UIR_DEFAULTS, generateMiniUir, readManifest, verifyMiniUir } from './miniUir.js';
-import { DEGRADATIONS, DEGRADATION_NAMES } from './degradations/index.js';
+import type { Command } from '../command.js';
+import { RdbmError } from '../../errors.js';
+import { MANIFEST_FILE, MINI_UIR_DEFAULTS, generateMiniUir, readManifest, verifyMiniUir } from '../../data/miniUir.js';
+import { DEGRADATIONS, DEGRADATION_NAMES } from '../../data/degradations/index.js';
 
 export const miniUirCommand: Command = {
   name: 'data mini-uir',

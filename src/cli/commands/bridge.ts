@@ -1,9 +1,9 @@
-import type { Command } from '../cli/command.js';
-import { formatNumber as fmt } from '../cli/format.js';
-import { parseNumber } from '../util/validate.js';
-import { rnrCurve } from './rnr.js';
-import { bridgeSchedule } from './schedule.js';
-import { THETA_SCHEDULES, THETA_SCHEDULE_NAMES } from './schedules.js';
+import type { Command } from '../command.js';
+import { formatNumber as fmt } from '../format.js';
+import { parseNumber } from '../../util/validate.js';
+import { rnrCurve } from '../../bridge/rnr.js';
+import { bridgeSchedule } from '../../bridge/schedule.js';
+import { THETA_SCHEDULES, THETA_SCHEDULE_NAMES } from '../../bridge/schedules.js';
 
 
 export const bridgeCommand: Command = {

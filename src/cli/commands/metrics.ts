@@ -3,18 +3,18 @@
  * Loads sharp and the metrics code only; never TensorFlow.js (test/metrics/no-tf.test.ts).
  */
 import { statSync } from 'node:fs';
-import type { Command, Io, ParsedArgs } from '../cli/command.js';
-import { scanLayout, type Split } from '../datasets/layout.js';
-import { readMapping } from '../datasets/mapping.js';
-import { conditionPairs, pairFolders, pairFoldersReside, pairRestored, type ImagePair } from '../datasets/pairs.js';
-import { RdbmError } from '../errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
-import { createProgress } from '../util/progress.js';
-import type { ImageResult } from './aggregate.js';
-import { CONVENTION_IDS, getConvention, type Convention } from './conventions.js';
-import { evaluatePairs } from './evaluate.js';
-import { metricsCsv, metricsReport } from './report.js';
-import { checkScoreOptions, scorePair } from './score.js';
+import type { Command, Io, ParsedArgs } from '../command.js';
+import { scanLayout, type Split } from '../../datasets/layout.js';
+import { readMapping } from '../../datasets/mapping.js';
+import { conditionPairs, pairFolders, pairFoldersReside, pairRestored, type ImagePair } from '../../datasets/pairs.js';
+import { RdbmError } from '../../errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.js';
+import { createProgress } from '../../util/progress.js';
+import type { ImageResult } from '../../metrics/aggregate.js';
+import { CONVENTION_IDS, getConvention, type Convention } from '../../metrics/conventions.js';
+import { evaluatePairs } from '../../metrics/evaluate.js';
+import { metricsCsv, metricsReport } from '../../metrics/report.js';
+import { checkScoreOptions, scorePair } from '../../metrics/score.js';
 
 type Kind = 'file' | 'dir' | 'missing';
 function kindOf(path: string): Kind {
@@ -87,7 +87,7 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
     // one pair: errors are the run's errors (exit 2)
     const p = pairs[0];
     // sharp is loaded only where images are decoded (here, or in the workers of folder runs)
-    const { readImage } = await import('../image/io.js');
+    const { readImage } = await import('../../image/io.js');
     const [gt, pred] = await Promise.all([readImage(p.gt, { warn }), readImage(p.pred, { warn })]);
     const s = scorePair(gt, pred, convention, options, { gt: p.gt, pred: p.pred });
     results = [{ name: p.name, gt: p.gt, pred: p.pred, psnr: s.psnr, ssim: s.ssim, identical: s.identical }];

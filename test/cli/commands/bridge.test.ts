@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bridgeSchedule } from '../../src/bridge/schedule.js';
-import { runCli } from '../../src/cli/main.js';
-import { captureIo } from '../helpers/io.js';
+import { bridgeSchedule } from '../../../src/bridge/schedule.js';
+import { runCli } from '../../../src/cli/main.js';
+import { captureIo } from '../../helpers/io.js';
 
-const bin = fileURLToPath(new URL('../../bin/rdbm.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../../bin/rdbm.js', import.meta.url));
 
 describe('rdbm bridge', () => {
   it('--json prints one JSON object with θ, Θ, Σ equal to bridgeSchedule', async () => {

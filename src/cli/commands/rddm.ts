@@ -1,11 +1,11 @@
 /** `rdbm rddm` (RDDM / DiffUIR coefficients) and `rdbm diffuir restore` (a DiffUIR checkpoint on image files). */
 import { readdirSync, statSync } from 'node:fs';
-import { formatNumber as fmt } from '../cli/format.js';
+import { formatNumber as fmt } from '../format.js';
 import { basename, join } from 'node:path';
-import type { Command } from '../cli/command.js';
-import { RdbmError } from '../errors.js';
-import { RDDM_CURVE_PRESETS, rddmCurvePreset } from './bridge-form.js';
-import { DIFFUIR_TEST_SETTINGS } from './diffuir.js';
+import type { Command } from '../command.js';
+import { RdbmError } from '../../errors.js';
+import { RDDM_CURVE_PRESETS, rddmCurvePreset } from '../../rddm/bridge-form.js';
+import { DIFFUIR_TEST_SETTINGS } from '../../rddm/diffuir.js';
 
 
 export const rddmCommand: Command = {
@@ -89,7 +89,7 @@ export const diffuirRestoreCommand: Command = {
     if (layout === undefined) {
       groups.push({ dir: options.out as string, inputs: listInputs(positionals) });
     } else {
-      const { selectTestPairs } = await import('../datasets/index.js');
+      const { selectTestPairs } = await import('../../datasets/index.js');
       const pairs = selectTestPairs(layout, options.limit as number);
       if (!pairs.length) throw new RdbmError(`${layout}: no test pairs found (expected <root>/<Task>/<SubDataset>/test/{label,condition})`);
       for (const p of pairs) {
@@ -98,10 +98,10 @@ export const diffuirRestoreCommand: Command = {
         groups.at(-1)!.inputs.push({ name: p.name, path: p.condition });
       }
     }
-    const { initBackend } = await import('../tf/index.js');
+    const { initBackend } = await import('../../tf/index.js');
     await initBackend();
-    const { loadRddmNetwork } = await import('./network.js');
-    const { diffuirRestoreFiles } = await import('./restore-files.js');
+    const { loadRddmNetwork } = await import('../../rddm/network.js');
+    const { diffuirRestoreFiles } = await import('../../rddm/restore-files.js');
     const network = loadRddmNetwork(options.checkpoint as string);
     let count = 0;
     let seconds = 0;

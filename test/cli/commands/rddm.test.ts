@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { readImage, writeImage } from '../../src/image/index.js';
-import { diffuirSchedule } from '../../src/rddm/index.js';
-import { captureIo } from '../helpers/io.js';
+import { runCli } from '../../../src/cli/main.js';
+import { readImage, writeImage } from '../../../src/image/index.js';
+import { diffuirSchedule } from '../../../src/rddm/index.js';
+import { captureIo } from '../../helpers/io.js';
 
 describe('rdbm rddm', () => {
   it('--json prints the DiffUIR coefficients equal to diffuirSchedule', async () => {
@@ -44,7 +44,7 @@ describe('rdbm diffuir restore', () => {
     const data = Uint8Array.from({ length: 10 * 12 * 3 }, (_, i) => (i * 37) % 61);
     await writeImage(join(inDir, 'a.png'), { width: 12, height: 10, channels: 3, data });
     const io = captureIo();
-    const checkpoint = fileURLToPath(new URL('../fixtures/models/unet_d8_m1_trainer.pt', import.meta.url));
+    const checkpoint = fileURLToPath(new URL('../../fixtures/models/unet_d8_m1_trainer.pt', import.meta.url));
     const code = await runCli(['diffuir', 'restore', '--checkpoint', checkpoint, '--out', join(dir, 'out'), inDir], io);
     expect(io.stderr.split('\n').filter((l) => /rdbm:/.test(l))).toEqual([]);
     expect(code).toBe(0);
@@ -63,7 +63,7 @@ describe('rdbm diffuir restore', () => {
       await writeImage(join(root, task, sub, 'test', 'condition', condition), img(11));
     }
     const out = join(root, 'restored');
-    const checkpoint = fileURLToPath(new URL('../fixtures/models/unet_d8_m1_trainer.pt', import.meta.url));
+    const checkpoint = fileURLToPath(new URL('../../fixtures/models/unet_d8_m1_trainer.pt', import.meta.url));
     const io = captureIo();
     expect(await runCli(['diffuir', 'restore', '--checkpoint', checkpoint, '--layout', root, '--out', out], io)).toBe(0);
     expect(io.stdout).toMatch(/restored 2 image/);
@@ -97,7 +97,7 @@ describe('rdbm diffuir restore', () => {
 
 describe('the installed bin (dist/, built by npm test)', () => {
   it('rdbm rddm with a bad preset exits 2 with one line and no stack trace', () => {
-    const bin = fileURLToPath(new URL('../../bin/rdbm.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../../bin/rdbm.js', import.meta.url));
     const r = spawnSync(process.execPath, [bin, 'rddm', '--preset', 'nope'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^rdbm: invalid --preset: "nope" \(expected one of rddm, rddm-generation, rddm-ddim, diffuir\)\n$/);

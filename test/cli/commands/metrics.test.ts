@@ -6,11 +6,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/command.js';
-import { runCli } from '../../src/cli/main.js';
+import type { Io } from '../../../src/cli/command.js';
+import { runCli } from '../../../src/cli/main.js';
 
-const PAIRS = join(import.meta.dirname, '../fixtures/metrics/pairs');
-const reference = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/metrics/reference.json'), 'utf8')) as {
+const PAIRS = join(import.meta.dirname, '../../fixtures/metrics/pairs');
+const reference = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/metrics/reference.json'), 'utf8')) as {
   pairs: { id: string; values: { convention: string; cropBorder: number; psnr: number | null; ssim: number }[] }[];
 };
 const golden = (id: string, convention: string, cropBorder = 0) =>

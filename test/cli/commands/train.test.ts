@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/main.js';
-import { FIXTURES, makeDataset } from '../helpers.js';
+import { FIXTURES, makeDataset } from '../../models/helpers.js';
 import { captureIo } from '../../helpers/io.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');

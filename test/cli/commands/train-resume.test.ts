@@ -6,7 +6,7 @@ import { beforeAll, expect, test } from 'vitest';
 import type { Io } from '../../../src/cli/command.js';
 import { runCli } from '../../../src/cli/main.js';
 import { readCheckpoint } from '../../../src/models/checkpoint.js';
-import { makeDataset } from '../helpers.js';
+import { makeDataset } from '../../models/helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const io: Io = { out: () => {}, err: () => {}, errIsTTY: false };

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { planExperiments, runExperiment } from '../../src/experiments/api.js';
-import { capture, fakeExecutors } from './fakes.js';
+import { runCli } from '../../../src/cli/main.js';
+import { planExperiments, runExperiment } from '../../../src/experiments/api.js';
+import { capture, fakeExecutors } from '../../experiments/fakes.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rdbm-sweep-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,10 +1,10 @@
 /** `rdbm model info <preset|checkpoint>`: architecture, parameter count and MACs at a resolution. */
 import { existsSync } from 'node:fs';
-import type { Command } from '../../cli/command.js';
+import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
-import { type UNetConfig, describeConfig } from '../config.js';
-import { MODEL_PRESETS, MODEL_PRESET_NAMES } from '../presets.js';
-import { countMacs, countParams } from '../spec.js';
+import { type UNetConfig, describeConfig } from '../../models/config.js';
+import { MODEL_PRESETS, MODEL_PRESET_NAMES } from '../../models/presets.js';
+import { countMacs, countParams } from '../../models/spec.js';
 
 function parseSize(text: string): [number, number] {
   const m = /^(\d+)(?:x(\d+))?$/i.exec(text.trim());
@@ -34,7 +34,7 @@ export async function modelInfo(what: string, size: [number, number], prefix?: s
     config = MODEL_PRESETS[what].config;
     if (MODEL_PRESETS[what].target) extra = { target: MODEL_PRESETS[what].target };
   } else if (existsSync(what)) {
-    const { checkpointInfo } = await import('../checkpoint.js');
+    const { checkpointInfo } = await import('../../models/checkpoint.js');
     const m = checkpointInfo(what, prefix !== undefined ? { prefix } : {});
     config = m.config;
     extra = { format: m.format, ...(m.step !== undefined ? { step: m.step } : {}), ...(m.prefix !== undefined ? { prefix: m.prefix } : {}) };

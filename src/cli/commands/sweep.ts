@@ -1,18 +1,17 @@
-/** `rdbm sweep` and `rdbm results`. */
-import { writeFileSync } from 'node:fs';
-import type { Command, Io } from '../cli/command.js';
-import { CHECKPOINT_EXPERIMENTS, DEFAULT_SWEEP, listExperiments } from './builtins.js';
-import { RUN_FIELDS, type Stage } from './config.js';
-import { planExperiments, runExperiment } from './api.js';
-import { axesAt } from './experiment.js';
-import { countJobs, type Plan } from './plan.js';
-import { mergeRuns, rowsCsv, rowsTable, runRows } from './results.js';
-import { type JobStatus, type SweepReport, inspectPlan } from './runner.js';
-import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from './scales.js';
-import { type Shard, parseShard, shardGroups } from './shard.js';
-import { type ResultsStore, openResults } from './store.js';
-import { missExplainer } from './why.js';
-import { addSweepToZoo, awaitingZooNotes } from './zoo.js';
+/** `rdbm sweep`: plan or run experiments. */
+import type { Command, Io } from '../command.js';
+import { CHECKPOINT_EXPERIMENTS, DEFAULT_SWEEP, listExperiments } from '../../experiments/builtins.js';
+import { RUN_FIELDS, type Stage } from '../../experiments/config.js';
+import { planExperiments, runExperiment } from '../../experiments/api.js';
+import { axesAt } from '../../experiments/experiment.js';
+import { countJobs, type Plan } from '../../experiments/plan.js';
+import { rowsTable, runRows } from '../../experiments/results.js';
+import { type JobStatus, type SweepReport, inspectPlan } from '../../experiments/runner.js';
+import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
+import { type Shard, parseShard, shardGroups } from '../../experiments/shard.js';
+import { type ResultsStore, openResults } from '../../experiments/store.js';
+import { missExplainer } from '../../experiments/why.js';
+import { awaitingZooNotes } from '../../experiments/zoo.js';
 
 function experimentList(scale: ScaleName): string {
   return [...listExperiments(), ...Object.values(CHECKPOINT_EXPERIMENTS)]
@@ -150,57 +149,6 @@ export const sweepCommand: Command = {
     }
     io.out(`ran ${KINDS.map((k) => `${report.ran[k]} ${k}`).join(', ')}; reused ${KINDS.map((k) => `${report.cached[k]} ${k}`).join(', ')}\n`);
     io.out(rowsTable(runRows(report.runs)));
-    return 0;
-  },
-};
-
-export const resultsCommand: Command = {
-  name: 'results',
-  summary: 'list and merge finished sweep runs (table, JSON or CSV)',
-  description: [
-    'Lists every finished run (runs/<hash>.json) of one or more results folders, merged by key (shards that wrote',
-    'to separate folders are combined). PSNR/SSIM are the mean of the task means (the paper\'s five-task average);',
-    'per-task columns pool each task\'s images across its sub-datasets. Damaged run files are reported and skipped.',
-  ].join('\n'),
-  options: [
-    { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder (repeat to merge several)', multiple: true },
-    { name: 'json', type: 'boolean', description: 'print one JSON object {"runs": [...full run records], "problems": [...]}' },
-    { name: 'csv', type: 'string', valueName: '<file>', description: 'write one row per run (config, averages, per-task PSNR/SSIM, timings) as CSV' },
-  ],
-  examples: ['rdbm results', 'rdbm results --results shard0 --results shard1 --csv all.csv', 'rdbm results --json'],
-  run({ options }, io: Io) {
-    const dirs = (options.results as string[] | undefined) ?? ['results'];
-    const merged = mergeRuns(dirs);
-    for (const p of merged.problems) io.err(`rdbm: ${p}; skipped (rdbm sweep redoes it)\n`);
-    const rows = runRows(merged.runs);
-    if (options.csv) {
-      writeFileSync(options.csv as string, rowsCsv(rows));
-      io.err(`wrote ${rows.length} runs to ${options.csv as string}\n`);
-    }
-    if (options.json) io.out(`${JSON.stringify({ folders: dirs, runs: merged.runs, problems: merged.problems })}\n`);
-    else if (!options.csv) io.out(rows.length ? rowsTable(rows) : `no finished runs in ${dirs.join(', ')}\n`);
-    return 0;
-  },
-};
-
-export const zooAddCommand: Command = {
-  name: 'zoo add',
-  summary: 'add the finished training jobs of a sweep (at a scale) to the checkpoint zoo',
-  description: 'Train with `rdbm sweep reproduce --scale cpu --results DIR` (shards welcome), then `rdbm zoo add --results DIR`.',
-  positionals: [{ name: 'experiment', description: 'experiments whose training jobs to add (default: reproduce)', variadic: true }],
-  options: [
-    { name: 'results', type: 'string', valueName: '<dir>', description: 'the sweep results folder', required: true },
-    { name: 'scale', type: 'string', description: 'the scale the sweep ran at', default: 'cpu', choices: SCALE_NAMES },
-    { name: 'zoo', type: 'string', valueName: '<dir>', description: 'zoo folder (default: the bundled data/zoo)' },
-  ],
-  run({ options, positionals }, io) {
-    const report = addSweepToZoo(positionals.length ? positionals : ['reproduce'], {
-      scale: options.scale as ScaleName,
-      resultsDir: options.results as string,
-      ...(options.zoo ? { zooDir: options.zoo as string } : {}),
-    });
-    for (const a of report.added) io.out(`added ${a.name} (${a.steps} steps, ${(a.seconds / 60).toFixed(1)} min of training)\n`);
-    for (const p of report.pending) io.out(`not finished: ${p.name} (train job ${p.key})\n`);
     return 0;
   },
 };
