@@ -11,6 +11,7 @@
 import { RdbmError } from '../errors.js';
 import { type Rng, createRng } from '../util/random.js';
 import { number } from '../util/validate.js';
+import { percentileInterval } from './percentile.js';
 
 export interface PairedBootstrapOptions {
   /** bootstrap resamples and sign-flip permutations (default 10000) */
@@ -68,8 +69,8 @@ function streams(seed: number): { boot: Rng; flip: Rng } {
   return { boot: root.fork('paired-bootstrap'), flip: root.fork('sign-flip') };
 }
 
-/** One bootstrap resample: for each stratum, as many indices drawn with replacement from it as it has pairs. */
-function drawResample(rng: Rng, groups: readonly (readonly number[])[], out: number[][]): void {
+/** One bootstrap resample: for each stratum, as many indices drawn with replacement from it as it has pairs (also two-level.ts's image level). */
+export function drawResample(rng: Rng, groups: readonly (readonly number[])[], out: number[][]): void {
   groups.forEach((g, s) => {
     const row = out[s];
     for (let j = 0; j < g.length; j++) row[j] = g[rng.int(g.length)];
@@ -105,14 +106,6 @@ export function bootstrapDraws(length: number, options: Pick<PairedBootstrapOpti
   return { groups, indices, signs };
 }
 
-/** Percentile of sorted values, linear between order statistics (numpy's default `linear` method). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 function checkOptions(options: PairedBootstrapOptions, pairs: number): { resamples: number; confidence: number; seed: number } {
   const resamples = number('pairedBootstrap resamples', options.resamples ?? 10000, { integer: true, min: 1 });
   const confidence = number('pairedBootstrap confidence', options.confidence ?? 0.95, { gt: 0 });
@@ -130,7 +123,7 @@ function checkValues(name: string, values: readonly number[]): void {
 }
 
 /** The percentile interval of the strata mean of `values` over `resamples` stratified resamples. */
-function percentileInterval(values: ArrayLike<number>, groups: readonly (readonly number[])[], boot: Rng, resamples: number, confidence: number): { low: number; high: number } {
+function resampledInterval(values: ArrayLike<number>, groups: readonly (readonly number[])[], boot: Rng, resamples: number, confidence: number): { low: number; high: number } {
   const stats = new Float64Array(resamples);
   const row = groups.map((g) => new Array<number>(g.length));
   for (let r = 0; r < resamples; r++) {
@@ -144,8 +137,7 @@ function percentileInterval(values: ArrayLike<number>, groups: readonly (readonl
     stats[r] = total / groups.length;
   }
   stats.sort();
-  const alpha = (1 - confidence) / 2;
-  return { low: quantileSorted(stats, alpha), high: quantileSorted(stats, 1 - alpha) };
+  return percentileInterval(stats, confidence);
 }
 
 /**
@@ -164,7 +156,7 @@ export function pairedBootstrap(baseline: readonly number[], candidate: readonly
   const groups = strataGroups(d.length, options.strata);
   const mean = strataMean(d, groups);
   const { boot, flip } = streams(seed);
-  const { low, high } = percentileInterval(d, groups, boot, resamples, confidence);
+  const { low, high } = resampledInterval(d, groups, boot, resamples, confidence);
   // sign flips: under H0 (no difference) each d_i is as likely to have the other sign
   const signs = new Int8Array(d.length);
   const flipped = new Float64Array(d.length);
@@ -188,5 +180,5 @@ export function bootstrapMean(values: readonly number[], options: Omit<PairedBoo
   checkValues('values', values);
   const groups = strataGroups(values.length, options.strata);
   const { boot } = streams(seed);
-  return { mean: strataMean(values, groups), ...percentileInterval(values, groups, boot, resamples, confidence) };
+  return { mean: strataMean(values, groups), ...resampledInterval(values, groups, boot, resamples, confidence) };
 }
