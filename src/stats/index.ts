@@ -6,3 +6,5 @@ export { satterthwaiteDf, gammaDraw, chiSquareDraw, studentFactor } from './stud
 export type { VarianceComponent } from './student.js';
 export { twoLevelDelta, twoLevelMean, twoLevelDraws } from './two-level.js';
 export type { SeedScores, TwoLevelOptions, SeedLevel, TwoLevelInterval, TwoLevelDelta, TwoLevelDraws } from './two-level.js';
+export { trainingHealth, UNSTABLE_RATIO, DIVERGED_RATIO, VERDICTS } from './training-health.js';
+export type { LossRecord, LossWindow, LossSpike, TrainingHealth, TrainingHealthOptions, TrainingVerdict } from './training-health.js';
