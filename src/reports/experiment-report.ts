@@ -187,7 +187,7 @@ export async function experimentReport(file: string, options: ExperimentReportOp
         `experiment file: ${file}${experiment.baseline ? `; baseline: ${experiment.baseline}` : ''}`,
         ...results.points.map((p) => `${p.label}: ${p.source === 'restored' ? `restored images in ${p.restored}` : `restored by rdbm-lab from ${p.config?.checkpoint} (NFE ${p.config?.nfe}, ${p.config?.schedule}, λ = ${p.config?.lambda}, T = ${p.config?.timesteps}, objective ${p.config?.objective}) into ${p.restored}`}`),
         'Avg = mean of the task means; every number is what `rdbm metrics --layout <data> --pred <folder>` gives under the same convention.',
-        ...(experiment.baseline !== undefined ? [`Δ = point − ${experiment.baseline}, paired over the same test images with tasks as strata (reduceSet, pairedBootstrap).`] : ['no baseline in the file, so no Δ column.']),
+        ...(experiment.baseline !== undefined ? [`Δ = point − ${experiment.baseline}, paired over the same test images with tasks as strata (reduceSet, twoLevelDelta).`] : ['no baseline in the file, so no Δ column.']),
       ],
     },
   });

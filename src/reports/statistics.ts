@@ -1,13 +1,15 @@
 /**
  * From per-image scores to a ReproducedSet (pure): per-task means and the mean of task means, means
- * and sd across training seeds, 95% intervals of every mean over test images × seeds, and each
- * entry's paired Δ against the set's default entry (tasks as strata, stats/bootstrap.ts), plus the
- * per-image differences behind those Δ for anyone's own analysis. The experiments shell (runs.ts)
- * or any other source of per-image scores feeds it.
+ * and sd across training seeds, each seed's own averages, 95% two-level intervals (seeds and test
+ * images) of every mean, and each entry's paired Δ against the set's default entry with its interval,
+ * p and equivalence bound (run-statistics.ts → stats/two-level.ts), plus the per-image differences
+ * behind those Δ for anyone's own analysis. The experiments shell (runs.ts) or any other source of
+ * per-image scores feeds it.
  */
-import { bootstrapMean, pairedBootstrap } from '../stats/index.js';
+import { type TrainingVerdict, VERDICTS } from '../stats/index.js';
 import { METRICS, type MetricName } from './plots/common.js';
-import type { EntryDelta, MetricDelta, ReproducedEntry, ReproducedSet, Score, ScoreInterval, TaskScore } from './types.js';
+import { entryDelta, entryInterval } from './run-statistics.js';
+import type { EntryDelta, ReproducedEntry, ReproducedSet, Score, ScoreInterval, TaskScore } from './types.js';
 
 /** Key and label of the unrestored-input entry every set carries (issue 12: scored like the restorations). */
 export const INPUT_KEY = 'input';
@@ -41,6 +43,8 @@ export interface PointScores {
   /** MACs with the attention matrix products thop skips (reproduced.json only) */
   readonly macsTotalG?: number | null;
   readonly nfe?: number;
+  /** the training-health verdict of the run's checkpoint (stats/training-health.ts), where its history is known */
+  readonly health?: TrainingVerdict;
 }
 
 export interface SetScores extends Omit<ReproducedSet, 'entries'> {
@@ -81,6 +85,11 @@ function runMeans(images: readonly ImageRow[], metric: Metric): { tasks: Map<str
   return { tasks, average: mean([...tasks.values()]) };
 }
 
+/** The worst training-health verdict among the runs that have one. */
+function worstHealth(runs: readonly PointScores[]): TrainingVerdict | undefined {
+  return runs.reduce<TrainingVerdict | undefined>((worst, r) => (r.health && (!worst || VERDICTS.indexOf(r.health) > VERDICTS.indexOf(worst)) ? r.health : worst), undefined);
+}
+
 /** The entries' points grouped by key, in order of first appearance. */
 function groupByKey(points: readonly PointScores[]): PointScores[][] {
   const groups = new Map<string, PointScores[]>();
@@ -90,52 +99,16 @@ function groupByKey(points: readonly PointScores[]): PointScores[][] {
 
 const imageId = (im: ImageRow) => `${im.task}\u0000${im.subDataset}\u0000${im.name}`;
 
-/** (image, seed) units of a metric: values, their task and image. */
-function units(runs: readonly PointScores[], metric: Metric, task?: string): { values: number[]; strata: string[]; images: string[] } {
-  const values: number[] = [];
-  const strata: string[] = [];
-  const ids: string[] = [];
-  for (const run of runs) {
-    for (const im of run.images) {
-      const v = im[metric];
-      if ((task === undefined || im.task === task) && finite(v)) {
-        values.push(v);
-        strata.push(im.task);
-        ids.push(imageId(im));
-      }
-    }
-  }
-  return { values, strata, images: ids };
-}
-
-/**
- * Fewest distinct test images per task for an interval: with one image a task's resamples have no
- * image-to-image spread (only seeds, or nothing), and the interval would collapse toward the mean.
- */
-export const MIN_IMAGES_PER_TASK = 2;
-
-/** Whether every stratum holds at least MIN_IMAGES_PER_TASK distinct images. */
-function enoughImages(strata: readonly string[], images: readonly string[]): boolean {
-  const perStratum = new Map<string, Set<string>>();
-  strata.forEach((s, i) => perStratum.set(s, (perStratum.get(s) ?? new Set()).add(images[i])));
-  return perStratum.size > 0 && [...perStratum.values()].every((ids) => ids.size >= MIN_IMAGES_PER_TASK);
-}
-
-function interval(values: readonly number[], strata: readonly string[], images: readonly string[], stratified: boolean, options: StatisticsOptions): ScoreInterval | undefined {
-  if (!enoughImages(strata, images)) return undefined;
-  const r = bootstrapMean(values, { resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0, ...(stratified ? { strata } : {}) });
-  return { low: r.low, high: r.high };
-}
-
 function cis(runs: readonly PointScores[], task: string | undefined, options: StatisticsOptions): Score['ci'] {
   const ci: { psnr?: ScoreInterval; ssim?: ScoreInterval } = {};
   for (const metric of METRICS) {
-    const u = units(runs, metric, task);
-    const i = interval(u.values, u.strata, u.images, task === undefined, options);
+    const i = entryInterval(runs, metric, task, runOptions(options));
     if (i) ci[metric] = i;
   }
   return ci;
 }
+
+const runOptions = (options: StatisticsOptions) => ({ resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0 });
 
 export interface PairedImage {
   readonly task: string;
@@ -164,19 +137,6 @@ export function pairImages(baseline: readonly PointScores[], candidate: readonly
     }
   }
   return pairs;
-}
-
-function metricDelta(pairs: readonly PairedImage[], metric: Metric, options: StatisticsOptions): MetricDelta | null {
-  const usable = pairs.filter((p) => finite(p.baseline[metric]) && finite(p.candidate[metric]));
-  if (usable.length === 0) return null;
-  const strata = usable.map((p) => p.task);
-  const r = pairedBootstrap(
-    usable.map((p) => p.baseline[metric] as number),
-    usable.map((p) => p.candidate[metric] as number),
-    { resamples: options.resamples ?? REPORT_RESAMPLES, confidence: REPORT_CONFIDENCE, seed: options.seed ?? 0, strata },
-  );
-  // the sign-flip p stays valid with one pair per task; the interval does not (it collapses on the mean)
-  return enoughImages(strata, usable.map((p) => imageId(p.candidate))) ? r : { ...r, low: null, high: null };
 }
 
 /** The default entry's key: `scores.default` if it has runs, else the first entry that is not the input. */
@@ -208,10 +168,12 @@ function entryOf(runs: readonly PointScores[], baseline: readonly PointScores[] 
     ...(first.nfe !== undefined ? { nfe: first.nfe } : {}),
     ...(seeded.length ? { seeds: new Set(seeded.map((r) => r.seed)).size } : {}),
     ...(seeded.length >= 2 ? { sd: { psnr: sd(averages('psnr')), ssim: sd(averages('ssim')) } } : {}),
+    ...(seeded.length ? { perSeed: runs.flatMap((r, k) => (r.seed === undefined ? [] : [{ seed: r.seed, psnr: perRun.psnr[k].average, ssim: perRun.ssim[k].average }])) } : {}),
+    ...(worstHealth(runs) ? { health: worstHealth(runs) } : {}),
   };
   if (!baseline) return entry;
   const pairs = pairImages(baseline, runs);
-  const delta: EntryDelta = { psnr: metricDelta(pairs, 'psnr', options), ssim: metricDelta(pairs, 'ssim', options), against: baseline[0].key, pairs: pairs.length };
+  const delta: EntryDelta = { psnr: entryDelta(baseline, runs, 'psnr', runOptions(options)), ssim: entryDelta(baseline, runs, 'ssim', runOptions(options)), against: baseline[0].key, pairs: pairs.length };
   return { ...entry, delta };
 }
 

@@ -1,9 +1,11 @@
 /**
  * The columns and notes every comparison table shares for reproduced runs (statistics.ts): seeds
- * (and sd across seeds), Δ against the set's default entry with its interval and p, the ✱ mark, and
- * the unrestored-input row. Pure helpers for tables.ts.
+ * (and sd across seeds), Δ against the set's default entry with its interval and p, the reading
+ * (✱ above / ✱ below / not told apart with its equivalence bound, one procedure for all three), the
+ * training-health mark, and the unrestored-input row. Pure helpers for tables.ts.
  */
 import { INPUT_KEY, REPORT_CONFIDENCE } from './statistics.js';
+import { HEALTH_MARK_NOTE, healthMark } from './table-health.js';
 import { type CellValue, type Column, formatCell } from './table.js';
 import type { MetricDelta, ReproducedEntry, ReproducedSet } from './types.js';
 
@@ -22,7 +24,7 @@ function defaultDeltaColumns(): Column[] {
       { key: `${m}_vs_default_p`, header: `Δ ${title} p`, kind: 'number', digits: 4, source: 'ours' },
     );
   }
-  cols.push({ key: 'excludes_zero', header: `${CI} excludes 0`, kind: 'text', source: 'ours' });
+  cols.push({ key: 'reading', header: `Reading (${CI})`, kind: 'text', source: 'ours' });
   return cols;
 }
 
@@ -35,7 +37,7 @@ export function intervalText(low: number, high: number, digits: number): string 
   return `[${signed(low, digits)}, ${signed(high, digits)}]`;
 }
 
-/** Interval excludes 0 (the row is marked). */
+/** Interval excludes 0 (the row is marked); by construction exactly when p < 0.05 (stats/percentile.ts). */
 export function excludesZero(d: MetricDelta | null | undefined): boolean {
   return !!d && d.low !== null && d.high !== null && (d.low > 0 || d.high < 0);
 }
@@ -43,22 +45,41 @@ export function excludesZero(d: MetricDelta | null | undefined): boolean {
 /** Shown where a task has fewer than 2 test images, so no interval can be resampled. */
 export const NO_INTERVAL = 'n/a';
 
+/** An upper bound shown at `digits` decimals, rounded up so that "|Δ| < X" still holds as printed. */
+function boundText(x: number, digits: number): string {
+  const scale = 10 ** digits;
+  return (Math.ceil(x * scale - 1e-9) / scale).toFixed(digits);
+}
+
+/**
+ * The words for one Δ: `above` / `below` when its interval excludes 0 (the ✱ rows), else
+ * `not told apart; |Δ| < X dB` with the equivalence bound (so "not told apart" never stands alone),
+ * `n/a` without an interval.
+ */
+export function deltaReading(d: MetricDelta, metric: 'psnr' | 'ssim'): string {
+  if (d.low === null || d.high === null) return NO_INTERVAL;
+  if (d.low > 0) return 'above';
+  if (d.high < 0) return 'below';
+  const digits = metric === 'psnr' ? PSNR_DIGITS : SSIM_DIGITS + 1;
+  return d.equivalence === null ? 'not told apart' : `not told apart; |Δ| < ${boundText(d.equivalence, digits)}${metric === 'psnr' ? ' dB' : ''}`;
+}
+
 function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntry | undefined): Record<string, CellValue> {
   if (!entry) return {};
-  if (set?.default !== undefined && entry.key === set.default) return { excludes_zero: '(default)' };
+  if (set?.default !== undefined && entry.key === set.default) return { reading: '(default)' };
   const d = entry.delta;
   if (!d) return {};
   const cells: Record<string, CellValue> = {};
+  const words: string[] = [];
   for (const [m, digits] of [['psnr', PSNR_DIGITS], ['ssim', SSIM_DIGITS + 1]] as const) {
     const x = d[m];
     if (!x) continue;
     cells[`${m}_vs_default`] = x.mean;
     cells[`${m}_vs_default_ci`] = x.low === null || x.high === null ? NO_INTERVAL : intervalText(x.low, x.high, digits);
-    cells[`${m}_vs_default_p`] = x.p;
+    cells[`${m}_vs_default_p`] = x.p ?? NO_INTERVAL;
+    words.push(`${excludesZero(x) ? '✱ ' : ''}${m.toUpperCase()} ${deltaReading(x, m)}`);
   }
-  const marked = (['psnr', 'ssim'] as const).filter((m) => excludesZero(d[m])).map((m) => m.toUpperCase());
-  const estimable = (['psnr', 'ssim'] as const).some((m) => d[m] && d[m]!.low !== null);
-  cells.excludes_zero = marked.length ? `✱ ${marked.join(', ')}` : estimable ? 'no' : NO_INTERVAL;
+  cells.reading = words.join('; ');
   return cells;
 }
 
@@ -97,12 +118,23 @@ export function statisticsNotes(set: ReproducedSet | undefined): string[] {
   if (!hasStatistics(set)) return [];
   const def = set.entries.find((e) => e.key === set.default);
   const seeds = [...new Set(set.entries.map((e) => e.seeds).filter((n): n is number => n !== undefined))];
+  const oneSeed = set.entries.every((e) => e.seeds === undefined || e.seeds <= 1);
   const notes = [
-    `Δ vs default = entry − ${def ? def.label : 'the default entry'} on the same test images (and training seeds): mean of the per-task mean differences; ${CI} = paired percentile bootstrap with pairs resampled within each task; p = two-sided paired sign-flip test, (count + 1)/(resamples + 1); ✱ = the interval excludes 0; ${NO_INTERVAL} = a task has fewer than 2 test images, so there is no interval (p still holds).`,
-    `Seeds = training seeds behind the row (figures are means over seeds${set.entries.some((e) => e.sd) ? '; sd across seeds of the five-task average' : ''}); seeds per row here: ${seeds.length ? seeds.join(', ') : 'none'}. Intervals are over test images × seeds.`,
+    `Δ vs default = entry − ${def ? def.label : 'the default entry'} on the same test images: the mean over tasks of the per-task mean difference, each entry averaged over its training seeds. ${CI} = two-level paired bootstrap: test images resampled within each task (one draw for both entries), training seeds through a Student-calibrated seed term (Welch–Satterthwaite df). p = the same distribution's two-sided p (the smallest level at which its interval excludes 0), so ✱ ⇔ p < 0.05. Reading: ✱ above / ✱ below = the interval excludes 0; not told apart; |Δ| < X = it holds 0, and |Δ| < X with 95% confidence (two one-sided tests at 0.05: the largest |end| of the 90% interval, rounded up); ${NO_INTERVAL} = a task has fewer than 2 test images, so no interval and no p.`,
+    `Seeds = training seeds behind the row (figures are means over seeds${set.entries.some((e) => e.sd) ? '; sd across seeds of the five-task average' : ''}; reproduced.json keeps each seed's averages); seeds per row here: ${seeds.length ? seeds.join(', ') : 'none'}.${oneSeed ? ' With one seed per row an interval covers the choice of test images, not the training run.' : ''}`,
   ];
   if (set.entries.some((e) => e.key === INPUT_KEY)) notes.push('Input (unrestored) = the degraded test inputs scored against the ground truth exactly like the restorations (same convention, same test images).');
   return notes;
+}
+
+/** A row's label with the training-health mark of its entry (` ⚠ diverged`, ` ⚠ unstable`). */
+export function markedLabel(label: string, entry: ReproducedEntry | undefined): string {
+  return `${label}${healthMark(entry?.health)}`;
+}
+
+/** The note explaining the health mark, when a row of the set carries one. */
+export function healthNotes(set: ReproducedSet | undefined): string[] {
+  return set?.entries.some((e) => healthMark(e.health)) ? [HEALTH_MARK_NOTE] : [];
 }
 
 export function inputEntry(set: ReproducedSet | undefined): ReproducedEntry | undefined {

@@ -4,7 +4,7 @@
  */
 import { type AblationId, PUBLISHED_ABLATIONS, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_PROVENANCE, type PublishedRow, TASKS, publishedAblation } from './published.js';
 import { type CellValue, type Column, type Table, delta } from './table.js';
-import { PSNR_DIGITS, SSIM_DIGITS, hasStatistics, inputEntry, oursCells, oursColumns, statisticsNotes } from './table-statistics.js';
+import { PSNR_DIGITS, SSIM_DIGITS, hasStatistics, healthNotes, inputEntry, markedLabel, oursCells, oursColumns, statisticsNotes } from './table-statistics.js';
 import type { ReproducedEntry, ReproducedSet } from './types.js';
 
 /** Parses "10/255", "0.0392" or "10" to a number; NaN for anything else. */
@@ -96,7 +96,7 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
     if (ours) used.add(ours);
     flags.push(...(row.flags ?? []));
     rows.push({
-      method: row.flags?.includes('convir-mair-swap') ? `${row.method} †` : row.method,
+      method: markedLabel(row.flags?.includes('convir-mair-swap') ? `${row.method} †` : row.method, ours),
       ...scoreCells(row, ours),
       params_paper: row.paramsM,
       params_ours: ours?.paramsM ?? undefined,
@@ -107,9 +107,9 @@ export function mainTable(reproduced?: ReproducedSet, published: readonly Publis
   }
   for (const ours of reproduced?.entries ?? []) {
     if (used.has(ours)) continue;
-    rows.push({ method: ours.label, ...scoreCells(undefined, ours), params_ours: ours.paramsM ?? undefined, flops_ours: ours.flopsG ?? undefined, ...oursCells(reproduced, ours) });
+    rows.push({ method: markedLabel(ours.label, ours), ...scoreCells(undefined, ours), params_ours: ours.paramsM ?? undefined, flops_ours: ours.flopsG ?? undefined, ...oursCells(reproduced, ours) });
   }
-  const notes = [...commonNotes(reproduced), ...statisticsNotes(reproduced), ...flagNotes(flags).map((n) => (n.startsWith('convir-mair-swap') ? `† ${n}` : n))];
+  const notes = [...commonNotes(reproduced), ...statisticsNotes(reproduced), ...healthNotes(reproduced), ...flagNotes(flags).map((n) => (n.startsWith('convir-mair-swap') ? `† ${n}` : n))];
   if (reproduced?.flopsNote) notes.push(reproduced.flopsNote);
   return {
     id: 'main',
@@ -139,10 +139,10 @@ export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table
     const ours = find(reproduced, row.value);
     if (ours) used.add(ours);
     flags.push(...(row.flags ?? []));
-    rows.push({ value: row.isDefault ? `${row.label} (default)` : row.label, ...scoreCells(row, ours), ...oursCells(reproduced, ours) });
+    rows.push({ value: markedLabel(row.isDefault ? `${row.label} (default)` : row.label, ours), ...scoreCells(row, ours), ...oursCells(reproduced, ours) });
   }
   for (const ours of reproduced?.entries ?? []) {
-    if (!used.has(ours)) rows.push({ value: ours.label, ...scoreCells(undefined, ours), ...oursCells(reproduced, ours) });
+    if (!used.has(ours)) rows.push({ value: markedLabel(ours.label, ours), ...scoreCells(undefined, ours), ...oursCells(reproduced, ours) });
   }
   return {
     id: `ablation-${id}`,
@@ -151,7 +151,7 @@ export function ablationTable(id: AblationId, reproduced?: ReproducedSet): Table
     scale: reproduced?.scale ?? 'none',
     columns,
     rows,
-    notes: [...commonNotes(reproduced), 'paper: RDBM-L; only the default row has a published SSIM.', ...statisticsNotes(reproduced), ...flagNotes(flags)],
+    notes: [...commonNotes(reproduced), 'paper: RDBM-L; only the default row has a published SSIM.', ...statisticsNotes(reproduced), ...healthNotes(reproduced), ...flagNotes(flags)],
   };
 }
 
@@ -176,7 +176,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
   const input = inputEntry(reproduced);
   const ordered = input ? [input, ...reproduced.entries.filter((e) => e !== input)] : reproduced.entries;
   const rows = ordered.map((entry) => {
-    const row: Record<string, CellValue> = { entry: entry.label };
+    const row: Record<string, CellValue> = { entry: markedLabel(entry.label, entry) };
     const paperRow = paperRows.find((r) => sameKey(r.key, entry.key));
     for (const task of TASKS) {
       const score = entry.tasks[task.id];
@@ -195,7 +195,7 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
     `ours: ${reproduced.experiment} runs${reproduced.model ? ` (model ${reproduced.model})` : ''} on ${reproduced.dataset ?? 'the dataset named in the run files'}; Avg = mean of the task means.`,
   ];
   if (images.length > 0) notes.push(`test images per task: ${Math.min(...images)}–${Math.max(...images)}.`);
-  notes.push(...statisticsNotes(reproduced).slice(1));
+  notes.push(...statisticsNotes(reproduced).slice(1), ...healthNotes(reproduced));
   return {
     id: `per-task-${options.ablation ?? reproduced.experiment}`,
     title: options.title ?? `Per-task breakdown: ${options.ablation ? PUBLISHED_ABLATIONS[options.ablation].title : reproduced.experiment}`,
@@ -221,7 +221,7 @@ export function comparisonTable(set: ReproducedSet, options: { title?: string } 
   const input = inputEntry(set);
   const ordered = input ? [input, ...set.entries.filter((e) => e !== input)] : set.entries;
   const rows = ordered.map((e) => ({
-    entry: e.key === set.default ? `${e.label} (default)` : e.label,
+    entry: markedLabel(e.key === set.default ? `${e.label} (default)` : e.label, e),
     psnr_ours: e.average.psnr ?? undefined,
     ssim_ours: e.average.ssim ?? undefined,
     ...oursCells(set, e),
@@ -233,6 +233,6 @@ export function comparisonTable(set: ReproducedSet, options: { title?: string } 
     scale: set.scale,
     columns,
     rows,
-    notes: [`ours: ${set.experiment} runs${set.model ? ` (model ${set.model})` : ''} on ${set.dataset ?? 'the dataset named in the run files'}; averages are the mean of the task means.`, ...statisticsNotes(set)],
+    notes: [`ours: ${set.experiment} runs${set.model ? ` (model ${set.model})` : ''} on ${set.dataset ?? 'the dataset named in the run files'}; averages are the mean of the task means.`, ...statisticsNotes(set), ...healthNotes(set)],
   };
 }

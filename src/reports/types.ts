@@ -3,6 +3,7 @@
  * ablation value. `reproducedSet` (runs.ts) produces these from finished runs (results/runs/*.json);
  * tests and notebooks may build them by hand.
  */
+import type { SeedLevel, TrainingVerdict } from '../stats/index.js';
 
 /** PSNR in dB and SSIM in [0, 1]; null when not computed. */
 export interface Score {
@@ -17,15 +18,21 @@ export interface ScoreInterval {
   readonly high: number;
 }
 
-/** A paired comparison with the set's default entry (stats/bootstrap.ts pairedBootstrap). */
+/** A paired comparison with the set's default entry (stats/two-level.ts twoLevelDelta, via run-statistics.ts). */
 export interface MetricDelta {
-  /** mean over tasks of the per-task mean of (this − default) */
+  /** mean over tasks of the per-task mean of (this − default), each averaged over its seeds */
   readonly mean: number;
-  /** 95% percentile bootstrap interval, pairs resampled within each task; null when a task has fewer than 2 pairs (no spread to resample) */
+  /** 95% two-level interval (seeds and test images, images resampled within each task); null when a task has fewer than 2 images (no spread to resample) */
   readonly low: number | null;
   readonly high: number | null;
-  /** two-sided paired sign-flip p-value */
-  readonly p: number;
+  /** two-sided, by inverting that interval: low > 0 or high < 0 ⇔ p < 0.05; null without an interval */
+  readonly p: number | null;
+  /** when the interval holds 0: X with |Δ| < X at 95% confidence (two one-sided tests at 0.05); null when it excludes 0 or there is none */
+  readonly equivalence: number | null;
+  /** how training seeds entered the interval: none (one seed each, or seedless), separate, pooled */
+  readonly seedLevel?: SeedLevel;
+  /** Welch–Satterthwaite df of the interval's Student factor; null for ∞ */
+  readonly df?: number | null;
 }
 
 export interface EntryDelta {
@@ -35,6 +42,13 @@ export interface EntryDelta {
   readonly against: string;
   /** paired (test image, seed) units behind the comparison */
   readonly pairs: number;
+}
+
+/** One training seed's averages. */
+export interface SeedAverage {
+  readonly seed: number;
+  readonly psnr: number | null;
+  readonly ssim: number | null;
 }
 
 export interface TaskScore extends Score {
@@ -64,6 +78,10 @@ export interface ReproducedEntry {
   readonly sd?: Score;
   /** against the set's default entry over the same test images (and seeds); absent on the default entry */
   readonly delta?: EntryDelta;
+  /** each training seed's own averages (mean of task means), in run order; the figures above are their means */
+  readonly perSeed?: readonly SeedAverage[];
+  /** the worst training-health verdict of the entry's runs (stats/training-health.ts), where its training history is known */
+  readonly health?: TrainingVerdict;
 }
 
 export interface ReproducedSet {

@@ -22,6 +22,7 @@ export const UNSTABLE_RATIO = 1.2;
 /** A final window at ≥ this × the best window before it makes the run diverged. */
 export const DIVERGED_RATIO = 2;
 
+/** The verdicts, mildest first. */
 export const VERDICTS = ['ok', 'unstable', 'diverged'] as const;
 export type TrainingVerdict = (typeof VERDICTS)[number];
 

@@ -15,7 +15,7 @@ import { taskKey } from '../../src/datasets/tasks.js';
 import { latexEscape } from '../../src/reports/latex.js';
 import { REPORT_CONFIDENCE, REPORT_RESAMPLES } from '../../src/reports/statistics.js';
 import { intervalText } from '../../src/reports/table-statistics.js';
-import { pairedBootstrap } from '../../src/stats/index.js';
+import { twoLevelDelta } from '../../src/stats/index.js';
 import { capture } from '../experiments/fakes.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rdbm-report-'));
@@ -89,7 +89,7 @@ async function metricsJson(args: string[]) {
   };
 }
 
-type Delta = { mean: number; low: number | null; high: number | null; p: number };
+type Delta = { mean: number; low: number | null; high: number | null; p: number | null; equivalence: number | null; seedLevel: string; df: number | null };
 type Row = { label: string; average: { psnr: number; ssim: number }; tasks: Record<string, { psnr: number; ssim: number; images: number }>; delta?: { psnr: Delta; ssim: Delta } };
 /** The first run's `--json` and the `rdbm metrics` arguments of each row's folder. */
 let good: { json: { points: Row[]; input: Row }; args: Map<Row, string[]>; out: string } | undefined;
@@ -145,7 +145,7 @@ describe('rdbm report', () => {
     expect(reproduced.baseline).toBe('A');
   }, 300_000);
 
-  it('gives every row but the baseline a Δ equal to pairedBootstrap on the per-image scores of the two folders, and tables show it', async () => {
+  it('gives every row but the baseline a Δ equal to twoLevelDelta on the per-image scores of the two folders, and tables show it', async () => {
     expect(good).toBeDefined();
     const { json, args, out } = good!;
     const [baseline] = json.points;
@@ -159,19 +159,23 @@ describe('rdbm report', () => {
       const cand = await metricsJson(args.get(row)!);
       expect(cand.images).toHaveLength(4);
       for (const metric of ['psnr', 'ssim'] as const) {
-        // paired by test image, in the candidate's order, tasks as strata; the report's resamples, coverage and seed
-        const expected = pairedBootstrap(cand.images.map((im) => byId.get(id(im))![metric]), cand.images.map((im) => im[metric]), {
+        // paired by test image, in the baseline's order, tasks as strata, one run (no seed) each; the report's resamples, coverage and seed
+        const order = base.images.filter((im) => cand.images.some((c) => id(c) === id(im)));
+        const candById = new Map(cand.images.map((im) => [id(im), im]));
+        const expected = twoLevelDelta({ scores: [order.map((im) => im[metric])], deterministic: true }, { scores: [order.map((im) => candById.get(id(im))![metric])], deterministic: true }, {
           resamples: REPORT_RESAMPLES,
           confidence: REPORT_CONFIDENCE,
           seed: 0,
-          strata: cand.images.map((im) => taskKey(im.task)),
+          strata: order.map((im) => taskKey(im.task)),
         });
         const got = row.delta![metric];
-        expect(Object.keys(got).sort()).toEqual(['high', 'low', 'mean', 'p']);
+        expect(Object.keys(got).sort()).toEqual(['df', 'equivalence', 'high', 'low', 'mean', 'p', 'seedLevel']);
         expect(got.mean).toBeCloseTo(expected.mean, 12);
         expect(got.low).toBeCloseTo(expected.low, 12);
         expect(got.high).toBeCloseTo(expected.high, 12);
         expect(got.p).toBe(expected.p);
+        expect(got.equivalence).toBe(expected.equivalence);
+        expect(got.seedLevel).toBe('none');
         // the mean of the per-task mean differences is the difference of the averages
         expect(got.mean).toBeCloseTo(row.average[metric] - baseline.average[metric], 12);
       }
@@ -196,7 +200,7 @@ describe('rdbm report', () => {
       for (const row of [...json.points.slice(1), json.input]) {
         expect(table).toContain(cell(intervalText(row.delta!.psnr.low!, row.delta!.psnr.high!, 2)));
         expect(table).toContain(cell(intervalText(row.delta!.ssim.low!, row.delta!.ssim.high!, 4)));
-        expect(table).toContain(pValue(row.delta!.psnr.p));
+        expect(table).toContain(pValue(row.delta!.psnr.p!));
       }
     }
     // reproduced.json carries the same Δ against the baseline

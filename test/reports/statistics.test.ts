@@ -17,7 +17,7 @@ import {
   reduceSet,
   setScores,
 } from '../../src/reports/index.js';
-import { bootstrapMean, pairedBootstrap } from '../../src/stats/index.js';
+import { twoLevelDelta, twoLevelMean } from '../../src/stats/index.js';
 
 /** n images per task; PSNR = f(task, image, seed) + shift, SSIM = 0.5 + PSNR / 100. */
 function images(shift: number, seed: number, n = 6): ImageRow[] {
@@ -67,31 +67,42 @@ describe('reduceSet: per-image scores → entries with seeds, intervals and Δ',
     expect(a.tasks.dehazing.psnr).toBeCloseTo(mean([...images(0, 0), ...images(0, 1)].filter((r) => r.task === 'dehazing').map((r) => r.psnr!)), 12);
   });
 
-  it('gives every mean its interval over images × seeds (tasks as strata for the average)', () => {
-    const units = [...images(0, 0), ...images(0, 1)];
-    const ref = bootstrapMean(units.map((r) => r.psnr!), { resamples: 2000, strata: units.map((r) => r.task) });
+  it('keeps each seed’s own averages beside their mean', () => {
+    const avg = (rows: ImageRow[]) => mean(['deraining', 'dehazing'].map((t) => mean(rows.filter((r) => r.task === t).map((r) => r.psnr!))));
+    expect(a.perSeed!.map((x) => x.seed)).toEqual([0, 1]);
+    expect(a.perSeed![1].psnr).toBeCloseTo(avg(images(0, 1)), 12);
+    expect(mean(a.perSeed!.map((x) => x.psnr!))).toBeCloseTo(a.average.psnr!, 12);
+    expect(input.perSeed).toBeUndefined();
+  });
+
+  it('gives every mean its two-level interval over seeds and images (tasks as strata for the average)', () => {
+    const matrix = (seeds: number[], task?: string, metric: 'psnr' | 'ssim' = 'psnr') => seeds.map((s) => images(0, s).filter((r) => task === undefined || r.task === task).map((r) => r[metric]!));
+    const strata = images(0, 0).map((r) => r.task);
+    const ref = twoLevelMean({ scores: matrix([0, 1]) }, { resamples: 2000, strata });
+    expect(ref.seedLevel).toBe('separate');
     expect(a.average.ci!.psnr).toEqual({ low: ref.low, high: ref.high });
-    const task = units.filter((r) => r.task === 'deraining');
-    const refTask = bootstrapMean(task.map((r) => r.ssim!), { resamples: 2000 });
+    const refTask = twoLevelMean({ scores: matrix([0, 1], 'deraining', 'ssim') }, { resamples: 2000, strata: strata.filter((t) => t === 'deraining') });
     expect(a.tasks.deraining.ci!.ssim).toEqual({ low: refTask.low, high: refTask.high });
     expect(a.average.ci!.psnr!.low).toBeLessThan(a.average.psnr!);
     expect(a.average.ci!.psnr!.high).toBeGreaterThan(a.average.psnr!);
   });
 
-  it('pairs each entry with the default on the same images and seeds; the seedless input with every seed', () => {
+  it('compares each entry with the default by twoLevelDelta on their seeds × images; the seedless input is deterministic', () => {
     expect(a.delta).toBeUndefined();
     expect(b.delta!.against).toBe('a');
     expect(b.delta!.pairs).toBe(2 * 12);
     expect(input.delta!.pairs).toBe(2 * 12);
-    // the same comparison assembled by hand: (seed, image) pairs, tasks as strata
-    const base = [...images(0, 0), ...images(0, 1)];
-    const cand = [...scores.points[3].images, ...scores.points[4].images];
-    const ref = pairedBootstrap(base.map((r) => r.psnr!), cand.map((r) => r.psnr!), { resamples: 2000, strata: base.map((r) => r.task) });
-    expect(b.delta!.psnr).toEqual(ref);
+    // the same comparison assembled by hand: seeds × images matrices, tasks as strata
+    const rows = (ps: PointScores[]) => ps.map((p) => p.images.map((r) => r.psnr!));
+    const strata = images(0, 0).map((r) => r.task);
+    const ref = twoLevelDelta({ scores: rows(scores.points.slice(1, 3) as PointScores[]) }, { scores: rows(scores.points.slice(3) as PointScores[]) }, { resamples: 2000, strata });
+    expect(b.delta!.psnr).toEqual({ mean: ref.mean, low: ref.low, high: ref.high, p: ref.p, equivalence: ref.equivalence, seedLevel: 'separate', df: ref.df });
     expect(b.delta!.psnr!.mean).toBeCloseTo(b.average.psnr! - a.average.psnr!, 12);
     expect(b.delta!.psnr!.low).toBeGreaterThan(0);
+    expect(b.delta!.psnr!.equivalence).toBeNull();
     expect(input.delta!.psnr!.mean).toBeLessThan(-4);
-    expect(input.delta!.psnr!.p).toBe(1 / 2001);
+    expect(input.delta!.psnr!.seedLevel).toBe('separate');
+    expect(input.delta!.psnr!.p).toBe(1 / 2000);
   });
 
   it('writes per-image differences: one row per non-default entry, image and seed', () => {
@@ -113,48 +124,81 @@ describe('tables and plots show the intervals', () => {
   const set = reduceSet({ ...scores, experiment: 'schedule', default: 'cosine', points: scores.points.map((p) => ({ ...p, key: p.key === 'a' ? 'cosine' : p.key === 'b' ? 'linear' : p.key, label: p.key === 'a' ? 'cosine' : p.key === 'b' ? 'linear' : p.label })) }, { resamples: 2000 });
   const linear = set.entries.find((e) => e.key === 'linear')!;
 
-  it('ablation table: input row first, Δ vs default with interval and p, marked where the interval excludes 0, seeds', () => {
+  it('ablation table: input row first, Δ vs default with interval and p, the reading from the same procedure, seeds', () => {
     const table = ablationTable('schedule', set);
     expect(table.rows[0].value).toBe('Input (unrestored)');
     expect(table.rows[0].psnr_ours).toBe(set.entries[0].average.psnr);
     const row = table.rows.find((r) => r.value === 'linear')!;
     expect(row.psnr_vs_default).toBe(linear.delta!.psnr!.mean);
     expect(row.psnr_vs_default_p).toBe(linear.delta!.psnr!.p);
+    expect(linear.delta!.psnr!.p!).toBeLessThan(0.05);
     const d = linear.delta!.psnr!;
     expect(row.psnr_vs_default_ci).toBe(`[+${d.low!.toFixed(2)}, +${d.high!.toFixed(2)}]`);
-    expect(row.excludes_zero).toBe('✱ PSNR, SSIM');
+    expect(row.reading).toBe('✱ PSNR above; ✱ SSIM above');
     expect(row.seeds).toBe(2);
     expect(row.psnr_sd).toBe(linear.sd!.psnr);
     const def = table.rows.find((r) => r.value === 'cosine (default)')!;
-    expect(def.excludes_zero).toBe('(default)');
+    expect(def.reading).toBe('(default)');
     expect(def.psnr_vs_default).toBeUndefined();
     expect(table.notes.some((n) => n.startsWith('Δ vs default = entry − cosine'))).toBe(true);
+    expect(table.notes.some((n) => n.includes('so ✱ ⇔ p < 0.05'))).toBe(true);
   });
 
-  it('an interval that straddles 0 is not marked', () => {
+  it('an interval that holds 0 is not told apart and says how close: |Δ| < X, X the 90 % interval’s largest |end| rounded up', () => {
     const near = reduceSet({ ...scores, points: [point('a', 0, 0), { key: 'c', label: 'C', seed: 0, images: images(0, 0).map((r, i) => ({ ...r, psnr: r.psnr! + (i % 2 ? 0.05 : -0.05) })) }] }, { resamples: 2000 });
+    const c = near.entries[1].delta!.psnr!;
     const row = comparisonTable(near).rows.find((r) => r.entry === 'C')!;
     expect(row.psnr_vs_default_ci).toMatch(/^\[−0\.\d\d, \+0\.\d\d\]$/);
-    expect(row.excludes_zero).toBe('no');
-    expect(row.psnr_vs_default_p as number).toBeGreaterThan(0.5);
+    expect(c.p!).toBeGreaterThan(0.5);
+    expect(c.equivalence!).toBeGreaterThan(Math.abs(c.mean));
+    expect(c.equivalence!).toBeLessThan(Math.max(-c.low!, c.high!));
+    expect(row.reading).toBe(`PSNR not told apart; |Δ| < ${(Math.ceil(c.equivalence! * 100) / 100).toFixed(2)} dB; SSIM not told apart; |Δ| < ${(Math.ceil(near.entries[1].delta!.ssim!.equivalence! * 1e4) / 1e4).toFixed(4)}`);
   });
 
-  it('one image in a task: no interval (it would collapse on the mean), p kept, nothing marked', () => {
+  it('no row in any table says ✱ while its p ≥ 0.05, or not told apart while p < 0.05 (40 random sets)', () => {
+    const outcomes = new Set<boolean>();
+    for (let k = 0; k < 40; k++) {
+      const shift = (k - 20) * 0.02;
+      const one = reduceSet({ ...scores, points: [point('a', 0, 0), point('a', 0, 1), { ...point('d', shift, 0), images: images(shift, 0).map((r, i) => ({ ...r, psnr: r.psnr! + Math.sin(i * k) * 0.3 })) }, point('d', shift, 1)] }, { resamples: 1000, seed: k });
+      const d = one.entries[1].delta!;
+      const cells = comparisonTable(one).rows.find((r) => r.entry === 'D')!;
+      for (const m of ['psnr', 'ssim'] as const) {
+        const told = d[m]!.low! > 0 || d[m]!.high! < 0;
+        expect(told).toBe(d[m]!.p! < 0.05);
+        expect(String(cells.reading).includes(`✱ ${m.toUpperCase()}`)).toBe(told);
+        outcomes.add(told);
+      }
+    }
+    expect([...outcomes].sort()).toEqual([false, true]);
+  });
+
+  it('one image in a task: no interval (it would collapse on the mean), no p, nothing marked', () => {
     const one = (key: string, shift: number): PointScores => ({ key, label: key, seed: 0, images: images(shift, 0, 1) });
     const single = reduceSet({ ...scores, points: [one('a', 0), one('c', 1)] }, { resamples: 1000 });
     const c = single.entries[1];
-    expect(c.delta!.psnr).toMatchObject({ low: null, high: null });
+    expect(c.delta!.psnr).toEqual({ mean: c.delta!.psnr!.mean, low: null, high: null, p: null, equivalence: null });
     expect(c.delta!.psnr!.mean).toBeCloseTo(1, 12);
-    // two tasks with one pair each: |T*| = |T| when both signs agree, P = 1/2
-    expect(Math.abs(c.delta!.psnr!.p - 0.5)).toBeLessThan(0.06);
     expect(c.average.ci).toEqual({});
     const row = comparisonTable(single).rows[1];
-    expect([row.psnr_vs_default_ci, row.excludes_zero]).toEqual(['n/a', 'n/a']);
+    expect([row.psnr_vs_default_ci, row.psnr_vs_default_p, row.reading]).toEqual(['n/a', 'n/a', 'PSNR n/a; SSIM n/a']);
     // three seeds do not make one image three images: still no interval
     const seeded = (key: string, shift: number): PointScores[] => [0, 1, 2].map((seed) => ({ key, label: key, seed, images: images(shift, seed, 1) }));
     const three = reduceSet({ ...scores, points: [...seeded('a', 0), ...seeded('c', 1)] }, { resamples: 1000 });
     expect(three.entries[1].delta!.pairs).toBe(6);
-    expect(three.entries[1].delta!.psnr).toMatchObject({ low: null, high: null });
+    expect(three.entries[1].delta!.psnr).toMatchObject({ low: null, high: null, p: null });
+  });
+
+  it('an entry whose training diverged or was unstable is marked wherever its row appears, with the note', () => {
+    const marked = reduceSet({ ...scores, points: scores.points.map((p) => (p.key === 'b' ? { ...p, health: p.seed === 1 ? ('diverged' as const) : ('ok' as const) } : p.key === 'a' ? { ...p, health: 'ok' as const } : p)) }, { resamples: 200 });
+    expect(marked.entries.map((e) => e.health)).toEqual([undefined, 'ok', 'diverged']);
+    const renamed = { ...marked, experiment: 'schedule', default: 'cosine', entries: marked.entries.map((e) => ({ ...e, key: e.key === 'a' ? 'cosine' : e.key === 'b' ? 'linear' : e.key, label: e.key === 'a' ? 'cosine' : e.key === 'b' ? 'linear' : e.label })) };
+    expect(ablationTable('schedule', renamed).rows.map((r) => r.value)).toEqual(['Input (unrestored)', 'cosine (default)', 'linear ⚠ diverged', 'sigmoid']);
+    expect(comparisonTable(marked).rows.map((r) => r.entry)).toEqual(['Input (unrestored)', 'A (default)', 'B ⚠ diverged']);
+    expect(perTaskTable(renamed, { ablation: 'schedule' }).rows.map((r) => r.entry)).toEqual(['Input (unrestored)', 'cosine', 'linear ⚠ diverged']);
+    for (const t of [ablationTable('schedule', renamed), comparisonTable(marked), perTaskTable(renamed, { ablation: 'schedule' })]) {
+      expect(t.notes.some((n) => n.startsWith('⚠ diverged / ⚠ unstable:'))).toBe(true);
+    }
+    expect(comparisonTable(set).notes.some((n) => n.startsWith('⚠'))).toBe(false);
   });
 
   it('per-task table: input first, seeds column', () => {
