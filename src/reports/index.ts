@@ -1,10 +1,14 @@
 export { TASKS, PUBLISHED_PROVENANCE, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_ABLATIONS, ABLATION_IDS, publishedAblation } from './published.js';
 export type { TaskId, Provenance, PublishedRow, PublishedAblationRow, PublishedAblation, AblationId } from './published.js';
-export type { Score, ScoreInterval, MetricDelta, EntryDelta, TaskScore, ReproducedEntry, ReproducedSet } from './types.js';
+export type { Score, ScoreInterval, MetricDelta, EntryDelta, TaskScore, SeedAverage, ReproducedEntry, ReproducedSet } from './types.js';
 export { COLUMN_KINDS, UNKNOWN, NOT_AVAILABLE, formatCell, tableContext, delta } from './table.js';
 export type { CellValue, ColumnKind, Column, Table } from './table.js';
 export { mainTable, ablationTable, perTaskTable, comparisonTable, sameKey } from './tables.js';
-export { intervalText, excludesZero, NO_INTERVAL } from './table-statistics.js';
+export { intervalText, excludesZero, deltaReading, NO_INTERVAL } from './table-statistics.js';
+export { trainingHealthTable, healthMark, HEALTH_MARK_NOTE } from './table-health.js';
+export type { TrainedEntry } from './table-health.js';
+export { entryDelta, entryInterval, MIN_IMAGES_PER_TASK } from './run-statistics.js';
+export type { EntryRun, ImageCell, RunStatisticsOptions } from './run-statistics.js';
 export { INPUT_KEY, INPUT_LABEL, REPORT_CONFIDENCE, REPORT_RESAMPLES, reduceSet, imageDeltaRows, pairImages, defaultKey } from './statistics.js';
 export type { ImageRow, PointScores, SetScores, StatisticsOptions, PairedImage, ImageDeltaRow } from './statistics.js';
 export { tableToCsv, imageDeltasCsv } from './csv.js';

@@ -25,6 +25,7 @@ import {
 } from '../experiments/index.js';
 import { readImage } from '../image/index.js';
 import { countMacs, countParams, modelPreset } from '../models/index.js';
+import { trainingHealth } from '../stats/index.js';
 import { errorMap, pngDataUrl } from './images.js';
 import type { PlannedPlot } from './plan.js';
 import { type GridCell, type GridRow, restorationGridPlot } from './plots/grid.js';
@@ -130,7 +131,9 @@ export function setScores(results: ExperimentResults, input?: readonly ImageScor
     conventions.add(run.metrics.convention);
     models.add(run.config.model);
     datasets.add(run.config.dataset === 'mini-uir' ? `mini-uir (${run.config.datasetSize}×${run.config.datasetSize} crops)` : run.config.dataset);
-    points.push({ ...keyAndLabel(point), seed: run.config.seed, images: rows(run.metrics.images), ...modelCost(run.config.model), nfe: run.config.nfe });
+    // a zoo checkpoint carries its training history: its health marks the row (stats/training-health.ts)
+    const zoo = point.config.checkpoint ? zooEntryOf(point.config.checkpoint) : undefined;
+    points.push({ ...keyAndLabel(point), seed: run.config.seed, images: rows(run.metrics.images), ...modelCost(run.config.model), nfe: run.config.nfe, ...(zoo ? { health: trainingHealth(zoo.history).verdict } : {}) });
   }
   const def = defaultPoint(results);
   return {

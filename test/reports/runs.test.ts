@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResults } from '../../src/experiments/index.js';
+import { fileURLToPath } from 'node:url';
 import { FLOPS_NOTE, modelCost, reproducedSet } from '../../src/reports/runs.js';
+import { ablationTable } from '../../src/reports/tables.js';
 
 describe('report cost columns', () => {
   it('FLOPs is thop\'s conv + linear count (the paper\'s B/L figures), the total with attention kept apart', () => {
@@ -36,5 +38,22 @@ describe('report cost columns', () => {
     expect(set.flopsNote).toBe(FLOPS_NOTE);
     expect(FLOPS_NOTE).toContain("thop's count");
     expect(FLOPS_NOTE).toContain('convolutions and linear layers');
+  });
+
+  it('a point restored with a zoo checkpoint carries its training health: RDBM-L diverged and is marked, RDBM-T ok', () => {
+    const zoo = (name: string) => fileURLToPath(new URL(`../../data/zoo/${name}/checkpoint`, import.meta.url));
+    const run = (model: string) => ({
+      config: { model, dataset: 'mini-uir', datasetSize: 48, nfe: 10, seed: 0, checkpoint: zoo(model) },
+      metrics: { convention: 'rdbm', images: [0, 1].map((i) => ({ task: 'Deraining', subDataset: 'Rain100H', name: `${i}.png`, psnr: 20 + i, ssim: 0.5 })) },
+    });
+    const results = {
+      experiment: { name: 'size', axes: { model: ['T', 'L'] } },
+      scale: 'cpu',
+      points: ['T', 'L'].map((m) => ({ experiment: 'size', label: `model=${m}`, axes: { model: m }, config: run(m).config, keys: {}, run: run(m) })),
+    } as unknown as ExperimentResults;
+    const set = reproducedSet(results);
+    expect(set.entries.map((e) => e.health)).toEqual(['ok', 'diverged']);
+    expect(set.entries[1].label).not.toContain('⚠');
+    expect(ablationTable('nfe', set).rows.map((r) => r.value).filter((v) => String(v).includes('⚠'))).toEqual([`${set.entries[1].label} ⚠ diverged`]);
   });
 });
