@@ -11,7 +11,7 @@ import { bridgeSchedule, checkObjectivePi, sampleBridge, vpSchedule } from '../b
 import { isImageFile, listImages } from '../datasets/files.js';
 import { RdbmError } from '../errors.js';
 import { type Image8, readImage, writeImage } from '../image/index.js';
-import { tf } from '../tf/index.js';
+import { tf, workerThreadsFor } from '../tf/index.js';
 import { createProgress } from '../util/progress.js';
 import { createRng, normalArray } from '../util/random.js';
 import { keyword, number } from '../util/validate.js';
@@ -209,7 +209,7 @@ export async function restoreImages(options: RestoreOptions): Promise<RestoreRes
   if (!options.model && !options.checkpoint) throw new RdbmError('restoreImages: give a checkpoint path or a loaded model');
   const inputs = resolveInputs(options.inputs);
   const batch = number('batch', options.batch ?? 16, { integer: true, min: 1 });
-  const wanted = number('workers', options.workers ?? 1, { integer: true, min: 1 });
+  const wanted = workerThreadsFor(number('workers', options.workers ?? 1, { integer: true, min: 1 }));
   // worker threads load the checkpoint themselves: only with a path, and never more than there are windows
   const pool = options.checkpoint && !options.model && restoreWorkerUrl() ? wanted : 1;
   const windows = balancedWindows(inputs, batch, pool);

@@ -141,3 +141,12 @@ export function describeBackend(info: BackendInfo): string {
   const native = t ? `, TensorFlow ${t.version} ${t.build === 'rdbm native' ? 'rdbm native build' : 'tfjs-node package'}${t.threads ? `, ${t.threads} thread${t.threads === 1 ? '' : 's'}` : ''}` : '';
   return `backend: ${info.id} (${info.package}${native})`;
 }
+
+/**
+ * Worker threads for a data-parallel job on the current backend: wasm and cpu compute on one thread each, so
+ * `requested` threads share the work; a native backend parallelises inside TensorFlow (--threads), where a
+ * second TensorFlow per worker would only contend for the same cores, so it runs one.
+ */
+export function workerThreadsFor(requested: number): number {
+  return tf.getBackend() === 'tensorflow' ? 1 : requested;
+}

@@ -5,7 +5,7 @@ import { RdbmError } from '../../errors.js';
 import { parseNumber } from '../../util/validate.js';
 import { DEFAULT_TILE } from '../../models/tiles.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES } from '../../models/types.js';
-import { backendOption, startBackend } from '../options/backend.js';
+import { backendOption, startBackend, threadsOption } from '../options/backend.js';
 
 /** Model families `rdbm restore` runs, with their published test NFE (RDBM: 10, official code; DiffUIR: 3, its test.py). */
 export const RESTORE_FAMILIES = Object.freeze({ rdbm: { nfe: 10 }, diffuir: { nfe: 3 } });
@@ -41,6 +41,7 @@ export const restoreCommand: Command = {
     { name: 'batch', type: 'integer', description: 'images per window; equal-sized ones share network calls (rdbm; default 16)', min: 1 },
     { name: 'workers', type: 'integer', description: 'worker threads, each with its own backend (rdbm; default: one per core)', min: 1 },
     backendOption,
+    threadsOption,
   ],
   examples: [
     'rdbm restore --checkpoint runs/tiny/checkpoint-0000200 --input data/photos --output out/ --nfe 10',
@@ -52,7 +53,7 @@ export const restoreCommand: Command = {
     if (family === 'diffuir') {
       const given = RDBM_ONLY.filter((k) => o[k] !== undefined);
       if (given.length) throw new RdbmError(`restore --family diffuir: ${given.map((k) => `--${k}`).join(', ')} ${given.length > 1 ? 'apply' : 'applies'} to --family rdbm only (DiffUIR uses its published test settings)`);
-      await startBackend(o.backend, io);
+      await startBackend(o.backend, io, o.threads);
       const { resolveInputs } = await import('../../models/restore.js');
       const { diffuirRestoreFiles } = await import('../../rddm/restore-files.js');
       const r = await diffuirRestoreFiles({ checkpoint: o.checkpoint as string, inputs: resolveInputs(o.input as string), outputDir: o.output as string, nfe, io });
@@ -60,7 +61,7 @@ export const restoreCommand: Command = {
       io.err(`restored ${r.outputs.length} images in ${r.seconds.toFixed(1)}s\n`);
       return 0;
     }
-    await startBackend(o.backend, io);
+    await startBackend(o.backend, io, o.threads);
     const { restoreImages } = await import('../../models/restore.js');
     const r = await restoreImages({
       checkpoint: o.checkpoint as string,

@@ -5,7 +5,7 @@ import { parseNumber } from '../../util/validate.js';
 import { MODEL_PRESET_NAMES } from '../../models/presets.js';
 import { TRAIN_DEFAULTS } from '../../models/train-config.js';
 import { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_PROCESSES, TRAIN_SCHEDULES } from '../../models/types.js';
-import { backendOption, startBackend } from '../options/backend.js';
+import { backendOption, startBackend, threadsOption } from '../options/backend.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -39,11 +39,12 @@ export const trainCommand: Command = {
     { name: 'workers', type: 'integer', description: 'worker threads sharing each batch (data parallel; same seed and count → same weights; default 1)', min: 1, default: 1 },
     { name: 'micro-batch', type: 'integer', description: 'items per forward + backward pass, gradients accumulated (default: as many as fit the backend memory)', min: 1 },
     backendOption,
+    threadsOption,
   ],
   examples: ['rdbm train --data data/mini-uir --out runs/tiny --model tiny --crop 64 --batch 5 --steps 200 --checkpoint-every 50'],
   async run({ options: o }, io) {
     checkObjectivePi(o.objective as (typeof TRAIN_OBJECTIVES)[number], o.pi as (typeof TRAIN_PI_VARIANTS)[number]); // before loading a backend
-    await startBackend(o.backend, io);
+    await startBackend(o.backend, io, o.threads);
     const { trainModel } = await import('../../models/train.js');
     const ac = new AbortController();
     const stop = () => ac.abort();
