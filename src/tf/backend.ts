@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { availableParallelism } from 'node:os';
 import { RdbmError } from '../errors.js';
 import { packageVersion } from '../util/version.js';
 import { registerChainedOps } from './chained-ops.js';
@@ -55,7 +56,7 @@ async function tryNative(id: 'node-gpu' | 'node'): Promise<NonNullable<BackendIn
     const native = already ?? loadNative(variant);
     if (id === 'node-gpu' && !native.binding.isUsingGpuDevice()) throw new Error('the CUDA build sees no GPU (check nvidia-smi and CUDA_VISIBLE_DEVICES)');
     if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
-    return { version: native.build.tfVersion, build: 'rdbm native', ...(threadCount() ? { threads: threadCount() } : {}) };
+    return { version: native.build.tfVersion, build: 'rdbm native', threads: threadCount() ?? availableParallelism() };
   }
   try {
     await import(PACKAGES[id]);
