@@ -27,7 +27,7 @@ export const TRAIN_DEFAULTS = Object.freeze({
   split: 'train',
 } as const);
 
-const FIELDS = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed', 'checkpointEvery', 'tasks', 'split', 'process', 'gradClip'];
+const FIELDS = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed', 'checkpointEvery', 'tasks', 'split', 'process', 'gradClip', 'warmup'];
 
 export function trainConfig(input: TrainConfigInput): TrainConfig {
   for (const key of Object.keys(input)) {
@@ -62,7 +62,13 @@ export function trainConfig(input: TrainConfigInput): TrainConfig {
     // only when given, so every existing bridge config keeps its hash
     ...(c.process !== undefined ? { process: keyword('process', c.process, TRAIN_PROCESSES) } : {}),
     ...(c.gradClip !== undefined && number('gradClip', c.gradClip, { min: 0 }) > 0 ? { gradClip: c.gradClip } : {}),
+    ...(c.warmup !== undefined && number('warmup', c.warmup, { integer: true, min: 0 }) > 0 ? { warmup: c.warmup } : {}),
   });
+}
+
+/** The learning rate of step k (from 1): lr · min(1, k / warmup) during the warm-up, lr after it. */
+export function learningRateAt(config: Pick<TrainConfig, 'lr' | 'warmup'>, step: number): number {
+  return config.warmup && step < config.warmup ? (config.lr * step) / config.warmup : config.lr;
 }
 
 /** The architecture a training config names. */
@@ -77,5 +83,6 @@ export function trainInputFromRun(run: Readonly<Record<string, unknown>>): Train
   const pick = ['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'cropSize', 'batchSize', 'steps', 'lr', 'emaDecay', 'seed'] as const;
   // gradClip when recorded (a zoo entry from before the field has none: it trained unclipped; trainConfig stores 0 as absent)
   const clip = run.gradClip !== undefined ? { gradClip: run.gradClip } : {};
-  return { ...Object.fromEntries(pick.map((k) => [k, run[k]])), ...clip, split: 'train' } as unknown as TrainConfigInput;
+  const warmup = run.warmup !== undefined ? { warmup: run.warmup } : {};
+  return { ...Object.fromEntries(pick.map((k) => [k, run[k]])), ...clip, ...warmup, split: 'train' } as unknown as TrainConfigInput;
 }

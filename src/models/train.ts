@@ -36,7 +36,7 @@ import { createGradientPool } from './train-parallel.js';
 import { gradientKernels } from './wasm-grad.js';
 import { type StepBatch, type StepContext, stepGradients, trainVpSchedule } from './train-step.js';
 import { number } from '../util/validate.js';
-import { type TrainConfigInput, trainArchitecture, trainConfig } from './train-config.js';
+import { type TrainConfigInput, learningRateAt, trainArchitecture, trainConfig } from './train-config.js';
 import type { TrainConfig, TrainOptions, TrainResult } from './types.js';
 import { type UNet, createUNet, lookup, makeVariables, unetFromParams } from './unet.js';
 
@@ -241,7 +241,7 @@ export async function trainModel(input: TrainConfigInput, options: TrainOptions)
       }
       // the official trainers clip the global gradient norm before Adam (clip_grad_norm_): here after the
       // fixed-order reduction over workers and micro-batches, inside adamStep over the variables in their fixed order
-      adamStep(state.net.variables, grads, state.adam, cfg.lr, step, cfg.gradClip ?? 0);
+      adamStep(state.net.variables, grads, state.adam, learningRateAt(cfg, step), step, cfg.gradClip ?? 0);
       tf.dispose(Object.values(grads));
       if (state.ema) emaUpdate(state.ema, state.net.variables, emaDecayAt(step - 1, cfg.emaDecay));
       state.step = step;

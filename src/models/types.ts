@@ -54,6 +54,11 @@ export interface TrainConfig {
    * clip_grad_norm_); absent = no clipping (0 is stored as absent, so unclipped configs keep their hashes)
    */
   readonly gradClip?: number;
+  /**
+   * steps of linear learning-rate warm-up: step k (from 1) uses lr · min(1, k / warmup); absent = none
+   * (0 is stored as absent, so configs without warm-up keep their hashes)
+   */
+  readonly warmup?: number;
   /** save a checkpoint every this many steps (and at the end) */
   readonly checkpointEvery: number;
   /** tasks to use (default: every task found under dataRoot) */

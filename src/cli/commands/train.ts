@@ -31,6 +31,7 @@ export const trainCommand: Command = {
     { name: 'ema', type: 'number', description: 'EMA decay (0 disables)', min: 0, max: 1, default: TRAIN_DEFAULTS.emaDecay },
     { name: 'seed', type: 'integer', description: 'seed', min: 0, default: 0 },
     { name: 'grad-clip', type: 'number', description: 'clip the global gradient L2 norm to this before each Adam step, as the official trainers do (0 = no clipping)', min: 0, default: 1 },
+    { name: 'warmup', type: 'integer', description: 'steps of linear learning-rate warm-up (lr · k / warmup at step k; 0 = none)', min: 0, default: 0 },
     { name: 'checkpoint-every', type: 'integer', description: 'steps between checkpoints', min: 1, default: TRAIN_DEFAULTS.checkpointEvery },
     { name: 'task', type: 'string', description: 'restrict to this task folder (repeatable)', multiple: true },
     { name: 'split', type: 'string', description: 'split folder', choices: ['train', 'test'], default: 'train' },
@@ -68,6 +69,7 @@ export const trainCommand: Command = {
           split: o.split as 'train',
           ...(o.task ? { tasks: o.task as string[] } : {}),
           gradClip: o['grad-clip'] as number, // 0 is stored as absent (trainConfig)
+          warmup: o.warmup as number,
           ...(o.process ? { process: o.process as (typeof TRAIN_PROCESSES)[number] } : {}),
         },
         { dataRoot: o.data as string, outDir: o.out as string, io, resume: Boolean(o.resume), signal: ac.signal, workers: o.workers as number, ...(o['micro-batch'] !== undefined ? { microBatch: o['micro-batch'] as number } : {}) },
