@@ -24,13 +24,15 @@ import { CLAIMS, limit } from '../helpers/claims.js';
 import { requireTool } from '../helpers/requirements.js';
 import { FIXTURES, ioFixture, makeDataset, maxAbsDiff } from './helpers.js';
 
-const missing = nativeUnavailable('cpu');
+// RDBM_NATIVE_VARIANT=cuda (scripts/gpu-check.sh) checks the CUDA build on a GPU instead of the CPU build
+const variant = process.env.RDBM_NATIVE_VARIANT === 'cuda' ? 'cuda' : 'cpu';
+const missing = nativeUnavailable(variant);
 const BACKENDS = ['wasm', 'tensorflow'] as const;
 
 beforeAll(async () => {
   if (missing) return;
   await initBackend('wasm');
-  await initBackend('node');
+  await initBackend(variant === 'cuda' ? 'node-gpu' : 'node');
   await ensureGradients();
 });
 
