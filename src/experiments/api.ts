@@ -15,7 +15,8 @@ import { FILE_CONTENT_KEYS, type Plan, type PlannedPoint, planSweep } from './pl
 import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner.js';
 import { DEFAULT_SCALE, type ScaleName, scale as checkScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
-import { bundledDatasetRoot, datasetsDir, openResults, restoredDir, restoredImage } from './store.js';
+import { bundledDatasetRoot, datasetsDir, restoredDir, restoredImage } from './layout.js';
+import { openResults } from './store.js';
 import { zooCheckpointFor } from './zoo.js';
 import { selectTestPairs } from './testset.js';
 

@@ -10,7 +10,7 @@ export type { AwaitingPoint, ContentKeys, Job, Plan, PlannedPoint } from './plan
 export { STAGE_CODE, checkpointContentKey, codeFingerprint, datasetKey, folderManifestHash } from './keys.js';
 export { parseShard, shardGroups, shardJobs } from './shard.js';
 export type { Shard } from './shard.js';
-export { RESULTS_SCHEMA, RESULTS_MARKER, openResults, readRuns } from './store.js';
+export { RESULTS_SCHEMA, openResults, readRuns } from './store.js';
 export type { JobRecord, RecordStatus, ResultsStore } from './store.js';
 export { summarizeScores } from './scores.js';
 export type { ImageScore, ScoreSummary, RunMetrics } from './scores.js';
@@ -27,7 +27,8 @@ export type { PointSpec, PointsExperiment, PointsPointResult, PointsResults, Poi
 export { CHECKPOINT_OWN_FIELDS, checkpointTrainingFields, withCheckpointConfig, refuseSharedCheckpoint } from './checkpoints.js';
 export { planPoints } from './plan.js';
 export type { PlanOptions } from './plan.js';
-export { checkpointDir, restoredDir, datasetsDir, bundledDatasetRoot, restoredImage, restoredName } from './store.js';
+export { RESULTS_MARKER, LAYOUT_SUMMARY, recordsDir, recordPath, checkpointDir, restoredDir, inputRestoredDir, datasetsDir, bundledDatasetRoot, restoredImage, restoredName, reproducedPath, readmePath, tablePath, plotPath, deltasPath } from './layout.js';
+export type { TableFormat, PlotFormat } from './layout.js';
 export { inputJob, scoreInputs } from './input.js';
 export type { InputScoreOptions } from './input.js';
 export { awaitingZooNotes, zooEntryOf } from './zoo.js';

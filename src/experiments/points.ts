@@ -26,7 +26,7 @@ import type { Executors } from './executors.js';
 import { type PlannedPoint, planPoints } from './plan.js';
 import { runPlan } from './runner.js';
 import { type ImageScore, type RunMetrics, summarizeScores } from './scores.js';
-import { restoredDir } from './store.js';
+import { restoredDir } from './layout.js';
 
 /** Fields a checkpoint point may set (sampling and the model family); the rest comes from the checkpoint. */
 export const POINT_FIELDS: readonly RunField[] = Object.freeze(['nfe', 'sampleSchedule', 'tile', 'schedule', 'lambda', 'timesteps', 'objective', 'pi', 'model', 'family']);

@@ -11,7 +11,7 @@ import { ensureMiniUir } from '../data/miniUir.js';
 import { readImage } from '../image/index.js';
 import type { Executors, Environment } from './executors.js';
 import type { ImageScore } from './scores.js';
-import { bundledDatasetRoot, restoredImage, restoredName } from './store.js';
+import { bundledDatasetRoot, restoredImage, restoredName } from './layout.js';
 import { selectTestPairs } from './testset.js';
 import { tileWindows } from '../models/tiles.js';
 import { ownCommit } from '../util/commit.js';

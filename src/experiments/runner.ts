@@ -14,7 +14,8 @@ import type { Environment, Executors } from './executors.js';
 import type { Job, Plan } from './plan.js';
 import { type Shard, shardJobs } from './shard.js';
 import { type RunMetrics, summarizeScores } from './scores.js';
-import { type JobRecord, type RecordStatus, RESULTS_SCHEMA, type ResultsStore, checkpointDir, datasetsDir, openResults, restoredDir } from './store.js';
+import { checkpointDir, datasetsDir, restoredDir } from './layout.js';
+import { type JobRecord, type RecordStatus, RESULTS_SCHEMA, type ResultsStore, openResults } from './store.js';
 
 export interface RunRecord extends JobRecord {
   readonly kind: 'evaluate';

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordsDir } from './layout.js';
 import { stableStringify } from '../util/hash.js';
 import type { Stage } from './config.js';
 import type { Job } from './plan.js';
@@ -17,7 +18,7 @@ interface Earlier {
 }
 
 function earlierRecords(store: ResultsStore, kind: Stage): Earlier[] {
-  const dir = join(store.dir, kind === 'evaluate' ? 'runs' : 'jobs');
+  const dir = recordsDir(store.dir, kind);
   if (!existsSync(dir)) return [];
   const out: Earlier[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {

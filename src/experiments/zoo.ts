@@ -13,6 +13,7 @@ import { planExperiments } from './api.js';
 import type { AwaitingPoint, Job } from './plan.js';
 import { keyedField, PAPER_CONFIG, type RunConfig, RUN_FIELD_NAMES, RUN_FIELDS, runConfig } from './config.js';
 import { SCALES, type ScaleName } from './scales.js';
+import { recordsDir } from './layout.js';
 import { type JobRecord, type ResultsStore, openResults } from './store.js';
 
 /** The fields a zoo entry is looked up by: every keyed training field but the checkpoint and the family. */
@@ -78,7 +79,7 @@ function withoutCode(spec: Readonly<Record<string, unknown>>): string {
 function finishedTraining(store: ResultsStore, job: Job): JobRecord | undefined {
   const own = store.read(job);
   if (own.state === 'done') return own.record;
-  const jobsDir = join(store.dir, 'jobs');
+  const jobsDir = recordsDir(store.dir, 'train');
   if (!existsSync(jobsDir)) return undefined;
   const wanted = withoutCode(job.spec);
   const found = readdirSync(jobsDir)

@@ -6,12 +6,13 @@
  * and Δ against the file's baseline, exactly as `reproduce`) and hands it to the same table and
  * plot builders and writer. Nothing is written until every point has been scored.
  */
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Io } from '../util/io.js';
 import { scanLayout } from '../datasets/index.js';
 import { taskKey } from '../datasets/tasks.js';
 import { type Executors, type PointsResults, type RunMetrics, loadPointsExperiment, pointRestoredImage, pointsExperimentResults } from '../experiments/index.js';
 import { writeJsonAtomic } from '../util/fs.js';
+import { reproducedPath } from '../experiments/layout.js';
 import type { PlannedPlot, ReportPlan } from './plan.js';
 import { perTaskPlot } from './plots/per-task.js';
 import { restorationGridPlot } from './plots/grid.js';
@@ -172,7 +173,7 @@ export async function experimentReport(file: string, options: ExperimentReportOp
   const results = shownPaths(scored);
   const set = pointsReproducedSet(results);
   const json = reportJson(set);
-  writeJsonAtomic(join(options.out, 'reproduced.json'), { scale: set.scale, experiment: file, ...(experiment.baseline ? { baseline: experiment.baseline } : {}), sets: [set] });
+  writeJsonAtomic(reproducedPath(options.out), { scale: set.scale, experiment: file, ...(experiment.baseline ? { baseline: experiment.baseline } : {}), sets: [set] });
   const report = await writeReport(pointsReportPlan(results, set), {
     dir: options.out,
     ...(io ? { io } : {}),

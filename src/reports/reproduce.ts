@@ -9,8 +9,8 @@ import { RdbmError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEFAULT_SCALE, SCALE_NAMES, type ScaleName } from '../experiments/scales.js';
+import { deltasPath, reproducedPath } from '../experiments/layout.js';
 import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
 import { imageDeltasCsv } from './csv.js';
 import type { ImageDeltaRow } from './statistics.js';
@@ -122,10 +122,10 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const awaiting = runner.awaiting ? await runner.awaiting(names, scope) : [];
   for (const note of awaiting) io.err(`reproduce: left out ${note}\n`);
   // the reduced results, for notebooks and `rdbm report`-style re-rendering
-  const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
-  writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
+  const runSeconds = options.reportOnly ? previousRunSeconds(reproducedPath(resultsDir)) : (performance.now() - start) / 1000;
+  writeJsonAtomic(reproducedPath(resultsDir), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
   const deltas = runner.imageDeltas ? await runner.imageDeltas(done, { scale, resultsDir }) : [];
-  for (const d of deltas) writeFileAtomic(join(resultsDir, 'deltas', `${d.experiment}.csv`), imageDeltasCsv(d.rows));
+  for (const d of deltas) writeFileAtomic(deltasPath(resultsDir, d.experiment), imageDeltasCsv(d.rows));
   const plan = planReport(sets);
   const convention = [...new Set(sets.map((s) => s.convention))].join(', ') || 'none';
   const dataset = [...new Set(sets.map((s) => s.dataset).filter(Boolean))].join(', ') || undefined;
@@ -147,7 +147,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
         ...(zoo.length
           ? [`checkpoints from the zoo (data/zoo; restored, not trained in this run): ${zoo.map((z) => `${z.name} (trained at commit ${z.commit.slice(0, 12)}, ${z.steps} steps in ${minutes(z.seconds)} on ${z.backend})`).join(', ')}`]
           : []),
-        ...(deltas.length ? [`per-image differences from each set's default entry: ${deltas.map((d) => `deltas/${d.experiment}.csv`).join(', ')}`] : []),
+        ...(deltas.length ? [`per-image differences from each set's default entry: ${deltas.map((d) => deltasPath('', d.experiment)).join(', ')}`] : []),
         ...(jobs
           ? [`compute time of the finished jobs (each counted once): ${minutes(jobs.train + jobs.restore + jobs.evaluate)} = train ${minutes(jobs.train)} + restore ${minutes(jobs.restore)} + evaluate ${minutes(jobs.evaluate)}`]
           : []),
