@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cycles, folderGraph, hasSource, importEdges } from './helpers/import-graph.js';
+import { cycles, fileGraph, folderGraph, hasSource, importEdges } from './helpers/import-graph.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
@@ -50,6 +50,11 @@ describe.each([
   it('has no import of src/cli/ from outside it', () => {
     expect(edges().filter((e) => !e.from.startsWith('cli/') && e.to.startsWith('cli/')).map((e) => `${e.from} → ${e.to}`)).toEqual([]);
   });
+});
+
+it('has no cycle between files either, but the one inside models/ (owned elsewhere, listed here until it goes)', () => {
+  // reports/reproduce.ts ↔ reports/runs.ts and experiments/api.ts ↔ experiments/zoo.ts were the others
+  expect(cycles(fileGraph(importEdges(SRC, '.ts')))).toEqual([['models/restore-parallel.ts', 'models/restore.ts']]);
 });
 
 it('no command module is left in a domain folder', () => {

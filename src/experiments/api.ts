@@ -16,7 +16,7 @@ import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner
 import { DEFAULT_SCALE, type ScaleName, scale as checkScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
 import { bundledDatasetRoot, datasetsDir, restoredDir, restoredImage } from './layout.js';
-import { openResults } from './store.js';
+import { type RecordStatus, openResults } from './store.js';
 import { zooCheckpointFor } from './zoo.js';
 import { selectTestPairs } from './testset.js';
 
@@ -115,16 +115,24 @@ export interface ExperimentResults {
 
 /** An experiment's points at a scale with their finished runs from `resultsDir` (missing or damaged runs: no `run`). */
 export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint' | 'zoo'> = {}): ExperimentResults {
-  const experiment = getExperiment(name);
   const plan = planExperiments([name], options);
   const resultsDir = options.resultsDir ?? 'results';
-  const store = openResults(resultsDir);
-  const status = new Map(inspectPlan(plan, store).map((s) => [s.job.key, s.status]));
+  return planResults(plan, plan.experiments[0], resultsDir, jobStatuses(plan, resultsDir));
+}
+
+/** The state of every job of a plan in a results folder, by key (read once, shared by every experiment of the plan). */
+export function jobStatuses(plan: Plan, resultsDir: string): ReadonlyMap<string, RecordStatus> {
+  return new Map(inspectPlan(plan, openResults(resultsDir)).map((s) => [s.job.key, s.status]));
+}
+
+/** One experiment of a plan with the finished runs `status` holds (from jobStatuses). */
+export function planResults(plan: Plan, name: string, resultsDir: string, status: ReadonlyMap<string, RecordStatus>): ExperimentResults {
+  const experiment = plan.definitions?.find((e) => e.name === name) ?? getExperiment(name);
   return {
     experiment,
     scale: plan.scale,
     resultsDir,
-    points: plan.points.map((p) => {
+    points: plan.points.filter((p) => p.experiment === name).map((p) => {
       const s = status.get(p.keys.evaluate);
       return {
         experiment: p.experiment,

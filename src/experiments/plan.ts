@@ -49,6 +49,8 @@ export interface PlannedPoint extends SweepPoint {
 export interface Plan {
   readonly scale: ScaleName;
   readonly experiments: readonly string[];
+  /** the experiments' definitions, when planned from them (planSweep); collect reads their base and axes */
+  readonly definitions?: readonly Experiment[];
   readonly points: readonly PlannedPoint[];
   /** unique jobs in execution order: per group, its train job, then each restore followed by its evaluations */
   readonly jobs: readonly Job[];
@@ -163,7 +165,7 @@ export function planSweep(experiments: readonly Experiment[], scale: ScaleName, 
     refuseSharedCheckpoint(expanded, options.allowSharedCheckpoint ?? false);
     points.push(...expanded);
   }
-  const plan = planPoints(points, scale, experiments.map((e) => e.name), content);
+  const plan: Plan = { ...planPoints(points, scale, experiments.map((e) => e.name), content), definitions: experiments };
   return awaiting.length ? deepFreeze({ ...plan, awaitingZoo: awaiting }) : plan;
 }
 
@@ -211,6 +213,27 @@ export function planPoints(sweepPoints: readonly SweepPoint[], scale: ScaleName,
     }
   }
   return { scale, experiments: experimentNames, points, jobs: ordered, groups };
+}
+
+/**
+ * The part of a plan that serves the named experiments: their points, the jobs those use (a job
+ * shared with another experiment stays, keyed as before), their groups and awaiting points.
+ */
+export function selectExperiments(plan: Plan, names: readonly string[]): Plan {
+  const keep = new Set(names);
+  const prefixes = names.map((n) => `${n}:`);
+  const jobs = plan.jobs.filter((j) => j.points.some((p) => prefixes.some((x) => p.startsWith(x))));
+  const groups = new Set(jobs.map((j) => j.group));
+  const awaiting = plan.awaitingZoo?.filter((p) => keep.has(p.experiment));
+  return {
+    scale: plan.scale,
+    experiments: plan.experiments.filter((e) => keep.has(e)),
+    ...(plan.definitions ? { definitions: plan.definitions.filter((e) => keep.has(e.name)) } : {}),
+    points: plan.points.filter((p) => keep.has(p.experiment)),
+    jobs,
+    groups: plan.groups.filter((g) => groups.has(g)),
+    ...(awaiting?.length ? { awaitingZoo: awaiting } : {}),
+  };
 }
 
 /** Jobs per kind. */

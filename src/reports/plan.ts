@@ -62,6 +62,16 @@ function perTaskPlots(set: ReproducedSet): PlannedPlot[] {
   }));
 }
 
+/** An experiment the paper has no table for: its comparison table, per-task table and plots. */
+function experimentSection(set: ReproducedSet): ReportSection {
+  return {
+    id: set.experiment,
+    title: set.title ?? `Experiment: ${set.experiment}`,
+    tables: [comparisonTable(set), perTaskTable(set, { title: `${set.title ?? set.experiment}: per task` })],
+    plots: perTaskPlots(set),
+  };
+}
+
 /** The model rows of `main` and `size` as one set (main's entry wins when both ran the same model). */
 export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | undefined {
   if (sets.length <= 1) return sets[0];
@@ -72,8 +82,13 @@ export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | 
   return { ...sets[0], experiment: sets.map((s) => s.experiment).join('-'), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), model: join((s) => s.model), entries };
 }
 
-/** Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other experiment. */
-export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
+/**
+ * Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other
+ * experiment, then the bridge coefficients. With `paper: false` (a file of the user's own points)
+ * every set is an experiment of its own, without the paper's tables and curves.
+ */
+export function planReport(sets: readonly ReproducedSet[], options: { paper?: boolean } = {}): ReportPlan {
+  if (options.paper === false) return { sections: sets.map(experimentSection) };
   const sections: ReportSection[] = [];
   const main = mergeModelSets(sets.filter((s) => (MAIN_EXPERIMENTS as readonly string[]).includes(s.experiment)));
   sections.push({
@@ -93,7 +108,7 @@ export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
   }
   for (const set of sets) {
     if ((MAIN_EXPERIMENTS as readonly string[]).includes(set.experiment) || isAblation(set.experiment)) continue;
-    sections.push({ id: set.experiment, title: `Experiment: ${set.experiment}`, tables: [comparisonTable(set), perTaskTable(set)], plots: perTaskPlots(set) });
+    sections.push(experimentSection(set));
   }
   sections.push({
     id: 'bridge',

@@ -7,6 +7,7 @@
  */
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
+import { PI_LABELS } from '../bridge/pi-variants.js';
 
 /** The five tasks of the paper, in its order, with the DGSolver/RDBM folder names (one definition: src/datasets/tasks.ts). */
 import { TASKS, type TaskId } from '../datasets/tasks.js';
@@ -131,10 +132,10 @@ export const PUBLISHED_ABLATIONS: Readonly<Record<AblationId, PublishedAblation>
     title: 'Diffusion coefficient π',
     axis: 'pi',
     rows: [
-      { value: 'zero', label: '0', psnr: 28.21, ssim: null },
-      { value: 'one', label: '1', psnr: 30.15, ssim: null },
-      { value: 'abs-residual', label: '|x₀ − μ|', psnr: 30.94, ssim: null },
-      { value: 'residual', label: 'x₀ − μ', psnr: 31.04, ssim: 0.917, isDefault: true },
+      { value: 'zero', label: PI_LABELS.zero, psnr: 28.21, ssim: null },
+      { value: 'one', label: PI_LABELS.one, psnr: 30.15, ssim: null },
+      { value: 'abs-residual', label: PI_LABELS['abs-residual'], psnr: 30.94, ssim: null },
+      { value: 'residual', label: PI_LABELS.residual, psnr: 31.04, ssim: 0.917, isDefault: true },
     ],
   },
 });

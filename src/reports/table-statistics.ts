@@ -4,7 +4,8 @@
  * (✱ above / ✱ below / not told apart with its equivalence bound, one procedure for all three), the
  * training-health mark, and the unrestored-input row. Pure helpers for tables.ts.
  */
-import { INPUT_KEY, REPORT_CONFIDENCE } from './statistics.js';
+import { INPUT_KEY } from '../experiments/sets.js';
+import { REPORT_CONFIDENCE } from './statistics.js';
 import { HEALTH_MARK_NOTE, healthMark } from './table-health.js';
 import { type CellValue, type Column, formatCell } from './table.js';
 import type { MetricDelta, ReproducedEntry, ReproducedSet } from './types.js';

@@ -207,6 +207,14 @@ export function perTaskTable(reproduced: ReproducedSet, options: { ablation?: Ab
   };
 }
 
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** What the set's average is over, by its actual task count: `five-task average`, `two-task average`, `12-task average`. */
+export function averageName(set: ReproducedSet): string {
+  const n = new Set(set.entries.flatMap((e) => Object.keys(e.tasks))).size;
+  return `${COUNT_WORDS[n] ?? n}-task average`;
+}
+
 /**
  * Any experiment's comparison table (those the paper has no table for): entry | PSNR | SSIM | seeds |
  * Δ against the default entry with its interval and p, input row first.
@@ -228,7 +236,7 @@ export function comparisonTable(set: ReproducedSet, options: { title?: string } 
   }));
   return {
     id: `compare-${set.experiment}`,
-    title: options.title ?? `Comparison: ${set.experiment} (five-task average, Δ against the default entry)`,
+    title: options.title ?? `${set.title ?? `Comparison: ${set.experiment}`} (${averageName(set)}${set.default !== undefined ? ', Δ against the default entry' : ''})`,
     convention: set.convention,
     scale: set.scale,
     columns,

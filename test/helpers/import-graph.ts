@@ -55,6 +55,17 @@ export function folderGraph(edges: readonly ImportEdge[]): Map<string, Map<strin
   return graph;
 }
 
+/** File-level edges (a → b when file a imports file b). */
+export function fileGraph(edges: readonly ImportEdge[]): Map<string, Map<string, string[]>> {
+  const graph = new Map<string, Map<string, string[]>>();
+  for (const { from, to } of edges) {
+    if (!graph.has(from)) graph.set(from, new Map());
+    if (!graph.has(to)) graph.set(to, new Map());
+    graph.get(from)!.set(to, [`${from} → ${to}`]);
+  }
+  return graph;
+}
+
 /** The strongly connected components with more than one node (Tarjan): each is a cycle between folders. */
 export function cycles(graph: ReadonlyMap<string, ReadonlyMap<string, unknown>>): string[][] {
   let next = 0;

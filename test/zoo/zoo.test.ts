@@ -8,9 +8,9 @@ import { planExperiments, resolveExperiments } from '../../src/experiments/api.j
 import { FILE_CONTENT_KEYS, planSweep } from '../../src/experiments/plan.js';
 import { duration } from '../../src/util/progress.js';
 import type { RunConfig } from '../../src/experiments/config.js';
-import { addSweepToZoo } from '../../src/experiments/zoo.js';
-import { zooCheckpointFor, zooDataset, zooEntryOf, zooName, zooTraining } from '../../src/experiments/zoo.js';
-import { reproduce, runsRunner } from '../../src/reports/index.js';
+import { addSweepToZoo, zooName } from '../../src/experiments/zoo-add.js';
+import { zooCheckpointFor, zooDataset, zooEntryOf, zooTraining } from '../../src/experiments/zoo.js';
+import { reproduce } from '../../src/reports/index.js';
 import { runExperiment } from '../../src/experiments/api.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { readHistory } from '../../src/models/train.js';
@@ -146,7 +146,7 @@ describe('checkpoint zoo', () => {
   it('reproduce at the zoo-only scale runs nothing it would have to train and lists what is left out', async () => {
     const dir = join(tmp, 'reproduce-awaiting');
     const io = captureIo();
-    const run = await reproduce({ scale: 'cpu', resultsDir: dir, io, noPng: true, only: ['size'], runner: await runsRunner({ zoo }) });
+    const run = await reproduce({ scale: 'cpu', resultsDir: dir, io, noPng: true, only: ['size'], zoo });
     expect(run.failed).toEqual([]);
     expect(run.sets).toEqual([]);
     const note = 'size: model=T, model=S, model=B, model=L (no checkpoint-zoo entry yet: `rdbm sweep size --scale cpu --train-missing` trains them)';
@@ -169,7 +169,7 @@ describe('checkpoint zoo', () => {
     expect(zooEntryOf(join(results, 'checkpoints', entry.trainKey, 'checkpoint-0000002'))).toBeUndefined();
     const dir = join(tmp, 'reproduce-zoo');
     const io = captureIo();
-    const run = await reproduce({ scale: 'smoke', resultsDir: dir, io, noPng: true, only: ['main'], runner: await runsRunner({ zoo }) });
+    const run = await reproduce({ scale: 'smoke', resultsDir: dir, io, noPng: true, only: ['main'], zoo });
     expect(run.failed).toEqual([]);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme).toContain(`checkpoints from the zoo (data/zoo; restored, not trained in this run): tiny (trained at commit ${entry.commit.slice(0, 12)}, 2 steps in `);

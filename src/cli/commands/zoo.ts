@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
 import { backendOption, startBackend } from '../options/backend.js';
 import { BACKEND_IDS, currentBackendId } from '../../tf/index.js';
-import { addSweepToZoo } from '../../experiments/zoo.js';
+import { addSweepToZoo } from '../../experiments/zoo-add.js';
 import { SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from '../../zoo/entry.js';
 import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from '../../zoo/verify.js';

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { PUBLISHED_ABLATIONS } from '../published.js';
-import { INPUT_KEY } from '../statistics.js';
+import { INPUT_KEY } from '../../experiments/sets.js';
 import type { ReproducedSet } from '../types.js';
 import { context, topLevel } from './common.js';
 
