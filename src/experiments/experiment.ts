@@ -4,7 +4,7 @@
  */
 import { RdbmError, invalid } from '../errors.js';
 import { deepFreeze, stableStringify } from '../util/hash.js';
-import { type Family, FAMILIES, PAPER_CONFIG, RUN_FIELDS, type RunConfig, type RunField, type Stage, checkField, checkPartial, runConfig, runField } from './config.js';
+import { type RunFamily, RUN_FAMILIES, PAPER_CONFIG, RUN_FIELDS, type RunConfig, type RunField, type RunStage, checkField, checkPartial, runConfig, runField } from './config.js';
 import { SCALES, type ScaleName, SCALE_NAMES } from './scales.js';
 
 export type AxisValue = string | number;
@@ -30,11 +30,11 @@ export interface ExperimentSpec {
 }
 
 /** Fields set per model family, e.g. `{ diffuir: { nfe: 3 }, rdbm: { nfe: 10 } }`. */
-export type FamilyOverrides = Readonly<Partial<Record<Family, Partial<RunConfig>>>>;
+export type FamilyOverrides = Readonly<Partial<Record<RunFamily, Partial<RunConfig>>>>;
 
 export interface Experiment extends ExperimentSpec {
   /** the first stage each axis affects: `train` axes need one checkpoint per value, `restore`/`evaluate` axes reuse one */
-  readonly axisStages: Readonly<Partial<Record<RunField, Stage>>>;
+  readonly axisStages: Readonly<Partial<Record<RunField, RunStage>>>;
 }
 
 export interface SweepPoint {
@@ -71,7 +71,7 @@ export function defineExperiment(spec: ExperimentSpec): Experiment {
   const familyBase: unknown = spec.familyBase ?? {};
   if (familyBase === null || typeof familyBase !== 'object' || Array.isArray(familyBase)) invalid(`${context} familyBase`, familyBase, 'an object {family: {field: value}}');
   for (const [f, fields] of Object.entries(familyBase as object)) {
-    if (!(FAMILIES as readonly string[]).includes(f)) invalid(`${context} familyBase`, f, `one of ${FAMILIES.join(', ')}`);
+    if (!(RUN_FAMILIES as readonly string[]).includes(f)) invalid(`${context} familyBase`, f, `one of ${RUN_FAMILIES.join(', ')}`);
     checkPartial(fields, `${context} familyBase.${f}`);
     if (Object.hasOwn(fields as object, 'family')) invalid(`${context} familyBase.${f}`, 'family', 'fields other than family');
   }
@@ -110,7 +110,7 @@ export function expandExperiment(experiment: ExperimentSpec, scaleName: ScaleNam
   for (const [field, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [field]: v })));
   return combos.map((combo) => {
     const label = Object.entries(combo).map(([k, v]) => `${k}=${formatValue(v as AxisValue)}`).join(',') || 'base';
-    const family = ((combo.family ?? base.family) as Family | undefined) ?? 'rdbm';
+    const family = ((combo.family ?? base.family) as RunFamily | undefined) ?? 'rdbm';
     const config = runConfig({ ...base, ...combo, ...(experiment.familyBase?.[family] ?? {}), ...(familyOverrides[family] ?? {}) } as Partial<RunConfig>, `experiment ${experiment.name} at scale ${scaleName}, point ${label}`);
     return deepFreeze({ experiment: experiment.name, scale: scaleName, axes: combo, label, config });
   });

@@ -1,6 +1,6 @@
-export { STAGES as RUN_STAGES, OBJECTIVES as RUN_OBJECTIVES, PIS as RUN_PIS, SCHEDULES as RUN_SCHEDULES, CONVENTIONS as RUN_CONVENTIONS, FAMILIES as RUN_FAMILIES, RUN_FIELDS, RUN_FIELD_NAMES, PAPER_CONFIG, runConfig, runField, stageFields } from './config.js';
-export type { Stage as RunStage, RunConfig, RunField, Family as RunFamily } from './config.js';
-export { DEFAULT_SCALE, SCALES, SCALE_NAMES, scale as getScale } from './scales.js';
+export { RUN_STAGES, RUN_FAMILIES, RUN_FIELDS, RUN_FIELD_NAMES, PAPER_CONFIG, runConfig, runField, stageFields } from './config.js';
+export type { RunStage, RunConfig, RunField, RunFamily } from './config.js';
+export { DEFAULT_SCALE, SCALES, SCALE_NAMES, getScale } from './scales.js';
 export type { Scale, ScaleName } from './scales.js';
 export { defineExperiment, expandExperiment, axesAt } from './experiment.js';
 export type { Experiment, ExperimentSpec, SweepPoint, AxisValue, FamilyOverrides } from './experiment.js';
@@ -19,7 +19,7 @@ export type { RunRecord, RunnerOptions, JobStatus, SweepReport } from './runner.
 export type { Executors, ExecutorContext, TrainInput, TrainOutput, RestoreInput, RestoreOutput, EvaluateInput, EvaluateOutput, Environment } from './executors.js';
 export { runExperiment, planExperiments, experimentResults, resolveExperiments, pointDataRoot, pointTestPairs, restoredImagePath } from './api.js';
 export type { RunExperimentOptions, PointResult, ExperimentResults } from './api.js';
-export { mergeRuns, runRows, rowsCsv as runRowsCsv, rowsTable as runRowsTable } from './results.js';
+export { mergeRuns, runRows, runRowsCsv, runRowsTable } from './results.js';
 export type { MergedRuns, RunRow } from './results.js';
 export { selectTestPairs } from './testset.js';
 export { POINT_FIELDS, isPointsExperimentFile, loadPointsExperiment, pointsExperimentResults, pointRestoredImage, checkpointSweepPoint } from './points.js';

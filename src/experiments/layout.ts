@@ -20,7 +20,7 @@
  * path relative to the folder (the README's links).
  */
 import { join } from 'node:path';
-import type { Stage } from './config.js';
+import type { RunStage } from './config.js';
 
 /** The folder's schema marker (store.ts reads and writes it). */
 export const RESULTS_MARKER = 'rdbm-results.json';
@@ -29,12 +29,12 @@ export const RESULTS_MARKER = 'rdbm-results.json';
 export const LAYOUT_SUMMARY = 'runs/<key>.json, jobs/<key>.json, checkpoints/, restored/, datasets/, reproduced.json, tables/, plots/, deltas/, README.md';
 
 /** Where a job's record is: `runs/<key>.json` for evaluations (the runs), `jobs/<key>.json` for train and restore. */
-export function recordsDir(dir: string, kind: Stage): string {
+export function recordsDir(dir: string, kind: RunStage): string {
   return join(dir, kind === 'evaluate' ? 'runs' : 'jobs');
 }
 
 /** `<dir>/runs/<key>.json` or `<dir>/jobs/<key>.json`: a finished job's record. */
-export function recordPath(dir: string, job: { readonly kind: Stage; readonly key: string }): string {
+export function recordPath(dir: string, job: { readonly kind: RunStage; readonly key: string }): string {
   return join(recordsDir(dir, job.kind), `${job.key}.json`);
 }
 

@@ -20,7 +20,8 @@ import { type ImagePair, conditionPairs, pairRestored, scanLayout } from '../dat
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
 import { withCheckpointConfig } from './checkpoints.js';
-import { CONVENTIONS, PAPER_CONFIG, type RunConfig, type RunField, checkField, runConfig } from './config.js';
+import { PAPER_CONFIG, type RunConfig, type RunField, checkField, runConfig } from './config.js';
+import { CONVENTION_IDS, type ConventionId } from '../metrics/conventions.js';
 import type { SweepPoint } from './experiment.js';
 import type { Executors } from './executors.js';
 import { type PlannedPoint, planPoints } from './plan.js';
@@ -44,7 +45,7 @@ export interface PointSpec {
 export interface PointsExperiment {
   readonly name: string;
   readonly title: string;
-  readonly metric: (typeof CONVENTIONS)[number];
+  readonly metric: ConventionId;
   /** label of the point the others are compared with */
   readonly baseline?: string;
   readonly points: readonly PointSpec[];
@@ -81,7 +82,7 @@ export function loadPointsExperiment(file: string): PointsExperiment {
   const title = spec.title ?? name;
   if (typeof title !== 'string') throw new RdbmError(`${file}: invalid title ${show(title)} (expected a string)`);
   const metric = spec.metric ?? 'rdbm';
-  if (typeof metric !== 'string' || !(CONVENTIONS as readonly string[]).includes(metric)) throw new RdbmError(`${file}: unknown metric ${show(metric)} (expected one of ${CONVENTIONS.join(', ')})`);
+  if (typeof metric !== 'string' || !(CONVENTION_IDS as readonly string[]).includes(metric)) throw new RdbmError(`${file}: unknown metric ${show(metric)} (expected one of ${CONVENTION_IDS.join(', ')})`);
   if (!Array.isArray(spec.points) || spec.points.length === 0) throw new RdbmError(`${file}: points must be a non-empty list of {label, restored} or {label, checkpoint, ...}`);
   const base = dirname(resolve(file));
   const at = (p: string) => (isAbsolute(p) ? p : join(base, p));

@@ -49,6 +49,6 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
 /** The scale of the default job (`npm run reproduce`, and every command's --scale default). */
 export const DEFAULT_SCALE: ScaleName = 'cpu';
 
-export function scale(name: string): Scale {
+export function getScale(name: string): Scale {
   return SCALES[keyword('scale', name, SCALE_NAMES)];
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
-import type { Stage } from './config.js';
+import type { RunStage } from './config.js';
 import type { Job } from './plan.js';
 import { LAYOUT_SUMMARY, RESULTS_MARKER, recordPath, recordsDir } from './layout.js';
 
@@ -16,7 +16,7 @@ export const RESULTS_SCHEMA = 1;
 
 export interface JobRecord {
   readonly schema: number;
-  readonly kind: Stage;
+  readonly kind: RunStage;
   readonly key: string;
   readonly spec: Readonly<Record<string, unknown>>;
   /** files or folders this job produced, relative to the results folder; missing ones mean the job must be redone */

@@ -11,7 +11,7 @@ import { planeKernels } from './kernels/index.js';
 import { matlabY } from './luma.js';
 import { channelPlane } from './plane.js';
 import { mse8, mseUnitFloat32, psnrFromMse } from './psnr.js';
-import { gaussianKernel, ssimConstants } from './ssim.js';
+import { ssimGaussianKernel, ssimConstants } from './ssim.js';
 
 export const CONVENTION_IDS = ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y', 'image-ssim'] as const;
 export type ConventionId = (typeof CONVENTION_IDS)[number];
@@ -46,7 +46,7 @@ export interface Convention {
   score(gt: Image8, pred: Image8): Scores;
 }
 
-const GAUSS_11 = gaussianKernel(11, 1.5);
+const GAUSS_11 = ssimGaussianKernel(11, 1.5);
 const C255 = ssimConstants(255);
 
 function meanOver(values: readonly number[]): number {

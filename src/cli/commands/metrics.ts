@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Command, Io, ParsedArgs } from '../command.js';
-import { scanLayout, type Split } from '../../datasets/layout.js';
+import { scanLayout, type DatasetSplit } from '../../datasets/layout.js';
 import { readMapping } from '../../datasets/mapping.js';
 import { conditionPairs, pairFolders, pairFoldersReside, pairRestored, type ImagePair } from '../../datasets/pairs.js';
 import { RdbmError } from '../../errors.js';
@@ -36,7 +36,7 @@ function resolvePairs(o: ParsedArgs['options'], warn: (m: string) => void): Sour
   const pred = o.pred as string | undefined;
   const layout = o.layout as string | undefined;
   const mapping = o.mapping as string | undefined;
-  const split = o.split as Split;
+  const split = o.split as DatasetSplit;
   const strict = !(o['allow-unpaired'] as boolean);
   if (mapping) {
     if (gt || pred || layout) throw new RdbmError('metrics: --mapping lists the pairs itself; do not combine it with --gt, --pred or --layout');

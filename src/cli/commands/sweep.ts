@@ -1,11 +1,11 @@
 /** `rdbm sweep`: plan or run experiments. */
 import type { Command, Io } from '../command.js';
 import { CHECKPOINT_EXPERIMENTS, DEFAULT_SWEEP, listExperiments } from '../../experiments/builtins.js';
-import { RUN_FIELDS, type Stage } from '../../experiments/config.js';
+import { RUN_FIELDS, type RunStage } from '../../experiments/config.js';
 import { planExperiments, runExperiment } from '../../experiments/api.js';
 import { axesAt } from '../../experiments/experiment.js';
 import { countJobs, type Plan } from '../../experiments/plan.js';
-import { rowsTable, runRows } from '../../experiments/results.js';
+import { runRowsTable, runRows } from '../../experiments/results.js';
 import { type JobStatus, type SweepReport, inspectPlan } from '../../experiments/runner.js';
 import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
 import { type Shard, parseShard, shardGroups } from '../../experiments/shard.js';
@@ -25,7 +25,7 @@ function experimentList(scale: ScaleName): string {
     .join('\n');
 }
 
-const KINDS: readonly Stage[] = ['train', 'restore', 'evaluate'];
+const KINDS: readonly RunStage[] = ['train', 'restore', 'evaluate'];
 
 function summaryLines(plan: Plan, statuses: readonly JobStatus[], shard: Shard | undefined): string[] {
   const all = countJobs(plan.jobs);
@@ -57,7 +57,7 @@ function pointTable(plan: Plan, statuses: readonly JobStatus[]): string[] {
 }
 
 /** Why each job that will run is not cached (one entry per job). */
-function notCached(statuses: readonly JobStatus[], store: ResultsStore): { kind: Stage; key: string; points: readonly string[]; why: string }[] {
+function notCached(statuses: readonly JobStatus[], store: ResultsStore): { kind: RunStage; key: string; points: readonly string[]; why: string }[] {
   const explain = missExplainer(store);
   return statuses.filter((s) => s.toRun).map((s) => ({ kind: s.job.kind, key: s.job.key, points: s.job.points, why: explain(s.job, s.status) ?? 'cached' }));
 }
@@ -148,7 +148,7 @@ export const sweepCommand: Command = {
       return 0;
     }
     io.out(`ran ${KINDS.map((k) => `${report.ran[k]} ${k}`).join(', ')}; reused ${KINDS.map((k) => `${report.cached[k]} ${k}`).join(', ')}\n`);
-    io.out(rowsTable(runRows(report.runs)));
+    io.out(runRowsTable(runRows(report.runs)));
     return 0;
   },
 };
