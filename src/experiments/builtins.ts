@@ -3,6 +3,7 @@
  * the same figures as src/reports/published.ts), plus two toolkit experiments that vary only sampling or scoring.
  * Registered explicitly; unknown names throw listing the known ones.
  */
+import { unknownName } from '../util/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { RdbmError } from '../errors.js';
 import { TABLE_CONVENTION_IDS } from '../metrics/conventions.js';
@@ -130,7 +131,7 @@ export function getExperiment(nameOrPath: string): Experiment {
   if (nameOrPath.endsWith('.json')) return loadExperimentFile(nameOrPath);
   if (Object.hasOwn(EXPERIMENTS, nameOrPath)) return EXPERIMENTS[nameOrPath];
   if (Object.hasOwn(CHECKPOINT_EXPERIMENTS, nameOrPath)) return CHECKPOINT_EXPERIMENTS[nameOrPath];
-  throw new RdbmError(`unknown experiment: ${JSON.stringify(nameOrPath)} (expected one of ${EXPERIMENT_NAMES.join(', ')}, or a .json file)`);
+  throw unknownName('experiment', nameOrPath, EXPERIMENT_NAMES, 'or a .json file');
 }
 
 /** Reads and validates an experiment file `{name, title, description, base?, axes, scaleAxes?}`. */

@@ -5,6 +5,7 @@
  * sampling (NFE, the sampling schedule), so those points reuse one trained checkpoint; `evaluate`
  * changes only the scoring (the metric convention), so those reuse the restored images too.
  */
+import { unknownName } from '../util/registry.js';
 import { OBJECTIVES, type Objective, checkObjectivePi } from '../bridge/objectives.js';
 import { PI_VARIANTS, type PiVariant } from '../bridge/pi-variants.js';
 import { THETA_SCHEDULE_NAMES, type ThetaScheduleName } from '../bridge/schedules.js';
@@ -150,7 +151,7 @@ export const RUN_FIELD_NAMES = Object.freeze(Object.keys(RUN_FIELDS) as RunField
 
 /** Checks that `name` is a config field; the error lists the allowed ones. */
 export function runField(name: string, what = 'axis'): RunField {
-  if (!Object.hasOwn(RUN_FIELDS, name)) throw new RdbmError(`unknown ${what}: ${JSON.stringify(name)} (expected one of ${RUN_FIELD_NAMES.join(', ')})`);
+  if (!Object.hasOwn(RUN_FIELDS, name)) throw unknownName(what, name, RUN_FIELD_NAMES);
   return name as RunField;
 }
 

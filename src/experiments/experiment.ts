@@ -2,6 +2,7 @@
  * Experiments as data: a base config plus axes to sweep (their cartesian product), validated when
  * defined or loaded, frozen, and expanded into fully resolved sweep points per scale.
  */
+import { unknownName } from '../util/registry.js';
 import { RdbmError, invalid } from '../errors.js';
 import { deepFreeze, stableStringify } from '../util/hash.js';
 import { type RunFamily, RUN_FAMILIES, PAPER_CONFIG, RUN_FIELDS, type RunConfig, type RunField, type RunStage, checkField, checkPartial, runConfig, runField } from './config.js';
@@ -62,7 +63,7 @@ function checkAxes(axes: unknown, context: string): Partial<Record<RunField, Axi
 export function defineExperiment(spec: ExperimentSpec): Experiment {
   if (spec === null || typeof spec !== 'object') invalid('experiment', spec, 'an object with name, title, description, axes');
   const known = new Set(['name', 'title', 'description', 'reference', 'base', 'axes', 'scaleAxes', 'familyBase']);
-  for (const k of Object.keys(spec)) if (!known.has(k)) throw new RdbmError(`unknown experiment field: ${JSON.stringify(k)} (expected one of ${[...known].join(', ')})`);
+  for (const k of Object.keys(spec)) if (!known.has(k)) throw unknownName('experiment field', k, [...known]);
   if (typeof spec.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(spec.name)) invalid('experiment name', spec.name, 'lowercase letters, digits and dashes');
   const context = `experiment ${spec.name}`;
   for (const k of ['title', 'description'] as const) if (typeof spec[k] !== 'string') invalid(`${context} ${k}`, spec[k], 'a string');

@@ -4,7 +4,7 @@
  * a laptop (quick), from the shipped checkpoint zoo (cpu, the default job) or with the published budget on a GPU
  * machine (paper).
  */
-import { keyword } from '../util/validate.js';
+import { registry } from '../util/registry.js';
 import type { RunConfig } from './config.js';
 
 export const SCALE_NAMES = ['smoke', 'quick', 'cpu', 'paper'] as const;
@@ -21,7 +21,7 @@ export interface Scale {
   readonly zooOnly?: boolean;
 }
 
-export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
+const scales = registry<ScaleName, Scale>('scale', {
   smoke: {
     name: 'smoke',
     description: 'seconds: tiny model, 2 steps on 16-px crops, 1 test image per task (tests and CI)',
@@ -45,10 +45,10 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
     overrides: {},
   },
 });
+export const SCALES = scales.entries;
 
 /** The scale of the default job (`npm run reproduce`, and every command's --scale default). */
 export const DEFAULT_SCALE: ScaleName = 'cpu';
 
-export function getScale(name: string): Scale {
-  return SCALES[keyword('scale', name, SCALE_NAMES)];
-}
+/** The scale called `name`; unknown names throw listing the known ones. */
+export const getScale = scales.get;

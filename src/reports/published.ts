@@ -5,8 +5,8 @@
  * Source: the paper (arXiv 2510.23116, CVPR 2026): its main table and ablation tables, with the
  * compared methods' figures as recovered from secondary sources (see the caveats and flags).
  */
-import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
+import { registry } from '../util/registry.js';
 import { PI_LABELS } from '../bridge/pi-variants.js';
 
 /** The five tasks of the paper, in its order, with the DGSolver/RDBM folder names (one definition: src/datasets/tasks.ts). */
@@ -140,8 +140,5 @@ export const PUBLISHED_ABLATIONS: Readonly<Record<AblationId, PublishedAblation>
   },
 });
 
-export function publishedAblation(id: string): PublishedAblation {
-  const found = (PUBLISHED_ABLATIONS as Record<string, PublishedAblation>)[id];
-  if (!found) throw new RdbmError(`invalid ablation: ${JSON.stringify(id)} (expected one of ${ABLATION_IDS.join(', ')})`);
-  return found;
-}
+/** The published ablation called `id`; unknown ids throw listing the known ones. */
+export const publishedAblation = registry<AblationId, PublishedAblation>('ablation', PUBLISHED_ABLATIONS).get;

@@ -4,6 +4,7 @@
  * reuses checkpoints, evaluates (resumable, content-hashed) and collects the finished runs once
  * (runAndCollect); this file reports progress and hands the sets to the report pipeline.
  */
+import { unknownName } from '../util/registry.js';
 import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { keyword } from '../util/validate.js';
@@ -65,7 +66,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const bundled = options.experiments ?? DEFAULT_SWEEP;
   const names = options.only?.length ? options.only : bundled;
   for (const name of names) {
-    if (!bundled.includes(name)) throw new RdbmError(`invalid experiment: ${JSON.stringify(name)} (expected one of ${bundled.join(', ')})`);
+    if (!bundled.includes(name)) throw unknownName('experiment', name, bundled);
   }
   // the experiments side: plan once, run each experiment, collect the finished runs once
   const collected = await runAndCollect(names, {

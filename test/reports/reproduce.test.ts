@@ -164,7 +164,7 @@ describe('reproduce (runner with fake executors)', () => {
     expect(a.err.join('')).toMatch(/scale/);
     const b = capture();
     expect(await runCli(['reproduce', '--scale', 'smoke', '--only', 'nope', '--results', tmp()], b.io)).toBe(2);
-    expect(b.err.join('')).toMatch(/rdbm: invalid experiment: "nope" \(expected one of main, schedule, lambda, nfe, pi, size\)/);
+    expect(b.err.join('')).toMatch(/rdbm: unknown experiment: "nope" \(expected one of main, schedule, lambda, nfe, pi, size\)/);
   });
 
   it('spawned bin/rdbm.js (dist/ built by test/setup/build-dist.ts): --help lists the options, a bad scale exits 2 without a stack trace', () => {

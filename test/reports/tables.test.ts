@@ -90,7 +90,7 @@ describe('ablationTable', () => {
   });
 
   it('rejects an unknown ablation naming the known ones', () => {
-    expect(() => ablationTable('size' as never)).toThrow(/invalid ablation: "size" \(expected one of schedule, lambda, nfe, pi\)/);
+    expect(() => ablationTable('size' as never)).toThrow(/unknown ablation: "size" \(expected one of schedule, lambda, nfe, pi\)/);
   });
 });
 

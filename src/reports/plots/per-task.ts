@@ -2,8 +2,8 @@
  * Grouped bars: one group per task (and the average), one bar per method or config, each with its
  * 95% interval over test images × seeds as an error bar (statistics.ts) where the set carries one.
  */
+import { unknownName } from '../../util/registry.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { RdbmError } from '../../errors.js';
 import { TASKS } from '../published.js';
 import type { ReproducedSet, Score } from '../types.js';
 import { METRICS, METRIC_TITLES, type MetricName, context, topLevel } from './common.js';
@@ -35,7 +35,7 @@ export function perTaskValues(set: ReproducedSet, metric: MetricName = 'psnr'): 
 }
 
 export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', options: { title?: string } = {}): TopLevelSpec {
-  if (!METRICS.includes(metric)) throw new RdbmError(`invalid metric: ${JSON.stringify(metric)} (expected one of ${METRICS.join(', ')})`);
+  if (!METRICS.includes(metric)) throw unknownName('metric', metric, METRICS);
   const values = perTaskValues(set, metric);
   const taskOrder = [...TASKS.map((t) => t.title), 'Average'];
   const order = set.entries.map((e) => e.label);
