@@ -201,29 +201,3 @@ export function keyedField(config: RunConfig, field: RunField): boolean {
 export function stageFields(config: RunConfig, stage: RunStage): Partial<RunConfig> {
   return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === stage && keyedField(config, f)).map((f) => [f, config[f]])) as Partial<RunConfig>;
 }
-
-/** The paper's and the official code's settings: objective x0 as in the released code, π and λ as in the paper. */
-export const PAPER_CONFIG: RunConfig = runConfig({
-  model: 'L',
-  objective: 'x0',
-  pi: 'residual',
-  lambda: 10 / 255,
-  schedule: 'cosine',
-  timesteps: 100,
-  steps: 500000,
-  batchSize: 20,
-  cropSize: 256,
-  lr: 1e-4,
-  emaDecay: 0.995,
-  seed: 0,
-  gradClip: 1,
-  dataset: 'mini-uir',
-  datasetSize: 256,
-  checkpoint: '',
-  family: 'rdbm',
-  nfe: 10,
-  sampleSchedule: 'same',
-  tile: 'auto',
-  testLimit: 0,
-  metric: 'rdbm',
-});

@@ -5,7 +5,8 @@
 import { unknownName } from '../util/registry.js';
 import { RdbmError, invalid } from '../errors.js';
 import { deepFreeze, stableStringify } from '../util/hash.js';
-import { type RunFamily, RUN_FAMILIES, PAPER_CONFIG, RUN_FIELDS, type RunConfig, type RunField, type RunStage, checkField, checkPartial, runConfig, runField } from './config.js';
+import { PAPER_CONFIG } from './paper.js';
+import { type RunFamily, RUN_FAMILIES, RUN_FIELDS, type RunConfig, type RunField, type RunStage, checkField, checkPartial, runConfig, runField } from './config.js';
 import { SCALES, type ScaleName, SCALE_NAMES } from './scales.js';
 
 export type AxisValue = string | number;

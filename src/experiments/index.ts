@@ -1,4 +1,6 @@
-export { RUN_STAGES, RUN_FAMILIES, RUN_FIELDS, RUN_FIELD_NAMES, PAPER_CONFIG, runConfig, runField, stageFields } from './config.js';
+export { RUN_STAGES, RUN_FAMILIES, RUN_FIELDS, RUN_FIELD_NAMES, runConfig, runField, stageFields } from './config.js';
+export { PAPER_CONFIG, lambdaLabel, PUBLISHED_PROVENANCE, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_ABLATIONS, ABLATION_IDS, publishedAblation } from './paper.js';
+export type { Provenance, PublishedRow, PublishedAblationRow, PublishedAblation, AblationId } from './paper.js';
 export type { RunStage, RunConfig, RunField, RunFamily } from './config.js';
 export { DEFAULT_SCALE, SCALES, SCALE_NAMES, getScale } from './scales.js';
 export type { Scale, ScaleName } from './scales.js';
@@ -34,7 +36,7 @@ export type { InputScoreOptions } from './input.js';
 export { awaitingZooNotes, zooEntryOf } from './zoo.js';
 export { selectExperiments } from './plan.js';
 export { jobStatuses, planResults } from './api.js';
-export { INPUT_KEY, INPUT_LABEL, FLOPS_RESOLUTION, FLOPS_NOTE, modelCost, lambdaLabel, entryKeyAndLabel, defaultPoint, experimentSet, pointsSet } from './sets.js';
+export { INPUT_KEY, INPUT_LABEL, FLOPS_RESOLUTION, FLOPS_NOTE, modelCost, entryKeyAndLabel, defaultPoint, experimentSet, pointsSet } from './sets.js';
 export type { SetMeta, PointScores, SetScores, GridColumn, GridSource, CollectedSet } from './sets.js';
 export { collect, runAndCollect } from './collect.js';
 export type { Collection, CollectOptions, RunAndCollectOptions, RunAndCollectResult, ZooUse } from './collect.js';

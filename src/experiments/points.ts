@@ -20,7 +20,8 @@ import { type ImagePair, conditionPairs, pairRestored, scanLayout } from '../dat
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
 import { withCheckpointConfig } from './checkpoints.js';
-import { PAPER_CONFIG, type RunConfig, type RunField, checkField, runConfig } from './config.js';
+import { type RunConfig, type RunField, checkField, runConfig } from './config.js';
+import { PAPER_CONFIG } from './paper.js';
 import { CONVENTION_IDS, type ConventionId } from '../metrics/conventions.js';
 import type { SweepPoint } from './experiment.js';
 import type { Executors } from './executors.js';

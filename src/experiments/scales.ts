@@ -1,5 +1,5 @@
 /**
- * Budgets. A scale overrides the paper's settings (config.ts PAPER_CONFIG) before an experiment's
+ * Budgets. A scale overrides the paper's settings (paper.ts PAPER_CONFIG) before an experiment's
  * own base and axes are applied, so one experiment definition runs in seconds (smoke), in minutes on
  * a laptop (quick), from the shipped checkpoint zoo (cpu, the default job) or with the published budget on a GPU
  * machine (paper).

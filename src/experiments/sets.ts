@@ -12,7 +12,7 @@ import { PI_LABELS, type PiVariant } from '../bridge/pi-variants.js';
 import { countMacs, countParams } from '../models/spec.js';
 import { modelPreset } from '../models/presets.js';
 import { type ExperimentResults, type PointResult, pointTestPairs, restoredImagePath } from './api.js';
-import { PAPER_CONFIG } from './config.js';
+import { PAPER_CONFIG, lambdaLabel } from './paper.js';
 import { type PointsResults, pointRestoredImage } from './points.js';
 import { SCALES } from './scales.js';
 import { type TrainingVerdict, trainingHealth } from '../stats/index.js';
@@ -109,12 +109,6 @@ export function modelCost(model: string): { paramsM: number | null; flopsG: numb
   } catch {
     return { paramsM: null, flopsG: null, macsTotalG: null };
   }
-}
-
-/** "10/255" for multiples of 1/255 (how the paper writes λ), else the number. */
-export function lambdaLabel(lambda: number): string {
-  const k = lambda * 255;
-  return Math.abs(k - Math.round(k)) < 1e-9 && Math.round(k) > 0 ? `${Math.round(k)}/255` : String(lambda);
 }
 
 /** The fields a point's experiment sweeps (a training `seed` axis gives runs of one entry, not entries). */

@@ -1,5 +1,3 @@
-export { TASKS, PUBLISHED_PROVENANCE, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_ABLATIONS, ABLATION_IDS, publishedAblation } from './published.js';
-export type { TaskId, Provenance, PublishedRow, PublishedAblationRow, PublishedAblation, AblationId } from './published.js';
 export type { Score, ScoreInterval, MetricDelta, EntryDelta, TaskScore, SeedAverage, ReproducedEntry, ReproducedSet } from './types.js';
 export { COLUMN_KINDS, UNKNOWN, NOT_AVAILABLE, formatCell, tableContext, delta } from './table.js';
 export type { CellValue, ColumnKind, Column, Table } from './table.js';

@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { BRIDGE_PRESETS, THETA_SCHEDULE_NAMES, bridgeSchedule } from '../bridge/index.js';
 import { rddmScheduleCurves } from '../rddm/bridge-form.js';
-import { ABLATION_IDS, type AblationId } from './published.js';
+import { ABLATION_IDS, type AblationId, PAPER_CONFIG, ablationAxis, lambdaLabel } from '../experiments/paper.js';
 import { perTaskPlot } from './plots/per-task.js';
 import { psnrVsCostPlot } from './plots/cost.js';
 import { psnrVsNfePlot } from './plots/nfe.js';
@@ -44,11 +44,11 @@ function isAblation(id: string): id is AblationId {
 /** The θ schedules and λ values the paper ablates, as curves for the bridge-coefficient plot. */
 export function paperScheduleCurves(timesteps = 100): ScheduleCurve[] {
   const curves: ScheduleCurve[] = THETA_SCHEDULE_NAMES.map((schedule) => ({
-    label: `${schedule}, λ = 10/255`,
-    schedule: bridgeSchedule({ schedule, timesteps, lambda: 10 / 255 }),
+    label: `${schedule}, λ = ${lambdaLabel(PAPER_CONFIG.lambda)}`,
+    schedule: bridgeSchedule({ schedule, timesteps, lambda: PAPER_CONFIG.lambda }),
   }));
-  for (const [label, lambda] of [['1/255', 1 / 255], ['100/255', 100 / 255]] as const) {
-    curves.push({ label: `cosine, λ = ${label}`, schedule: bridgeSchedule({ schedule: 'cosine', timesteps, lambda }) });
+  for (const lambda of ablationAxis('lambda').map(Number).filter((l) => l !== PAPER_CONFIG.lambda)) {
+    curves.push({ label: `cosine, λ = ${lambdaLabel(lambda)}`, schedule: bridgeSchedule({ schedule: 'cosine', timesteps, lambda }) });
   }
   curves.push({ label: `cosine, λ = 1e-4 (official code)`, schedule: BRIDGE_PRESETS['rdbm-official'].schedule(timesteps) });
   return curves;

@@ -2,7 +2,8 @@
  * Pure table builders in the paper's layouts: published figures beside reproduced ones, with deltas
  * (ours − paper). Published unknowns stay `unknown`; figures the paper does not have are `–`.
  */
-import { type AblationId, PUBLISHED_ABLATIONS, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_PROVENANCE, type PublishedRow, TASKS, publishedAblation } from './published.js';
+import { TASKS } from '../datasets/tasks.js';
+import { type AblationId, PUBLISHED_ABLATIONS, PUBLISHED_FLAGS, PUBLISHED_MAIN, PUBLISHED_PROVENANCE, type PublishedRow, publishedAblation } from '../experiments/paper.js';
 import { type CellValue, type Column, type Table, delta } from './table.js';
 import { PSNR_DIGITS, SSIM_DIGITS, hasStatistics, healthNotes, inputEntry, markedLabel, oursCells, oursColumns, statisticsNotes } from './table-statistics.js';
 import type { ReproducedEntry, ReproducedSet } from './types.js';

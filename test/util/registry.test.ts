@@ -8,7 +8,7 @@ import { EXPERIMENT_NAMES, getExperiment } from '../../src/experiments/builtins.
 import { SCALES, SCALE_NAMES, getScale } from '../../src/experiments/scales.js';
 import { CONVENTIONS, CONVENTION_IDS, getConvention } from '../../src/metrics/conventions.js';
 import { RDDM_CURVE_PRESETS, rddmCurvePreset } from '../../src/rddm/bridge-form.js';
-import { ABLATION_IDS, PUBLISHED_ABLATIONS, publishedAblation } from '../../src/reports/published.js';
+import { ABLATION_IDS, PUBLISHED_ABLATIONS, publishedAblation } from '../../src/experiments/paper.js';
 import { RdbmError } from '../../src/errors.js';
 import { registry, unknownName } from '../../src/util/registry.js';
 

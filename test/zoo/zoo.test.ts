@@ -303,7 +303,7 @@ describe('the README zoo section', () => {
     expect(readme).toContain(`every entry's recorded loss stayed below its step-10 value except ${curves.join(', ') || 'none'}`);
     // the learning rate it names is the cpu recipe's, beside the paper's
     const { SCALES } = await import('../../src/experiments/scales.js');
-    const { PAPER_CONFIG } = await import('../../src/experiments/config.js');
+    const { PAPER_CONFIG } = await import('../../src/experiments/paper.js');
     if (rose.length) expect(readme).toContain(`at the recipe's lr ${SCALES.cpu.overrides.lr?.toExponential()} (the paper's: ${PAPER_CONFIG.lr.toExponential()};`);
   });
 

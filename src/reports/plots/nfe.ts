@@ -3,7 +3,7 @@
  * with the 95% interval of each reproduced point as a band and the unrestored input as a rule.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { PUBLISHED_ABLATIONS } from '../published.js';
+import { PUBLISHED_ABLATIONS } from '../../experiments/paper.js';
 import { INPUT_KEY } from '../../experiments/sets.js';
 import type { ReproducedSet } from '../types.js';
 import { context, topLevel } from './common.js';

@@ -4,7 +4,7 @@
  */
 import { unknownName } from '../../util/registry.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { TASKS } from '../published.js';
+import { TASKS } from '../../datasets/tasks.js';
 import type { ReproducedSet, Score } from '../types.js';
 import { METRICS, METRIC_TITLES, type MetricName, context, topLevel } from './common.js';
 
