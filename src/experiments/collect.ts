@@ -11,7 +11,7 @@ import { scoreInputs } from './input.js';
 import { type Plan, selectExperiments } from './plan.js';
 import { runPlan } from './runner.js';
 import type { ScaleName } from './scales.js';
-import type { ImageScore } from './scores.js';
+import type { ImageScore } from '../metrics/image-score.js';
 import { type CollectedSet, INPUT_KEY, defaultPoint, experimentSet } from './sets.js';
 import { awaitingZooNotes, zooEntryOf } from './zoo.js';
 

@@ -15,7 +15,7 @@ export type { Shard } from './shard.js';
 export { RESULTS_SCHEMA, openResults, readRuns } from './store.js';
 export type { JobRecord, RecordStatus, ResultsStore } from './store.js';
 export { summarizeScores } from './scores.js';
-export type { ImageScore, ScoreSummary, RunMetrics } from './scores.js';
+export type { ScoreSummary, RunMetrics } from './scores.js';
 export { inspectPlan, runPlan } from './runner.js';
 export type { RunRecord, RunnerOptions, JobStatus, SweepReport } from './runner.js';
 export type { Executors, ExecutorContext, TrainInput, TrainOutput, RestoreInput, RestoreOutput, EvaluateInput, EvaluateOutput, Environment } from './executors.js';

@@ -13,7 +13,7 @@ import type { Executors } from './executors.js';
 import { codeFingerprint, datasetKey } from './keys.js';
 import { datasetsDir, inputRestoredDir, restoredImage } from './layout.js';
 import type { Job } from './plan.js';
-import type { ImageScore } from './scores.js';
+import type { ImageScore } from '../metrics/image-score.js';
 import { selectTestPairs } from './testset.js';
 
 export interface InputScoreOptions {

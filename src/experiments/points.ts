@@ -27,7 +27,8 @@ import type { SweepPoint } from './experiment.js';
 import type { Executors } from './executors.js';
 import { type PlannedPoint, planPoints } from './plan.js';
 import { runPlan } from './runner.js';
-import { type ImageScore, type RunMetrics, summarizeScores } from './scores.js';
+import { type ImageScore, imageScore } from '../metrics/image-score.js';
+import { type RunMetrics, summarizeScores } from './scores.js';
 import { restoredDir } from './layout.js';
 
 /** Fields a checkpoint point may set (sampling and the model family); the rest comes from the checkpoint. */
@@ -181,7 +182,7 @@ async function scorePairs(pairs: readonly ImagePair[], metric: string, what: str
   const results = await evaluatePairs(pairs, convention.id, checkScoreOptions(convention, {}), { ...(options.workers ? { workers: options.workers } : {}) });
   const failed = results.filter((r) => r.error);
   if (failed.length) throw new RdbmError(`${what}: ${failed.length} of ${results.length} images could not be scored: ${failed.slice(0, 4).map((r) => `${r.pred}: ${r.error}`).join('; ')}`);
-  return results.map((r) => ({ task: r.task!, subDataset: r.subDataset!, name: basename(r.name), psnr: r.psnr !== undefined && Number.isFinite(r.psnr) ? r.psnr : null, ssim: r.ssim ?? null }));
+  return results.map((r) => imageScore({ task: r.task!, subDataset: r.subDataset!, name: basename(r.name) }, r));
 }
 
 /**

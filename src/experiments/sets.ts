@@ -17,7 +17,8 @@ import { type PointsResults, pointRestoredImage } from './points.js';
 import { SCALES } from './scales.js';
 import { type TrainingVerdict, trainingHealth } from '../stats/index.js';
 import { zooEntryOf } from './zoo.js';
-import type { ImageScore, RunMetrics } from './scores.js';
+import type { ImageScore } from '../metrics/image-score.js';
+import type { RunMetrics } from './scores.js';
 
 /** Key and label of the unrestored input's entry every set carries (issue 12: scored like the restorations). */
 export const INPUT_KEY = 'input';

@@ -10,6 +10,8 @@ export { mse8, msePlane, mseUnitFloat32, psnrFromMse } from './psnr.js';
 export { cropImageBorder, channelPlane } from './plane.js';
 export type { MetricPlane } from './plane.js';
 export { summarizeMetrics, metricsGroupMean } from './aggregate.js';
+export { imageScore } from './image-score.js';
+export type { ImageScore } from './image-score.js';
 export type { ImageResult, GroupMean, MetricsSummary, TaskSummary, SubDatasetSummary } from './aggregate.js';
 export { metricsReport, metricsCsv, finiteOrNull } from './report.js';
 export type { MetricsReportOptions } from './report.js';

@@ -6,7 +6,7 @@ export { intervalText, excludesZero, deltaReading, NO_INTERVAL } from './table-s
 export { trainingHealthTable, healthMark, HEALTH_MARK_NOTE } from './table-health.js';
 export type { TrainedEntry } from './table-health.js';
 export { entryDelta, entryInterval, MIN_IMAGES_PER_TASK } from './run-statistics.js';
-export type { EntryRun, ImageCell, RunStatisticsOptions } from './run-statistics.js';
+export type { EntryRun, RunStatisticsOptions } from './run-statistics.js';
 export { REPORT_CONFIDENCE, REPORT_RESAMPLES, reduceSet, imageDeltaRows, pairImages, defaultKey } from './statistics.js';
 export type { StatisticsOptions, PairedImage, ImageDeltaRow } from './statistics.js';
 export { tableToCsv, imageDeltasCsv } from './csv.js';

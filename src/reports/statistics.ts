@@ -6,7 +6,7 @@
  * behind those Δ for anyone's own analysis. The experiments' collect (src/experiments/sets.ts) or any
  * other source of per-image scores feeds it.
  */
-import type { ImageScore } from '../experiments/scores.js';
+import type { ImageScore } from '../metrics/image-score.js';
 import { INPUT_KEY, type PointScores, type SetScores } from '../experiments/sets.js';
 import { type TrainingVerdict, VERDICTS } from '../stats/index.js';
 import { METRICS, type MetricName } from './plots/common.js';

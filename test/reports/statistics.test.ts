@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENTS, type ExperimentResults, defaultPoint, defineExperiment, expandExperiment, experimentSet } from '../../src/experiments/index.js';
-import type { ImageScore, PointScores, RunRecord, SetScores } from '../../src/experiments/index.js';
+import type { PointScores, RunRecord, SetScores } from '../../src/experiments/index.js';
+import type { ImageScore } from '../../src/metrics/index.js';
 import {
   ablationTable,
   comparisonTable,
