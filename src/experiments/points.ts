@@ -13,6 +13,7 @@
  * scored by the metrics module exactly as `rdbm metrics --layout` scores them. Everything is
  * validated before anything runs: a bad point is one line naming the point and the path.
  */
+import { zooEntryCheckpoint } from '../zoo/entry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Io } from '../util/io.js';
@@ -67,6 +68,12 @@ export function isPointsExperimentFile(path: string): boolean {
 
 const show = (v: unknown) => JSON.stringify(v);
 
+/** A point's checkpoint: a path relative to the file, or a zoo entry (its folder, or its name in the bundled zoo) standing for its checkpoint. */
+function checkpointOf(value: string, at: (p: string) => string): string {
+  const path = at(value);
+  return (zooEntryCheckpoint(path) ?? (existsSync(path) ? undefined : zooEntryCheckpoint(value)))?.checkpoint ?? path;
+}
+
 /** Reads and validates an experiment file of points; every problem is one line naming the file (and the point). */
 export function loadPointsExperiment(file: string): PointsExperiment {
   if (!existsSync(file)) throw new RdbmError(`${file}: experiment file not found`);
@@ -116,7 +123,7 @@ export function loadPointsExperiment(file: string): PointsExperiment {
     return {
       label: p.label,
       ...(typeof p.restored === 'string' ? { restored: at(p.restored) } : {}),
-      ...(typeof p.checkpoint === 'string' ? { checkpoint: at(p.checkpoint) } : {}),
+      ...(typeof p.checkpoint === 'string' ? { checkpoint: checkpointOf(p.checkpoint, at) } : {}),
       overrides: overrides as Partial<RunConfig>,
     };
   });

@@ -111,9 +111,10 @@ export function realExecutors(): Executors {
     },
 
     async environment(): Promise<Environment> {
-      const { initBackend, describeBackend } = await import('../tf/index.js');
+      const { initBackend, describeBackend, selectedBackend } = await import('../tf/index.js');
       const { describeGradientKernels } = await import('../models/wasm-grad.js');
-      const info = await initBackend();
+      // the backend the command started (--backend), else the default selection
+      const info = selectedBackend() ?? (await initBackend());
       // the wasm backend's gradients are ours: their revision is part of the arithmetic a checkpoint's hashes come from
       const kernels = info.id === 'wasm' ? `, ${describeGradientKernels()}` : '';
       return {

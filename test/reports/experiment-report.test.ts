@@ -230,6 +230,8 @@ describe('rdbm report', () => {
     const file = experimentFile('override.json', { name: 'override', metric: 'rdbm', points: [{ label: 'cos', checkpoint: 'ckpt-final', nfe: 4, schedule: 'cosine' }] });
     const o = capture();
     expect(await runCli(['report', file, '--data', data, '--out', join(root, 'out-override'), '--json', '--no-png'], o.io)).toBe(0);
+    // a checkpoint point computes: the backend is named once on stderr
+    expect(o.err().match(/^backend: /gm)).toHaveLength(1);
     // no baseline in the file: nothing to compare against, so no row has a Δ
     const oj = JSON.parse(o.out());
     expect([...oj.points, oj.input].map((r: object) => 'delta' in r)).toEqual([false, false]);
