@@ -1,6 +1,6 @@
 export { scanLayout, pairSubset, pairingRuleFor, resideLabelName } from './layout.js';
 export type { PairEntry, LayoutOptions, DatasetSplit, PairingRuleId } from './layout.js';
-export { pairFolders, pairFoldersReside, pairRestored, conditionPairs } from './pairs.js';
+export { pairFolders, pairFolderTree, pairFoldersReside, pairRestored, conditionPairs } from './pairs.js';
 export type { ImagePair, PairOptions } from './pairs.js';
 export { readMapping, parseMappingCsv } from './mapping.js';
 export { IMAGE_EXTENSIONS, isImageFile } from './files.js';

@@ -13,6 +13,7 @@
  * scored by the metrics module exactly as `rdbm metrics --layout` scores them. Everything is
  * validated before anything runs: a bad point is one line naming the point and the path.
  */
+import { closest } from '../util/suggest.js';
 import { zooEntryCheckpoint } from '../zoo/entry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -23,7 +24,7 @@ import { deepFreeze } from '../util/hash.js';
 import { withCheckpointConfig } from './checkpoints.js';
 import { type RunConfig, type RunField, checkField, runConfig } from './config.js';
 import { PAPER_CONFIG } from './paper.js';
-import { CONVENTION_IDS, type ConventionId } from '../metrics/conventions.js';
+import { CONVENTION_IDS, type ConventionId, TABLE_CONVENTION_IDS } from '../metrics/conventions.js';
 import type { SweepPoint } from './experiment.js';
 import type { Executors } from './executors.js';
 import { type PlannedPoint, planPoints } from './plan.js';
@@ -67,6 +68,11 @@ export function isPointsExperimentFile(path: string): boolean {
 }
 
 const show = (v: unknown) => JSON.stringify(v);
+/** `did you mean "x"? ` for a misspelt key, else nothing. */
+const hint = (key: string, known: readonly string[]) => {
+  const near = closest(key, known);
+  return near ? `did you mean ${show(near)}? ` : '';
+};
 
 /** A point's checkpoint: a path relative to the file, or a zoo entry (its folder, or its name in the bundled zoo) standing for its checkpoint. */
 function checkpointOf(value: string, at: (p: string) => string): string {
@@ -85,12 +91,14 @@ export function loadPointsExperiment(file: string): PointsExperiment {
   }
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new RdbmError(`${file}: expected an object {name, title, metric, baseline?, points}`);
   const known = ['name', 'title', 'description', 'metric', 'baseline', 'points'];
-  for (const k of Object.keys(spec)) if (!known.includes(k)) throw new RdbmError(`${file}: unknown field ${show(k)} (expected ${known.join(', ')})`);
+  for (const k of Object.keys(spec)) if (!known.includes(k)) throw new RdbmError(`${file}: unknown field ${show(k)} (${hint(k, known)}expected ${known.join(', ')})`);
   const name = spec.name;
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new RdbmError(`${file}: invalid name ${show(name)} (expected lowercase letters, digits and dashes)`);
   const title = spec.title ?? name;
   if (typeof title !== 'string') throw new RdbmError(`${file}: invalid title ${show(title)} (expected a string)`);
-  const metric = spec.metric ?? 'rdbm';
+  // no default: the conventions differ by more than the effects a report compares (README: metrics conventions)
+  if (spec.metric === undefined) throw new RdbmError(`${file}: no "metric" (the conventions differ by more than the effects compared; expected one of ${TABLE_CONVENTION_IDS.join(', ')})`);
+  const metric = spec.metric;
   if (typeof metric !== 'string' || !(CONVENTION_IDS as readonly string[]).includes(metric)) throw new RdbmError(`${file}: unknown metric ${show(metric)} (expected one of ${CONVENTION_IDS.join(', ')})`);
   if (!Array.isArray(spec.points) || spec.points.length === 0) throw new RdbmError(`${file}: points must be a non-empty list of {label, restored} or {label, checkpoint, ...}`);
   const base = dirname(resolve(file));
@@ -113,7 +121,7 @@ export function loadPointsExperiment(file: string): PointsExperiment {
     for (const [k, v] of Object.entries(p)) {
       if (k === 'label' || k === 'restored' || k === 'checkpoint') continue;
       if (p.restored !== undefined) throw new RdbmError(`${named}: ${show(k)} applies to checkpoint points only (a restored folder is scored as it is)`);
-      if (!(POINT_FIELDS as readonly string[]).includes(k)) throw new RdbmError(`${named}: unknown field ${show(k)} (expected label, checkpoint and any of ${POINT_FIELDS.join(', ')})`);
+      if (!(POINT_FIELDS as readonly string[]).includes(k)) throw new RdbmError(`${named}: unknown field ${show(k)} (${hint(k, ['label', 'restored', 'checkpoint', ...POINT_FIELDS])}expected label, checkpoint and any of ${POINT_FIELDS.join(', ')})`);
       try {
         overrides[k] = checkField(k as RunField, v);
       } catch (error) {

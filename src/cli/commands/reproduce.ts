@@ -15,7 +15,7 @@ export const reproduceCommand: Command = {
   options: [
     { name: 'scale', type: 'string', description: 'budget: smoke (seconds), quick (minutes on 2 cores, networks that do not restore), cpu (the default: the checkpoint zoo), paper (GPU)', default: DEFAULT_SCALE, choices: REPRODUCE_SCALES },
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
-    { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments (repeatable)' },
+    { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },
     { name: 'report-only', type: 'boolean', description: 'run nothing: rebuild tables, plots and README from the finished runs in the results folder' },
     { name: 'retrain', type: 'boolean', description: 'train every point through the same code path instead of restoring with the matching checkpoint-zoo entries (data/zoo)' },

@@ -12,7 +12,7 @@ export const resultsCommand: Command = {
     'per-task columns pool each task\'s images across its sub-datasets. Damaged run files are reported and skipped.',
   ].join('\n'),
   options: [
-    { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder (repeat to merge several)', multiple: true },
+    { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder; several are merged', multiple: true },
     { name: 'json', type: 'boolean', description: 'print one JSON object {"runs": [...full run records], "problems": [...]}' },
     { name: 'csv', type: 'string', valueName: '<file>', description: 'write one row per run (config, averages, per-task PSNR/SSIM, timings) as CSV' },
   ],

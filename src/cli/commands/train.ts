@@ -34,7 +34,7 @@ export const trainCommand: Command = {
     { name: 'grad-clip', type: 'number', description: 'clip the global gradient L2 norm to this before each Adam step, as the official trainers do (0 = no clipping)', min: 0, default: PAPER_CONFIG.gradClip },
     { name: 'warmup', type: 'integer', description: 'steps of linear learning-rate warm-up (lr · k / warmup at step k; 0 = none)', min: 0, default: 0 },
     { name: 'checkpoint-every', type: 'integer', description: 'steps between checkpoints', min: 1, default: TRAIN_DEFAULTS.checkpointEvery },
-    { name: 'task', type: 'string', description: 'restrict to this task folder (repeatable)', multiple: true },
+    { name: 'task', type: 'string', description: 'restrict to this task folder', multiple: true },
     { name: 'split', type: 'string', description: 'split folder', choices: ['train', 'test'], default: 'train' },
     { name: 'process', type: 'string', description: 'bridge (RDBM, default) or vp: an unconditional generative x₀-prior on the clean images for IRBridge-style sampling (our derivation)', choices: TRAIN_PROCESSES },
     { name: 'resume', type: 'boolean', description: 'continue the run in --out' },
