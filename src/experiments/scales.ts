@@ -1,6 +1,6 @@
 /**
  * Budgets. A scale overrides the paper's settings (paper.ts PAPER_CONFIG) before an experiment's
- * own base and axes are applied, so one experiment definition runs in seconds (smoke), in minutes on
+ * own base and axes are applied, so one experiment definition runs in seconds per experiment (smoke), in minutes on
  * a laptop (quick), from the shipped checkpoint zoo (cpu, the default job) or with the published budget on a GPU
  * machine (paper).
  */
@@ -24,7 +24,7 @@ export interface Scale {
 const scales = registry<ScaleName, Scale>('scale', {
   smoke: {
     name: 'smoke',
-    description: 'seconds: tiny model, 2 steps on 16-px crops, 1 test image per task (tests and CI)',
+    description: 'tiny model, 2 steps on 16-px crops, 1 test image per task (tests and CI): seconds per experiment, minutes for the whole reproduce with its plots',
     overrides: { model: 'tiny', steps: 2, batchSize: 5, cropSize: 16, lr: 1e-3, emaDecay: 0, datasetSize: 32, testLimit: 1 },
   },
   quick: {

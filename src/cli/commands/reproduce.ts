@@ -13,7 +13,7 @@ export const reproduceCommand: Command = {
     'and writes tables (Markdown, CSV, LaTeX), plots (Vega-Lite, SVG, PNG) and a README to the results folder. ' +
     'Finished jobs are reused, so a second run only re-renders. Progress goes to stderr.',
   options: [
-    { name: 'scale', type: 'string', description: 'budget: smoke (seconds), quick (minutes on 2 cores, networks that do not restore), cpu (the default: the checkpoint zoo), paper (GPU)', default: DEFAULT_SCALE, choices: REPRODUCE_SCALES },
+    { name: 'scale', type: 'string', description: 'budget: smoke (tiny networks; minutes for the whole job), quick (minutes on 2 cores, networks that do not restore), cpu (the default: the checkpoint zoo), paper (GPU)', default: DEFAULT_SCALE, choices: REPRODUCE_SCALES },
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
     { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },
