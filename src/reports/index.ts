@@ -1,7 +1,7 @@
 export type { Score, ScoreInterval, MetricDelta, EntryDelta, TaskScore, SeedAverage, ReproducedEntry, ReproducedSet } from './types.js';
 export { COLUMN_KINDS, UNKNOWN, NOT_AVAILABLE, formatCell, tableContext, delta } from './table.js';
 export type { CellValue, ColumnKind, Column, Table } from './table.js';
-export { mainTable, ablationTable, perTaskTable, comparisonTable, averageName, sameKey } from './tables.js';
+export { mainTable, publishedTable, ablationTable, perTaskTable, comparisonTable, averageName, sameKey } from './tables.js';
 export { intervalText, excludesZero, deltaReading, NO_INTERVAL } from './table-statistics.js';
 export { trainingHealthTable, healthMark, HEALTH_MARK_NOTE } from './table-health.js';
 export type { TrainedEntry } from './table-health.js';

@@ -12,7 +12,7 @@ import { psnrVsCostPlot } from './plots/cost.js';
 import { psnrVsNfePlot } from './plots/nfe.js';
 import { type ScheduleCurve, scheduleCurvesPlot } from './plots/schedule.js';
 import type { Table } from './table.js';
-import { ablationTable, comparisonTable, mainTable, perTaskTable } from './tables.js';
+import { ablationTable, comparisonTable, mainTable, perTaskTable, publishedTable } from './tables.js';
 import type { ReproducedSet } from './types.js';
 
 export interface PlannedPlot {
@@ -94,7 +94,7 @@ export function planReport(sets: readonly ReproducedSet[], options: { paper?: bo
   sections.push({
     id: 'main',
     title: 'Main table: RDBM family beside the published methods',
-    tables: main ? [mainTable(main), perTaskTable(main, { title: 'Per-task breakdown: model sizes' })] : [mainTable()],
+    tables: main ? [mainTable(main), publishedTable(main), perTaskTable(main, { title: 'Per-task breakdown: model sizes' })] : [publishedTable()],
     plots: main
       ? [...perTaskPlots(main), { id: 'psnr-vs-cost', title: 'PSNR vs parameters and FLOPs', spec: psnrVsCostPlot(main) }]
       : [],

@@ -4,7 +4,7 @@
  */
 import { unknownName } from '../../util/registry.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { TASKS } from '../../datasets/tasks.js';
+import { shownTasks } from '../tasks.js';
 import type { ReproducedSet, Score } from '../types.js';
 import { METRICS, METRIC_TITLES, type MetricName, context, topLevel } from './common.js';
 
@@ -28,7 +28,7 @@ export function perTaskValues(set: ReproducedSet, metric: MetricName = 'psnr'): 
     values.push({ task, entry: label, value: v, ...(ci ? { low: ci.low, high: ci.high } : {}), ...(seeds !== undefined ? { seeds } : {}) });
   };
   for (const entry of set.entries) {
-    for (const task of TASKS) push(task.title, entry.label, entry.tasks[task.id], entry.seeds);
+    for (const task of shownTasks(set)) push(task.title, entry.label, entry.tasks[task.id], entry.seeds);
     push('Average', entry.label, entry.average, entry.seeds);
   }
   return values;
@@ -37,7 +37,7 @@ export function perTaskValues(set: ReproducedSet, metric: MetricName = 'psnr'): 
 export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', options: { title?: string } = {}): TopLevelSpec {
   if (!METRICS.includes(metric)) throw unknownName('metric', metric, METRICS);
   const values = perTaskValues(set, metric);
-  const taskOrder = [...TASKS.map((t) => t.title), 'Average'];
+  const taskOrder = [...shownTasks(set).map((t) => t.title), 'Average'];
   const order = set.entries.map((e) => e.label);
   const x = { field: 'task', type: 'nominal', sort: taskOrder, title: null, axis: { labelAngle: 0 } };
   const xOffset = { field: 'entry', type: 'nominal', sort: order };
