@@ -116,7 +116,7 @@ export function planReport(sets: readonly ReproducedSet[], options: { paper?: bo
     tables: [],
     plots: [
       { id: 'bridge-curves', title: 'Θ_t, Σ_t and the residual-to-noise factor', spec: scheduleCurvesPlot(paperScheduleCurves()) },
-      { id: 'lineage-curves', title: 'The residual diffusion lineage: RDBM schedules beside RDDM / DiffUIR (noisy endpoint)', spec: scheduleCurvesPlot([...paperScheduleCurves(), ...rddmScheduleCurves()]) },
+      { id: 'lineage-curves', title: 'The residual diffusion lineage: RDBM schedules beside RDDM / DiffUIR (noisy endpoint)', spec: scheduleCurvesPlot([...paperScheduleCurves(), ...rddmScheduleCurves()], { title: 'The residual diffusion lineage: RDBM beside RDDM / DiffUIR (noisy endpoint)', legendTitle: 'schedule, λ / RDDM member' }) },
     ],
   });
   return { sections };

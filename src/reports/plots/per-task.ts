@@ -56,7 +56,8 @@ export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', opt
         encoding: {
           y: { field: 'value', type: 'quantitative', title: METRIC_TITLES[metric], scale: { zero: false } },
           // labels whole (the default limit of 160 px cut `32-px windows, no overlap (tile grid)` to `32-px windows, no…`)
-          color: { field: 'entry', type: 'nominal', sort: order, title: set.experiment, legend: { labelLimit: 360 } },
+          // below the bars, two columns: on the right, long labels made the image far wider than the bars
+          color: { field: 'entry', type: 'nominal', sort: order, title: set.experiment, legend: { labelLimit: 360, orient: 'bottom', columns: 2 } },
         },
       },
       ...(hasIntervals
