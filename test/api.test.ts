@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -25,5 +27,11 @@ describe("the public API, imported by name as notebooks do (import … from 'rdb
     expect(r.xt).toBeCloseTo(r.expected, 6);
     expect(r.out).toEqual([-0.5]);
     expect(r.shape).toEqual([1, 3, 3, 3]);
+  });
+
+  it('runs the example of docs/bridge.md as it stands (the sampler with an oracle network returns x₀)', () => {
+    const block = /```ts\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs', 'bridge.md'), 'utf8'))![1];
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', block], { cwd: root, encoding: 'utf8' });
+    expect(out.trim()).toBe('[ 1, 32, 32, 3 ] true');
   });
 });

@@ -1,20 +1,29 @@
 /**
- * README.md quotes only figures the suite holds: each accuracy claim in test/helpers/claims.ts, which
- * the parity tests assert at figure × CLAIM_MARGIN, appears in README.md word for word, and the
- * figures that follow from the code or the fixtures are recomputed here. (Speed ratios are printed by
- * `npm run bench`; results/README.md is generated from the runs it reports.)
+ * The README is short (what it is, install, the two commands, one library example that runs, the
+ * command table, the map of src/) and the depth is in docs/: the docs quote only figures the suite
+ * holds — each accuracy claim in test/helpers/claims.ts, which the parity tests assert at figure ×
+ * CLAIM_MARGIN, appears in docs/ word for word, and the figures that follow from the code or the
+ * fixtures are recomputed here. (Speed ratios are printed by `npm run bench`; results/README.md is
+ * generated from the runs it reports.)
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { bridgeSchedule } from '../src/bridge/schedule.js';
+import { COMMANDS } from '../src/cli/registry.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MODEL_PRESETS } from '../src/models/presets.js';
 import { countMacs, countParams } from '../src/models/spec.js';
 import { CLAIMS, CLAIM_MARGIN } from './helpers/claims.js';
+import { docsText } from './helpers/docs.js';
 
 const squash = (s: string) => s.replace(/\s+/g, ' ');
-const readme = squash(readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8'));
+const readme = squash(docsText());
+const ROOT = join(import.meta.dirname, '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-describe('README.md accuracy figures', () => {
+describe('docs/ accuracy figures', () => {
   it.each(Object.entries(CLAIMS))('%s is quoted as the tests hold it', (_, claim) => {
     expect(readme).toContain(squash(claim.quote));
     expect(claim.quote).toContain(claim.figure.toExponential());
@@ -25,7 +34,7 @@ describe('README.md accuracy figures', () => {
   });
 });
 
-describe('README.md figures computed from the code and the fixtures', () => {
+describe('docs/ figures computed from the code and the fixtures', () => {
   it('preset sizes and thop MACs at 256² (Models)', () => {
     const m = (name: string) => (countParams(MODEL_PRESETS[name].config) / 1e6);
     const g = (name: string) => (countMacs(MODEL_PRESETS[name].config, 256, 256).convAndLinear / 1e9).toFixed(1);
@@ -51,10 +60,55 @@ describe('README.md figures computed from the code and the fixtures', () => {
   });
 });
 
-describe('README.md on RDDM', () => {
+describe('docs/ on RDDM', () => {
   it("says which sum_scale is the class default and which RDDM's restoration scripts pass", () => {
     expect(readme).toContain("`sum_scale = 0.01` (`rddmSchedule`'s default, preset `rddm`) is the `ResidualDiffusion` class default for conditional models");
     expect(readme).toContain('RDDM\'s own restoration scripts (experiment 2, deraining) pass `sum_scale = 1` (preset `rddm-generation`)');
     expect(readme).not.toContain("RDDM's restoration default");
+  });
+});
+
+describe('README.md', () => {
+  it('is at most 12 KB and links every page of docs/', () => {
+    expect(Buffer.byteLength(README)).toBeLessThanOrEqual(12 * 1024);
+    for (const f of readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'))) expect(README).toContain(`(docs/${f})`);
+  });
+
+  it('lists every command of the registry in its command table', () => {
+    for (const c of COMMANDS) expect(README, c.name).toContain(`\`rdbm ${c.name.split(' ')[0]}`);
+  });
+
+  it('runs its library example as it stands, printing what its comments say', () => {
+    const block = /```ts\n([\s\S]*?)```/.exec(README.slice(README.indexOf('## In code')))![1];
+    const expected = [...block.matchAll(/\/\/ → (\S+ \S+)/g)].map((m) => m[1]);
+    expect(expected).toHaveLength(2);
+    expect(block.trim().split('\n').length).toBeLessThanOrEqual(12);
+    // the package by name resolves to this checkout's build (dist/, built by test/setup/build-dist.ts)
+    const dir = mkdtempSync(join(ROOT, '.readme-example-'));
+    try {
+      const file = join(dir, 'example.mjs');
+      writeFileSync(file, block.replace("from 'rdbm-lab'", `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)}`));
+      const run = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout.trim().split('\n')).toEqual(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // and the figures it prints are the reference's: scikit-image on the same pair, the schedule's own values
+    const reference = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'metrics', 'reference.json'), 'utf8')) as { pairs: { id: string; values: { convention: string; cropBorder: number; psnr: number; ssim: number }[] }[] };
+    const even = reference.pairs.find((p) => p.id === 'even-noise')!.values.find((v) => v.convention === 'rdbm' && v.cropBorder === 0)!;
+    expect(expected[0]).toBe(`${even.psnr.toFixed(2)} ${even.ssim.toFixed(4)}`);
+    const s = bridgeSchedule({ schedule: 'cosine', timesteps: 100, lambda: 10 / 255 });
+    expect(expected[1]).toBe(`${s.Theta[50].toFixed(4)} ${s.Sigma[50].toFixed(4)}`);
+  });
+
+  it('documents installing as a dependency, and the package holds what it says (npm pack)', () => {
+    expect(README).toContain('npm install /path/to/rdbm-lab/rdbm-lab-0.1.0.tgz');
+    const pack = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(pack.status, pack.stderr).toBe(0);
+    const files = (JSON.parse(pack.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'bin/rdbm.js', 'data/zoo/T/zoo.json', 'data/photos/chelsea.png', 'package.json']) expect(files).toContain(f);
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/'))).toEqual([]);
   });
 });

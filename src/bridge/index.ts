@@ -3,6 +3,7 @@ export type { ThetaSchedule, ThetaScheduleName, ScheduleSpec } from './schedules
 export { bridgeSchedule } from './schedule.js';
 export type { BridgeSchedule, BridgeScheduleOptions } from './schedule.js';
 export { PI_VARIANTS, PI_DESCRIPTIONS, diffusionCoefficient } from './pi.js';
+export { PI_LABELS } from './pi-variants.js';
 export type { PiVariant } from './pi.js';
 export { qSample } from './marginal.js';
 export type { QSampleOptions } from './marginal.js';

@@ -17,6 +17,7 @@
  *                    μ̃ = μ/α_T and σ̃_t² = σ_t²/α_t² = 1/SNR_t, x̃ follows the VE bridge. Use `vpFromVe` to map.
  */
 import { RdbmError } from '../errors.js';
+import { registry } from '../util/registry.js';
 import type { PiVariant } from './pi.js';
 import { type BridgeSchedule, bridgeSchedule } from './schedule.js';
 import { THETA_SCHEDULES, type ThetaScheduleName } from './schedules.js';
@@ -70,7 +71,8 @@ function limit(id: string, title: string, shape: 'constant' | ThetaScheduleName,
   });
 }
 
-export const BRIDGE_PRESETS: Readonly<Record<string, BridgePreset>> = Object.freeze({
+/** Every bridge preset, registered explicitly (src/util/registry.ts: lookup and the unknown-name message). */
+const presets = registry('bridge preset', {
   rdbm: exact('rdbm', 'RDBM (paper)', 'residual', 'cosine', 10 / 255, 'π = x₀ − μ, cosine θ, λ = 10/255'),
   'rdbm-official': exact('rdbm-official', 'RDBM (official code, ddc8ef9)', 'one', 'cosine', 1e-4, 'π = 1, cosine θ, λ = 1e-4, as released'),
   'ou-bridge': exact('ou-bridge', 'OU bridge (GOUB)', 'one', 'cosine', 10 / 255, 'π = 1: GOUB mean and variance exactly, with λ = λ_GOUB²'),
@@ -78,13 +80,13 @@ export const BRIDGE_PRESETS: Readonly<Record<string, BridgePreset>> = Object.fre
   'brownian-bridge': limit('brownian-bridge', 'Brownian bridge', 'constant', 'θ → 0 with λθ fixed: Θ_t → 1 − t/T-like linear interpolation, Σ_t² → 2λ c_t (C − c_t)/C'),
   've-bridge': limit('ve-bridge', 'VE bridge', 'cosine', 'θ → 0 with λθ fixed, shaped θ: DDBM VE bridge with σ_t² = 2λ c_t'),
   'vp-bridge': limit('vp-bridge', 'VP bridge (in VE coordinates)', 'cosine', 'DDBM VP bridge = VE bridge of x/α_t; map with vpFromVe'),
-});
+} satisfies Record<string, BridgePreset>);
 
-export function bridgePreset(id: string): BridgePreset {
-  const preset = BRIDGE_PRESETS[id];
-  if (!preset) throw new RdbmError(`invalid bridge preset: ${JSON.stringify(id)} (expected one of ${Object.keys(BRIDGE_PRESETS).join(', ')})`);
-  return preset;
-}
+export type BridgePresetId = (typeof presets.names)[number];
+export const BRIDGE_PRESETS = presets.entries;
+export const BRIDGE_PRESET_IDS = presets.names;
+/** The preset called `id`; unknown ids throw listing the known ones. */
+export const bridgePreset = presets.get;
 
 /**
  * DDBM's VP bridge from its VE form: given α_t (signal scale) per step, the VP marginal is

@@ -20,6 +20,7 @@ import { OBJECTIVES, type Objective } from './objectives.js';
 import { type PiVariant, checkPi, diffusionCoefficient } from './pi.js';
 import { type BridgePrior, type PriorPlan, planPrior, priorPrediction, priorStartState } from './prior.js';
 import type { BridgeSchedule } from './schedule.js';
+import { type Trajectory, runSteps } from './steps.js';
 import { samplingTimePairs, timePairsFrom } from './timesteps.js';
 
 /** what the network predicts: x₀ (official default), ε (official pred_noise), or π ⊙ ε (the paper's objective) */
@@ -61,14 +62,8 @@ export interface SampleBridgeOptions {
   readonly onStep?: (info: { index: number; t: number; tNext: number; x: tf.Tensor4D }) => void;
 }
 
-export interface BridgeTrajectory {
-  /** the final sample in [−1, 1] */
-  readonly output: tf.Tensor4D;
-  /** [μ (or a prior's start state), x after step 1, …, output]: NFE + 1 states (the official `last=False` list) */
-  readonly states: tf.Tensor4D[];
-  /** the (t, t_next) pairs visited */
-  readonly times: Array<[number, number]>;
-}
+/** The final sample in [−1, 1], and [μ (or a prior's start state), x after step 1, …, output]: NFE + 1 states (the official `last=False` list). */
+export type BridgeTrajectory = Trajectory;
 
 function validate(options: SampleBridgeOptions): { pairs: Array<[number, number]>; plan?: PriorPlan } {
   const { mu, schedule, prior } = options;
@@ -144,21 +139,22 @@ function step(
 async function run(options: SampleBridgeOptions, keepStates: boolean): Promise<BridgeTrajectory> {
   const { pairs, plan } = validate(options);
   const { mu } = options;
-  let x: tf.Tensor4D = plan ? priorStartState(plan, mu, options.noise!) : tf.clone(mu);
-  const states: tf.Tensor4D[] = keepStates ? [tf.clone(x)] : [];
-  for (let index = 0; index < pairs.length; index++) {
-    const [t, tNext] = pairs[index];
-    const prediction = plan ? await priorPrediction(plan, options.prior!, x, mu, t) : await options.predict!(x, mu, t);
-    sameShape('predict', x, prediction, 'x_t', 'the prediction');
-    const next = step(options, x, prediction, t, tNext);
-    // with clip: false the last step returns the prediction itself as the output: keep it
-    if (prediction !== x && prediction !== mu && prediction !== next) prediction.dispose();
-    if (!keepStates) x.dispose();
-    x = next;
-    if (keepStates) states.push(x);
-    options.onStep?.({ index, t, tNext, x });
-  }
-  return { output: x, states, times: pairs };
+  return runSteps<tf.Tensor4D>(
+    {
+      protect: [mu],
+      pairs,
+      start: plan ? priorStartState(plan, mu, options.noise!) : tf.clone(mu),
+      async predict(x, t) {
+        const prediction = plan ? await priorPrediction(plan, options.prior!, x, mu, t) : await options.predict!(x, mu, t);
+        sameShape('predict', x, prediction, 'x_t', 'the prediction');
+        return prediction;
+      },
+      step: (x, prediction, t, tNext) => step(options, x, prediction, t, tNext),
+      tensors: (prediction) => [prediction],
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    },
+    keepStates,
+  );
 }
 
 /** Samples the bridge from μ in `nfe` network evaluations; returns x̂₀ in [−1, 1] (NHWC). */

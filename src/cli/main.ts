@@ -1,4 +1,5 @@
 import { RdbmError } from '../errors.js';
+import { closest } from '../util/suggest.js';
 import type { Command, CommandEntry, Io } from './command.js';
 import { commandHelp, parseCommandArgs } from './parse.js';
 import { COMMANDS } from './registry.js';
@@ -76,7 +77,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo, comman
         io.err(`rdbm: ${argv[0]} needs a sub-command: ${group.map((c) => c.name).join(', ')}\n`);
         return 2;
       }
-      io.err(`rdbm: unknown command ${JSON.stringify(argv[0])} (expected one of ${commands.map((c) => c.name).join(', ')})\n`);
+      const hint = closest(argv[0], [...new Set(commands.map((c) => c.name.split(' ')[0]))]);
+      io.err(`rdbm: unknown command ${JSON.stringify(argv[0])} (${hint ? `did you mean ${hint}? ` : ''}expected one of ${commands.map((c) => c.name).join(', ')})\n`);
       return 2;
     }
     const command: Command = await entry.load();

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closest } from '../util/suggest.js';
 import { RdbmError, invalid } from '../errors.js';
 import { parseNumber } from '../util/validate.js';
 import type { Command, OptionSpec, OptionValue, ParsedArgs } from './command.js';
@@ -37,7 +38,10 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
     parsed = parseArgs({ args, options: config, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '');
-    throw new RdbmError(`${command.name}: ${message} (see rdbm ${command.name} --help)`);
+    // a misspelt option: name the closest declared one
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+    const hint = unknown !== undefined ? closest(unknown, [...command.options.map((o) => o.name), 'help']) : undefined;
+    throw new RdbmError(`${command.name}: ${message} (${hint ? `did you mean --${hint}? ` : ''}see rdbm ${command.name} --help)`);
   }
   const options: Record<string, OptionValue> = {};
   for (const spec of command.options) {

@@ -78,7 +78,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'zoo list',
-    summary: 'the bundled checkpoint zoo: entries, run configs, steps, wall time, commit (files verified)',
+    summary: 'the bundled checkpoint zoo: entries, run configs, steps, wall time, commit, path (files verified)',
     load: async () => (await import('./commands/zoo.js')).zooListCommand,
   },
   {

@@ -7,14 +7,14 @@ import { RdbmError } from '../errors.js';
 import type { ImageF32 } from '../image/index.js';
 
 /** A kernel of odd size, row-major. */
-export interface Kernel {
+export interface FilterKernel {
   readonly width: number;
   readonly height: number;
   readonly data: Float64Array;
 }
 
 /** `constant`: zeros outside (OpenCV BORDER_CONSTANT) · `reflect101`: gfedcb|abcdefgh|gfedcba (OpenCV's default). */
-export type Border = 'constant' | 'reflect101';
+export type FilterBorder = 'constant' | 'reflect101';
 
 function reflect101(i: number, n: number): number {
   if (n === 1) return 0;
@@ -23,7 +23,7 @@ function reflect101(i: number, n: number): number {
 }
 
 /** Correlates every channel of `image` with `kernel`; returns a new ImageF32. */
-export function filter2d(image: ImageF32, kernel: Kernel, border: Border): ImageF32 {
+export function correlate2d(image: ImageF32, kernel: FilterKernel, border: FilterBorder): ImageF32 {
   if (kernel.width % 2 === 0 || kernel.height % 2 === 0) throw new RdbmError(`kernel size ${kernel.width}×${kernel.height} must be odd`);
   const { width: w, height: h, channels: c, data } = image;
   const ry = (kernel.height - 1) / 2;
@@ -63,7 +63,7 @@ export function filter2d(image: ImageF32, kernel: Kernel, border: Border): Image
  * 90 = along +y, i.e. downwards): sample points s = −(L−1)/2 … (L−1)/2 at (c + s·cos a, c + s·sin a),
  * each rounded with floor(v + 0.5), set to 1. `normalize` divides by the number of set pixels.
  */
-export function lineKernel(length: number, angle: number, normalize: boolean): Kernel {
+export function lineKernel(length: number, angle: number, normalize: boolean): FilterKernel {
   if (!Number.isInteger(length) || length < 1 || length % 2 === 0) throw new RdbmError(`invalid line length: ${length} (expected an odd integer >= 1)`);
   const data = new Float64Array(length * length);
   const c = (length - 1) / 2;
@@ -82,7 +82,7 @@ export function lineKernel(length: number, angle: number, normalize: boolean): K
 }
 
 /** exp(−(x² + y²)/(2σ²)) on a (2r+1)² grid, r = ceil(3σ), peak 1 (not normalised: a flake's centre is opaque). */
-export function gaussianSpot(sigma: number): Kernel {
+export function gaussianSpot(sigma: number): FilterKernel {
   if (!(sigma > 0)) throw new RdbmError(`invalid sigma: ${sigma} (expected > 0)`);
   const r = Math.ceil(3 * sigma);
   const n = 2 * r + 1;

@@ -1,7 +1,7 @@
 export { encodePng } from './png.js';
-export { toFloat as unitFloatImage, quantize as quantizeUnitImage, cropImage as cropImage8, boxDownsample } from './pixels.js';
-export { filter2d as correlate2d, lineKernel, gaussianSpot } from './filters.js';
-export type { Kernel as FilterKernel, Border as FilterBorder } from './filters.js';
+export { unitFloatImage, quantizeUnitImage, cropImage8, boxDownsample } from './pixels.js';
+export { correlate2d, lineKernel, gaussianSpot } from './filters.js';
+export type { FilterKernel, FilterBorder } from './filters.js';
 export { DEGRADATIONS, DEGRADATION_NAMES, degradation, depthProxy } from './degradations/index.js';
 export type {
   Degradation,

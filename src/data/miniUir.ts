@@ -17,7 +17,7 @@ import { createRng } from '../util/random.js';
 import { number } from '../util/validate.js';
 import { DEGRADATIONS, DEGRADATION_NAMES } from './degradations/index.js';
 import { encodePng } from './png.js';
-import { boxDownsample, cropImage, quantize, toFloat } from './pixels.js';
+import { boxDownsample, cropImage8, quantizeUnitImage, unitFloatImage } from './pixels.js';
 import type { Degradation } from './degradations/index.js';
 
 /** Bumped whenever the generator's output changes for the same options. */
@@ -120,14 +120,14 @@ export function cleanCrop(image: Image8, size: number, seedLabel: string): Image
   const rng = createRng(seedLabel);
   const x = rng.int(image.width - window + 1);
   const y = rng.int(image.height - window + 1);
-  return boxDownsample(cropImage(image, x, y, window, window), f);
+  return boxDownsample(cropImage8(image, x, y, window, window), f);
 }
 
 /** Synthesises one degraded input from a clean 8-bit crop (pure given the label). */
 export function degradeCrop(label: Image8, degradation: Degradation<unknown>, seedLabel: string): Image8 {
-  const clean = toFloat(label, { rgb: true });
+  const clean = unitFloatImage(label, { rgb: true });
   const params = degradation.sample(createRng(seedLabel), clean.width, clean.height, clean.channels);
-  return quantize(degradation.apply(clean, params));
+  return quantizeUnitImage(degradation.apply(clean, params));
 }
 
 function options(o: MiniUirOptions) {

@@ -7,7 +7,7 @@ import { RdbmError } from '../errors.js';
 import type { Image8, ImageF32 } from '../image/index.js';
 
 /** Image8 → ImageF32 with values v/255 in [0, 1]; grey images are expanded to 3 channels when `rgb`. */
-export function toFloat(image: Image8, options: { rgb?: boolean } = {}): ImageF32 {
+export function unitFloatImage(image: Image8, options: { rgb?: boolean } = {}): ImageF32 {
   const channels = options.rgb && image.channels === 1 ? 3 : image.channels;
   const n = image.width * image.height;
   const out = new Float32Array(n * channels);
@@ -18,8 +18,8 @@ export function toFloat(image: Image8, options: { rgb?: boolean } = {}): ImageF3
 }
 
 /** ImageF32 in [0, 1] → Image8: clip to [0, 1], then floor(v·255 + 0.5). */
-export function quantize(image: ImageF32): Image8 {
-  if (image.channels !== 1 && image.channels !== 3) throw new RdbmError(`cannot quantize a ${image.channels}-channel image (expected 1 or 3)`);
+export function quantizeUnitImage(image: ImageF32): Image8 {
+  if (image.channels !== 1 && image.channels !== 3) throw new RdbmError(`cannot quantizeUnitImage a ${image.channels}-channel image (expected 1 or 3)`);
   const out = new Uint8Array(image.data.length);
   for (let i = 0; i < out.length; i++) {
     const v = image.data[i];
@@ -29,7 +29,7 @@ export function quantize(image: ImageF32): Image8 {
 }
 
 /** Copies a window (x, y, w, h) out of an image. */
-export function cropImage(image: Image8, x: number, y: number, width: number, height: number): Image8 {
+export function cropImage8(image: Image8, x: number, y: number, width: number, height: number): Image8 {
   if (x < 0 || y < 0 || x + width > image.width || y + height > image.height) {
     throw new RdbmError(`crop ${width}×${height}+${x}+${y} lies outside the ${image.width}×${image.height} image`);
   }

@@ -30,11 +30,11 @@ export interface PairEntry {
   readonly condition: string;
 }
 
-export type Split = 'train' | 'test';
+export type DatasetSplit = 'train' | 'test';
 
 export interface LayoutOptions {
   /** which split folder to read; default `test` */
-  readonly split?: Split;
+  readonly split?: DatasetSplit;
   /**
    * Unpaired files throw one RdbmError listing them (default). With `strict: false` they are
    * skipped and reported through `warn`.
@@ -47,13 +47,13 @@ export interface LayoutOptions {
 export type PairingRuleId = 'same-name' | 'reside-prefix';
 
 /** Sub-datasets that use the RESIDE prefix rule, per split (DGSolver: RESIDE only in train). */
-const RESIDE_SUBSETS: Readonly<Record<Split, readonly string[]>> = Object.freeze({
+const RESIDE_SUBSETS: Readonly<Record<DatasetSplit, readonly string[]>> = Object.freeze({
   test: ['ITS_v2', 'SOTS'],
   train: ['ITS_v2', 'SOTS', 'RESIDE'],
 });
 
 /** The pairing rule the official code applies to `subDataset` in `split`. */
-export function pairingRuleFor(subDataset: string, split: Split = 'test'): PairingRuleId {
+export function pairingRuleFor(subDataset: string, split: DatasetSplit = 'test'): PairingRuleId {
   return RESIDE_SUBSETS[split].includes(subDataset) ? 'reside-prefix' : 'same-name';
 }
 
@@ -113,7 +113,7 @@ export function pairSubset(splitDir: string, rule: PairingRuleId): SubsetPairs {
  * missing label/ or condition/ folders and unpaired files are errors (one line listing them).
  */
 export function scanLayout(root: string, options: LayoutOptions = {}): PairEntry[] {
-  const split: Split = options.split ?? 'test';
+  const split: DatasetSplit = options.split ?? 'test';
   if (!isDirectory(root)) throw new RdbmError(`${root}: not a directory (expected <root>/<Task>/<SubDataset>/${split}/{label,condition})`);
   const entries: PairEntry[] = [];
   const problems: string[] = [];

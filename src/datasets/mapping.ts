@@ -29,7 +29,7 @@ interface RawRow {
 }
 
 /** Splits CSV text into rows of fields (RFC 4180 quoting; CRLF or LF line ends). */
-export function parseCsv(text: string): string[][] {
+export function parseMappingCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -60,7 +60,7 @@ export function parseCsv(text: string): string[][] {
 }
 
 function rowsFromCsv(path: string, text: string): RawRow[] {
-  const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
+  const [header, ...rows] = parseMappingCsv(text.replace(/^\uFEFF/, ''));
   const columns = (header ?? []).map((h) => h.trim());
   if (!columns.includes('gt') || !columns.includes('pred')) {
     throw new RdbmError(`${path}: the CSV header must name the columns gt and pred (found ${columns.join(',') || 'nothing'})`);

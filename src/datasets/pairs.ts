@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
-import { fileExists, isDirectory, listImages, problemLine, stemOf } from './files.js';
+import { fileExists, isDirectory, listDirs, listImages, problemLine, stemOf } from './files.js';
 import { resideLabelName, scanLayout, type LayoutOptions, type PairEntry } from './layout.js';
 
 /** One image to score: `gt` is the reference, `pred` the image under test. */
@@ -55,6 +55,28 @@ export function pairFolders(gtDir: string, predDir: string, options: PairOptions
   for (const p of preds) if (!used.has(p)) problems.push(`${join(predDir, p)} (no ground truth)`);
   if (!gts.length && !preds.length) throw new RdbmError(`${gtDir} and ${predDir}: no images found`);
   settle(problems, `unpaired files in ${gtDir} and ${predDir}`, options);
+  return pairs;
+}
+
+/**
+ * Two folders of task folders (`<Task>/<name>` or `<Task>/<SubDataset>/<name>`, as restored outputs
+ * are written): each folder of images is paired by file name with the same relative folder on the
+ * other side, its pairs tagged with the task (and sub-dataset) so the means come per task. Folders
+ * holding images themselves are paired flat (pairFolders).
+ */
+export function pairFolderTree(gtDir: string, predDir: string, options: PairOptions = {}): ImagePair[] {
+  if (listImages(gtDir).length || !listDirs(gtDir).length) return pairFolders(gtDir, predDir, options);
+  const pairs: ImagePair[] = [];
+  for (const task of listDirs(gtDir)) {
+    const subs = listImages(join(gtDir, task)).length ? [undefined] : listDirs(join(gtDir, task));
+    for (const sub of subs) {
+      const rel = sub === undefined ? task : join(task, sub);
+      if (!isDirectory(join(predDir, rel))) throw new RdbmError(`${join(predDir, rel)}: not a directory (the predictions mirror ${gtDir} as <Task>[/<SubDataset>]/<name>)`);
+      for (const p of pairFolders(join(gtDir, rel), join(predDir, rel), options)) {
+        pairs.push({ ...p, name: join(rel, p.name), task, ...(sub !== undefined ? { subDataset: sub } : {}) });
+      }
+    }
+  }
   return pairs;
 }
 

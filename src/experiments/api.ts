@@ -8,14 +8,15 @@ import type { Io } from '../util/io.js';
 import type { PairEntry } from '../datasets/index.js';
 import { RdbmError } from '../errors.js';
 import { DEFAULT_SWEEP, EXPERIMENT_NAMES, getExperiment } from './builtins.js';
-import type { Family, RunConfig } from './config.js';
+import type { RunFamily, RunConfig } from './config.js';
 import type { AxisValue, Experiment } from './experiment.js';
 import type { Executors } from './executors.js';
 import { FILE_CONTENT_KEYS, type Plan, type PlannedPoint, planSweep } from './plan.js';
 import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner.js';
-import { DEFAULT_SCALE, type ScaleName, scale as checkScale } from './scales.js';
+import { DEFAULT_SCALE, type ScaleName, getScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
-import { bundledDatasetRoot, datasetsDir, openResults, restoredDir, restoredImage } from './store.js';
+import { bundledDatasetRoot, datasetsDir, restoredDir, restoredImage } from './layout.js';
+import { type RecordStatus, openResults } from './store.js';
 import { zooCheckpointFor } from './zoo.js';
 import { selectTestPairs } from './testset.js';
 
@@ -32,7 +33,7 @@ export interface RunExperimentOptions {
   /** a dataset root in the RDBM/DGSolver layout instead of the bundled mini-uir */
   readonly dataset?: string;
   /** checkpoints per model family (`diffuir`: a DiffUIR trainer .pt; `rdbm`: restore with it instead of training) */
-  readonly checkpoints?: Readonly<Partial<Record<Family, string>>>;
+  readonly checkpoints?: Readonly<Partial<Record<RunFamily, string>>>;
   /** sample every point of a training axis with one given checkpoint instead of refusing (the points then differ only where the field acts at sampling) */
   readonly allowSharedCheckpoint?: boolean;
   readonly signal?: AbortSignal;
@@ -60,7 +61,7 @@ function overrides(dataset?: string): Partial<RunConfig> {
   return dataset ? { dataset } : {};
 }
 
-function familyOverrides(checkpoints: RunExperimentOptions['checkpoints'] = {}): Partial<Record<Family, Partial<RunConfig>>> {
+function familyOverrides(checkpoints: RunExperimentOptions['checkpoints'] = {}): Partial<Record<RunFamily, Partial<RunConfig>>> {
   return Object.fromEntries(Object.entries(checkpoints).filter(([, c]) => c).map(([f, checkpoint]) => [f, { checkpoint }]));
 }
 
@@ -68,7 +69,7 @@ function familyOverrides(checkpoints: RunExperimentOptions['checkpoints'] = {}):
 export function planExperiments(names: string | readonly string[], options: Pick<RunExperimentOptions, 'scale' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint' | 'zoo' | 'trainMissing'> = {}): Plan {
   const list = typeof names === 'string' ? [names] : names;
   const zoo = options.zoo === false ? undefined : (config: RunConfig) => zooCheckpointFor(config, options.zoo || undefined);
-  const scale = checkScale(options.scale ?? DEFAULT_SCALE);
+  const scale = getScale(options.scale ?? DEFAULT_SCALE);
   return planSweep(resolveExperiments(list), scale.name, overrides(options.dataset), familyOverrides(options.checkpoints), FILE_CONTENT_KEYS, {
     allowSharedCheckpoint: options.allowSharedCheckpoint ?? false,
     ...(zoo ? { resolveCheckpoint: zoo } : {}),
@@ -114,16 +115,24 @@ export interface ExperimentResults {
 
 /** An experiment's points at a scale with their finished runs from `resultsDir` (missing or damaged runs: no `run`). */
 export function experimentResults(name: string, options: Pick<RunExperimentOptions, 'scale' | 'resultsDir' | 'dataset' | 'checkpoints' | 'allowSharedCheckpoint' | 'zoo'> = {}): ExperimentResults {
-  const experiment = getExperiment(name);
   const plan = planExperiments([name], options);
   const resultsDir = options.resultsDir ?? 'results';
-  const store = openResults(resultsDir);
-  const status = new Map(inspectPlan(plan, store).map((s) => [s.job.key, s.status]));
+  return planResults(plan, plan.experiments[0], resultsDir, jobStatuses(plan, resultsDir));
+}
+
+/** The state of every job of a plan in a results folder, by key (read once, shared by every experiment of the plan). */
+export function jobStatuses(plan: Plan, resultsDir: string): ReadonlyMap<string, RecordStatus> {
+  return new Map(inspectPlan(plan, openResults(resultsDir)).map((s) => [s.job.key, s.status]));
+}
+
+/** One experiment of a plan with the finished runs `status` holds (from jobStatuses). */
+export function planResults(plan: Plan, name: string, resultsDir: string, status: ReadonlyMap<string, RecordStatus>): ExperimentResults {
+  const experiment = plan.definitions?.find((e) => e.name === name) ?? getExperiment(name);
   return {
     experiment,
     scale: plan.scale,
     resultsDir,
-    points: plan.points.map((p) => {
+    points: plan.points.filter((p) => p.experiment === name).map((p) => {
       const s = status.get(p.keys.evaluate);
       return {
         experiment: p.experiment,

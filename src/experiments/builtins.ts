@@ -1,12 +1,14 @@
 /**
  * The built-in experiments: the paper's main table and its ablations (values from the paper's tables,
- * the same figures as src/reports/published.ts), plus two toolkit experiments that vary only sampling or scoring.
+ * the same figures as src/experiments/paper.ts), plus two toolkit experiments that vary only sampling or scoring.
  * Registered explicitly; unknown names throw listing the known ones.
  */
+import { unknownName } from '../util/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { RdbmError } from '../errors.js';
 import { TABLE_CONVENTION_IDS } from '../metrics/conventions.js';
 import { type Experiment, type ExperimentSpec, defineExperiment } from './experiment.js';
+import { ablationAxis, ablationReference, familyReference } from './paper.js';
 
 const PAPER = 'RDBM paper (arXiv 2510.23116), five-task averages';
 
@@ -15,7 +17,7 @@ const SPECS: readonly ExperimentSpec[] = [
     name: 'main',
     title: 'Five-task universal restoration (main table: RDBM-B, RDBM-L)',
     description: 'RDBM at the paper settings (cosine, λ = 10/255, π = x₀ − μ, NFE 10) per model size; per-task PSNR/SSIM.',
-    reference: `${PAPER}: RDBM-B 30.24/0.904, RDBM-L 31.04/0.917`,
+    reference: `${PAPER}: ${familyReference()}`,
     axes: { model: ['B', 'L'] },
     scaleAxes: { smoke: { model: ['tiny'] }, quick: { model: ['tiny'] }, cpu: { model: ['T'] } },
   },
@@ -23,22 +25,22 @@ const SPECS: readonly ExperimentSpec[] = [
     name: 'schedule',
     title: 'Ablation: noise schedule θ_t',
     description: 'Trains and samples with each θ schedule (a training axis: one checkpoint per schedule).',
-    reference: `${PAPER}: cosine 31.04, linear 30.99, sigmoid 30.84`,
-    axes: { schedule: ['cosine', 'linear', 'sigmoid'] },
+    reference: `${PAPER}: ${ablationReference('schedule')}`,
+    axes: { schedule: ablationAxis('schedule') },
   },
   {
     name: 'lambda',
     title: 'Ablation: bridge noise level λ',
     description: 'λ enters training only (the deterministic x0 sampler cancels it): one checkpoint per value.',
-    reference: `${PAPER}: 1/255 → 30.36, 10/255 → 31.04, 100/255 → 29.08`,
-    axes: { lambda: [1 / 255, 10 / 255, 100 / 255] },
+    reference: `${PAPER}: ${ablationReference('lambda')}`,
+    axes: { lambda: ablationAxis('lambda') },
   },
   {
     name: 'nfe',
     title: 'Ablation: number of function evaluations (sampling steps)',
     description: 'A sampling axis: every NFE reuses one trained checkpoint.',
-    reference: `${PAPER}: 2 → 22.81, 10 → 31.04 (best), 20/50/100 slightly lower (values unknown)`,
-    axes: { nfe: [2, 10, 20, 50, 100] },
+    reference: `${PAPER}: ${ablationReference('nfe')} (20/50/100 "slightly lower")`,
+    axes: { nfe: ablationAxis('nfe') },
     // the quick and cpu scales restore on 2 CPU cores in minutes: NFE 50 and 100 would take most of their budget
     scaleAxes: { quick: { nfe: [2, 10, 20] }, cpu: { nfe: [2, 10, 20] } },
   },
@@ -46,14 +48,14 @@ const SPECS: readonly ExperimentSpec[] = [
     name: 'pi',
     title: 'Ablation: diffusion coefficient π',
     description: 'π shapes the training marginal x_t = μ + Θ_t(x₀ − μ) + Σ_t π ⊙ ε: one checkpoint per variant.',
-    reference: `${PAPER}: 0 → 28.21, 1 → 30.15, |x₀ − μ| → 30.94, x₀ − μ → 31.04`,
-    axes: { pi: ['zero', 'one', 'abs-residual', 'residual'] },
+    reference: `${PAPER}: ${ablationReference('pi')}`,
+    axes: { pi: ablationAxis('pi') },
   },
   {
     name: 'size',
     title: 'Model sizes RDBM-T/S/B/L',
     description: 'One checkpoint per preset; params and MACs come from the model presets.',
-    reference: `${PAPER}: B 30.24 (3.65M params), L 31.04 (7.73M); T/S rows unknown`,
+    reference: `${PAPER}: ${familyReference()}`,
     axes: { model: ['T', 'S', 'B', 'L'] },
     scaleAxes: { smoke: { model: ['tiny', 'T'] }, quick: { model: ['tiny', 'T'] } },
   },
@@ -130,7 +132,7 @@ export function getExperiment(nameOrPath: string): Experiment {
   if (nameOrPath.endsWith('.json')) return loadExperimentFile(nameOrPath);
   if (Object.hasOwn(EXPERIMENTS, nameOrPath)) return EXPERIMENTS[nameOrPath];
   if (Object.hasOwn(CHECKPOINT_EXPERIMENTS, nameOrPath)) return CHECKPOINT_EXPERIMENTS[nameOrPath];
-  throw new RdbmError(`unknown experiment: ${JSON.stringify(nameOrPath)} (expected one of ${EXPERIMENT_NAMES.join(', ')}, or a .json file)`);
+  throw unknownName('experiment', nameOrPath, EXPERIMENT_NAMES, 'or a .json file');
 }
 
 /** Reads and validates an experiment file `{name, title, description, base?, axes, scaleAxes?}`. */

@@ -5,31 +5,26 @@
  * sampling (NFE, the sampling schedule), so those points reuse one trained checkpoint; `evaluate`
  * changes only the scoring (the metric convention), so those reuse the restored images too.
  */
-import { OBJECTIVES as OBJECTIVE_NAMES, checkObjectivePi } from '../bridge/objectives.js';
-import { PI_VARIANTS } from '../bridge/pi-variants.js';
+import { unknownName } from '../util/registry.js';
+import { OBJECTIVES, type Objective, checkObjectivePi } from '../bridge/objectives.js';
+import { PI_VARIANTS, type PiVariant } from '../bridge/pi-variants.js';
 import { THETA_SCHEDULE_NAMES, type ThetaScheduleName } from '../bridge/schedules.js';
 import { RdbmError, invalid } from '../errors.js';
-import { CONVENTION_IDS, TABLE_CONVENTION_IDS, checkTableConvention } from '../metrics/conventions.js';
+import { CONVENTION_IDS, type ConventionId, TABLE_CONVENTION_IDS, checkTableConvention } from '../metrics/conventions.js';
 import { MODEL_PRESET_NAMES } from '../models/presets.js';
 import { deepFreeze } from '../util/hash.js';
 import { keyword, number } from '../util/validate.js';
 
-export const STAGES = ['train', 'restore', 'evaluate'] as const;
-export type Stage = (typeof STAGES)[number];
-
-/** one list each, defined in src/bridge (objectives, π variants, θ schedules) */
-export const OBJECTIVES = OBJECTIVE_NAMES;
-export const PIS = PI_VARIANTS;
-export const SCHEDULES: readonly ThetaScheduleName[] = THETA_SCHEDULE_NAMES;
+/** the stages of a sweep point, each a job keyed by what it depends on (train → restore → evaluate) */
+export const RUN_STAGES = ['train', 'restore', 'evaluate'] as const;
+export type RunStage = (typeof RUN_STAGES)[number];
 /**
  * model families: `rdbm` (bridge, trained or given checkpoint) | `diffuir` (a given DiffUIR checkpoint, its RDDM sampler) |
  * `irbridge` (a generative VP prior trained on the clean images only, or given, sampled through the bridge by
  * bridge/prior.ts: this toolkit's derivation of the IRBridge idea, not the authors' code)
  */
-export const FAMILIES = ['rdbm', 'diffuir', 'irbridge'] as const;
-export type Family = (typeof FAMILIES)[number];
-/** metric convention ids (src/metrics/conventions.ts); the preview image-ssim is refused by the `metric` field */
-export const CONVENTIONS = CONVENTION_IDS;
+export const RUN_FAMILIES = ['rdbm', 'diffuir', 'irbridge'] as const;
+export type RunFamily = (typeof RUN_FAMILIES)[number];
 /** how test images meet the network (RunConfig.tile) */
 export const TILE_MODES = Object.freeze(['auto', 'crop', 'grid'] as const);
 
@@ -37,13 +32,13 @@ export interface RunConfig {
   /** model preset (`tiny`, `T`, `S`, `B`, `L`, `diffuir-…`) */
   readonly model: string;
   /** what the network predicts: `x0` (official code) | `eps` | `pi-eps` (paper text) */
-  readonly objective: (typeof OBJECTIVES)[number];
+  readonly objective: Objective;
   /** π of the forward marginal: `residual` (RDBM, x₀ − μ) | `abs-residual` | `one` (GOUB-like) | `zero` (flow matching) */
-  readonly pi: (typeof PIS)[number];
+  readonly pi: PiVariant;
   /** λ, the noise level of the bridge (paper 10/255) */
   readonly lambda: number;
   /** θ schedule used for training (and for sampling unless `sampleSchedule` says otherwise) */
-  readonly schedule: (typeof SCHEDULES)[number];
+  readonly schedule: ThetaScheduleName;
   /** T, number of discretisation steps (official 100) */
   readonly timesteps: number;
   /** optimiser steps */
@@ -73,11 +68,11 @@ export interface RunConfig {
    * model family: `rdbm` (default) or `diffuir` (never trains: restores with the given DiffUIR checkpoint at
    * DiffUIR's published test settings, T = 1000, pred_res; only `nfe`, the test data and the metric apply)
    */
-  readonly family: Family;
+  readonly family: RunFamily;
   /** sampling steps (network evaluations) */
   readonly nfe: number;
   /** θ schedule of the sampler: `same` (the training schedule) or a name */
-  readonly sampleSchedule: 'same' | (typeof SCHEDULES)[number];
+  readonly sampleSchedule: 'same' | ThetaScheduleName;
   /**
    * restoration windows: `auto` (whole images, in tiles only past the restore default of 512 px: the
    * paper's full-resolution test) or `crop` (overlapping windows of the training crop side, blended at
@@ -91,13 +86,14 @@ export interface RunConfig {
   /** test images per task (0 = all), taken in sorted order */
   readonly testLimit: number;
   /** metric convention id */
-  readonly metric: (typeof CONVENTIONS)[number];
+  /** metric convention id (src/metrics/conventions.ts); the preview image-ssim is refused */
+  readonly metric: ConventionId;
 }
 
 export type RunField = keyof RunConfig;
 
 interface FieldSpec {
-  readonly stage: Stage;
+  readonly stage: RunStage;
   readonly allowed: string;
   check(name: string, value: unknown): unknown;
   /**
@@ -125,9 +121,9 @@ const text: Pick<FieldSpec, 'allowed' | 'check'> = {
 export const RUN_FIELDS: Readonly<Record<RunField, FieldSpec>> = Object.freeze({
   model: { stage: 'train', ...oneOf(MODEL_PRESET_NAMES) },
   objective: { stage: 'train', ...oneOf(OBJECTIVES) },
-  pi: { stage: 'train', ...oneOf(PIS) },
+  pi: { stage: 'train', ...oneOf(PI_VARIANTS) },
   lambda: { stage: 'train', ...positive },
-  schedule: { stage: 'train', ...oneOf(SCHEDULES) },
+  schedule: { stage: 'train', ...oneOf(THETA_SCHEDULE_NAMES) },
   timesteps: { stage: 'train', ...int(2, 100000) },
   steps: { stage: 'train', ...int(1) },
   batchSize: { stage: 'train', ...int(1) },
@@ -139,15 +135,15 @@ export const RUN_FIELDS: Readonly<Record<RunField, FieldSpec>> = Object.freeze({
   dataset: { stage: 'train', ...text },
   datasetSize: { stage: 'train', ...int(16, 256) },
   checkpoint: { stage: 'train', ...text },
-  family: { stage: 'train', ...oneOf(FAMILIES) },
+  family: { stage: 'train', ...oneOf(RUN_FAMILIES) },
   nfe: { stage: 'restore', ...int(1, 100000) },
-  sampleSchedule: { stage: 'restore', ...oneOf(['same', ...SCHEDULES]) },
+  sampleSchedule: { stage: 'restore', ...oneOf(['same', ...THETA_SCHEDULE_NAMES]) },
   tile: { stage: 'restore', ...oneOf(TILE_MODES) },
   testLimit: { stage: 'restore', ...int(0) },
   metric: {
     stage: 'evaluate',
     allowed: `one of ${TABLE_CONVENTION_IDS.join(', ')}`,
-    check: (name, v) => checkTableConvention(keyword(name, v, CONVENTIONS), name),
+    check: (name, v) => checkTableConvention(keyword(name, v, CONVENTION_IDS), name),
   },
 });
 
@@ -155,7 +151,7 @@ export const RUN_FIELD_NAMES = Object.freeze(Object.keys(RUN_FIELDS) as RunField
 
 /** Checks that `name` is a config field; the error lists the allowed ones. */
 export function runField(name: string, what = 'axis'): RunField {
-  if (!Object.hasOwn(RUN_FIELDS, name)) throw new RdbmError(`unknown ${what}: ${JSON.stringify(name)} (expected one of ${RUN_FIELD_NAMES.join(', ')})`);
+  if (!Object.hasOwn(RUN_FIELDS, name)) throw unknownName(what, name, RUN_FIELD_NAMES);
   return name as RunField;
 }
 
@@ -202,32 +198,6 @@ export function keyedField(config: RunConfig, field: RunField): boolean {
 }
 
 /** The fields of `config` that a stage's key depends on directly (the keys of earlier stages are chained in by the planner). */
-export function stageFields(config: RunConfig, stage: Stage): Partial<RunConfig> {
+export function stageFields(config: RunConfig, stage: RunStage): Partial<RunConfig> {
   return Object.fromEntries(RUN_FIELD_NAMES.filter((f) => RUN_FIELDS[f].stage === stage && keyedField(config, f)).map((f) => [f, config[f]])) as Partial<RunConfig>;
 }
-
-/** The paper's and the official code's settings: objective x0 as in the released code, π and λ as in the paper. */
-export const PAPER_CONFIG: RunConfig = runConfig({
-  model: 'L',
-  objective: 'x0',
-  pi: 'residual',
-  lambda: 10 / 255,
-  schedule: 'cosine',
-  timesteps: 100,
-  steps: 500000,
-  batchSize: 20,
-  cropSize: 256,
-  lr: 1e-4,
-  emaDecay: 0.995,
-  seed: 0,
-  gradClip: 1,
-  dataset: 'mini-uir',
-  datasetSize: 256,
-  checkpoint: '',
-  family: 'rdbm',
-  nfe: 10,
-  sampleSchedule: 'same',
-  tile: 'auto',
-  testLimit: 0,
-  metric: 'rdbm',
-});

@@ -6,7 +6,7 @@
 import type { Io } from '../util/io.js';
 import type { RunConfig } from './config.js';
 import type { Job } from './plan.js';
-import type { ImageScore } from './scores.js';
+import type { ImageScore } from '../metrics/image-score.js';
 
 export interface ExecutorContext {
   /** progress and notes (stderr) */

@@ -2,9 +2,11 @@
  * Experiments as data: a base config plus axes to sweep (their cartesian product), validated when
  * defined or loaded, frozen, and expanded into fully resolved sweep points per scale.
  */
+import { unknownName } from '../util/registry.js';
 import { RdbmError, invalid } from '../errors.js';
 import { deepFreeze, stableStringify } from '../util/hash.js';
-import { type Family, FAMILIES, PAPER_CONFIG, RUN_FIELDS, type RunConfig, type RunField, type Stage, checkField, checkPartial, runConfig, runField } from './config.js';
+import { PAPER_CONFIG } from './paper.js';
+import { type RunFamily, RUN_FAMILIES, RUN_FIELDS, type RunConfig, type RunField, type RunStage, checkField, checkPartial, runConfig, runField } from './config.js';
 import { SCALES, type ScaleName, SCALE_NAMES } from './scales.js';
 
 export type AxisValue = string | number;
@@ -30,11 +32,11 @@ export interface ExperimentSpec {
 }
 
 /** Fields set per model family, e.g. `{ diffuir: { nfe: 3 }, rdbm: { nfe: 10 } }`. */
-export type FamilyOverrides = Readonly<Partial<Record<Family, Partial<RunConfig>>>>;
+export type FamilyOverrides = Readonly<Partial<Record<RunFamily, Partial<RunConfig>>>>;
 
 export interface Experiment extends ExperimentSpec {
   /** the first stage each axis affects: `train` axes need one checkpoint per value, `restore`/`evaluate` axes reuse one */
-  readonly axisStages: Readonly<Partial<Record<RunField, Stage>>>;
+  readonly axisStages: Readonly<Partial<Record<RunField, RunStage>>>;
 }
 
 export interface SweepPoint {
@@ -62,7 +64,7 @@ function checkAxes(axes: unknown, context: string): Partial<Record<RunField, Axi
 export function defineExperiment(spec: ExperimentSpec): Experiment {
   if (spec === null || typeof spec !== 'object') invalid('experiment', spec, 'an object with name, title, description, axes');
   const known = new Set(['name', 'title', 'description', 'reference', 'base', 'axes', 'scaleAxes', 'familyBase']);
-  for (const k of Object.keys(spec)) if (!known.has(k)) throw new RdbmError(`unknown experiment field: ${JSON.stringify(k)} (expected one of ${[...known].join(', ')})`);
+  for (const k of Object.keys(spec)) if (!known.has(k)) throw unknownName('experiment field', k, [...known]);
   if (typeof spec.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(spec.name)) invalid('experiment name', spec.name, 'lowercase letters, digits and dashes');
   const context = `experiment ${spec.name}`;
   for (const k of ['title', 'description'] as const) if (typeof spec[k] !== 'string') invalid(`${context} ${k}`, spec[k], 'a string');
@@ -71,7 +73,7 @@ export function defineExperiment(spec: ExperimentSpec): Experiment {
   const familyBase: unknown = spec.familyBase ?? {};
   if (familyBase === null || typeof familyBase !== 'object' || Array.isArray(familyBase)) invalid(`${context} familyBase`, familyBase, 'an object {family: {field: value}}');
   for (const [f, fields] of Object.entries(familyBase as object)) {
-    if (!(FAMILIES as readonly string[]).includes(f)) invalid(`${context} familyBase`, f, `one of ${FAMILIES.join(', ')}`);
+    if (!(RUN_FAMILIES as readonly string[]).includes(f)) invalid(`${context} familyBase`, f, `one of ${RUN_FAMILIES.join(', ')}`);
     checkPartial(fields, `${context} familyBase.${f}`);
     if (Object.hasOwn(fields as object, 'family')) invalid(`${context} familyBase.${f}`, 'family', 'fields other than family');
   }
@@ -110,7 +112,7 @@ export function expandExperiment(experiment: ExperimentSpec, scaleName: ScaleNam
   for (const [field, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [field]: v })));
   return combos.map((combo) => {
     const label = Object.entries(combo).map(([k, v]) => `${k}=${formatValue(v as AxisValue)}`).join(',') || 'base';
-    const family = ((combo.family ?? base.family) as Family | undefined) ?? 'rdbm';
+    const family = ((combo.family ?? base.family) as RunFamily | undefined) ?? 'rdbm';
     const config = runConfig({ ...base, ...combo, ...(experiment.familyBase?.[family] ?? {}), ...(familyOverrides[family] ?? {}) } as Partial<RunConfig>, `experiment ${experiment.name} at scale ${scaleName}, point ${label}`);
     return deepFreeze({ experiment: experiment.name, scale: scaleName, axes: combo, label, config });
   });

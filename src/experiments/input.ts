@@ -5,15 +5,15 @@
  * so the input row is scored exactly like the rows it sits beside.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Io } from '../util/io.js';
 import { readImage, writeImage } from '../image/index.js';
 import { configHash } from '../util/hash.js';
 import type { RunConfig } from './config.js';
 import type { Executors } from './executors.js';
 import { codeFingerprint, datasetKey } from './keys.js';
+import { datasetsDir, inputRestoredDir, restoredImage } from './layout.js';
 import type { Job } from './plan.js';
-import type { ImageScore } from './scores.js';
+import type { ImageScore } from '../metrics/image-score.js';
 import { selectTestPairs } from './testset.js';
 
 export interface InputScoreOptions {
@@ -36,11 +36,11 @@ export function inputJob(config: RunConfig): Job {
 export async function scoreInputs(config: RunConfig, options: InputScoreOptions): Promise<ImageScore[]> {
   const executors = options.executors ?? (await import('./real.js')).realExecutors();
   const io = options.io ?? { err: () => {}, errIsTTY: false };
-  const dataRoot = await executors.prepareData(config, join(options.resultsDir, 'datasets'), { io });
+  const dataRoot = await executors.prepareData(config, datasetsDir(options.resultsDir), { io });
   const job = inputJob(config);
-  const restoredDir = join(options.resultsDir, 'restored', `input-${job.needs}`);
+  const restoredDir = inputRestoredDir(options.resultsDir, job.needs!);
   for (const p of selectTestPairs(dataRoot, config.testLimit)) {
-    const out = join(restoredDir, p.task, p.subDataset, p.name.replace(/\.[^.]+$/, '.png'));
+    const out = restoredImage(restoredDir, p);
     if (!existsSync(out)) await writeImage(out, await readImage(p.condition));
   }
   return [...(await executors.evaluate({ job, dataRoot, restoredDir, io })).images];

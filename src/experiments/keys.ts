@@ -20,13 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { RdbmError } from '../errors.js';
 import { configHash, sha256 } from '../util/hash.js';
 import { miniUirIdentity } from '../data/miniUir.js';
-import type { RunConfig, Stage } from './config.js';
+import type { RunConfig, RunStage } from './config.js';
 
 /**
  * The source (folders or files, relative to src/ or dist/) whose behaviour decides each stage's
  * result. `data` is the bundled benchmark's generator, part of every stage's dataset key.
  */
-export const STAGE_CODE: Readonly<Record<Stage | 'data', readonly string[]>> = Object.freeze({
+export const STAGE_CODE: Readonly<Record<RunStage | 'data', readonly string[]>> = Object.freeze({
   data: ['data', 'image', 'util/random'],
   train: ['bridge', 'models', 'datasets', 'image', 'tf', 'util/random', 'experiments/real', 'experiments/testset'],
   restore: ['bridge', 'models', 'rddm', 'datasets', 'image', 'tf', 'experiments/real', 'experiments/testset'],
@@ -59,7 +59,7 @@ function listFiles(dir: string, keep: (name: string) => boolean): string[] {
 const fingerprints = new Map<string, string>();
 
 /** sha256 (16 hex digits) of the source a stage runs; changes whenever any of those files does. */
-export function codeFingerprint(stage: Stage | 'data'): string {
+export function codeFingerprint(stage: RunStage | 'data'): string {
   const cached = fingerprints.get(stage);
   if (cached) return cached;
   const { dir, ext } = codeRoot();

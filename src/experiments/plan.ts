@@ -7,7 +7,7 @@
 import { RdbmError } from '../errors.js';
 import { configHash, deepFreeze } from '../util/hash.js';
 import { refuseSharedCheckpoint, withCheckpointConfig } from './checkpoints.js';
-import { type RunConfig, type Stage, stageFields } from './config.js';
+import { type RunConfig, type RunStage, stageFields } from './config.js';
 import { tileWindows } from '../models/tiles.js';
 import { checkpointContentKey, codeFingerprint, datasetKey } from './keys.js';
 import { type Experiment, type FamilyOverrides, type SweepPoint, expandExperiment } from './experiment.js';
@@ -18,7 +18,7 @@ import type { ScaleName } from './scales.js';
  * content key, a given checkpoint's content key. Injected so planning stays testable without files.
  */
 export interface ContentKeys {
-  code(stage: Stage): string;
+  code(stage: RunStage): string;
   dataset(config: RunConfig): unknown;
   checkpoint(path: string): string;
 }
@@ -27,7 +27,7 @@ export interface ContentKeys {
 export const FILE_CONTENT_KEYS: ContentKeys = Object.freeze({ code: codeFingerprint, dataset: datasetKey, checkpoint: checkpointContentKey });
 
 export interface Job {
-  readonly kind: Stage;
+  readonly kind: RunStage;
   /** content hash (16 hex digits) */
   readonly key: string;
   /** the training group (train key, or the checkpoint's key when restoring a given checkpoint); the unit of sharding */
@@ -49,6 +49,8 @@ export interface PlannedPoint extends SweepPoint {
 export interface Plan {
   readonly scale: ScaleName;
   readonly experiments: readonly string[];
+  /** the experiments' definitions, when planned from them (planSweep); collect reads their base and axes */
+  readonly definitions?: readonly Experiment[];
   readonly points: readonly PlannedPoint[];
   /** unique jobs in execution order: per group, its train job, then each restore followed by its evaluations */
   readonly jobs: readonly Job[];
@@ -163,17 +165,17 @@ export function planSweep(experiments: readonly Experiment[], scale: ScaleName, 
     refuseSharedCheckpoint(expanded, options.allowSharedCheckpoint ?? false);
     points.push(...expanded);
   }
-  const plan = planPoints(points, scale, experiments.map((e) => e.name), content);
+  const plan: Plan = { ...planPoints(points, scale, experiments.map((e) => e.name), content), definitions: experiments };
   return awaiting.length ? deepFreeze({ ...plan, awaitingZoo: awaiting }) : plan;
 }
 
 /** Plans resolved sweep points (from experiments, or built by hand, e.g. the checkpoint points of `rdbm report`) into jobs. */
 export function planPoints(sweepPoints: readonly SweepPoint[], scale: ScaleName, experimentNames: readonly string[], content: ContentKeys = FILE_CONTENT_KEYS): Plan {
   const points: PlannedPoint[] = [];
-  const byKey = new Map<string, { kind: Stage; key: string; group: string; needs?: string; spec: Record<string, unknown>; config: RunConfig; points: string[] }>();
+  const byKey = new Map<string, { kind: RunStage; key: string; group: string; needs?: string; spec: Record<string, unknown>; config: RunConfig; points: string[] }>();
   const groups: string[] = [];
   const children = new Map<string, string[]>();
-  const add = (kind: Stage, key: string, spec: Record<string, unknown>, group: string, config: RunConfig, point: string, needs?: string) => {
+  const add = (kind: RunStage, key: string, spec: Record<string, unknown>, group: string, config: RunConfig, point: string, needs?: string) => {
     const existing = byKey.get(key);
     if (existing) {
       existing.points.push(point);
@@ -213,9 +215,30 @@ export function planPoints(sweepPoints: readonly SweepPoint[], scale: ScaleName,
   return { scale, experiments: experimentNames, points, jobs: ordered, groups };
 }
 
+/**
+ * The part of a plan that serves the named experiments: their points, the jobs those use (a job
+ * shared with another experiment stays, keyed as before), their groups and awaiting points.
+ */
+export function selectExperiments(plan: Plan, names: readonly string[]): Plan {
+  const keep = new Set(names);
+  const prefixes = names.map((n) => `${n}:`);
+  const jobs = plan.jobs.filter((j) => j.points.some((p) => prefixes.some((x) => p.startsWith(x))));
+  const groups = new Set(jobs.map((j) => j.group));
+  const awaiting = plan.awaitingZoo?.filter((p) => keep.has(p.experiment));
+  return {
+    scale: plan.scale,
+    experiments: plan.experiments.filter((e) => keep.has(e)),
+    ...(plan.definitions ? { definitions: plan.definitions.filter((e) => keep.has(e.name)) } : {}),
+    points: plan.points.filter((p) => keep.has(p.experiment)),
+    jobs,
+    groups: plan.groups.filter((g) => groups.has(g)),
+    ...(awaiting?.length ? { awaitingZoo: awaiting } : {}),
+  };
+}
+
 /** Jobs per kind. */
-export function countJobs(jobs: readonly Job[]): Record<Stage, number> {
-  const counts: Record<Stage, number> = { train: 0, restore: 0, evaluate: 0 };
+export function countJobs(jobs: readonly Job[]): Record<RunStage, number> {
+  const counts: Record<RunStage, number> = { train: 0, restore: 0, evaluate: 0 };
   for (const j of jobs) counts[j.kind]++;
   return counts;
 }

@@ -13,6 +13,8 @@
  * scored by the metrics module exactly as `rdbm metrics --layout` scores them. Everything is
  * validated before anything runs: a bad point is one line naming the point and the path.
  */
+import { closest } from '../util/suggest.js';
+import { zooEntryCheckpoint } from '../zoo/entry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Io } from '../util/io.js';
@@ -20,13 +22,16 @@ import { type ImagePair, conditionPairs, pairRestored, scanLayout } from '../dat
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
 import { withCheckpointConfig } from './checkpoints.js';
-import { CONVENTIONS, PAPER_CONFIG, type RunConfig, type RunField, checkField, runConfig } from './config.js';
+import { type RunConfig, type RunField, checkField, runConfig } from './config.js';
+import { PAPER_CONFIG } from './paper.js';
+import { CONVENTION_IDS, type ConventionId, TABLE_CONVENTION_IDS } from '../metrics/conventions.js';
 import type { SweepPoint } from './experiment.js';
 import type { Executors } from './executors.js';
 import { type PlannedPoint, planPoints } from './plan.js';
 import { runPlan } from './runner.js';
-import { type ImageScore, type RunMetrics, summarizeScores } from './scores.js';
-import { restoredDir } from './store.js';
+import { type ImageScore, imageScore } from '../metrics/image-score.js';
+import { type RunMetrics, summarizeScores } from './scores.js';
+import { restoredDir } from './layout.js';
 
 /** Fields a checkpoint point may set (sampling and the model family); the rest comes from the checkpoint. */
 export const POINT_FIELDS: readonly RunField[] = Object.freeze(['nfe', 'sampleSchedule', 'tile', 'schedule', 'lambda', 'timesteps', 'objective', 'pi', 'model', 'family']);
@@ -44,7 +49,7 @@ export interface PointSpec {
 export interface PointsExperiment {
   readonly name: string;
   readonly title: string;
-  readonly metric: (typeof CONVENTIONS)[number];
+  readonly metric: ConventionId;
   /** label of the point the others are compared with */
   readonly baseline?: string;
   readonly points: readonly PointSpec[];
@@ -63,6 +68,17 @@ export function isPointsExperimentFile(path: string): boolean {
 }
 
 const show = (v: unknown) => JSON.stringify(v);
+/** `did you mean "x"? ` for a misspelt key, else nothing. */
+const hint = (key: string, known: readonly string[]) => {
+  const near = closest(key, known);
+  return near ? `did you mean ${show(near)}? ` : '';
+};
+
+/** A point's checkpoint: a path relative to the file, or a zoo entry (its folder, or its name in the bundled zoo) standing for its checkpoint. */
+function checkpointOf(value: string, at: (p: string) => string): string {
+  const path = at(value);
+  return (zooEntryCheckpoint(path) ?? (existsSync(path) ? undefined : zooEntryCheckpoint(value)))?.checkpoint ?? path;
+}
 
 /** Reads and validates an experiment file of points; every problem is one line naming the file (and the point). */
 export function loadPointsExperiment(file: string): PointsExperiment {
@@ -75,13 +91,15 @@ export function loadPointsExperiment(file: string): PointsExperiment {
   }
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new RdbmError(`${file}: expected an object {name, title, metric, baseline?, points}`);
   const known = ['name', 'title', 'description', 'metric', 'baseline', 'points'];
-  for (const k of Object.keys(spec)) if (!known.includes(k)) throw new RdbmError(`${file}: unknown field ${show(k)} (expected ${known.join(', ')})`);
+  for (const k of Object.keys(spec)) if (!known.includes(k)) throw new RdbmError(`${file}: unknown field ${show(k)} (${hint(k, known)}expected ${known.join(', ')})`);
   const name = spec.name;
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new RdbmError(`${file}: invalid name ${show(name)} (expected lowercase letters, digits and dashes)`);
   const title = spec.title ?? name;
   if (typeof title !== 'string') throw new RdbmError(`${file}: invalid title ${show(title)} (expected a string)`);
-  const metric = spec.metric ?? 'rdbm';
-  if (typeof metric !== 'string' || !(CONVENTIONS as readonly string[]).includes(metric)) throw new RdbmError(`${file}: unknown metric ${show(metric)} (expected one of ${CONVENTIONS.join(', ')})`);
+  // no default: the conventions differ by more than the effects a report compares (README: metrics conventions)
+  if (spec.metric === undefined) throw new RdbmError(`${file}: no "metric" (the conventions differ by more than the effects compared; expected one of ${TABLE_CONVENTION_IDS.join(', ')})`);
+  const metric = spec.metric;
+  if (typeof metric !== 'string' || !(CONVENTION_IDS as readonly string[]).includes(metric)) throw new RdbmError(`${file}: unknown metric ${show(metric)} (expected one of ${CONVENTION_IDS.join(', ')})`);
   if (!Array.isArray(spec.points) || spec.points.length === 0) throw new RdbmError(`${file}: points must be a non-empty list of {label, restored} or {label, checkpoint, ...}`);
   const base = dirname(resolve(file));
   const at = (p: string) => (isAbsolute(p) ? p : join(base, p));
@@ -103,7 +121,7 @@ export function loadPointsExperiment(file: string): PointsExperiment {
     for (const [k, v] of Object.entries(p)) {
       if (k === 'label' || k === 'restored' || k === 'checkpoint') continue;
       if (p.restored !== undefined) throw new RdbmError(`${named}: ${show(k)} applies to checkpoint points only (a restored folder is scored as it is)`);
-      if (!(POINT_FIELDS as readonly string[]).includes(k)) throw new RdbmError(`${named}: unknown field ${show(k)} (expected label, checkpoint and any of ${POINT_FIELDS.join(', ')})`);
+      if (!(POINT_FIELDS as readonly string[]).includes(k)) throw new RdbmError(`${named}: unknown field ${show(k)} (${hint(k, ['label', 'restored', 'checkpoint', ...POINT_FIELDS])}expected label, checkpoint and any of ${POINT_FIELDS.join(', ')})`);
       try {
         overrides[k] = checkField(k as RunField, v);
       } catch (error) {
@@ -113,7 +131,7 @@ export function loadPointsExperiment(file: string): PointsExperiment {
     return {
       label: p.label,
       ...(typeof p.restored === 'string' ? { restored: at(p.restored) } : {}),
-      ...(typeof p.checkpoint === 'string' ? { checkpoint: at(p.checkpoint) } : {}),
+      ...(typeof p.checkpoint === 'string' ? { checkpoint: checkpointOf(p.checkpoint, at) } : {}),
       overrides: overrides as Partial<RunConfig>,
     };
   });
@@ -179,7 +197,7 @@ async function scorePairs(pairs: readonly ImagePair[], metric: string, what: str
   const results = await evaluatePairs(pairs, convention.id, checkScoreOptions(convention, {}), { ...(options.workers ? { workers: options.workers } : {}) });
   const failed = results.filter((r) => r.error);
   if (failed.length) throw new RdbmError(`${what}: ${failed.length} of ${results.length} images could not be scored: ${failed.slice(0, 4).map((r) => `${r.pred}: ${r.error}`).join('; ')}`);
-  return results.map((r) => ({ task: r.task!, subDataset: r.subDataset!, name: basename(r.name), psnr: r.psnr !== undefined && Number.isFinite(r.psnr) ? r.psnr : null, ssim: r.ssim ?? null }));
+  return results.map((r) => imageScore({ task: r.task!, subDataset: r.subDataset!, name: basename(r.name) }, r));
 }
 
 /**

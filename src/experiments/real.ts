@@ -10,8 +10,8 @@ import { RdbmError } from '../errors.js';
 import { ensureMiniUir } from '../data/miniUir.js';
 import { readImage } from '../image/index.js';
 import type { Executors, Environment } from './executors.js';
-import type { ImageScore } from './scores.js';
-import { bundledDatasetRoot, restoredImage, restoredName } from './store.js';
+import { type ImageScore, imageScore } from '../metrics/image-score.js';
+import { bundledDatasetRoot, restoredImage, restoredName } from './layout.js';
 import { selectTestPairs } from './testset.js';
 import { tileWindows } from '../models/tiles.js';
 import { ownCommit } from '../util/commit.js';
@@ -105,15 +105,16 @@ export function realExecutors(): Executors {
         const predPath = restoredImage(restoredDir, p);
         if (!existsSync(predPath)) throw new RdbmError(`restored image missing: ${predPath} (delete its restore job record to redo it)`);
         const s = scorePair(await readImage(p.label), await readImage(predPath), convention as Parameters<typeof scorePair>[2], {}, { gt: p.label, pred: predPath });
-        images.push({ task: p.task, subDataset: p.subDataset, name: p.name, psnr: Number.isFinite(s.psnr) ? s.psnr : null, ssim: s.ssim });
+        images.push(imageScore(p, s));
       }
       return { images };
     },
 
     async environment(): Promise<Environment> {
-      const { initBackend, describeBackend } = await import('../tf/index.js');
+      const { initBackend, describeBackend, selectedBackend } = await import('../tf/index.js');
       const { describeGradientKernels } = await import('../models/wasm-grad.js');
-      const info = await initBackend();
+      // the backend the command started (--backend), else the default selection
+      const info = selectedBackend() ?? (await initBackend());
       // the wasm backend's gradients are ours: their revision is part of the arithmetic a checkpoint's hashes come from
       const kernels = info.id === 'wasm' ? `, ${describeGradientKernels()}` : '';
       return {

@@ -70,13 +70,13 @@ export function runRows(runs: readonly RunRecord[]): RunRow[] {
   return rows.sort((a, b) => String(a.points).localeCompare(String(b.points)) || String(a.key).localeCompare(String(b.key)));
 }
 
-export function rowsCsv(rows: readonly RunRow[]): string {
+export function runRowsCsv(rows: readonly RunRow[]): string {
   if (rows.length === 0) return '';
   return stringify(rows as RunRow[], { header: true, columns: Object.keys(rows[0]) });
 }
 
 /** A fixed-width text table of the main columns. */
-export function rowsTable(rows: readonly RunRow[]): string {
+export function runRowsTable(rows: readonly RunRow[]): string {
   const columns = ['key', 'points', 'model', 'pi', 'lambda', 'schedule', 'nfe', 'metric', 'psnr', 'ssim', 'images'];
   const cell = (v: string | number | null) => (v === null ? '–' : typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(5))) : String(v));
   const points = (v: string | number | null) => {

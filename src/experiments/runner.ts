@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { createProgress } from '../util/progress.js';
-import type { RunConfig, Stage } from './config.js';
+import type { RunConfig, RunStage } from './config.js';
 import type { Environment, Executors } from './executors.js';
 import type { Job, Plan } from './plan.js';
 import { type Shard, shardJobs } from './shard.js';
 import { type RunMetrics, summarizeScores } from './scores.js';
-import { type JobRecord, type RecordStatus, RESULTS_SCHEMA, type ResultsStore, checkpointDir, datasetsDir, openResults, restoredDir } from './store.js';
+import { checkpointDir, datasetsDir, restoredDir } from './layout.js';
+import { type JobRecord, type RecordStatus, RESULTS_SCHEMA, type ResultsStore, openResults } from './store.js';
 
 export interface RunRecord extends JobRecord {
   readonly kind: 'evaluate';
@@ -49,9 +50,9 @@ export interface SweepReport {
   /** jobs of this shard */
   readonly jobs: readonly JobStatus[];
   /** jobs executed in this call, per kind */
-  readonly ran: Record<Stage, number>;
+  readonly ran: Record<RunStage, number>;
   /** jobs found finished, per kind */
-  readonly cached: Record<Stage, number>;
+  readonly cached: Record<RunStage, number>;
   /** damaged records that were (or will be) redone */
   readonly redone: readonly string[];
   /** run records of this shard's evaluations that are finished */
@@ -95,8 +96,8 @@ export async function runPlan(plan: Plan, options: RunnerOptions): Promise<Sweep
       io.err(`rdbm: ${path}: damaged record (${s.status.reason}); ${s.toRun ? 'redoing the job' : 'not needed any more'}\n`);
     }
   }
-  const ran: Record<Stage, number> = { train: 0, restore: 0, evaluate: 0 };
-  const cached: Record<Stage, number> = { train: 0, restore: 0, evaluate: 0 };
+  const ran: Record<RunStage, number> = { train: 0, restore: 0, evaluate: 0 };
+  const cached: Record<RunStage, number> = { train: 0, restore: 0, evaluate: 0 };
   for (const s of statuses) if (s.status.state === 'done') cached[s.job.kind]++;
   const todo = statuses.filter((s) => s.toRun);
   const records = new Map<string, JobRecord>();

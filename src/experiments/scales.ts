@@ -1,10 +1,10 @@
 /**
- * Budgets. A scale overrides the paper's settings (config.ts PAPER_CONFIG) before an experiment's
- * own base and axes are applied, so one experiment definition runs in seconds (smoke), in minutes on
+ * Budgets. A scale overrides the paper's settings (paper.ts PAPER_CONFIG) before an experiment's
+ * own base and axes are applied, so one experiment definition runs in seconds per experiment (smoke), in minutes on
  * a laptop (quick), from the shipped checkpoint zoo (cpu, the default job) or with the published budget on a GPU
  * machine (paper).
  */
-import { keyword } from '../util/validate.js';
+import { registry } from '../util/registry.js';
 import type { RunConfig } from './config.js';
 
 export const SCALE_NAMES = ['smoke', 'quick', 'cpu', 'paper'] as const;
@@ -21,10 +21,10 @@ export interface Scale {
   readonly zooOnly?: boolean;
 }
 
-export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
+const scales = registry<ScaleName, Scale>('scale', {
   smoke: {
     name: 'smoke',
-    description: 'seconds: tiny model, 2 steps on 16-px crops, 1 test image per task (tests and CI)',
+    description: 'tiny model, 2 steps on 16-px crops, 1 test image per task (tests and CI): seconds per experiment, minutes for the whole reproduce with its plots',
     overrides: { model: 'tiny', steps: 2, batchSize: 5, cropSize: 16, lr: 1e-3, emaDecay: 0, datasetSize: 32, testLimit: 1 },
   },
   quick: {
@@ -45,10 +45,10 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = Object.freeze({
     overrides: {},
   },
 });
+export const SCALES = scales.entries;
 
 /** The scale of the default job (`npm run reproduce`, and every command's --scale default). */
 export const DEFAULT_SCALE: ScaleName = 'cpu';
 
-export function scale(name: string): Scale {
-  return SCALES[keyword('scale', name, SCALE_NAMES)];
-}
+/** The scale called `name`; unknown names throw listing the known ones. */
+export const getScale = scales.get;

@@ -4,15 +4,8 @@
  * protocol); overall figures are given both ways, each labelled: the mean over all images and the
  * mean of the task means (the paper's "average over the five tasks").
  */
+import type { ImageScore } from '../metrics/image-score.js';
 
-export interface ImageScore {
-  readonly task: string;
-  readonly subDataset: string;
-  readonly name: string;
-  /** dB; null when infinite (identical images under a convention without a cap) */
-  readonly psnr: number | null;
-  readonly ssim: number | null;
-}
 
 export interface ScoreSummary {
   /** mean PSNR over the finite values; null if none */

@@ -1,63 +1,22 @@
 /**
- * The results folder. Layout (every file written atomically, every path relative to the folder):
- *   rdbm-results.json          schema version of the folder
- *   runs/<evaluate key>.json   one finished sweep point: config, metrics per image/sub-dataset/task, timings, backend, versions
- *   jobs/<key>.json            finished train and restore jobs (what they produced, how long they took)
- *   checkpoints/<train key>/   trained networks
- *   restored/<restore key>/    restored test images, mirroring <Task>/<SubDataset>/<name>
- *   restored/input-<key>/      the unrestored test inputs in the same layout (input.ts), scored like restorations
- *   datasets/                  generated benchmarks (mini-uir)
- * A folder written by another schema version is refused with a clear error; a damaged record is
- * reported and its job redone, the others kept. The functions below are the only place that spells
- * these paths: the runner, the executors and the reports go through them.
+ * The results folder as a store of job records (its paths: layout.ts). A folder written by another
+ * schema version is refused with a clear error; a damaged record is reported and its job redone,
+ * the others kept.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
-import type { Stage } from './config.js';
+import type { RunStage } from './config.js';
 import type { Job } from './plan.js';
+import { LAYOUT_SUMMARY, RESULTS_MARKER, recordPath, recordsDir } from './layout.js';
 
 /** Bump when run/job files change incompatibly. */
 export const RESULTS_SCHEMA = 1;
-export const RESULTS_MARKER = 'rdbm-results.json';
-
-/** `<dir>/checkpoints/<train key>`: where a train job writes its checkpoints. */
-export function checkpointDir(dir: string, trainKey: string): string {
-  return join(dir, 'checkpoints', trainKey);
-}
-
-/** `<dir>/restored/<restore key>`: where a restore job writes the restored test images. */
-export function restoredDir(dir: string, restoreKey: string): string {
-  return join(dir, 'restored', restoreKey);
-}
-
-/** `<dir>/datasets`: where bundled benchmarks are generated. */
-export function datasetsDir(dir: string): string {
-  return join(dir, 'datasets');
-}
-
-/** The root a bundled benchmark is generated into, e.g. `<datasets>/mini-uir-48`. */
-export function bundledDatasetRoot(datasets: string, name: string, size: number): string {
-  return join(datasets, `${name}-${size}`);
-}
-
-/**
- * A restored image inside a restore folder: `<Task>/<SubDataset>/<name>.png` (the test pair's
- * condition file name with a .png extension), the mirror `rdbm metrics --layout` pairs.
- */
-export function restoredImage(restored: string, pair: { readonly task: string; readonly subDataset: string; readonly name: string }): string {
-  return join(restored, pair.task, pair.subDataset, restoredName(pair.name));
-}
-
-/** A condition file name as its restoration is named (`rain-001.jpg` → `rain-001.png`). */
-export function restoredName(name: string): string {
-  return name.replace(/\.[^.]+$/, '.png');
-}
 
 export interface JobRecord {
   readonly schema: number;
-  readonly kind: Stage;
+  readonly kind: RunStage;
   readonly key: string;
   readonly spec: Readonly<Record<string, unknown>>;
   /** files or folders this job produced, relative to the results folder; missing ones mean the job must be redone */
@@ -101,19 +60,19 @@ export function openResults(dir: string, options: { create?: boolean } = {}): Re
       throw new RdbmError(`${marker}: not valid JSON (expected {"schema": ${RESULTS_SCHEMA}, ...}); is ${dir} a results folder?`);
     }
     checkSchema(`results folder ${dir}`, content?.schema);
-  } else if (existsSync(join(dir, 'runs')) || existsSync(join(dir, 'jobs'))) {
+  } else if (existsSync(recordsDir(dir, 'evaluate')) || existsSync(recordsDir(dir, 'train'))) {
     throw new RdbmError(`results folder ${dir} has runs but no ${RESULTS_MARKER}: it was written by an incompatible rdbm-lab version (use a new --results folder)`);
   } else if (options.create) {
-    writeJsonAtomic(marker, { schema: RESULTS_SCHEMA, tool: 'rdbm-lab', layout: 'runs/<key>.json, jobs/<key>.json, checkpoints/, restored/, datasets/' });
+    writeJsonAtomic(marker, { schema: RESULTS_SCHEMA, tool: 'rdbm-lab', layout: LAYOUT_SUMMARY });
   }
-  const recordPath = (job: Pick<Job, 'kind' | 'key'>) => join(dir, job.kind === 'evaluate' ? 'runs' : 'jobs', `${job.key}.json`);
+  const recordAt = (job: Pick<Job, 'kind' | 'key'>) => recordPath(dir, job);
   return {
     dir,
-    recordPath,
+    recordPath: recordAt,
     resolve: (rel) => (isAbsolute(rel) ? rel : join(dir, rel)),
     relativize: (path) => relative(dir, path) || '.',
     read(job) {
-      const path = recordPath(job);
+      const path = recordAt(job);
       if (!existsSync(path)) return { state: 'missing' };
       let record: JobRecord;
       try {
@@ -134,7 +93,7 @@ export function openResults(dir: string, options: { create?: boolean } = {}): Re
       return { state: 'done', record };
     },
     write(record) {
-      writeJsonAtomic(recordPath(record), record);
+      writeJsonAtomic(recordAt(record), record);
     },
   };
 }
@@ -142,7 +101,7 @@ export function openResults(dir: string, options: { create?: boolean } = {}): Re
 /** Every run record in a folder (runs/*.json), with the unreadable ones reported separately. */
 export function readRuns(dir: string): { runs: JobRecord[]; problems: string[] } {
   openResults(dir);
-  const runsDir = join(dir, 'runs');
+  const runsDir = recordsDir(dir, 'evaluate');
   const runs: JobRecord[] = [];
   const problems: string[] = [];
   if (!existsSync(runsDir)) return { runs, problems };

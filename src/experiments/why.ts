@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordsDir } from './layout.js';
 import { stableStringify } from '../util/hash.js';
-import type { Stage } from './config.js';
+import type { RunStage } from './config.js';
 import type { Job } from './plan.js';
 import type { RecordStatus, ResultsStore } from './store.js';
 
@@ -16,8 +17,8 @@ interface Earlier {
   readonly spec: Readonly<Record<string, unknown>>;
 }
 
-function earlierRecords(store: ResultsStore, kind: Stage): Earlier[] {
-  const dir = join(store.dir, kind === 'evaluate' ? 'runs' : 'jobs');
+function earlierRecords(store: ResultsStore, kind: RunStage): Earlier[] {
+  const dir = recordsDir(store.dir, kind);
   if (!existsSync(dir)) return [];
   const out: Earlier[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
@@ -31,7 +32,7 @@ function earlierRecords(store: ResultsStore, kind: Stage): Earlier[] {
   return out;
 }
 
-function describeField(field: string, before: unknown, now: unknown, kind: Stage): string {
+function describeField(field: string, before: unknown, now: unknown, kind: RunStage): string {
   if (field === 'code') return `the code of the ${kind} stage changed (fingerprint ${String(before ?? 'none')} → ${String(now)})`;
   if (field === 'data') return 'the dataset changed (content key differs)';
   if (field === 'after') {
@@ -45,7 +46,7 @@ function describeField(field: string, before: unknown, now: unknown, kind: Stage
 
 /** Memoised per store and stage: explains every missing job of a plan against one folder listing. */
 export function missExplainer(store: ResultsStore): (job: Job, status: RecordStatus) => string | undefined {
-  const cache = new Map<Stage, Earlier[]>();
+  const cache = new Map<RunStage, Earlier[]>();
   return (job, status) => {
     if (status.state === 'done') return undefined;
     if (status.state === 'corrupt') return `its record is damaged (${status.reason})`;

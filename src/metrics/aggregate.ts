@@ -43,7 +43,7 @@ export interface TaskSummary extends GroupMean {
   readonly subDatasets: readonly SubDatasetSummary[];
 }
 
-export interface Summary {
+export interface MetricsSummary {
   /** mean over all scored images */
   readonly overImages: GroupMean;
   /** mean of the per-task means (present when results carry tasks) */
@@ -52,7 +52,7 @@ export interface Summary {
 }
 
 /** Means of a list of results (failed entries counted apart). */
-export function groupMean(results: readonly ImageResult[]): GroupMean {
+export function metricsGroupMean(results: readonly ImageResult[]): GroupMean {
   let count = 0;
   let failed = 0;
   let psnr = 0;
@@ -92,15 +92,15 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 }
 
 /** Summarises results per sub-dataset, per task and overall. Results without a task form no task group. */
-export function summarize(results: readonly ImageResult[]): Summary {
+export function summarizeMetrics(results: readonly ImageResult[]): MetricsSummary {
   const withTask = results.filter((r) => r.task !== undefined);
   const tasks: TaskSummary[] = [];
   for (const [task, items] of groupBy(withTask, (r) => r.task!)) {
     const subDatasets: SubDatasetSummary[] = [];
     for (const [subDataset, subItems] of groupBy(items, (r) => r.subDataset ?? '')) {
-      subDatasets.push({ task, subDataset, ...groupMean(subItems) });
+      subDatasets.push({ task, subDataset, ...metricsGroupMean(subItems) });
     }
-    tasks.push({ task, ...groupMean(items), subDatasets });
+    tasks.push({ task, ...metricsGroupMean(items), subDatasets });
   }
   const scoredTasks = tasks.filter((t) => t.count > 0);
   const overTasks = scoredTasks.length
@@ -110,5 +110,5 @@ export function summarize(results: readonly ImageResult[]): Summary {
         ssim: scoredTasks.reduce((s, t) => s + t.ssim, 0) / scoredTasks.length,
       }
     : undefined;
-  return { overImages: groupMean(results), ...(overTasks ? { overTasks } : {}), tasks };
+  return { overImages: metricsGroupMean(results), ...(overTasks ? { overTasks } : {}), tasks };
 }

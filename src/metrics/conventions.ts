@@ -6,12 +6,13 @@
  */
 import { createRequire } from 'node:module';
 import { RdbmError } from '../errors.js';
+import { registry } from '../util/registry.js';
 import type { Image8 } from '../image/types.js';
 import { planeKernels } from './kernels/index.js';
 import { matlabY } from './luma.js';
 import { channelPlane } from './plane.js';
 import { mse8, mseUnitFloat32, psnrFromMse } from './psnr.js';
-import { gaussianKernel, ssimConstants } from './ssim.js';
+import { ssimGaussianKernel, ssimConstants } from './ssim.js';
 
 export const CONVENTION_IDS = ['rdbm', 'basicsr-y', 'basicsr-rgb', 'skimage-gaussian', 'matlab-y', 'image-ssim'] as const;
 export type ConventionId = (typeof CONVENTION_IDS)[number];
@@ -46,7 +47,7 @@ export interface Convention {
   score(gt: Image8, pred: Image8): Scores;
 }
 
-const GAUSS_11 = gaussianKernel(11, 1.5);
+const GAUSS_11 = ssimGaussianKernel(11, 1.5);
 const C255 = ssimConstants(255);
 
 function meanOver(values: readonly number[]): number {
@@ -203,8 +204,8 @@ const imageSsim = define({
   },
 });
 
-/** Every convention, registered explicitly. */
-export const CONVENTIONS: Readonly<Record<ConventionId, Convention>> = Object.freeze({
+/** Every convention, registered explicitly (src/util/registry.ts: lookup and the unknown-name message). */
+const conventions = registry<ConventionId, Convention>('convention', {
   rdbm,
   'basicsr-y': basicsrYConvention,
   'basicsr-rgb': basicsrRgb,
@@ -212,8 +213,8 @@ export const CONVENTIONS: Readonly<Record<ConventionId, Convention>> = Object.fr
   'matlab-y': matlabYConvention,
   'image-ssim': imageSsim,
 });
+export const CONVENTIONS = conventions.entries;
 
-/** The convention called `id`; unknown ids throw listing the known ones. */
 /** The conventions a sweep, table or plot may use: all but the previews (image-ssim). */
 export const TABLE_CONVENTION_IDS = Object.freeze(CONVENTION_IDS.filter((id) => !CONVENTIONS[id].preview));
 
@@ -229,7 +230,5 @@ export function checkTableConvention(convention: string, where: string): string 
   return convention;
 }
 
-export function getConvention(id: string): Convention {
-  if (!isConventionId(id)) throw new RdbmError(`unknown convention ${JSON.stringify(id)} (expected one of ${CONVENTION_IDS.join(', ')})`);
-  return CONVENTIONS[id];
-}
+/** The convention called `id`; unknown ids throw listing the known ones. */
+export const getConvention = conventions.get;

@@ -4,7 +4,7 @@
  * but with different arithmetic, which moves PSNR by up to ~0.02 dB.
  */
 import type { Image8 } from '../image/types.js';
-import type { Plane } from './plane.js';
+import type { MetricPlane } from './plane.js';
 
 const f32 = Math.fround;
 /** float32(v / 255) for v = 0…255, as numpy computes `uint8.astype(float32) / 255.` */
@@ -23,7 +23,7 @@ export const BASICSR_Y_TERMS: Float64Array = Float64Array.of(...B_TERM, ...G_TER
  * BGR); Y = float32(float32(Y64/255)·255). Not rounded. Grey images: Y = float32(float32(v/255)·255).
  * kernels/ssim.c (basicsr_y) repeats the RGB arithmetic in the same order: change both together.
  */
-export function basicsrY(image: Image8, into?: Float32Array): Plane {
+export function basicsrY(image: Image8, into?: Float32Array): MetricPlane {
   const n = image.width * image.height;
   const out = into ?? new Float32Array(n);
   const src = image.data;
@@ -67,7 +67,7 @@ export function matlabLuma(r: number, g: number, b: number): number {
  * MATLAB `rgb2ycbcr` on a uint8 image, channel 1 (DiffUIR eval/SOTS.m): Y rounded to uint8.
  * Grey images are used as they are (the script skips the conversion when size(img, 3) ≠ 3).
  */
-export function matlabY(image: Image8, into?: Float32Array): Plane {
+export function matlabY(image: Image8, into?: Float32Array): MetricPlane {
   const n = image.width * image.height;
   const out = into ?? new Float32Array(n);
   const src = image.data;

@@ -8,7 +8,7 @@ import type { Image8 } from '../image/types.js';
  * build is exactly representable in it (8-bit values, BasicSR's float32 Y, MATLAB's uint8 Y): half
  * the memory traffic of float64, while all arithmetic on the values is float64.
  */
-export interface Plane {
+export interface MetricPlane {
   readonly width: number;
   readonly height: number;
   readonly data: Float32Array;
@@ -33,7 +33,7 @@ export function scratchF32(key: string, length: number): Float32Array {
  * Removes `border` pixels on each side (BasicSR `crop_border` semantics: applied before the colour
  * conversion and before both metrics). `border = 0` returns the image itself.
  */
-export function cropImage(image: Image8, border: number): Image8 {
+export function cropImageBorder(image: Image8, border: number): Image8 {
   if (border === 0) return image;
   const width = image.width - 2 * border;
   const height = image.height - 2 * border;
@@ -48,7 +48,7 @@ export function cropImage(image: Image8, border: number): Image8 {
 }
 
 /** Channel `channel` of an 8-bit image as a plane (into `out` when given). */
-export function channelPlane(image: Image8, channel: number, out?: Float32Array): Plane {
+export function channelPlane(image: Image8, channel: number, out?: Float32Array): MetricPlane {
   const n = image.width * image.height;
   const c = image.channels;
   const data = out ?? new Float32Array(n);

@@ -3,7 +3,7 @@
  * All functions take images / planes of equal size (checked by the caller).
  */
 import type { Image8 } from '../image/types.js';
-import type { Plane } from './plane.js';
+import type { MetricPlane } from './plane.js';
 
 const f32 = Math.fround;
 
@@ -27,7 +27,7 @@ export function mse8(a: Image8, b: Image8): number {
 }
 
 /** mean((a−b)²) of two float64 planes. */
-export function msePlane(a: Plane, b: Plane): number {
+export function msePlane(a: MetricPlane, b: MetricPlane): number {
   const x = a.data;
   const y = b.data;
   let sum = 0;

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Convention } from './conventions.js';
-import { summarize, type GroupMean, type ImageResult } from './aggregate.js';
+import { summarizeMetrics, type GroupMean, type ImageResult } from './aggregate.js';
 
 /** JSON-safe number: finite values as they are, ±Infinity and NaN as null. */
 export function finiteOrNull(value: number | undefined): number | null {
@@ -22,7 +22,7 @@ function means(g: GroupMean): Record<string, unknown> {
   };
 }
 
-export interface ReportOptions {
+export interface MetricsReportOptions {
   readonly cropBorder: number;
   readonly resizeGt: boolean;
 }
@@ -32,8 +32,8 @@ export interface ReportOptions {
  * `{convention, reference, preview, options, mean: {psnr, ssim, over: "images", …},
  *   meanOfTaskMeans?: {psnr, ssim, over: "tasks", count}, tasks: [...], images: [...], failed: n}`.
  */
-export function metricsReport(results: readonly ImageResult[], convention: Convention, options: ReportOptions): Record<string, unknown> {
-  const summary = summarize(results);
+export function metricsReport(results: readonly ImageResult[], convention: Convention, options: MetricsReportOptions): Record<string, unknown> {
+  const summary = summarizeMetrics(results);
   return {
     convention: convention.id,
     description: convention.description,
@@ -72,7 +72,7 @@ const COLUMNS = ['level', 'name', 'task', 'subDataset', 'psnr', 'ssim', 'identic
  * Empty cells for undefined values; infinite PSNR is written as `inf`.
  */
 export function metricsCsv(results: readonly ImageResult[], convention: Convention): string {
-  const summary = summarize(results);
+  const summary = summarizeMetrics(results);
   const num = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '' : Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : '-inf');
   const rows: Record<string, string | number>[] = [];
   for (const r of results) {

@@ -18,7 +18,7 @@ export function cubicKernel(x: number): number {
   return 0;
 }
 
-export interface Contributions {
+export interface ImresizeContributions {
   /** taps per output sample */
   readonly taps: number;
   /** outLength × taps weights, each row sums to 1 */
@@ -28,7 +28,7 @@ export interface Contributions {
 }
 
 /** MATLAB imresize `contributions(in_length, out_length, scale, @cubic, 4, true)`. */
-export function contributions(inLength: number, outLength: number, scale: number, antialiasing = true): Contributions {
+export function imresizeContributions(inLength: number, outLength: number, scale: number, antialiasing = true): ImresizeContributions {
   const shrink = scale < 1 && antialiasing;
   const kernelWidth = shrink ? 4 / scale : 4;
   const h = shrink ? (x: number) => scale * cubicKernel(scale * x) : cubicKernel;
@@ -55,7 +55,7 @@ export function contributions(inLength: number, outLength: number, scale: number
 }
 
 function resizeRows(src: Float64Array, width: number, height: number, channels: number, outHeight: number): Float64Array {
-  const { taps, weights, indices } = contributions(height, outHeight, outHeight / height);
+  const { taps, weights, indices } = imresizeContributions(height, outHeight, outHeight / height);
   const rowLen = width * channels;
   const out = new Float64Array(outHeight * rowLen);
   for (let i = 0; i < outHeight; i++) {
@@ -71,7 +71,7 @@ function resizeRows(src: Float64Array, width: number, height: number, channels: 
 }
 
 function resizeCols(src: Float64Array, width: number, height: number, channels: number, outWidth: number): Float64Array {
-  const { taps, weights, indices } = contributions(width, outWidth, outWidth / width);
+  const { taps, weights, indices } = imresizeContributions(width, outWidth, outWidth / width);
   const out = new Float64Array(height * outWidth * channels);
   for (let r = 0; r < height; r++) {
     const si = r * width * channels;

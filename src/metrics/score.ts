@@ -6,7 +6,7 @@ import { RdbmError } from '../errors.js';
 import type { Image8 } from '../image/types.js';
 import { number } from '../util/validate.js';
 import { getConvention, type Convention, type ConventionId, type Scores } from './conventions.js';
-import { cropImage } from './plane.js';
+import { cropImageBorder } from './plane.js';
 import { imresizeMatlab } from './resize.js';
 
 export interface ScoreOptions {
@@ -58,8 +58,8 @@ export function scorePair(
     }
     reference = imresizeMatlab(gt, pred.width, pred.height);
   }
-  const a = cropImage(reference, cropBorder);
-  const b = cropImage(pred, cropBorder);
+  const a = cropImageBorder(reference, cropBorder);
+  const b = cropImageBorder(pred, cropBorder);
   if (a.width < convention.minSize || a.height < convention.minSize) {
     const after = cropBorder ? ` after cropping ${cropBorder} px per side` : '';
     throw new RdbmError(

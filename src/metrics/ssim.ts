@@ -7,7 +7,7 @@
  *   SSIM = (2 μx μy + C1)(2 σxy + C2) / ((μx² + μy² + C1)(σx² + σy² + C2))
  */
 import type { Image8 } from '../image/types.js';
-import type { Plane } from './plane.js';
+import type { MetricPlane } from './plane.js';
 
 /** C1 = (0.01·L)², C2 = (0.03·L)² for data range L (Wang et al. defaults K1 = 0.01, K2 = 0.03). */
 export function ssimConstants(dataRange: number): { c1: number; c2: number } {
@@ -19,7 +19,7 @@ export function ssimConstants(dataRange: number): { c1: number; c2: number } {
  * scipy's `_gaussian_kernel1d` compute it: exp(−x²/(2σ²)) for x = −r…r, divided by the sum.
  * MATLAB `fspecial('gaussian', size, sigma)` is its outer product with itself.
  */
-export function gaussianKernel(size: number, sigma: number): Float64Array {
+export function ssimGaussianKernel(size: number, sigma: number): Float64Array {
   const k = new Float64Array(size);
   const scale = -0.5 / (sigma * sigma);
   const r = (size - 1) / 2;
@@ -40,7 +40,7 @@ export function gaussianKernel(size: number, sigma: number): Float64Array {
  * `gaussian_weights=True, use_sample_covariance=False`. Float64 throughout, one row of the
  * vertical pass in memory at a time.
  */
-export function ssimSeparable(a: Plane, b: Plane, kernel: Float64Array, c1: number, c2: number): number {
+export function ssimSeparable(a: MetricPlane, b: MetricPlane, kernel: Float64Array, c1: number, c2: number): number {
   if (kernel.length === 11) return ssimSeparable11(a, b, kernel, c1, c2);
   const W = a.width;
   const K = kernel.length;
@@ -115,7 +115,7 @@ function ssimTerm(mu1: number, mu2: number, e11: number, e22: number, e12: numbe
  * identical in exact arithmetic and within ~1e-13 in float64. Unrolled with the kernel's symmetry.
  * kernels/ssim.c (ssim_gauss11) repeats these operations in the same order: change both together.
  */
-function ssimSeparable11(a: Plane, b: Plane, kernel: Float64Array, c1: number, c2: number): number {
+function ssimSeparable11(a: MetricPlane, b: MetricPlane, kernel: Float64Array, c1: number, c2: number): number {
   const W = a.width;
   const outW = W - 10;
   const outH = a.height - 10;

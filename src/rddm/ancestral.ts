@@ -10,7 +10,8 @@
 import { RdbmError } from '../errors.js';
 import { tf } from '../tf/index.js';
 import { keyword } from '../util/validate.js';
-import { RDDM_PREDICTION_MODES, type SampleRddmOptions, interpretPrediction } from './sampler.js';
+import { runSteps } from '../bridge/steps.js';
+import { RDDM_PREDICTION_MODES, type RddmPrediction, type SampleRddmOptions, interpretPrediction } from './sampler.js';
 
 export type SampleRddmAncestralOptions = Omit<SampleRddmOptions, 'nfe' | 'eta' | 'variant'>;
 
@@ -22,26 +23,28 @@ export async function sampleRddmAncestral(options: SampleRddmAncestralOptions): 
   if (typeof options.noise !== 'function') throw new RdbmError('sampleRddmAncestral: noise(shape) is required');
   const T = schedule.timesteps;
   const { alphaBar: aBar, beta2Bar: b2 } = schedule;
-  let x = tf.tidy(() => tf.add(mu, tf.mul(Math.sqrt(schedule.sumScale), options.noise(mu.shape)))) as tf.Tensor4D;
-  for (let t = T - 1; t >= 0; t--) {
-    const prediction = await options.predict(x, mu, t);
-    let next: tf.Tensor4D;
-    try {
-      next = tf.tidy(() => {
-        const { res, x0 } = interpretPrediction(options, x, prediction, t);
-        if (t === 0) return x0 as tf.Tensor4D;
-        const beta2 = b2[t] - b2[t - 1];
-        const alpha = aBar[t] - aBar[t - 1];
-        const mean = tf.add(tf.add(tf.mul(b2[t - 1] / b2[t], x), tf.mul((beta2 * aBar[t - 1] - b2[t - 1] * alpha) / b2[t], res)), tf.mul(beta2 / b2[t], x0));
-        const std = Math.sqrt(Math.max((beta2 * b2[t - 1]) / b2[t], 1e-20));
-        return tf.add(mean, tf.mul(std, options.noise(x.shape))) as tf.Tensor4D;
-      });
-    } finally {
-      for (const v of [prediction?.residual, prediction?.noise]) if (v && v !== x && v !== mu) v.dispose();
-    }
-    x.dispose();
-    x = next;
-    options.onStep?.({ index: T - 1 - t, t, tNext: t - 1, x });
-  }
-  return x;
+  const start = tf.tidy(() => tf.add(mu, tf.mul(Math.sqrt(schedule.sumScale), options.noise(mu.shape)))) as tf.Tensor4D;
+  const { output } = await runSteps<RddmPrediction>(
+    {
+      protect: [mu],
+      // every step t = T−1 … 0 (the official p_sample_loop), t_next = t − 1
+      pairs: Array.from({ length: T }, (_, i) => [T - 1 - i, T - 2 - i] as const),
+      start,
+      predict: (x, t) => options.predict(x, mu, t),
+      step: (x, prediction, t) =>
+        tf.tidy(() => {
+          const { res, x0 } = interpretPrediction(options, x, prediction, t);
+          if (t === 0) return x0 as tf.Tensor4D;
+          const beta2 = b2[t] - b2[t - 1];
+          const alpha = aBar[t] - aBar[t - 1];
+          const mean = tf.add(tf.add(tf.mul(b2[t - 1] / b2[t], x), tf.mul((beta2 * aBar[t - 1] - b2[t - 1] * alpha) / b2[t], res)), tf.mul(beta2 / b2[t], x0));
+          const std = Math.sqrt(Math.max((beta2 * b2[t - 1]) / b2[t], 1e-20));
+          return tf.add(mean, tf.mul(std, options.noise(x.shape))) as tf.Tensor4D;
+        }),
+      tensors: (prediction) => [prediction?.residual, prediction?.noise],
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    },
+    false,
+  );
+  return output;
 }

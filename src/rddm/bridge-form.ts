@@ -15,7 +15,7 @@
  *   from noise of std √sum_scale = 0.1, i.e. the start state is not the forward marginal at T−1.
  */
 import type { BridgeSchedule } from '../bridge/schedule.js';
-import { RdbmError } from '../errors.js';
+import { registry } from '../util/registry.js';
 import { type RddmSchedule, ddpmAlphasCumprod, rddmSchedule, rddmScheduleFromAlphasCumprod } from './schedule.js';
 
 /**
@@ -69,7 +69,7 @@ function preset(id: string, title: string, note: string, build: (T: number) => R
 }
 
 /** RDDM / DiffUIR members for the bridge-family plots (official settings; T is the plot's choice). */
-export const RDDM_CURVE_PRESETS: Readonly<Record<string, RddmCurvePreset>> = Object.freeze({
+const presets = registry('RDDM preset', {
   rddm: preset('rddm', 'RDDM (sum_scale 0.01)', 'α decreased, β² increased (RDDM exp. 2 schedules), sum_scale 0.01, the ResidualDiffusion class default for conditional models (DiffUIR passes it too): Σ_{T−1} = 0.1', (T) =>
     rddmSchedule({ timesteps: T, sumScale: 0.01, name: 'rddm' }),
   ),
@@ -82,13 +82,12 @@ export const RDDM_CURVE_PRESETS: Readonly<Record<string, RddmCurvePreset>> = Obj
   diffuir: preset('diffuir', 'DiffUIR', 'ᾱ = 1 − √ā, β̄² = 1 − ā (linear β), δ_end 1.8e-3 (μ weight 1 − δ̄_t), start noise √0.01', (T) =>
     rddmScheduleFromAlphasCumprod({ alphasCumprod: ddpmAlphasCumprod(T), sumScale: 0.01, deltaEnd: 1.8e-3, name: 'diffuir' }),
   ),
-});
+} satisfies Record<string, RddmCurvePreset>);
 
-export function rddmCurvePreset(id: string): RddmCurvePreset {
-  const p = RDDM_CURVE_PRESETS[id];
-  if (!p) throw new RdbmError(`invalid RDDM preset: ${JSON.stringify(id)} (expected one of ${Object.keys(RDDM_CURVE_PRESETS).join(', ')})`);
-  return p;
-}
+export const RDDM_CURVE_PRESETS = presets.entries;
+export const RDDM_CURVE_PRESET_IDS = presets.names;
+/** The preset called `id`; unknown ids throw listing the known ones. */
+export const rddmCurvePreset = presets.get;
 
 /** The RDDM-lineage rows for a Θ/Σ plot ({label, schedule} as src/reports' ScheduleCurve), T steps each. */
 export function rddmScheduleCurves(timesteps = 100): Array<{ label: string; schedule: BridgeSchedule }> {

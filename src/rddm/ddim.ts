@@ -9,6 +9,7 @@
  * for the same noise. Clipping breaks the identity: DDIM clips x̂₀ only, RDDM also re-derives the update from
  * the clipped Î_res (see test/rddm/ddim.test.ts for the measured gap).
  */
+import { runSteps } from '../bridge/steps.js';
 import { RdbmError } from '../errors.js';
 import { samplingTimePairs } from '../bridge/timesteps.js';
 import { tf } from '../tf/index.js';
@@ -36,23 +37,27 @@ export async function sampleDdim(options: SampleDdimOptions): Promise<tf.Tensor4
   const abar = options.alphasCumprod;
   const pairs = samplingTimePairs(abar.length, options.nfe);
   const eta = number('eta', options.eta ?? 0, { min: 0, max: 1 });
-  let x = tf.tidy(() => tf.add(tf.zeros(options.shape), options.noise(options.shape))) as tf.Tensor4D;
-  for (const [t, s] of pairs) {
-    const eps = await options.predict(x, t);
-    const next = tf.tidy(() => {
-      let x0: tf.Tensor = tf.div(tf.sub(x, tf.mul(Math.sqrt(1 - abar[t]), eps)), Math.sqrt(abar[t]));
-      if (options.clip) x0 = tf.clipByValue(x0, -1, 1);
-      if (s < 0) return x0 as tf.Tensor4D;
-      const sigma = eta * Math.sqrt((1 - abar[s]) / (1 - abar[t])) * Math.sqrt(1 - abar[t] / abar[s]);
-      let out = tf.add(tf.mul(Math.sqrt(abar[s]), x0), tf.mul(Math.sqrt(1 - abar[s] - sigma * sigma), eps));
-      if (eta > 0) out = tf.add(out, tf.mul(sigma, options.noise(x.shape)));
-      return out as tf.Tensor4D;
-    });
-    if (eps !== x) eps.dispose();
-    x.dispose();
-    x = next;
-  }
-  return x;
+  const start = tf.tidy(() => tf.add(tf.zeros(options.shape), options.noise(options.shape))) as tf.Tensor4D;
+  const { output } = await runSteps<tf.Tensor4D>(
+    {
+      pairs,
+      start,
+      predict: options.predict,
+      step: (x, eps, t, s) =>
+        tf.tidy(() => {
+          let x0: tf.Tensor = tf.div(tf.sub(x, tf.mul(Math.sqrt(1 - abar[t]), eps)), Math.sqrt(abar[t]));
+          if (options.clip) x0 = tf.clipByValue(x0, -1, 1);
+          if (s < 0) return x0 as tf.Tensor4D;
+          const sigma = eta * Math.sqrt((1 - abar[s]) / (1 - abar[t])) * Math.sqrt(1 - abar[t] / abar[s]);
+          let out = tf.add(tf.mul(Math.sqrt(abar[s]), x0), tf.mul(Math.sqrt(1 - abar[s] - sigma * sigma), eps));
+          if (eta > 0) out = tf.add(out, tf.mul(sigma, options.noise(x.shape)));
+          return out as tf.Tensor4D;
+        }),
+      tensors: (eps) => [eps],
+    },
+    false,
+  );
+  return output;
 }
 
 /** The RDDM schedule equivalent to DDIM's ā_t for generation (sum_scale 1, true 1 − ᾱ_{T−1}, no endpoint floor, float64). */

@@ -13,6 +13,7 @@
  */
 import { RdbmError } from '../errors.js';
 import { sameShape } from '../bridge/marginal.js';
+import { type Trajectory, runSteps } from '../bridge/steps.js';
 import { samplingTimePairs } from '../bridge/timesteps.js';
 import { tf } from '../tf/index.js';
 import { keyword, number } from '../util/validate.js';
@@ -60,13 +61,8 @@ export interface SampleRddmOptions {
   readonly onStep?: (info: { index: number; t: number; tNext: number; x: tf.Tensor4D }) => void;
 }
 
-export interface RddmTrajectory {
-  /** the final sample x̂₀ in [−1, 1] (when clipped) */
-  readonly output: tf.Tensor4D;
-  /** [start, x after step 1, …, output]: NFE + 1 states */
-  readonly states: tf.Tensor4D[];
-  readonly times: Array<[number, number]>;
-}
+/** The final sample x̂₀ in [−1, 1] (when clipped), and [start, x after step 1, …, output]: NFE + 1 states. */
+export type RddmTrajectory = Trajectory;
 
 function validate(options: SampleRddmOptions): Array<[number, number]> {
   keyword('mode', options?.mode, RDDM_PREDICTION_MODES);
@@ -145,27 +141,23 @@ function step(options: SampleRddmOptions, x: tf.Tensor4D, prediction: RddmPredic
 async function run(options: SampleRddmOptions, keepStates: boolean): Promise<RddmTrajectory> {
   const pairs = validate(options);
   const { mu, schedule } = options;
-  let x: tf.Tensor4D = tf.tidy(() => {
+  const start = tf.tidy(() => {
     const z = options.noise(mu.shape);
     sameShape('noise', mu, z, 'mu', 'the start noise');
     return tf.add(tf.mul(1 - schedule.deltaBar[schedule.timesteps - 1], mu), tf.mul(Math.sqrt(schedule.sumScale), z)) as tf.Tensor4D;
   });
-  const states: tf.Tensor4D[] = keepStates ? [x] : [];
-  for (let index = 0; index < pairs.length; index++) {
-    const [t, tNext] = pairs[index];
-    const prediction = await options.predict(x, mu, t);
-    let next: tf.Tensor4D;
-    try {
-      next = step(options, x, prediction, t, tNext);
-    } finally {
-      for (const v of [prediction?.residual, prediction?.noise]) if (v && v !== x && v !== mu) v.dispose();
-    }
-    if (!keepStates) x.dispose();
-    x = next;
-    if (keepStates) states.push(x);
-    options.onStep?.({ index, t, tNext, x });
-  }
-  return { output: x, states, times: pairs };
+  return runSteps<RddmPrediction>(
+    {
+      protect: [mu],
+      pairs,
+      start,
+      predict: (x, t) => options.predict(x, mu, t),
+      step: (x, prediction, t, tNext) => step(options, x, prediction, t, tNext),
+      tensors: (prediction) => [prediction?.residual, prediction?.noise],
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    },
+    keepStates,
+  );
 }
 
 /** Samples RDDM / DiffUIR from μ in `nfe` network evaluations; returns x̂₀ (NHWC). */

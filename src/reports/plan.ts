@@ -6,13 +6,13 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { BRIDGE_PRESETS, THETA_SCHEDULE_NAMES, bridgeSchedule } from '../bridge/index.js';
 import { rddmScheduleCurves } from '../rddm/bridge-form.js';
-import { ABLATION_IDS, type AblationId } from './published.js';
+import { ABLATION_IDS, type AblationId, PAPER_CONFIG, ablationAxis, lambdaLabel } from '../experiments/paper.js';
 import { perTaskPlot } from './plots/per-task.js';
 import { psnrVsCostPlot } from './plots/cost.js';
 import { psnrVsNfePlot } from './plots/nfe.js';
 import { type ScheduleCurve, scheduleCurvesPlot } from './plots/schedule.js';
 import type { Table } from './table.js';
-import { ablationTable, comparisonTable, mainTable, perTaskTable } from './tables.js';
+import { ablationTable, comparisonTable, mainTable, perTaskTable, publishedTable } from './tables.js';
 import type { ReproducedSet } from './types.js';
 
 export interface PlannedPlot {
@@ -44,11 +44,11 @@ function isAblation(id: string): id is AblationId {
 /** The θ schedules and λ values the paper ablates, as curves for the bridge-coefficient plot. */
 export function paperScheduleCurves(timesteps = 100): ScheduleCurve[] {
   const curves: ScheduleCurve[] = THETA_SCHEDULE_NAMES.map((schedule) => ({
-    label: `${schedule}, λ = 10/255`,
-    schedule: bridgeSchedule({ schedule, timesteps, lambda: 10 / 255 }),
+    label: `${schedule}, λ = ${lambdaLabel(PAPER_CONFIG.lambda)}`,
+    schedule: bridgeSchedule({ schedule, timesteps, lambda: PAPER_CONFIG.lambda }),
   }));
-  for (const [label, lambda] of [['1/255', 1 / 255], ['100/255', 100 / 255]] as const) {
-    curves.push({ label: `cosine, λ = ${label}`, schedule: bridgeSchedule({ schedule: 'cosine', timesteps, lambda }) });
+  for (const lambda of ablationAxis('lambda').map(Number).filter((l) => l !== PAPER_CONFIG.lambda)) {
+    curves.push({ label: `cosine, λ = ${lambdaLabel(lambda)}`, schedule: bridgeSchedule({ schedule: 'cosine', timesteps, lambda }) });
   }
   curves.push({ label: `cosine, λ = 1e-4 (official code)`, schedule: BRIDGE_PRESETS['rdbm-official'].schedule(timesteps) });
   return curves;
@@ -62,6 +62,16 @@ function perTaskPlots(set: ReproducedSet): PlannedPlot[] {
   }));
 }
 
+/** An experiment the paper has no table for: its comparison table, per-task table and plots. */
+function experimentSection(set: ReproducedSet): ReportSection {
+  return {
+    id: set.experiment,
+    title: set.title ?? `Experiment: ${set.experiment}`,
+    tables: [comparisonTable(set), perTaskTable(set, { title: `${set.title ?? set.experiment}: per task` })],
+    plots: perTaskPlots(set),
+  };
+}
+
 /** The model rows of `main` and `size` as one set (main's entry wins when both ran the same model). */
 export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | undefined {
   if (sets.length <= 1) return sets[0];
@@ -72,14 +82,19 @@ export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | 
   return { ...sets[0], experiment: sets.map((s) => s.experiment).join('-'), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), model: join((s) => s.model), entries };
 }
 
-/** Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other experiment. */
-export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
+/**
+ * Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other
+ * experiment, then the bridge coefficients. With `paper: false` (a file of the user's own points)
+ * every set is an experiment of its own, without the paper's tables and curves.
+ */
+export function planReport(sets: readonly ReproducedSet[], options: { paper?: boolean } = {}): ReportPlan {
+  if (options.paper === false) return { sections: sets.map(experimentSection) };
   const sections: ReportSection[] = [];
   const main = mergeModelSets(sets.filter((s) => (MAIN_EXPERIMENTS as readonly string[]).includes(s.experiment)));
   sections.push({
     id: 'main',
     title: 'Main table: RDBM family beside the published methods',
-    tables: main ? [mainTable(main), perTaskTable(main, { title: 'Per-task breakdown: model sizes' })] : [mainTable()],
+    tables: main ? [mainTable(main), publishedTable(main), perTaskTable(main, { title: 'Per-task breakdown: model sizes' })] : [publishedTable()],
     plots: main
       ? [...perTaskPlots(main), { id: 'psnr-vs-cost', title: 'PSNR vs parameters and FLOPs', spec: psnrVsCostPlot(main) }]
       : [],
@@ -93,7 +108,7 @@ export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
   }
   for (const set of sets) {
     if ((MAIN_EXPERIMENTS as readonly string[]).includes(set.experiment) || isAblation(set.experiment)) continue;
-    sections.push({ id: set.experiment, title: `Experiment: ${set.experiment}`, tables: [comparisonTable(set), perTaskTable(set)], plots: perTaskPlots(set) });
+    sections.push(experimentSection(set));
   }
   sections.push({
     id: 'bridge',
@@ -101,7 +116,7 @@ export function planReport(sets: readonly ReproducedSet[]): ReportPlan {
     tables: [],
     plots: [
       { id: 'bridge-curves', title: 'Θ_t, Σ_t and the residual-to-noise factor', spec: scheduleCurvesPlot(paperScheduleCurves()) },
-      { id: 'lineage-curves', title: 'The residual diffusion lineage: RDBM schedules beside RDDM / DiffUIR (noisy endpoint)', spec: scheduleCurvesPlot([...paperScheduleCurves(), ...rddmScheduleCurves()]) },
+      { id: 'lineage-curves', title: 'The residual diffusion lineage: RDBM schedules beside RDDM / DiffUIR (noisy endpoint)', spec: scheduleCurvesPlot([...paperScheduleCurves(), ...rddmScheduleCurves()], { title: 'The residual diffusion lineage: RDBM beside RDDM / DiffUIR (noisy endpoint)', legendTitle: 'schedule, λ / RDDM member' }) },
     ],
   });
   return { sections };

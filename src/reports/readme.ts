@@ -2,6 +2,7 @@
  * results/README.md (pure): the headline table and plot first, the convention and scale stated up
  * front, then every section's tables (Markdown inline, CSV and LaTeX linked) and plots.
  */
+import { plotPath, tablePath } from '../experiments/layout.js';
 import type { ReportPlan } from './plan.js';
 import { tableToMarkdown } from './markdown.js';
 import { scaleStatement } from './statement.js';
@@ -21,7 +22,9 @@ export interface ReadmeMeta {
 }
 
 export function resultsReadme(plan: ReportPlan, meta: ReadmeMeta & { png?: boolean }): string {
-  const image = (id: string) => (meta.png === false ? `plots/${id}.svg` : `plots/${id}.png`);
+  // links relative to the folder the README sits in
+  const image = (id: string) => plotPath('', id, meta.png === false ? 'svg' : 'png');
+  const table = (id: string, format: 'csv' | 'tex') => tablePath('', id, format);
   const lines: string[] = ['# Results', ''];
   lines.push(
     `Reproduced on **${meta.dataset ?? 'the bundled benchmark'}** at scale **${meta.scale}**, metric convention **${meta.convention}**. ` +
@@ -43,16 +46,17 @@ export function resultsReadme(plan: ReportPlan, meta: ReadmeMeta & { png?: boole
   if (headlinePlot) lines.push(`![${headlinePlot.title}](${image(headlinePlot.id)})`, '');
   for (const section of plan.sections) {
     lines.push(`## ${section.title}`, '');
-    section.tables.forEach((table, i) => {
+    section.tables.forEach((t, i) => {
       if (section === headline && i === 0) {
-        lines.push(`Main table: see the headline above ([CSV](tables/${table.id}.csv), [LaTeX](tables/${table.id}.tex)).`, '');
+        lines.push(`Main table: see the headline above ([CSV](${table(t.id, 'csv')}), [LaTeX](${table(t.id, 'tex')})).`, '');
         return;
       }
-      lines.push(tableToMarkdown(table).trimEnd(), '', `[CSV](tables/${table.id}.csv) · [LaTeX](tables/${table.id}.tex)`, '');
+      lines.push(tableToMarkdown(t).trimEnd(), '', `[CSV](${table(t.id, 'csv')}) · [LaTeX](${table(t.id, 'tex')})`, '');
     });
     for (const plot of section.plots) {
       if (plot === headlinePlot) continue;
-      lines.push(`![${plot.title}](${image(plot.id)})`, '', `Vega-Lite spec: [plots/${plot.id}.vl.json](plots/${plot.id}.vl.json)`, '');
+      const spec = plotPath('', plot.id, 'vl.json');
+      lines.push(`![${plot.title}](${image(plot.id)})`, '', `Vega-Lite spec: [${spec}](${spec})`, '');
     }
   }
   return `${lines.join('\n').trimEnd()}\n`;

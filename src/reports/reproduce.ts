@@ -1,60 +1,33 @@
 /**
  * The main job: run the bundled experiments at a scale, then write results/ (tables, plots,
- * README). A thin composition: the experiments runner builds the benchmark, trains or reuses
- * checkpoints and evaluates (resumable, content-hashed); this file orders the steps, reports
- * progress and turns the finished runs into the report.
+ * README). A thin composition: the experiments side plans once, builds the benchmark, trains or
+ * reuses checkpoints, evaluates (resumable, content-hashed) and collects the finished runs once
+ * (runAndCollect); this file reports progress and hands the sets to the report pipeline.
  */
+import { unknownName } from '../util/registry.js';
 import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { keyword } from '../util/validate.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { DEFAULT_SWEEP } from '../experiments/builtins.js';
+import { runAndCollect } from '../experiments/collect.js';
+import type { Executors } from '../experiments/executors.js';
+import { reproducedPath } from '../experiments/layout.js';
 import { DEFAULT_SCALE, SCALE_NAMES, type ScaleName } from '../experiments/scales.js';
-import { type ReportPlan, planReport, type PlannedPlot } from './plan.js';
-import { imageDeltasCsv } from './csv.js';
-import type { ImageDeltaRow } from './statistics.js';
+import type { ReportPlan } from './plan.js';
+import { reportSets } from './pipeline.js';
 import type { ReproducedSet } from './types.js';
-import { type WrittenReport, writeReport } from './write.js';
+import type { WrittenReport } from './write.js';
 
 /** the experiments' scales (one definition, src/experiments/scales.ts) */
 export const REPRODUCE_SCALES = SCALE_NAMES;
 export type ReproduceScale = ScaleName;
 
-/** Which runs: the scale, the results folder and the dataset (`--data`; default the bundled mini-uir). */
-export interface RunnerScope {
-  readonly scale: ReproduceScale;
-  readonly resultsDir: string;
-  readonly dataset?: string;
-  /** train every point, ignoring the checkpoint zoo (which otherwise stands in for matching training points) */
-  readonly retrain?: boolean;
-}
-
-/** What reproduce needs from the experiments side; `experimentsRunner()` supplies the real one. */
-export interface ExperimentsRunner {
-  /** experiment names the bundled job runs, in order */
-  readonly experiments: readonly string[];
-  /** runs (or resumes) one experiment; finished jobs are reused */
-  run(name: string, options: RunnerScope & { io: Io }): Promise<void>;
-  /** the finished runs of the given experiments, reduced to one entry per configuration */
-  collect(names: readonly string[], options: RunnerScope): Promise<ReproducedSet[]>;
-  /** seconds spent by the distinct finished jobs behind the given experiments, per stage */
-  jobSeconds?(names: readonly string[], options: RunnerScope): Promise<{ train: number; restore: number; evaluate: number }>;
-  /** per-image differences of every entry from its set's default entry (written to deltas/<experiment>.csv) */
-  imageDeltas?(names: readonly string[], options: RunnerScope): Promise<{ experiment: string; rows: ImageDeltaRow[] }[]>;
-  /** one note per experiment whose points were left out for want of a checkpoint-zoo entry (a zoo-only scale) */
-  awaiting?(names: readonly string[], options: RunnerScope): Promise<string[]>;
-  /** the checkpoint-zoo entries that stood in for training points of the given experiments */
-  zooCheckpoints?(names: readonly string[], options: RunnerScope): Promise<{ name: string; commit: string; steps: number; seconds: number; backend: string }[]>;
-  /** optional restoration grids from the finished runs */
-  grids?(names: readonly string[], options: RunnerScope): Promise<PlannedPlot[]>;
-}
-
 export interface ReproduceOptions {
   readonly scale: ReproduceScale;
   readonly resultsDir: string;
   readonly io: Io;
-  /** a subset of the runner's experiments (default: all) */
+  /** a subset of the bundled experiments (default: all) */
   readonly only?: readonly string[];
   /** skip PNG rendering (SVG and specs are still written) */
   readonly noPng?: boolean;
@@ -64,7 +37,12 @@ export interface ReproduceOptions {
   readonly dataset?: string;
   /** train every point, ignoring the checkpoint zoo (which otherwise stands in for matching training points) */
   readonly retrain?: boolean;
-  readonly runner?: ExperimentsRunner;
+  /** the checkpoint zoo folder (default: the bundled data/zoo) */
+  readonly zoo?: string;
+  /** the bundled job's experiments (default DEFAULT_SWEEP) */
+  readonly experiments?: readonly string[];
+  /** train, restore and evaluate with these instead of the real executors (tests) */
+  readonly executors?: Executors;
 }
 
 export interface ReproduceResult {
@@ -83,57 +61,42 @@ function minutes(seconds: number): string {
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
   const scale = keyword('scale', options.scale, REPRODUCE_SCALES) as ReproduceScale;
   const { io, resultsDir } = options;
-  const scope: RunnerScope = { scale, resultsDir, ...(options.dataset ? { dataset: options.dataset } : {}), ...(options.retrain ? { retrain: true } : {}) };
   const start = performance.now();
   if (options.dataset && !existsSync(options.dataset)) throw new RdbmError(`dataset folder not found: ${options.dataset} (expected <root>/<Task>/<SubDataset>/{train,test}/{label,condition})`);
-  const runner = options.runner ?? (await experimentsRunner());
-  const names = options.only?.length ? options.only : runner.experiments;
+  const bundled = options.experiments ?? DEFAULT_SWEEP;
+  const names = options.only?.length ? options.only : bundled;
   for (const name of names) {
-    if (!runner.experiments.includes(name)) throw new RdbmError(`invalid experiment: ${JSON.stringify(name)} (expected one of ${runner.experiments.join(', ')})`);
+    if (!bundled.includes(name)) throw unknownName('experiment', name, bundled);
   }
-  const failed: { name: string; reason: string }[] = [];
-  const done: string[] = [];
-  for (const [i, name] of names.entries()) {
-    if (options.reportOnly) {
-      done.push(name);
-      continue;
-    }
-    const elapsed = (performance.now() - start) / 1000;
-    io.err(`reproduce [${i + 1}/${names.length}] ${name} (scale ${scale}; ${minutes(elapsed)} so far)\n`);
-    try {
-      await runner.run(name, { ...scope, io });
-      done.push(name);
-    } catch (error) {
-      // one failing experiment must not lose the others' report; RdbmErrors are user-facing one-liners
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      failed.push({ name, reason });
-      io.err(`reproduce: ${name} failed: ${reason}\n`);
-    }
-  }
-  io.err('reproduce: collecting runs\n');
-  const sets = await runner.collect(done, scope);
-  if (options.reportOnly && sets.length === 0) {
+  // the experiments side: plan once, run each experiment, collect the finished runs once
+  const collected = await runAndCollect(names, {
+    scale,
+    resultsDir,
+    io,
+    ...(options.dataset ? { dataset: options.dataset } : {}),
+    ...(options.retrain ? { zoo: false as const } : options.zoo ? { zoo: options.zoo } : {}),
+    ...(options.reportOnly ? { reportOnly: true } : {}),
+    ...(options.executors ? { executors: options.executors } : {}),
+    onExperiment: (name, i, n) => io.err(`reproduce [${i + 1}/${n}] ${name} (scale ${scale}; ${minutes((performance.now() - start) / 1000)} so far)\n`),
+    onFailed: (name, reason) => io.err(`reproduce: ${name} failed: ${reason}\n`),
+  });
+  const { done, failed, seconds: jobs, zoo, awaiting } = collected;
+  if (options.reportOnly && collected.sets.length === 0) {
     // nothing to report: keep the existing report rather than overwrite it with an empty one
     throw new RdbmError(`no finished runs at scale ${scale}${options.dataset ? ` on ${options.dataset}` : ''} in ${resultsDir} (run \`rdbm reproduce --scale ${scale}${options.dataset ? ` --data ${options.dataset}` : ''}\` without --report-only first)`);
   }
-  const jobs = runner.jobSeconds ? await runner.jobSeconds(done, scope).catch(() => undefined) : undefined;
-  const grids = runner.grids ? await runner.grids(done, scope).catch(() => []) : [];
-  const zoo = runner.zooCheckpoints ? await runner.zooCheckpoints(done, scope) : [];
-  const awaiting = runner.awaiting ? await runner.awaiting(names, scope) : [];
   for (const note of awaiting) io.err(`reproduce: left out ${note}\n`);
-  // the reduced results, for notebooks and `rdbm report`-style re-rendering
-  const runSeconds = options.reportOnly ? previousRunSeconds(join(resultsDir, 'reproduced.json')) : (performance.now() - start) / 1000;
-  writeJsonAtomic(join(resultsDir, 'reproduced.json'), { scale, ...(runSeconds !== undefined ? { runSeconds } : {}), sets });
-  const deltas = runner.imageDeltas ? await runner.imageDeltas(done, { scale, resultsDir }) : [];
-  for (const d of deltas) writeFileAtomic(join(resultsDir, 'deltas', `${d.experiment}.csv`), imageDeltasCsv(d.rows));
-  const plan = planReport(sets);
-  const convention = [...new Set(sets.map((s) => s.convention))].join(', ') || 'none';
-  const dataset = [...new Set(sets.map((s) => s.dataset).filter(Boolean))].join(', ') || undefined;
-  const report = await writeReport(plan, {
+  const runSeconds = options.reportOnly ? previousRunSeconds(reproducedPath(resultsDir)) : (performance.now() - start) / 1000;
+  const sets = collected.sets;
+  const convention = [...new Set(sets.map((s) => s.scores.convention))].join(', ') || 'none';
+  const dataset = [...new Set(sets.map((s) => s.scores.dataset).filter(Boolean))].join(', ') || undefined;
+  const { sets: reduced, plan, report } = await reportSets(sets, {
     dir: resultsDir,
     io,
     png: !options.noPng,
-    extraPlots: grids,
+    // grids for the experiments that compare models (one axis: model)
+    grid: (set) => set.axis === 'model',
+    reproduced: { scale, ...(runSeconds !== undefined ? { runSeconds } : {}) },
     meta: {
       scale,
       convention,
@@ -147,16 +110,13 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
         ...(zoo.length
           ? [`checkpoints from the zoo (data/zoo; restored, not trained in this run): ${zoo.map((z) => `${z.name} (trained at commit ${z.commit.slice(0, 12)}, ${z.steps} steps in ${minutes(z.seconds)} on ${z.backend})`).join(', ')}`]
           : []),
-        ...(deltas.length ? [`per-image differences from each set's default entry: ${deltas.map((d) => `deltas/${d.experiment}.csv`).join(', ')}`] : []),
-        ...(jobs
-          ? [`compute time of the finished jobs (each counted once): ${minutes(jobs.train + jobs.restore + jobs.evaluate)} = train ${minutes(jobs.train)} + restore ${minutes(jobs.restore)} + evaluate ${minutes(jobs.evaluate)}`]
-          : []),
+        `compute time of the finished jobs (each counted once): ${minutes(jobs.train + jobs.restore + jobs.evaluate)} = train ${minutes(jobs.train)} + restore ${minutes(jobs.restore)} + evaluate ${minutes(jobs.evaluate)}`,
       ],
       missing: [...failed.map((f) => `${f.name}: ${f.reason}`), ...awaiting],
     },
   });
   io.err(`reproduce: wrote ${report.files.length} files to ${resultsDir} in ${minutes((performance.now() - start) / 1000)}\n`);
-  return { sets, plan, report, failed, seconds: (performance.now() - start) / 1000 };
+  return { sets: reduced, plan, report, failed, seconds: (performance.now() - start) / 1000 };
 }
 
 /** `runSeconds` of an earlier reproduced.json, if readable. */
@@ -167,10 +127,4 @@ function previousRunSeconds(path: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The experiments runner (runs.ts over src/experiments), loaded lazily so `--report-only` and tests need none of it. */
-export async function experimentsRunner(): Promise<ExperimentsRunner> {
-  const { runsRunner } = await import('./runs.js');
-  return runsRunner();
 }

@@ -9,22 +9,14 @@
  * An entry whose single run has no seed (the unrestored input) is deterministic: no seed term.
  */
 import { type SeedScores, twoLevelDelta, twoLevelMean } from '../stats/index.js';
+import type { ImageScore } from '../metrics/image-score.js';
 import type { MetricName } from './plots/common.js';
 import type { MetricDelta, ScoreInterval } from './types.js';
-
-/** One test image's scores (structural: the per-image score rows of any run). */
-export interface ImageCell {
-  readonly task: string;
-  readonly subDataset: string;
-  readonly name: string;
-  readonly psnr: number | null;
-  readonly ssim: number | null;
-}
 
 /** One run of an entry: its training seed (absent when the scores depend on none) and its images. */
 export interface EntryRun {
   readonly seed?: number;
-  readonly images: readonly ImageCell[];
+  readonly images: readonly ImageScore[];
 }
 
 export interface RunStatisticsOptions {
@@ -36,17 +28,17 @@ export interface RunStatisticsOptions {
 /** Fewest images per task for an interval (one image has no image-to-image spread to resample). */
 export const MIN_IMAGES_PER_TASK = 2;
 
-const imageId = (im: ImageCell) => `${im.task}\u0000${im.subDataset}\u0000${im.name}`;
+const imageId = (im: ImageScore) => `${im.task}\u0000${im.subDataset}\u0000${im.name}`;
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The images (in the first run's order) every run scored with a finite `metric`, optionally of one task. */
-function commonImages(entries: readonly (readonly EntryRun[])[], metric: MetricName, task?: string): ImageCell[] {
+function commonImages(entries: readonly (readonly EntryRun[])[], metric: MetricName, task?: string): ImageScore[] {
   const maps = entries.flat().map((run) => new Map(run.images.map((im) => [imageId(im), im])));
   return entries[0][0].images.filter((im) => (task === undefined || im.task === task) && maps.every((m) => finite(m.get(imageId(im))?.[metric])));
 }
 
 /** An entry's seeds × images matrix over `images`. */
-function matrix(runs: readonly EntryRun[], images: readonly ImageCell[], metric: MetricName): SeedScores {
+function matrix(runs: readonly EntryRun[], images: readonly ImageScore[], metric: MetricName): SeedScores {
   const rows = runs.map((run) => {
     const byId = new Map(run.images.map((im) => [imageId(im), im]));
     return images.map((im) => byId.get(imageId(im))![metric] as number);
@@ -54,14 +46,14 @@ function matrix(runs: readonly EntryRun[], images: readonly ImageCell[], metric:
   return { scores: rows, deterministic: runs.length === 1 && runs[0].seed === undefined };
 }
 
-function enoughImages(images: readonly ImageCell[]): boolean {
+function enoughImages(images: readonly ImageScore[]): boolean {
   const perTask = new Map<string, number>();
   for (const im of images) perTask.set(im.task, (perTask.get(im.task) ?? 0) + 1);
   return perTask.size > 0 && [...perTask.values()].every((n) => n >= MIN_IMAGES_PER_TASK);
 }
 
 /** The mean of task means of the seed-averaged differences (Δ̂ without an interval). */
-function plainDelta(baseline: SeedScores, candidate: SeedScores, images: readonly ImageCell[]): number {
+function plainDelta(baseline: SeedScores, candidate: SeedScores, images: readonly ImageScore[]): number {
   const tasks = new Map<string, number[]>();
   images.forEach((im, i) => {
     const mean = (s: SeedScores) => s.scores.reduce((a, row) => a + row[i], 0) / s.scores.length;

@@ -3,7 +3,8 @@
  * budget (and, when given, the measured average), used by results/README.md and checked against
  * README.md by test/readme.test.ts, so the two never contradict each other.
  */
-import { PAPER_CONFIG, type RunConfig } from '../experiments/config.js';
+import type { RunConfig } from '../experiments/config.js';
+import { PAPER_CONFIG } from '../experiments/paper.js';
 import { SCALES, type Scale } from '../experiments/scales.js';
 
 export interface MeasuredAverage {

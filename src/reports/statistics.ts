@@ -3,54 +3,21 @@
  * and sd across training seeds, each seed's own averages, 95% two-level intervals (seeds and test
  * images) of every mean, and each entry's paired Δ against the set's default entry with its interval,
  * p and equivalence bound (run-statistics.ts → stats/two-level.ts), plus the per-image differences
- * behind those Δ for anyone's own analysis. The experiments shell (runs.ts) or any other source of
- * per-image scores feeds it.
+ * behind those Δ for anyone's own analysis. The experiments' collect (src/experiments/sets.ts) or any
+ * other source of per-image scores feeds it.
  */
+import type { ImageScore } from '../metrics/image-score.js';
+import { INPUT_KEY, type PointScores, type SetScores } from '../experiments/sets.js';
 import { type TrainingVerdict, VERDICTS } from '../stats/index.js';
 import { METRICS, type MetricName } from './plots/common.js';
 import { entryDelta, entryInterval } from './run-statistics.js';
 import type { EntryDelta, ReproducedEntry, ReproducedSet, Score, ScoreInterval, TaskScore } from './types.js';
-
-/** Key and label of the unrestored-input entry every set carries (issue 12: scored like the restorations). */
-export const INPUT_KEY = 'input';
-export const INPUT_LABEL = 'Input (unrestored)';
 
 /** Interval coverage, resamples and seed of every interval in the report. */
 export const REPORT_CONFIDENCE = 0.95;
 export const REPORT_RESAMPLES = 10000;
 
 type Metric = MetricName;
-
-/** One test image's scores; `task` is the report's task id (`deraining`, …). */
-export interface ImageRow {
-  readonly task: string;
-  readonly subDataset: string;
-  readonly name: string;
-  /** null when not finite (identical images under a convention without a cap) */
-  readonly psnr: number | null;
-  readonly ssim: number | null;
-}
-
-/** One run: an entry's scores at one training seed (several points with one key are its seeds). */
-export interface PointScores {
-  readonly key: string;
-  readonly label: string;
-  /** training seed; absent when the scores do not depend on one (the unrestored input) */
-  readonly seed?: number;
-  readonly images: readonly ImageRow[];
-  readonly paramsM?: number | null;
-  readonly flopsG?: number | null;
-  /** MACs with the attention matrix products thop skips (reproduced.json only) */
-  readonly macsTotalG?: number | null;
-  readonly nfe?: number;
-  /** the training-health verdict of the run's checkpoint (stats/training-health.ts), where its history is known */
-  readonly health?: TrainingVerdict;
-}
-
-export interface SetScores extends Omit<ReproducedSet, 'entries'> {
-  /** the entries' runs, in row order; the unrestored input with key INPUT_KEY */
-  readonly points: readonly PointScores[];
-}
 
 export interface StatisticsOptions {
   readonly resamples?: number;
@@ -70,7 +37,7 @@ function sd(values: readonly number[]): number | null {
 const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
 /** Per-task means and their mean (the paper's five-task average) of one run. */
-function runMeans(images: readonly ImageRow[], metric: Metric): { tasks: Map<string, number>; average: number | null } {
+function runMeans(images: readonly ImageScore[], metric: Metric): { tasks: Map<string, number>; average: number | null } {
   const byTask = new Map<string, number[]>();
   for (const im of images) {
     if (!byTask.has(im.task)) byTask.set(im.task, []);
@@ -97,7 +64,7 @@ function groupByKey(points: readonly PointScores[]): PointScores[][] {
   return [...groups.values()];
 }
 
-const imageId = (im: ImageRow) => `${im.task}\u0000${im.subDataset}\u0000${im.name}`;
+const imageId = (im: ImageScore) => `${im.task}\u0000${im.subDataset}\u0000${im.name}`;
 
 function cis(runs: readonly PointScores[], task: string | undefined, options: StatisticsOptions): Score['ci'] {
   const ci: { psnr?: ScoreInterval; ssim?: ScoreInterval } = {};
@@ -116,8 +83,8 @@ export interface PairedImage {
   readonly name: string;
   /** the seed of the pair (the default entry's when this entry has none, e.g. the input) */
   readonly seed: number | null;
-  readonly baseline: ImageRow;
-  readonly candidate: ImageRow;
+  readonly baseline: ImageScore;
+  readonly candidate: ImageScore;
 }
 
 /**
@@ -139,10 +106,9 @@ export function pairImages(baseline: readonly PointScores[], candidate: readonly
   return pairs;
 }
 
-/** The default entry's key: `scores.default` if it has runs, else the first entry that is not the input. */
+/** The default entry's key: `scores.default` if it has runs; without one (a file of points with no baseline) nothing carries a Δ. */
 export function defaultKey(scores: SetScores): string | undefined {
-  if (scores.default !== undefined && scores.points.some((p) => p.key === scores.default)) return scores.default;
-  return scores.points.find((p) => p.key !== INPUT_KEY)?.key;
+  return scores.default !== undefined && scores.points.some((p) => p.key === scores.default && p.key !== INPUT_KEY) ? scores.default : undefined;
 }
 
 function entryOf(runs: readonly PointScores[], baseline: readonly PointScores[] | undefined, options: StatisticsOptions): ReproducedEntry {

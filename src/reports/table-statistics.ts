@@ -1,10 +1,12 @@
 /**
  * The columns and notes every comparison table shares for reproduced runs (statistics.ts): seeds
- * (and sd across seeds), Δ against the set's default entry with its interval and p, the reading
- * (✱ above / ✱ below / not told apart with its equivalence bound, one procedure for all three), the
- * training-health mark, and the unrestored-input row. Pure helpers for tables.ts.
+ * (and sd across seeds), Δ against the set's default entry with its interval, the reading (✱ above /
+ * ✱ below / not told apart with its equivalence bound, one procedure for the interval, the mark, the
+ * words and the p of reproduced.json), the training-health mark, and the unrestored-input row. Six
+ * columns (seven with sd), so the headline stays within 12. Pure helpers for tables.ts.
  */
-import { INPUT_KEY, REPORT_CONFIDENCE } from './statistics.js';
+import { INPUT_KEY } from '../experiments/sets.js';
+import { REPORT_CONFIDENCE } from './statistics.js';
 import { HEALTH_MARK_NOTE, healthMark } from './table-health.js';
 import { type CellValue, type Column, formatCell } from './table.js';
 import type { MetricDelta, ReproducedEntry, ReproducedSet } from './types.js';
@@ -14,14 +16,16 @@ export const SSIM_DIGITS = 3;
 
 const CI = `${Math.round(REPORT_CONFIDENCE * 100)}% CI`;
 
-/** Δ against the set's default entry (paired, tasks as strata): Δ, interval and p per metric, and the mark. */
+/**
+ * Δ against the set's default entry (paired, tasks as strata): Δ and its interval per metric, and the
+ * reading. The p (the same distribution's, so ✱ ⇔ p < 0.05) is in reproduced.json, not a column.
+ */
 function defaultDeltaColumns(): Column[] {
   const cols: Column[] = [];
   for (const [m, title, digits] of [['psnr', 'PSNR', PSNR_DIGITS], ['ssim', 'SSIM', SSIM_DIGITS + 1]] as const) {
     cols.push(
       { key: `${m}_vs_default`, header: `Δ ${title} vs default`, kind: 'delta', digits, source: 'ours' },
       { key: `${m}_vs_default_ci`, header: `Δ ${title} ${CI}`, kind: 'text', source: 'ours' },
-      { key: `${m}_vs_default_p`, header: `Δ ${title} p`, kind: 'number', digits: 4, source: 'ours' },
     );
   }
   cols.push({ key: 'reading', header: `Reading (${CI})`, kind: 'text', source: 'ours' });
@@ -76,7 +80,6 @@ function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntr
     if (!x) continue;
     cells[`${m}_vs_default`] = x.mean;
     cells[`${m}_vs_default_ci`] = x.low === null || x.high === null ? NO_INTERVAL : intervalText(x.low, x.high, digits);
-    cells[`${m}_vs_default_p`] = x.p ?? NO_INTERVAL;
     words.push(`${excludesZero(x) ? '✱ ' : ''}${m.toUpperCase()} ${deltaReading(x, m)}`);
   }
   cells.reading = words.join('; ');
@@ -85,18 +88,16 @@ function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntr
 
 function seedColumns(set: ReproducedSet | undefined): Column[] {
   const cols: Column[] = [{ key: 'seeds', header: 'Seeds', kind: 'number', digits: 0, source: 'ours' }];
-  if (set?.entries.some((e) => e.sd)) {
-    cols.push(
-      { key: 'psnr_sd', header: 'PSNR sd (seeds)', kind: 'number', digits: PSNR_DIGITS, source: 'ours' },
-      { key: 'ssim_sd', header: 'SSIM sd (seeds)', kind: 'number', digits: SSIM_DIGITS + 1, source: 'ours' },
-    );
-  }
+  // one column for both sds, so a table with seeds stays within 12 columns
+  if (set?.entries.some((e) => e.sd)) cols.push({ key: 'sd', header: 'sd over seeds (PSNR / SSIM)', kind: 'text', source: 'ours' });
   return cols;
 }
 
 function seedCells(entry: ReproducedEntry | undefined): Record<string, CellValue> {
   if (!entry) return {};
-  return { seeds: entry.seeds, psnr_sd: entry.sd?.psnr ?? undefined, ssim_sd: entry.sd?.ssim ?? undefined };
+  const sd = entry.sd;
+  const number = (v: number | null | undefined, digits: number) => (v === null || v === undefined ? '–' : v.toFixed(digits));
+  return { seeds: entry.seeds, ...(sd ? { sd: `${number(sd.psnr, PSNR_DIGITS)} / ${number(sd.ssim, SSIM_DIGITS + 1)}` } : {}) };
 }
 
 /** The set carries run statistics (seeds, Δ against its default): sets reduced from per-image scores do. */
@@ -120,7 +121,7 @@ export function statisticsNotes(set: ReproducedSet | undefined): string[] {
   const seeds = [...new Set(set.entries.map((e) => e.seeds).filter((n): n is number => n !== undefined))];
   const oneSeed = set.entries.every((e) => e.seeds === undefined || e.seeds <= 1);
   const notes = [
-    `Δ vs default = entry − ${def ? def.label : 'the default entry'} on the same test images: the mean over tasks of the per-task mean difference, each entry averaged over its training seeds. ${CI} = two-level paired bootstrap: test images resampled within each task (one draw for both entries), training seeds through a Student-calibrated seed term (Welch–Satterthwaite df). p = the same distribution's two-sided p (the smallest level at which its interval excludes 0), so ✱ ⇔ p < 0.05. Reading: ✱ above / ✱ below = the interval excludes 0; not told apart; |Δ| < X = it holds 0, and |Δ| < X with 95% confidence (two one-sided tests at 0.05: the largest |end| of the 90% interval, rounded up); ${NO_INTERVAL} = a task has fewer than 2 test images, so no interval and no p.`,
+    `Δ vs default = entry − ${def ? def.label : 'the default entry'} on the same test images: the mean over tasks of the per-task mean difference, each entry averaged over its training seeds. ${CI} = two-level paired bootstrap: test images resampled within each task (one draw for both entries), training seeds through a Student-calibrated seed term (Welch–Satterthwaite df). p (in reproduced.json) = the same distribution's two-sided p (the smallest level at which its interval excludes 0), so ✱ ⇔ p < 0.05. Reading: ✱ above / ✱ below = the interval excludes 0; not told apart; |Δ| < X = it holds 0, and |Δ| < X with 95% confidence (two one-sided tests at 0.05: the largest |end| of the 90% interval, rounded up); ${NO_INTERVAL} = a task has fewer than 2 test images, so no interval and no p.`,
     `Seeds = training seeds behind the row (figures are means over seeds${set.entries.some((e) => e.sd) ? '; sd across seeds of the five-task average' : ''}; reproduced.json keeps each seed's averages); seeds per row here: ${seeds.length ? seeds.join(', ') : 'none'}.${oneSeed ? ' With one seed per row an interval covers the choice of test images, not the training run.' : ''}`,
   ];
   if (set.entries.some((e) => e.key === INPUT_KEY)) notes.push('Input (unrestored) = the degraded test inputs scored against the ground truth exactly like the restorations (same convention, same test images).');

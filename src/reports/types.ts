@@ -1,8 +1,9 @@
 /**
  * What the report builders consume: reproduced results, already reduced to one entry per method or
- * ablation value. `reproducedSet` (runs.ts) produces these from finished runs (results/runs/*.json);
+ * ablation value. reduceSet (statistics.ts) produces these from the experiments' collected sets;
  * tests and notebooks may build them by hand.
  */
+import type { SetMeta } from '../experiments/sets.js';
 import type { SeedLevel, TrainingVerdict } from '../stats/index.js';
 
 /** PSNR in dB and SSIM in [0, 1]; null when not computed. */
@@ -84,20 +85,7 @@ export interface ReproducedEntry {
   readonly health?: TrainingVerdict;
 }
 
-export interface ReproducedSet {
-  /** experiment id, e.g. `main`, `schedule`, `lambda`, `nfe`, `pi`, `size` */
-  readonly experiment: string;
-  /** metric convention id (src/metrics/conventions.ts) */
-  readonly convention: string;
-  /** budget the runs used: `smoke`, `default`, `paper`, … */
-  readonly scale: string;
-  /** dataset the runs were evaluated on, e.g. `mini-uir` */
-  readonly dataset?: string;
-  /** model preset(s) the runs trained, e.g. `tiny` (the paper's ablations use RDBM-L) */
-  readonly model?: string;
-  /** how the FLOPs column was counted (resolution, MACs or 2 × MACs), shown under the main table */
-  readonly flopsNote?: string;
-  /** key of the entry every `delta` is taken against (the experiment's default configuration) */
-  readonly default?: string;
+/** A set as the tables, plots and reproduced.json show it: its meta (src/experiments/sets.ts) and one entry per key. */
+export interface ReproducedSet extends SetMeta {
   readonly entries: readonly ReproducedEntry[];
 }

@@ -1,12 +1,12 @@
 /**
- * Writes a report plan to a results folder (atomically, file by file):
- *   tables/<id>.md, .csv, .tex      plots/<id>.vl.json, .svg, .png      README.md
- * Rendering is the slow part (PNG through resvg): progress goes to io.err.
+ * Writes a report plan to a results folder (atomically, file by file): its tables, plots and README
+ * where the results layout puts them (src/experiments/layout.ts). Rendering is the slow part (PNG through resvg): progress goes to io.err.
  */
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import type { Io } from '../util/io.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { createProgress } from '../util/progress.js';
+import { plotPath, readmePath, tablePath } from '../experiments/layout.js';
 import { tableToCsv } from './csv.js';
 import { tableToLatex } from './latex.js';
 import { tableToMarkdown } from './markdown.js';
@@ -32,30 +32,30 @@ export interface WrittenReport {
 export async function writeReport(plan: ReportPlan, options: WriteReportOptions): Promise<WrittenReport> {
   const { dir } = options;
   const files: string[] = [];
-  const put = (rel: string, data: string | Uint8Array) => {
-    writeFileAtomic(join(dir, rel), data);
-    files.push(rel);
+  const put = (path: string, data: string | Uint8Array) => {
+    writeFileAtomic(path, data);
+    files.push(relative(dir, path));
   };
   const sections = options.extraPlots?.length
     ? [...plan.sections, { id: 'restorations', title: 'Restorations', tables: [], plots: options.extraPlots }]
     : plan.sections;
   for (const section of sections) {
     for (const table of section.tables) {
-      put(`tables/${table.id}.md`, tableToMarkdown(table));
-      put(`tables/${table.id}.csv`, tableToCsv(table));
-      put(`tables/${table.id}.tex`, tableToLatex(table));
+      put(tablePath(dir, table.id, 'md'), tableToMarkdown(table));
+      put(tablePath(dir, table.id, 'csv'), tableToCsv(table));
+      put(tablePath(dir, table.id, 'tex'), tableToLatex(table));
     }
   }
   const plots = sections.flatMap((s) => s.plots);
   const progress = options.io ? createProgress(options.io, 'report: rendering plots', plots.length, 'plots') : undefined;
   for (const plot of plots) {
-    put(`plots/${plot.id}.vl.json`, `${JSON.stringify(plot.spec, null, 2)}\n`);
+    put(plotPath(dir, plot.id, 'vl.json'), `${JSON.stringify(plot.spec, null, 2)}\n`);
     const svg = await renderSvg(plot.spec);
-    put(`plots/${plot.id}.svg`, svg);
-    if (options.png !== false) put(`plots/${plot.id}.png`, svgToPng(svg, { scale: plot.pngScale ?? 2 }));
+    put(plotPath(dir, plot.id, 'svg'), svg);
+    if (options.png !== false) put(plotPath(dir, plot.id, 'png'), svgToPng(svg, { scale: plot.pngScale ?? 2 }));
     progress?.tick(1, plot.id);
   }
   const readme = resultsReadme({ sections }, { ...options.meta, png: options.png !== false });
-  put('README.md', readme);
+  put(readmePath(dir), readme);
   return { readme, files };
 }

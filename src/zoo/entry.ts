@@ -117,6 +117,18 @@ export function zooCheckpoint(zooDir: string, name: string): string {
 }
 
 /**
+ * A zoo entry wherever a checkpoint is asked for: its folder (`data/zoo/T`), its name (`T`, in the
+ * bundled zoo or `zooDir`) or its checkpoint folder itself → the entry (verified) and its checkpoint.
+ * Undefined for anything else (an ordinary checkpoint path, which the caller uses as given).
+ */
+export function zooEntryCheckpoint(value: string, zooDir: string = BUNDLED_ZOO_DIR): { entry: ZooEntry; dir: string; checkpoint: string } | undefined {
+  const candidates = [value, dirname(value), ...(/^[\w.-]+$/.test(value) && !existsSync(value) ? [join(zooDir, value)] : [])];
+  const dir = candidates.find((d) => existsSync(join(d, ZOO_FILE)) && (d === value || value === join(d, ZOO_CHECKPOINT) || d === join(zooDir, value)));
+  if (!dir) return undefined;
+  return { entry: readZooEntry(dir), dir, checkpoint: join(dir, ZOO_CHECKPOINT) };
+}
+
+/**
  * The zoo's index by lookup key, read from the zoo.json files only (cheap; the weights are checked when an
  * entry is used, by resolveZoo). Two entries with one key are refused.
  */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { boxDownsample, quantize, toFloat } from '../../src/data/pixels.js';
+import { boxDownsample, quantizeUnitImage, unitFloatImage } from '../../src/data/pixels.js';
 import { lineKernel } from '../../src/data/filters.js';
 import { DEGRADATIONS, DEGRADATION_NAMES, type HazeParams, type LowLightParams, type MotionBlurParams, type RainParams, type SnowParams } from '../../src/data/degradations/index.js';
 import type { Degradation } from '../../src/data/degradations/index.js';
@@ -9,7 +9,7 @@ import { createRng } from '../../src/util/random.js';
 /** Golden values from scripts/reference/experiments_degradations.py (numpy + OpenCV filter2D). */
 const golden = JSON.parse(readFileSync(new URL('../fixtures/experiments/degradations.json', import.meta.url), 'utf8'));
 const image8 = { width: 20, height: 16, channels: 3 as const, data: Uint8Array.from(golden.image.data as number[]) };
-const clean = toFloat(image8);
+const clean = unitFloatImage(image8);
 const f32 = (a: number[]) => Float32Array.from(a);
 
 function params(name: string): unknown {
@@ -43,7 +43,7 @@ describe('degradation models against the numpy/OpenCV reference', () => {
       const expected = golden.cases[name].output as number[];
       expect(maxAbs(out.data, expected)).toBeLessThan(2e-6);
       // the 8-bit files agree too (ties of floor(v·255 + 0.5) may flip by one level in float32)
-      const q = quantize(out).data;
+      const q = quantizeUnitImage(out).data;
       const qRef = expected.map((v) => Math.floor(Math.min(1, Math.max(0, v)) * 255 + 0.5));
       expect(maxAbs(q, qRef)).toBeLessThanOrEqual(1);
       expect(q.filter((v, i) => v !== qRef[i]).length).toBeLessThanOrEqual(2);

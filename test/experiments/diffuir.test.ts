@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planExperiments, runExperiment } from '../../src/experiments/api.js';
 import { checkpointContentKey } from '../../src/experiments/keys.js';
 import { CHECKPOINT_EXPERIMENTS, DEFAULT_SWEEP, EXPERIMENT_NAMES } from '../../src/experiments/builtins.js';
-import { PAPER_CONFIG } from '../../src/experiments/config.js';
+import { PAPER_CONFIG } from '../../src/experiments/paper.js';
 import { writeImage, readImage } from '../../src/image/index.js';
 import { scorePair } from '../../src/metrics/index.js';
 import { diffuirRestoreFiles } from '../../src/rddm/index.js';

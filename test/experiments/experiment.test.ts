@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RdbmError } from '../../src/errors.js';
 import { EXPERIMENTS, EXPERIMENT_NAMES, getExperiment, listExperiments } from '../../src/experiments/builtins.js';
-import { PAPER_CONFIG, runConfig } from '../../src/experiments/config.js';
+import { runConfig } from '../../src/experiments/config.js';
+import { PAPER_CONFIG } from '../../src/experiments/paper.js';
 import { defineExperiment, expandExperiment } from '../../src/experiments/experiment.js';
 
 const message = (f: () => unknown): string => {

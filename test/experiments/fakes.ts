@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Executors } from '../../src/experiments/executors.js';
-import type { Stage } from '../../src/experiments/config.js';
+import type { RunStage } from '../../src/experiments/config.js';
 
 export const TASKS = [
   ['Deraining', 'MiniRain'],
@@ -13,13 +13,13 @@ export const TASKS = [
 ] as const;
 
 export interface FakeLog {
-  calls: { kind: Stage | 'data'; key: string }[];
+  calls: { kind: RunStage | 'data'; key: string }[];
 }
 
 /** `failAt`: throw on the n-th job call (1-based, counting train/restore/evaluate), simulating a kill. */
 export function fakeExecutors(log: FakeLog, options: { failAt?: number } = {}): Executors {
   let n = 0;
-  const step = (kind: Stage, key: string) => {
+  const step = (kind: RunStage, key: string) => {
     n++;
     if (options.failAt !== undefined && n >= options.failAt) throw new Error(`killed at job ${n} (${kind} ${key})`);
     log.calls.push({ kind, key });

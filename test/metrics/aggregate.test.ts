@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupMean, summarize, type ImageResult } from '../../src/metrics/aggregate.js';
+import { metricsGroupMean, summarizeMetrics, type ImageResult } from '../../src/metrics/aggregate.js';
 import { CONVENTIONS } from '../../src/metrics/conventions.js';
 import { metricsCsv, metricsReport } from '../../src/metrics/report.js';
 
@@ -23,7 +23,7 @@ const results = [
 
 describe('summarize', () => {
   it('pools sub-datasets per task and labels both overall means', () => {
-    const s = summarize(results);
+    const s = summarizeMetrics(results);
     const derain = s.tasks.find((t) => t.task === 'Deraining')!;
     expect(derain.count).toBe(3);
     expect(derain.psnr).toBeCloseTo(34, 12); // (30 + 32 + 40) / 3: mean over images, not of sub-dataset means
@@ -37,11 +37,11 @@ describe('summarize', () => {
     expect(s.overTasks!.ssim).toBeCloseTo(((0.9 + 0.8 + 0.95) / 3 + 0.7) / 2, 12);
   });
   it('keeps infinite PSNR visible and offers the finite mean apart', () => {
-    const g = groupMean([r('x', undefined, undefined, Infinity, 1), r('y', undefined, undefined, 30, 0.9)]);
+    const g = metricsGroupMean([r('x', undefined, undefined, Infinity, 1), r('y', undefined, undefined, 30, 0.9)]);
     expect(g.psnr).toBe(Infinity);
     expect(g.infinite).toBe(1);
     expect(g.psnrFinite).toBe(30);
-    expect(summarize([r('x', undefined, undefined, 30, 0.9)]).overTasks).toBeUndefined();
+    expect(summarizeMetrics([r('x', undefined, undefined, 30, 0.9)]).overTasks).toBeUndefined();
   });
 });
 

@@ -20,7 +20,7 @@ describe('registry', () => {
     for (const id of CONVENTION_IDS) expect(getConvention(id).id).toBe(id);
   });
   it('unknown ids throw listing the known ones', () => {
-    expect(() => getConvention('psnr')).toThrow('unknown convention "psnr" (expected one of rdbm, basicsr-y, basicsr-rgb, skimage-gaussian, matlab-y, image-ssim)');
+    expect(() => getConvention('psnr')).toThrow('unknown convention: "psnr" (expected one of rdbm, basicsr-y, basicsr-rgb, skimage-gaussian, matlab-y, image-ssim)');
   });
   it('only image-ssim is a preview; only matlab-y resizes', () => {
     expect(CONVENTION_IDS.filter((id) => CONVENTIONS[id].preview)).toEqual(['image-ssim']);

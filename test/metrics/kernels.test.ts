@@ -9,15 +9,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/io.js';
 import type { Image8 } from '../../src/image/types.js';
-import { jsKernels, loadWasmKernels, planeKernels, WASM_MAX_PIXELS } from '../../src/metrics/kernels/index.js';
+import { metricsJsKernels, loadWasmKernels, planeKernels, WASM_MAX_PIXELS } from '../../src/metrics/kernels/index.js';
 import { basicsrY } from '../../src/metrics/luma.js';
-import type { Plane } from '../../src/metrics/plane.js';
-import { gaussianKernel, ssimConstants, ssimUniformSample } from '../../src/metrics/ssim.js';
+import type { MetricPlane } from '../../src/metrics/plane.js';
+import { ssimGaussianKernel, ssimConstants, ssimUniformSample } from '../../src/metrics/ssim.js';
 import { requireTool } from '../helpers/requirements.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PAIRS = join(ROOT, 'test/fixtures/metrics/pairs');
-const G11 = gaussianKernel(11, 1.5);
+const G11 = ssimGaussianKernel(11, 1.5);
 const { c1, c2 } = ssimConstants(255);
 const wasm = loadWasmKernels()!;
 
@@ -32,7 +32,7 @@ function pattern(width: number, height: number, seed: number, channels: 1 | 3 = 
   return { width, height, channels, data };
 }
 
-const copy = (p: Plane): Plane => ({ width: p.width, height: p.height, data: Float32Array.from(p.data) });
+const copy = (p: MetricPlane): MetricPlane => ({ width: p.width, height: p.height, data: Float32Array.from(p.data) });
 
 /** both kernels on one pair: Y, MSE and SSIM must agree exactly */
 function compare(gt: Image8, pred: Image8): { ssim: number; mse: number } {
@@ -44,9 +44,9 @@ function compare(gt: Image8, pred: Image8): { ssim: number; mse: number } {
   expect(a.data).toEqual(ya.data);
   expect(b.data).toEqual(yb.data);
   const mse = wasm.mse(a, b);
-  expect(mse).toBe(jsKernels.mse(ya, yb));
+  expect(mse).toBe(metricsJsKernels.mse(ya, yb));
   const ssim = wasm.ssimGauss11(a, b, G11, c1, c2);
-  expect(ssim).toBe(jsKernels.ssimGauss11(ya, yb, G11, c1, c2));
+  expect(ssim).toBe(metricsJsKernels.ssimGauss11(ya, yb, G11, c1, c2));
   return { ssim, mse };
 }
 
@@ -101,8 +101,8 @@ describe('WebAssembly SIMD plane kernels', () => {
     const small = [basicsrY(pattern(40, 30, 1)), basicsrY(pattern(40, 30, 2))] as const;
     const big = [basicsrY(pattern(300, 200, 3)), basicsrY(pattern(300, 200, 4))] as const;
     for (const [a, b] of [small, big, small]) {
-      expect(wasm.ssimGauss11(copy(a), copy(b), G11, c1, c2)).toBe(jsKernels.ssimGauss11(a, b, G11, c1, c2));
-      expect(wasm.mse(copy(a), copy(b))).toBe(jsKernels.mse(a, b));
+      expect(wasm.ssimGauss11(copy(a), copy(b), G11, c1, c2)).toBe(metricsJsKernels.ssimGauss11(a, b, G11, c1, c2));
+      expect(wasm.mse(copy(a), copy(b))).toBe(metricsJsKernels.mse(a, b));
     }
   });
 

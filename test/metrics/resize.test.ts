@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/io.js';
-import { contributions, cubicKernel, imresizeMatlab } from '../../src/metrics/resize.js';
+import { imresizeContributions, cubicKernel, imresizeMatlab } from '../../src/metrics/resize.js';
 import { scorePair } from '../../src/metrics/score.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/metrics');
@@ -33,7 +33,7 @@ describe('cubic kernel and contributions', () => {
     expect([0, 1, 2, 0.5, 1.5].map(cubicKernel)).toEqual([1, 0, 0, 0.5625, -0.0625]);
   });
   it('normalises each row of weights and pads symmetrically', () => {
-    const c = contributions(10, 7, 0.7);
+    const c = imresizeContributions(10, 7, 0.7);
     for (let i = 0; i < 7; i++) {
       let s = 0;
       for (let k = 0; k < c.taps; k++) s += c.weights[i * c.taps + k];

@@ -3,7 +3,7 @@
  * Executing every notebook headless and the Chromium screenshot check of each is
  * `npm run notebooks -- --check` itself (.ci/run runs it); here: every Vega-Lite output carries an
  * image beside it, no committed output shows an error, every notebook has its screenshot linked
- * from the README, and the check names the failing notebook and cell, flags a blank plot and an
+ * from docs/notebooks.md, and the check names the failing notebook and cell, flags a blank plot and an
  * error shown in an output, and says how to install a missing Jupyter in one line.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = new URL('../..', import.meta.url).pathname;
 const notebooksDir = join(root, 'notebooks');
 const notebooks = readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort();
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
+// the notebooks' page of the docs links every screenshot (from docs/, one folder up)
+const notebooksDoc = readFileSync(join(root, 'docs', 'notebooks.md'), 'utf8');
 
 interface Output {
   output_type: string;
@@ -64,13 +65,13 @@ describe('committed notebooks', () => {
         expect(stderr.filter((t) => /^\d+:\d+ - |^\s*\w*(Error|Exception)\b/m.test(t))).toEqual([]);
       });
 
-      it('has its screenshot committed and linked from the README', async () => {
+      it('has its screenshot committed and linked from docs/notebooks.md', async () => {
         const shot = `notebooks/screenshots/${name.replace(/\.ipynb$/, '.png')}`;
         expect(existsSync(join(root, shot)), `${shot} (npm run notebooks -- --update)`).toBe(true);
         const meta = await sharp(join(root, shot)).metadata();
         expect(meta.format).toBe('png');
         expect(meta.width).toBe(440);
-        expect(readme).toContain(`(${shot})`);
+        expect(notebooksDoc).toContain(`(../${shot})`);
       });
     });
   }

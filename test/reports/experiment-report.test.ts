@@ -184,25 +184,26 @@ describe('rdbm report', () => {
     const b = json.points[1].delta!.psnr;
     expect(b.mean).toBeLessThan(0);
     expect(b.high).toBeLessThan(0);
-    // the comparison table in all three formats: Δ, its interval and p against the baseline, as reproduce's tables
+    // the comparison table in all three formats: Δ, its interval and the verdict against the baseline, as reproduce's tables
     const md = readFileSync(join(out, 'tables', 'compare-my-runs.md'), 'utf8');
     expect(md).toContain('| A (default) |');
     expect(md).toContain(`| B | ${json.points[1].average.psnr.toFixed(2)} | ${json.points[1].average.ssim.toFixed(4)} |`);
     const read = (format: string) => readFileSync(join(out, 'tables', `compare-my-runs.${format}`), 'utf8');
-    const formats: [string, string, (text: string) => string, (p: number) => string][] = [
-      ['md', 'Δ PSNR 95% CI', (t) => t, (p) => p.toFixed(4)],
-      ['csv', 'psnr_vs_default_ci', (t) => `"${t}"`, (p) => String(p)],
-      ['tex', latexEscape('Δ PSNR 95% CI'), latexEscape, (p) => p.toFixed(4)],
+    const formats: [string, string, (text: string) => string][] = [
+      ['md', 'Δ PSNR 95% CI', (t) => t],
+      ['csv', 'psnr_vs_default_ci', (t) => `"${t}"`],
+      ['tex', latexEscape('Δ PSNR 95% CI'), latexEscape],
     ];
-    for (const [format, header, cell, pValue] of formats) {
+    for (const [format, header, cell] of formats) {
       const table = read(format);
       expect(table).toContain(header);
       for (const row of [...json.points.slice(1), json.input]) {
         expect(table).toContain(cell(intervalText(row.delta!.psnr.low!, row.delta!.psnr.high!, 2)));
         expect(table).toContain(cell(intervalText(row.delta!.ssim.low!, row.delta!.ssim.high!, 4)));
-        expect(table).toContain(pValue(row.delta!.psnr.p!));
       }
     }
+    // B is below A on PSNR with an interval that excludes 0: the words say so
+    expect(read('md')).toMatch(/^\| B \|.*\| ✱ PSNR below; /m);
     // reproduced.json carries the same Δ against the baseline
     const set = JSON.parse(readFileSync(join(out, 'reproduced.json'), 'utf8')).sets[0];
     expect(set.default).toBe('A');
@@ -230,6 +231,8 @@ describe('rdbm report', () => {
     const file = experimentFile('override.json', { name: 'override', metric: 'rdbm', points: [{ label: 'cos', checkpoint: 'ckpt-final', nfe: 4, schedule: 'cosine' }] });
     const o = capture();
     expect(await runCli(['report', file, '--data', data, '--out', join(root, 'out-override'), '--json', '--no-png'], o.io)).toBe(0);
+    // a checkpoint point computes: the backend is named once on stderr
+    expect(o.err().match(/^backend: /gm)).toHaveLength(1);
     // no baseline in the file: nothing to compare against, so no row has a Δ
     const oj = JSON.parse(o.out());
     expect([...oj.points, oj.input].map((r: object) => 'delta' in r)).toEqual([false, false]);

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { type Executors, runExperiment } from '../../src/experiments/index.js';
-import { reproduce, runsRunner } from '../../src/reports/index.js';
+import { reproduce } from '../../src/reports/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rdbm-reproduce-data-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -62,7 +62,7 @@ describe('reproduce on a user dataset', () => {
     await runExperiment('nfe', { scale: 'smoke', resultsDir: results, dataset: data, executors: executors(log) });
     expect(log.filter((l) => l === 'evaluate')).toHaveLength(5);
     const noRun = { ...executors(log), async restore(): Promise<never> { throw new Error('must not restore'); } };
-    const r = await reproduce({ scale: 'smoke', resultsDir: results, io: { ...quiet() }, noPng: true, reportOnly: true, only: ['nfe'], dataset: data, runner: await runsRunner({ executors: noRun }) });
+    const r = await reproduce({ scale: 'smoke', resultsDir: results, io: { ...quiet() }, noPng: true, reportOnly: true, only: ['nfe'], dataset: data, executors: noRun });
     expect(r.sets).toHaveLength(1);
     expect(r.sets[0].dataset).toBe(data);
     // the unrestored input's row comes first (issue 12 point 3), then the axis points
@@ -72,7 +72,7 @@ describe('reproduce on a user dataset', () => {
     const reproduced = JSON.parse(readFileSync(join(results, 'reproduced.json'), 'utf8'));
     expect(Object.keys(reproduced.sets[0].entries[0].tasks).sort()).toEqual(['dehazing', 'deraining']);
     expect(readFileSync(join(results, 'README.md'), 'utf8')).toContain(`Regenerate with \`rdbm reproduce --scale smoke --data ${data}\``);
-    await expect(reproduce({ scale: 'smoke', resultsDir: results, io: { ...quiet() }, noPng: true, reportOnly: true, only: ['nfe'], runner: await runsRunner({ executors: noRun }) })).rejects.toThrow(
+    await expect(reproduce({ scale: 'smoke', resultsDir: results, io: { ...quiet() }, noPng: true, reportOnly: true, only: ['nfe'], executors: noRun })).rejects.toThrow(
       'no finished runs at scale smoke in',
     );
   }, 120_000);
@@ -81,7 +81,7 @@ describe('reproduce on a user dataset', () => {
     const data = await dataset(join(root, 'uir2'));
     const results = join(root, 'results2');
     const log: string[] = [];
-    const r = await reproduce({ scale: 'smoke', resultsDir: results, io: { ...quiet() }, noPng: true, only: ['nfe'], dataset: data, runner: await runsRunner({ executors: executors(log) }) });
+    const r = await reproduce({ scale: 'smoke', resultsDir: results, io: { ...quiet() }, noPng: true, only: ['nfe'], dataset: data, executors: executors(log) });
     // the runs and the input row both prepare the user's dataset, and only it
     expect(new Set(log.filter((l) => l.startsWith('data')))).toEqual(new Set([`data ${data}`]));
     expect(r.sets[0].dataset).toBe(data);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCALE, SCALES } from '../../src/experiments/scales.js';
 import { resultsReadme, scaleStatement } from '../../src/reports/index.js';
+import { doc } from '../helpers/docs.js';
 
 const squash = (s: string) => s.replace(/\s+/g, ' ');
 const root = join(import.meta.dirname, '..', '..');
@@ -26,13 +27,13 @@ describe('the one statement of what a scale can show', () => {
     expect(scaleStatement({ ...SCALES.cpu, overrides: { ...SCALES.cpu.overrides, testLimit: 0 } })).toContain('scored on all test images. They restore');
   });
 
-  it('opens results/README.md and is what README.md says about the default scale (no contradiction)', () => {
+  it('opens results/README.md and is what docs/reproduce.md says about the default scale (no contradiction)', () => {
     expect(DEFAULT_SCALE).toBe('cpu');
     const readme = resultsReadme({ sections: [] }, { scale: DEFAULT_SCALE, convention: 'rdbm' });
     expect(readme).toContain(scaleStatement(DEFAULT_SCALE));
     expect(readme).not.toMatch(/compare trends and deltas/);
-    // when the default budget changes, paste the new scaleStatement(DEFAULT_SCALE) into README.md; results/ is regenerated with it
-    expect(squash(readFileSync(join(root, 'README.md'), 'utf8'))).toContain(scaleStatement(DEFAULT_SCALE));
+    // when the default budget changes, paste the new scaleStatement(DEFAULT_SCALE) into docs/reproduce.md; results/ is regenerated with it
+    expect(squash(doc('reproduce.md'))).toContain(scaleStatement(DEFAULT_SCALE));
     expect(squash(readFileSync(join(root, 'results', 'README.md'), 'utf8'))).toContain(scaleStatement(DEFAULT_SCALE));
   });
 });

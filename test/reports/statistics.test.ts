@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EXPERIMENTS, type ExperimentResults, defineExperiment, expandExperiment } from '../../src/experiments/index.js';
-import type { RunRecord } from '../../src/experiments/index.js';
+import { EXPERIMENTS, type ExperimentResults, defaultPoint, defineExperiment, expandExperiment, experimentSet } from '../../src/experiments/index.js';
+import type { PointScores, RunRecord, SetScores } from '../../src/experiments/index.js';
+import type { ImageScore } from '../../src/metrics/index.js';
 import {
-  type ImageRow,
-  type PointScores,
-  type SetScores,
   ablationTable,
   comparisonTable,
-  defaultPoint,
   imageDeltaRows,
   imageDeltasCsv,
   nfePoints,
@@ -15,13 +12,12 @@ import {
   perTaskValues,
   psnrVsNfePlot,
   reduceSet,
-  setScores,
 } from '../../src/reports/index.js';
 import { twoLevelDelta, twoLevelMean } from '../../src/stats/index.js';
 
 /** n images per task; PSNR = f(task, image, seed) + shift, SSIM = 0.5 + PSNR / 100. */
-function images(shift: number, seed: number, n = 6): ImageRow[] {
-  const rows: ImageRow[] = [];
+function images(shift: number, seed: number, n = 6): ImageScore[] {
+  const rows: ImageScore[] = [];
   for (const [t, task] of ['deraining', 'dehazing'].entries()) {
     for (let i = 0; i < n; i++) {
       const psnr = 20 + 4 * t + Math.sin(1 + i * 1.7 + seed * 0.3 + t) + shift;
@@ -57,7 +53,7 @@ describe('reduceSet: per-image scores → entries with seeds, intervals and Δ',
   it('averages seeds: task means per seed, their mean, sd across seeds of the five-task average', () => {
     expect(set.entries.map((e) => e.key)).toEqual(['input', 'a', 'b']);
     expect(set.default).toBe('a');
-    const avg = (rows: ImageRow[]) => mean(['deraining', 'dehazing'].map((t) => mean(rows.filter((r) => r.task === t).map((r) => r.psnr!))));
+    const avg = (rows: ImageScore[]) => mean(['deraining', 'dehazing'].map((t) => mean(rows.filter((r) => r.task === t).map((r) => r.psnr!))));
     const perSeed = [avg(images(0, 0)), avg(images(0, 1))];
     expect(a.average.psnr).toBeCloseTo(mean(perSeed), 12);
     expect(a.sd!.psnr).toBeCloseTo(Math.abs(perSeed[0] - perSeed[1]) / Math.SQRT2, 12);
@@ -68,7 +64,7 @@ describe('reduceSet: per-image scores → entries with seeds, intervals and Δ',
   });
 
   it('keeps each seed’s own averages beside their mean', () => {
-    const avg = (rows: ImageRow[]) => mean(['deraining', 'dehazing'].map((t) => mean(rows.filter((r) => r.task === t).map((r) => r.psnr!))));
+    const avg = (rows: ImageScore[]) => mean(['deraining', 'dehazing'].map((t) => mean(rows.filter((r) => r.task === t).map((r) => r.psnr!))));
     expect(a.perSeed!.map((x) => x.seed)).toEqual([0, 1]);
     expect(a.perSeed![1].psnr).toBeCloseTo(avg(images(0, 1)), 12);
     expect(mean(a.perSeed!.map((x) => x.psnr!))).toBeCloseTo(a.average.psnr!, 12);
@@ -124,19 +120,20 @@ describe('tables and plots show the intervals', () => {
   const set = reduceSet({ ...scores, experiment: 'schedule', default: 'cosine', points: scores.points.map((p) => ({ ...p, key: p.key === 'a' ? 'cosine' : p.key === 'b' ? 'linear' : p.key, label: p.key === 'a' ? 'cosine' : p.key === 'b' ? 'linear' : p.label })) }, { resamples: 2000 });
   const linear = set.entries.find((e) => e.key === 'linear')!;
 
-  it('ablation table: input row first, Δ vs default with interval and p, the reading from the same procedure, seeds', () => {
+  it('ablation table: input row first, Δ vs default with its interval, the reading from the same procedure (p in the set, not a column), seeds', () => {
     const table = ablationTable('schedule', set);
     expect(table.rows[0].value).toBe('Input (unrestored)');
     expect(table.rows[0].psnr_ours).toBe(set.entries[0].average.psnr);
     const row = table.rows.find((r) => r.value === 'linear')!;
     expect(row.psnr_vs_default).toBe(linear.delta!.psnr!.mean);
-    expect(row.psnr_vs_default_p).toBe(linear.delta!.psnr!.p);
+    expect(Object.keys(row)).not.toContain('psnr_vs_default_p');
     expect(linear.delta!.psnr!.p!).toBeLessThan(0.05);
     const d = linear.delta!.psnr!;
     expect(row.psnr_vs_default_ci).toBe(`[+${d.low!.toFixed(2)}, +${d.high!.toFixed(2)}]`);
     expect(row.reading).toBe('✱ PSNR above; ✱ SSIM above');
+    expect(table.columns.length).toBeLessThanOrEqual(12);
     expect(row.seeds).toBe(2);
-    expect(row.psnr_sd).toBe(linear.sd!.psnr);
+    expect(row.sd).toBe(`${linear.sd!.psnr!.toFixed(2)} / ${linear.sd!.ssim!.toFixed(4)}`);
     const def = table.rows.find((r) => r.value === 'cosine (default)')!;
     expect(def.reading).toBe('(default)');
     expect(def.psnr_vs_default).toBeUndefined();
@@ -180,7 +177,7 @@ describe('tables and plots show the intervals', () => {
     expect(c.delta!.psnr!.mean).toBeCloseTo(1, 12);
     expect(c.average.ci).toEqual({});
     const row = comparisonTable(single).rows[1];
-    expect([row.psnr_vs_default_ci, row.psnr_vs_default_p, row.reading]).toEqual(['n/a', 'n/a', 'PSNR n/a; SSIM n/a']);
+    expect([row.psnr_vs_default_ci, row.reading]).toEqual(['n/a', 'PSNR n/a; SSIM n/a']);
     // three seeds do not make one image three images: still no interval
     const seeded = (key: string, shift: number): PointScores[] => [0, 1, 2].map((seed) => ({ key, label: key, seed, images: images(shift, seed, 1) }));
     const three = reduceSet({ ...scores, points: [...seeded('a', 0), ...seeded('c', 1)] }, { resamples: 1000 });
@@ -225,7 +222,7 @@ describe('tables and plots show the intervals', () => {
   });
 });
 
-describe('setScores: runs → per-image scores', () => {
+describe('experimentSet: runs → per-image scores', () => {
   const run = (config: RunRecord['config'], shift: number): RunRecord => ({
     config,
     metrics: { convention: 'rdbm', images: images(shift, config.seed).map((r) => ({ ...r, task: r.task === 'deraining' ? 'Deraining' : 'Dehazing' })) },
@@ -235,7 +232,7 @@ describe('setScores: runs → per-image scores', () => {
     const exp = EXPERIMENTS.lambda;
     const results: ExperimentResults = { experiment: exp, scale: 'smoke', resultsDir: '', points: expandExperiment(exp, 'smoke').map((p, i) => ({ ...p, keys: { restore: '', evaluate: '' }, run: run(p.config, i) })) };
     expect(defaultPoint(results)!.config.lambda).toBe(10 / 255);
-    const s = setScores(results);
+    const s = experimentSet(results).scores;
     expect(s.default).toBe(String(10 / 255));
     expect(s.points.map((p) => p.images[0].task)).toEqual(['deraining', 'deraining', 'deraining']);
   });
@@ -243,7 +240,7 @@ describe('setScores: runs → per-image scores', () => {
   it('a seed axis makes seeds of one entry, and the input comes first', () => {
     const exp = defineExperiment({ name: 'sched-seeds', title: 't', description: 'd', axes: { schedule: ['cosine', 'linear'], seed: [0, 1, 2] } });
     const results: ExperimentResults = { experiment: exp, scale: 'smoke', resultsDir: '', points: expandExperiment(exp, 'smoke').map((p) => ({ ...p, keys: { restore: '', evaluate: '' }, run: run(p.config, p.config.schedule === 'linear' ? 0.2 : 0) })) };
-    const set = reduceSet(setScores(results, images(-3, 0)), { resamples: 500 });
+    const set = reduceSet(experimentSet(results, images(-3, 0)).scores, { resamples: 500 });
     expect(set.entries.map((e) => [e.key, e.seeds])).toEqual([['input', undefined], ['cosine', 3], ['linear', 3]]);
     expect(set.default).toBe('cosine');
     expect(set.entries[2].delta!.pairs).toBe(3 * 12);

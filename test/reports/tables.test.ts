@@ -8,6 +8,7 @@ import {
   latexEscape,
   mainTable,
   perTaskTable,
+  publishedTable,
   sameKey,
   tableToCsv,
   tableToLatex,
@@ -18,22 +19,21 @@ const fixture = (name: string): ReproducedSet => JSON.parse(readFileSync(new URL
 const main = fixture('reproduced-main.json');
 const lambda = fixture('reproduced-lambda.json');
 
-describe('mainTable', () => {
-  const table = mainTable(main);
+describe('publishedTable', () => {
+  const table = publishedTable(main);
   const row = (method: string) => table.rows.find((r) => r.method === method)!;
 
-  it('puts reproduced figures beside published ones with ours − paper deltas', () => {
+  it('puts reproduced figures beside published ones, without a difference between different budgets', () => {
     expect(row('RDBM-L').psnr_paper).toBe(31.04);
     expect(row('RDBM-L').psnr_ours).toBe(30.5);
-    expect(row('RDBM-L').psnr_delta).toBeCloseTo(-0.54, 12);
-    expect(row('RDBM-L').ssim_delta).toBeCloseTo(0.9 - 0.917, 12);
     expect(row('RDBM-L').params_paper).toBe(7.73);
     expect(row('RDBM-L').flops_ours).toBe(30.1);
+    expect(table.columns.map((c) => c.key)).not.toContain('psnr_delta');
+    expect(table.columns.length).toBeLessThanOrEqual(12);
   });
 
   it('keeps unknown published figures unknown and marks not-run entries', () => {
     expect(row('RDBM-T').psnr_paper).toBeNull();
-    expect(row('RDBM-T').psnr_delta).toBeNull();
     expect(row('IRSDE').ssim_paper).toBeNull();
     expect(row('IRSDE').psnr_ours).toBeUndefined();
     expect(row('RDBM-B').psnr_ours).toBeUndefined();
@@ -56,19 +56,53 @@ describe('mainTable', () => {
     for (const text of [tableToMarkdown(table), tableToLatex(table)]) expect(text).toContain('metric convention: rdbm; scale: smoke');
     const csv = tableToCsv(table).split('\n');
     expect(csv[0].startsWith('table,convention,scale,method,')).toBe(true);
-    expect(csv[1].startsWith('main,rdbm,smoke,IRSDE,19.55,,,unknown,')).toBe(true);
+    expect(csv[1].startsWith('published,rdbm,smoke,IRSDE,19.55,,unknown,')).toBe(true);
   });
 
   it('matches the saved renderings', async () => {
-    await expect(tableToMarkdown(table)).toMatchFileSnapshot('../fixtures/reports/main.md');
-    await expect(tableToCsv(table)).toMatchFileSnapshot('../fixtures/reports/main.csv');
-    await expect(tableToLatex(table)).toMatchFileSnapshot('../fixtures/reports/main.tex');
+    await expect(tableToMarkdown(table)).toMatchFileSnapshot('../fixtures/reports/published.md');
+    await expect(tableToCsv(table)).toMatchFileSnapshot('../fixtures/reports/published.csv');
+    await expect(tableToLatex(table)).toMatchFileSnapshot('../fixtures/reports/published.tex');
   });
 
-  it('renders without reproduced runs (published only)', () => {
-    const only = mainTable();
+  it('renders without reproduced runs (published only), which is also the headline then', () => {
+    const only = publishedTable();
     expect(only.scale).toBe('none');
     expect(only.rows.every((r) => r.psnr_ours === undefined)).toBe(true);
+    expect(mainTable()).toEqual(only);
+  });
+});
+
+describe('mainTable (the headline)', () => {
+  it('shows our entries with PSNR, SSIM, params and FLOPs in at most 12 columns, no published figures', async () => {
+    const table = mainTable(main);
+    expect(table.columns.length).toBeLessThanOrEqual(12);
+    expect(table.columns.some((c) => c.source === 'paper')).toBe(false);
+    expect(table.rows.map((r) => r.method)).toEqual(['RDBM-T', 'RDBM-L', 'Flow matching (π = 0)']);
+    expect(table.rows[1]).toMatchObject({ psnr: 30.5, ssim: 0.9, params: 7.7, flops: 30.1 });
+    expect(table.title).toContain('five-task average');
+    await expect(tableToMarkdown(table)).toMatchFileSnapshot('../fixtures/reports/main.md');
+  });
+
+  it('with run statistics: the input first, Δ vs default with its interval and the reading, 11 columns', () => {
+    const set = JSON.parse(readFileSync(new URL('../fixtures/reports/reproduced-main.json', import.meta.url), 'utf8')) as ReproducedSet;
+    const withStats: ReproducedSet = {
+      ...set,
+      default: 'rdbm-T',
+      entries: [
+        { key: 'input', label: 'Input (unrestored)', average: { psnr: 15, ssim: 0.5 }, tasks: {}, delta: { psnr: { mean: -9.5, low: -10, high: -9, p: 0.0001, equivalence: null }, ssim: { mean: -0.28, low: -0.3, high: 0.01, p: 0.08, equivalence: 0.3 }, against: 'rdbm-T', pairs: 10 } },
+        { ...set.entries[0], seeds: 1 },
+        { ...set.entries[1], seeds: 1, delta: { psnr: { mean: 6, low: 5, high: 7, p: 0.0001, equivalence: null }, ssim: { mean: 0.12, low: 0.1, high: 0.14, p: 0.0001, equivalence: null }, against: 'rdbm-T', pairs: 10 } },
+      ],
+    };
+    const table = mainTable(withStats);
+    expect(table.columns.map((c) => c.header)).toEqual(['Method', 'PSNR', 'SSIM', 'Params M', 'FLOPs G', 'Seeds', 'Δ PSNR vs default', 'Δ PSNR 95% CI', 'Δ SSIM vs default', 'Δ SSIM 95% CI', 'Reading (95% CI)']);
+    expect(table.rows.map((r) => [r.method, r.reading])).toEqual([
+      ['Input (unrestored)', '✱ PSNR below; SSIM not told apart; |Δ| < 0.3000'],
+      ['RDBM-T (default)', '(default)'],
+      ['RDBM-L', '✱ PSNR above; ✱ SSIM above'],
+    ]);
+    expect(table.rows[0].ssim_vs_default_ci).toBe('[−0.3000, +0.0100]');
   });
 });
 
@@ -76,7 +110,8 @@ describe('ablationTable', () => {
   it('matches λ values however they are spelled and keeps extra values', () => {
     const table = ablationTable('lambda', lambda);
     expect(table.rows.map((r) => r.value)).toEqual(['1/255', '10/255 (default)', '100/255', '0.5 (not in paper)']);
-    expect(table.rows[1].psnr_delta).toBeCloseTo(25.25 - 31.04, 12);
+    expect([table.rows[1].psnr_paper, table.rows[1].psnr_ours]).toEqual([31.04, 25.25]);
+    expect(table.columns.length).toBeLessThanOrEqual(12);
     expect(table.rows[0].psnr_ours).toBe(24.75);
     expect(table.rows[0].ssim_paper).toBeNull();
     expect(table.rows[2].psnr_ours).toBeUndefined();
@@ -90,7 +125,7 @@ describe('ablationTable', () => {
   });
 
   it('rejects an unknown ablation naming the known ones', () => {
-    expect(() => ablationTable('size' as never)).toThrow(/invalid ablation: "size" \(expected one of schedule, lambda, nfe, pi\)/);
+    expect(() => ablationTable('size' as never)).toThrow(/unknown ablation: "size" \(expected one of schedule, lambda, nfe, pi\)/);
   });
 });
 
@@ -110,7 +145,7 @@ describe('perTaskTable', () => {
     const table = perTaskTable(main);
     expect(table.columns.some((c) => c.source === 'paper')).toBe(false);
     expect(table.rows[0].deraining_psnr).toBe(26.1);
-    expect(table.notes.join(' ')).toContain('test images per task: 4–4');
+    expect(table.notes.join(' ')).toContain('test images per task: 4.');
   });
 });
 

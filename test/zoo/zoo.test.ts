@@ -8,9 +8,9 @@ import { planExperiments, resolveExperiments } from '../../src/experiments/api.j
 import { FILE_CONTENT_KEYS, planSweep } from '../../src/experiments/plan.js';
 import { duration } from '../../src/util/progress.js';
 import type { RunConfig } from '../../src/experiments/config.js';
-import { addSweepToZoo } from '../../src/experiments/zoo.js';
-import { zooCheckpointFor, zooDataset, zooEntryOf, zooName, zooTraining } from '../../src/experiments/zoo.js';
-import { reproduce, runsRunner } from '../../src/reports/index.js';
+import { addSweepToZoo, zooName } from '../../src/experiments/zoo-add.js';
+import { zooCheckpointFor, zooDataset, zooEntryOf, zooTraining } from '../../src/experiments/zoo.js';
+import { reproduce } from '../../src/reports/index.js';
 import { runExperiment } from '../../src/experiments/api.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { readHistory } from '../../src/models/train.js';
@@ -23,6 +23,7 @@ import { verifyZooEntry } from '../../src/zoo/verify.js';
 import { captureIo } from '../helpers/io.js';
 import { DEFAULT_SCALE } from '../../src/experiments/scales.js';
 import { awaitingZooNotes } from '../../src/experiments/zoo.js';
+import { docsText } from '../helpers/docs.js';
 
 const root = join(import.meta.dirname, '..', '..');
 type ReproducedEntry = {
@@ -146,7 +147,7 @@ describe('checkpoint zoo', () => {
   it('reproduce at the zoo-only scale runs nothing it would have to train and lists what is left out', async () => {
     const dir = join(tmp, 'reproduce-awaiting');
     const io = captureIo();
-    const run = await reproduce({ scale: 'cpu', resultsDir: dir, io, noPng: true, only: ['size'], runner: await runsRunner({ zoo }) });
+    const run = await reproduce({ scale: 'cpu', resultsDir: dir, io, noPng: true, only: ['size'], zoo });
     expect(run.failed).toEqual([]);
     expect(run.sets).toEqual([]);
     const note = 'size: model=T, model=S, model=B, model=L (no checkpoint-zoo entry yet: `rdbm sweep size --scale cpu --train-missing` trains them)';
@@ -169,7 +170,7 @@ describe('checkpoint zoo', () => {
     expect(zooEntryOf(join(results, 'checkpoints', entry.trainKey, 'checkpoint-0000002'))).toBeUndefined();
     const dir = join(tmp, 'reproduce-zoo');
     const io = captureIo();
-    const run = await reproduce({ scale: 'smoke', resultsDir: dir, io, noPng: true, only: ['main'], runner: await runsRunner({ zoo }) });
+    const run = await reproduce({ scale: 'smoke', resultsDir: dir, io, noPng: true, only: ['main'], zoo });
     expect(run.failed).toEqual([]);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme).toContain(`checkpoints from the zoo (data/zoo; restored, not trained in this run): tiny (trained at commit ${entry.commit.slice(0, 12)}, 2 steps in `);
@@ -267,12 +268,12 @@ describe('checkpoint zoo', () => {
   });
 });
 
-describe('the README zoo section', () => {
+describe('the zoo page of the docs (docs/zoo.md)', () => {
   it('quotes the recorded steps, the verify tolerance and the cpu recipe as the code defines them', async () => {
     const { EARLY_HISTORY_STEPS } = await import('../../src/models/train.js');
     const { LOSS_TOLERANCE } = await import('../../src/zoo/verify.js');
     const { SCALES } = await import('../../src/experiments/scales.js');
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const readme = docsText().replace(/\s+/g, ' ');
     expect(EARLY_HISTORY_STEPS).toEqual([10, 100]);
     expect(readme).toContain('the sha256 of the sampling weights at steps 10, 100 and every checkpoint');
     expect(readme).toContain(`must agree within ${LOSS_TOLERANCE.toExponential()} (relative)`);
@@ -281,7 +282,7 @@ describe('the README zoo section', () => {
   });
 
   it('quotes the window comparison of results/cpu-tile (whole images, overlapping and non-overlapping windows) as its reproduced.json has it', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const readme = docsText().replace(/\s+/g, ' ');
     const tile = JSON.parse(readFileSync(join(root, 'results', 'cpu-tile', 'reproduced.json'), 'utf8')) as { baseline: string; sets: { entries: ReproducedEntry[] }[] };
     expect(tile.baseline).toBe('whole images (tile auto)');
     const delta = (key: string) => tile.sets[0].entries.find((e) => e.key === key)!.delta!.psnr;
@@ -297,18 +298,18 @@ describe('the README zoo section', () => {
   });
 
   it("names every entry whose recorded loss rose above its step-10 value, with its recorded curve (zoo.json's history: the mean loss since the previous record)", async () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const readme = docsText().replace(/\s+/g, ' ');
     const rose = listZoo().filter((e) => e.history.some((h) => h.step > 10 && h.loss > e.history[0].loss));
     const curves = rose.map((e) => `\`${e.name}\` (${e.history.filter((h) => h.step >= 500).map((h) => `${h.loss.toFixed(4)} at step ${h.step}`).join(', ')})`);
     expect(readme).toContain(`every entry's recorded loss stayed below its step-10 value except ${curves.join(', ') || 'none'}`);
     // the learning rate it names is the cpu recipe's, beside the paper's
     const { SCALES } = await import('../../src/experiments/scales.js');
-    const { PAPER_CONFIG } = await import('../../src/experiments/config.js');
+    const { PAPER_CONFIG } = await import('../../src/experiments/paper.js');
     if (rose.length) expect(readme).toContain(`at the recipe's lr ${SCALES.cpu.overrides.lr?.toExponential()} (the paper's: ${PAPER_CONFIG.lr.toExponential()};`);
   });
 
-  it('the README names exactly the bundled entries', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  it('docs/zoo.md names exactly the bundled entries', () => {
+    const readme = docsText().replace(/\s+/g, ' ');
     const status = /\*\*Status:\*\* the bundled entries \(`rdbm zoo list`\): (.*?) — /.exec(readme);
     expect(status).not.toBeNull();
     const named = [...status![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
@@ -320,7 +321,7 @@ describe('the README zoo section', () => {
   });
 
   it("quotes the default job's main configuration against the unrestored input as results/reproduced.json has it", () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const readme = docsText().replace(/\s+/g, ' ');
     const reproduced = readReproduced();
     expect(reproduced.scale).toBe(DEFAULT_SCALE);
     // every set of the default job is scored on at least 16 test images per task, beside the unrestored input
@@ -344,7 +345,7 @@ describe('the README zoo section', () => {
   });
 
   it("quotes the default job's model sizes (parameters, FLOPs, PSNR) against the input as results/reproduced.json has them", async () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const readme = docsText().replace(/\s+/g, ' ');
     const size = readReproduced().sets.find((s) => s.experiment === 'size')!;
     const input = size.entries.find((e) => e.key === 'input')!;
     const models = size.entries.filter((e) => e.key !== 'input');
@@ -368,7 +369,7 @@ describe('the README zoo section', () => {
   });
 
   it("quotes the default job's ablations (Δ against each default row with its interval) and reads their directions as results/reproduced.json has them", () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const readme = docsText().replace(/\s+/g, ' ');
     const name = (experiment: string, label: string) => (experiment === 'nfe' ? `NFE ${label}` : experiment === 'lambda' ? `λ = ${label}` : label);
     const rows = readReproduced()
       .sets.filter((s) => ['schedule', 'lambda', 'nfe', 'pi'].includes(s.experiment))

@@ -4,6 +4,7 @@ import { parseNumber } from '../../util/validate.js';
 import { rnrCurve } from '../../bridge/rnr.js';
 import { bridgeSchedule } from '../../bridge/schedule.js';
 import { THETA_SCHEDULES, THETA_SCHEDULE_NAMES } from '../../bridge/schedules.js';
+import { PAPER_CONFIG, lambdaLabel } from '../../experiments/paper.js';
 
 
 export const bridgeCommand: Command = {
@@ -16,9 +17,10 @@ export const bridgeCommand: Command = {
     ...THETA_SCHEDULE_NAMES.map((n) => `  ${n}: ${THETA_SCHEDULES[n].definition}`),
   ].join('\n'),
   options: [
-    { name: 'schedule', type: 'string', description: 'θ schedule', choices: THETA_SCHEDULE_NAMES, default: 'cosine' },
-    { name: 'timesteps', type: 'integer', description: 'T, the number of steps', min: 2, default: 100 },
-    { name: 'lambda', type: 'string', valueName: '<num>', description: 'λ > 0 (fractions such as 10/255 accepted)', default: '1e-4' },
+    { name: 'schedule', type: 'string', description: 'θ schedule', choices: THETA_SCHEDULE_NAMES, default: PAPER_CONFIG.schedule },
+    { name: 'timesteps', type: 'integer', description: 'T, the number of steps', min: 2, default: PAPER_CONFIG.timesteps },
+    // the paper's λ, as `rdbm train` and the sweeps use it; the released code's 1e-4 is the rdbm-official preset
+    { name: 'lambda', type: 'string', valueName: '<num>', description: "λ > 0, fractions such as 10/255 accepted (default: the paper's, as rdbm train uses; the official code's is 1e-4)", default: lambdaLabel(PAPER_CONFIG.lambda) },
     { name: 'rnr', type: 'boolean', description: 'add the pixel-independent residual-to-noise factor sinh(θ̄_{t:T})/(2λ sinh(θ̄_{0:t}) sinh(θ̄_{0:T}))' },
     { name: 'json', type: 'boolean', description: 'print one JSON object {"theta": [...], "Theta": [...], "Sigma": [...]}' },
   ],

@@ -4,9 +4,9 @@
  */
 import { statSync } from 'node:fs';
 import type { Command, Io, ParsedArgs } from '../command.js';
-import { scanLayout, type Split } from '../../datasets/layout.js';
+import { scanLayout, type DatasetSplit } from '../../datasets/layout.js';
 import { readMapping } from '../../datasets/mapping.js';
-import { conditionPairs, pairFolders, pairFoldersReside, pairRestored, type ImagePair } from '../../datasets/pairs.js';
+import { conditionPairs, pairFolderTree, pairFoldersReside, pairRestored, type ImagePair } from '../../datasets/pairs.js';
 import { RdbmError } from '../../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.js';
 import { createProgress } from '../../util/progress.js';
@@ -36,7 +36,7 @@ function resolvePairs(o: ParsedArgs['options'], warn: (m: string) => void): Sour
   const pred = o.pred as string | undefined;
   const layout = o.layout as string | undefined;
   const mapping = o.mapping as string | undefined;
-  const split = o.split as Split;
+  const split = o.split as DatasetSplit;
   const strict = !(o['allow-unpaired'] as boolean);
   if (mapping) {
     if (gt || pred || layout) throw new RdbmError('metrics: --mapping lists the pairs itself; do not combine it with --gt, --pred or --layout');
@@ -54,7 +54,8 @@ function resolvePairs(o: ParsedArgs['options'], warn: (m: string) => void): Sour
   if (kp === 'missing') throw new RdbmError(`${pred}: no such file or directory`);
   if (kg !== kp) throw new RdbmError(`metrics: --gt ${gt} is a ${kg === 'dir' ? 'folder' : 'file'} but --pred ${pred} is a ${kp === 'dir' ? 'folder' : 'file'} (give two files or two folders)`);
   if (kg === 'file') return { pairs: [{ name: pred, gt, pred }], single: true };
-  const pairs = o['reside-names'] ? pairFoldersReside(gt, pred, { strict, warn }) : pairFolders(gt, pred, { strict, warn });
+  // folders of task folders (<Task>[/<SubDataset>]/<name>) give per-task means too
+  const pairs = o['reside-names'] ? pairFoldersReside(gt, pred, { strict, warn }) : pairFolderTree(gt, pred, { strict, warn });
   return { pairs, single: false };
 }
 
@@ -67,7 +68,8 @@ function printSummary(io: Io, report: Record<string, unknown>, convention: Conve
   const out: string[] = [`convention ${convention.id}: ${convention.reference}`];
   const tasks = report.tasks as (Row & { task: string; subDatasets: (Row & { subDataset: string })[] })[];
   for (const t of tasks) {
-    for (const s of t.subDatasets) out.push(line(`  ${t.task}/${s.subDataset}`, s));
+    // task folders without sub-dataset folders form one unnamed group: the task line says it
+    for (const s of t.subDatasets) if (s.subDataset !== '') out.push(line(`  ${t.task}/${s.subDataset}`, s));
     out.push(line(t.task, t));
   }
   out.push(line('mean over images', report.mean as Row));
@@ -125,7 +127,8 @@ export const metricsCommand: Command = {
     'Conventions:',
     ...CONVENTION_IDS.map((id) => `  ${id.padEnd(17)} ${getConvention(id).description}`),
     '',
-    'Inputs: two image files; two folders paired by file name; --layout <root> for the',
+    'Inputs: two image files; two folders paired by file name (folders of task folders, <Task>[/<SubDataset>]/<name>,',
+    'pair folder by folder and give per-task means); --layout <root> for the',
     'RDBM/DGSolver layout <root>/<Task>/<SubDataset>/<split>/{label,condition} (conditions are scored',
     'against labels unless --pred names a folder of restored outputs <pred>/<Task>/<SubDataset>/<name>);',
     'or --mapping <file.csv|file.json> listing gt,pred[,task][,subDataset] pairs.',

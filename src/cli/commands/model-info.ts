@@ -1,4 +1,5 @@
 /** `rdbm model info <preset|checkpoint>`: architecture, parameter count and MACs at a resolution. */
+import { zooEntryCheckpoint } from '../../zoo/entry.js';
 import { existsSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
@@ -35,7 +36,8 @@ export async function modelInfo(what: string, size: [number, number], prefix?: s
     if (MODEL_PRESETS[what].target) extra = { target: MODEL_PRESETS[what].target };
   } else if (existsSync(what)) {
     const { checkpointInfo } = await import('../../models/checkpoint.js');
-    const m = checkpointInfo(what, prefix !== undefined ? { prefix } : {});
+    // a zoo entry's folder (data/zoo/T) stands for its checkpoint
+    const m = checkpointInfo(zooEntryCheckpoint(what)?.checkpoint ?? what, prefix !== undefined ? { prefix } : {});
     config = m.config;
     extra = { format: m.format, ...(m.step !== undefined ? { step: m.step } : {}), ...(m.prefix !== undefined ? { prefix: m.prefix } : {}) };
   } else {

@@ -1,4 +1,5 @@
 /** `rdbm rddm` (RDDM / DiffUIR coefficients) and `rdbm diffuir restore` (a DiffUIR checkpoint on image files). */
+import { backendOption, startBackend } from '../options/backend.js';
 import { readdirSync, statSync } from 'node:fs';
 import { formatNumber as fmt } from '../format.js';
 import { basename, join } from 'node:path';
@@ -78,6 +79,7 @@ export const diffuirRestoreCommand: Command = {
     { name: 'seed', type: 'integer', description: 'start-noise seed', min: 0, default: 10 },
     { name: 'layout', type: 'string', valueName: '<root>', description: 'restore the test split of a dataset in the RDBM/DGSolver layout (instead of inputs)' },
     { name: 'limit', type: 'integer', description: 'with --layout: at most this many images per task, picked evenly (0 = all)', min: 0, default: 0 },
+    backendOption,
   ],
   positionals: [{ name: 'inputs', description: 'image files or folders (unless --layout)', variadic: true }],
   examples: ['rdbm diffuir restore --checkpoint model-300.pt --out restored/ data/LOL/test/low', 'rdbm diffuir restore --checkpoint model-300.pt --layout data/uir --out restored/ --limit 10'],
@@ -98,8 +100,7 @@ export const diffuirRestoreCommand: Command = {
         groups.at(-1)!.inputs.push({ name: p.name, path: p.condition });
       }
     }
-    const { initBackend } = await import('../../tf/index.js');
-    await initBackend();
+    await startBackend(options.backend, io);
     const { loadRddmNetwork } = await import('../../rddm/network.js');
     const { diffuirRestoreFiles } = await import('../../rddm/restore-files.js');
     const network = loadRddmNetwork(options.checkpoint as string);

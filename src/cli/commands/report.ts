@@ -1,4 +1,5 @@
 /** `rdbm report`: tables, plots and grids from an experiment file of points (restored folders, checkpoints). */
+import { backendOption, startBackend } from '../options/backend.js';
 import type { Command } from '../command.js';
 
 export const reportCommand: Command = {
@@ -25,10 +26,15 @@ export const reportCommand: Command = {
     { name: 'out', type: 'string', valueName: '<dir>', description: 'report folder (checkpoint points are restored into it too; finished restorations are reused)', required: true },
     { name: 'json', type: 'boolean', description: 'print one JSON object {"points": [{label, average, tasks, delta?}], "input": {…}} on stdout' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },
+    backendOption,
   ],
   examples: ['rdbm report my-nfe.json --data /data/uir --out reports/my-nfe', 'rdbm report my-nfe.json --data /data/uir --out /tmp/r --json'],
   async run(args, io) {
     const { experimentReport } = await import('../../reports/experiment-report.js');
+    // checkpoint points are restored with TensorFlow.js; restored folders are only scored
+    const { loadPointsExperiment } = await import('../../experiments/points.js');
+    const file = args.positionals[0];
+    if (typeof file === 'string' && loadPointsExperiment(file).points.some((p) => p.checkpoint !== undefined)) await startBackend(args.options.backend, io);
     const out = args.options.out as string;
     const r = await experimentReport(args.positionals[0] as string, { data: args.options.data as string, out, io, png: !args.options['no-png'] });
     if (args.options.json) io.out(`${JSON.stringify(r.json)}\n`);

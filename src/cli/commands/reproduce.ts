@@ -1,4 +1,5 @@
 /** `rdbm reproduce`: the main job (bundled experiments → results/ with tables, plots and README). */
+import { backendOption, startBackend } from '../options/backend.js';
 import type { Command } from '../command.js';
 import { REPRODUCE_SCALES, type ReproduceScale, reproduce } from '../../reports/reproduce.js';
 import { DEFAULT_SCALE } from '../../experiments/scales.js';
@@ -12,13 +13,14 @@ export const reproduceCommand: Command = {
     'and writes tables (Markdown, CSV, LaTeX), plots (Vega-Lite, SVG, PNG) and a README to the results folder. ' +
     'Finished jobs are reused, so a second run only re-renders. Progress goes to stderr.',
   options: [
-    { name: 'scale', type: 'string', description: 'budget: smoke (seconds), quick (minutes on 2 cores, networks that do not restore), cpu (the default: the checkpoint zoo), paper (GPU)', default: DEFAULT_SCALE, choices: REPRODUCE_SCALES },
+    { name: 'scale', type: 'string', description: 'budget: smoke (tiny networks; minutes for the whole job), quick (minutes on 2 cores, networks that do not restore), cpu (the default: the checkpoint zoo), paper (GPU)', default: DEFAULT_SCALE, choices: REPRODUCE_SCALES },
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
-    { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments (repeatable)' },
+    { name: 'only', type: 'string', multiple: true, valueName: '<experiment>', description: 'run only these experiments' },
     { name: 'no-png', type: 'boolean', description: 'write SVG and Vega-Lite specs only' },
     { name: 'report-only', type: 'boolean', description: 'run nothing: rebuild tables, plots and README from the finished runs in the results folder' },
     { name: 'retrain', type: 'boolean', description: 'train every point through the same code path instead of restoring with the matching checkpoint-zoo entries (data/zoo)' },
     { name: 'data', type: 'string', valueName: '<dir>', description: 'a dataset in the RDBM/DGSolver layout instead of the bundled mini-uir (with --report-only: the --data the sweep ran on)' },
+    backendOption,
   ],
   examples: [
     'rdbm reproduce',
@@ -27,6 +29,8 @@ export const reproduceCommand: Command = {
     'rdbm reproduce --report-only --data /data/uir --scale paper   # after `rdbm sweep reproduce --data /data/uir --scale paper`',
   ],
   async run(args, io) {
+    // --report-only trains and restores nothing (the input row is scored by the metrics, without TensorFlow.js)
+    if (!args.options['report-only']) await startBackend(args.options.backend, io);
     const result = await reproduce({
       scale: args.options.scale as ReproduceScale,
       resultsDir: args.options.results as string,

@@ -3,13 +3,20 @@ import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
 import { parseNumber } from '../../util/validate.js';
-import { DEFAULT_TILE } from '../../models/tiles.js';
+import { DEFAULT_TILE, tileWindows } from '../../models/tiles.js';
+import { zooEntryCheckpoint } from '../../zoo/entry.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES } from '../../models/types.js';
 import { backendOption, startBackend, threadsOption } from '../options/backend.js';
 
 /** Model families `rdbm restore` runs, with their published test NFE (RDBM: 10, official code; DiffUIR: 3, its test.py). */
 export const RESTORE_FAMILIES = Object.freeze({ rdbm: { nfe: 10 }, diffuir: { nfe: 3 } });
 export type RestoreFamily = keyof typeof RESTORE_FAMILIES;
+
+/** The windows a zoo entry's run config restored in, as the sweep's executor passes them (RunConfig.tile crop/grid → windows of its training crop; auto → the default tiles). */
+function recordedWindows(config: Readonly<Record<string, unknown>>): { size: number; overlap: number } | undefined {
+  const mode = config.tile === 'crop' || config.tile === 'grid' ? config.tile : 'auto';
+  return tileWindows(mode, Number(config.cropSize));
+}
 
 /** Options that only the bridge sampler reads (DiffUIR's settings are fixed by its test path). */
 const RDBM_ONLY = ['schedule', 'timesteps', 'lambda', 'parameterization', 'tile', 'overlap', 'batch', 'workers'] as const;
@@ -24,10 +31,12 @@ export const restoreCommand: Command = {
     'Family diffuir: a DiffUIR trainer checkpoint (EMA weights) with DiffUIR\'s published test settings (T = 1000, pred_res,',
     'delta_end and sum_scale of its test.py, histogram equalisation of inputs whose path contains "LOL"); see `rdbm diffuir restore`.',
     `--nfe defaults per family: ${Object.entries(RESTORE_FAMILIES).map(([f, s]) => `${f} ${s.nfe}`).join(', ')}.`,
+    'A zoo entry (rdbm zoo list) restores in the windows its results were made with (its run config\'s tile mode, e.g.',
+    'overlapping windows of its training crop) unless --tile says otherwise; the command says which on stderr.',
     'Outputs: <output>/<input stem>.png.',
   ].join('\n'),
   options: [
-    { name: 'checkpoint', type: 'string', valueName: '<path>', description: 'checkpoint directory or .pt/.pth file', required: true },
+    { name: 'checkpoint', type: 'string', valueName: '<path|zoo entry>', description: 'checkpoint directory, .pt/.pth file, or a zoo entry (its name, e.g. T, or folder, e.g. data/zoo/T)', required: true },
     { name: 'input', type: 'string', valueName: '<file|dir>', description: 'image or directory of images', required: true },
     { name: 'output', type: 'string', valueName: '<dir>', description: 'output directory', required: true },
     { name: 'family', type: 'string', description: 'model family: rdbm (bridge sampler) or diffuir (DiffUIR test path)', choices: Object.keys(RESTORE_FAMILIES), default: 'rdbm' },
@@ -46,6 +55,7 @@ export const restoreCommand: Command = {
   examples: [
     'rdbm restore --checkpoint runs/tiny/checkpoint-0000200 --input data/photos --output out/ --nfe 10',
     'rdbm restore --family diffuir --checkpoint model-300.pt --input data/LOL/test/low --output out/',
+    'rdbm restore --checkpoint T --input data/photos --output out/   # the bundled zoo entry T, in its recorded windows',
   ],
   async run({ options: o }, io) {
     const family = (o.family as RestoreFamily | undefined) ?? 'rdbm';
@@ -61,10 +71,16 @@ export const restoreCommand: Command = {
       io.err(`restored ${r.outputs.length} images in ${r.seconds.toFixed(1)}s\n`);
       return 0;
     }
+    const zoo = zooEntryCheckpoint(o.checkpoint as string);
+    const recorded = zoo ? recordedWindows(zoo.entry.config) : undefined;
+    if (zoo) {
+      const how = o.tile !== undefined ? 'with the --tile given' : recorded ? `in ${recorded.size}-px windows overlapping by ${recorded.overlap} (its recorded tile mode ${String(zoo.entry.config.tile)}, as its results were made; --tile 0 restores whole images)` : 'with the default tiles (its recorded tile mode auto, as its results were made)';
+      io.err(`zoo entry ${zoo.entry.name} (${zoo.checkpoint}): restoring ${how}\n`);
+    }
     await startBackend(o.backend, io, o.threads);
     const { restoreImages } = await import('../../models/restore.js');
     const r = await restoreImages({
-      checkpoint: o.checkpoint as string,
+      checkpoint: zoo?.checkpoint ?? (o.checkpoint as string),
       inputs: o.input as string,
       outputDir: o.output as string,
       nfe,
@@ -74,7 +90,7 @@ export const restoreCommand: Command = {
       ...(o.parameterization ? { parameterization: o.parameterization as (typeof TRAIN_OBJECTIVES)[number] } : {}),
       batch: (o.batch as number | undefined) ?? 16,
       workers: (o.workers as number | undefined) ?? availableParallelism(),
-      ...(o.tile === 0 ? { tile: false as const } : o.tile !== undefined ? { tile: { size: o.tile as number, overlap: (o.overlap as number | undefined) ?? Math.min(DEFAULT_TILE.overlap, Math.floor((o.tile as number) / 8)) } } : {}),
+      ...(o.tile === 0 ? { tile: false as const } : o.tile !== undefined ? { tile: { size: o.tile as number, overlap: (o.overlap as number | undefined) ?? Math.min(DEFAULT_TILE.overlap, Math.floor((o.tile as number) / 8)) } } : recorded ? { tile: recorded } : {}),
       io,
     });
     for (const out of r.outputs) io.out(`${out.output}\n`);

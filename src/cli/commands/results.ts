@@ -1,7 +1,7 @@
 /** `rdbm results`: list and merge finished sweep runs. */
 import { writeFileSync } from 'node:fs';
 import type { Command, Io } from '../command.js';
-import { mergeRuns, rowsCsv, rowsTable, runRows } from '../../experiments/results.js';
+import { mergeRuns, runRowsCsv, runRowsTable, runRows } from '../../experiments/results.js';
 
 export const resultsCommand: Command = {
   name: 'results',
@@ -12,7 +12,7 @@ export const resultsCommand: Command = {
     'per-task columns pool each task\'s images across its sub-datasets. Damaged run files are reported and skipped.',
   ].join('\n'),
   options: [
-    { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder (repeat to merge several)', multiple: true },
+    { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder; several are merged', multiple: true },
     { name: 'json', type: 'boolean', description: 'print one JSON object {"runs": [...full run records], "problems": [...]}' },
     { name: 'csv', type: 'string', valueName: '<file>', description: 'write one row per run (config, averages, per-task PSNR/SSIM, timings) as CSV' },
   ],
@@ -23,11 +23,11 @@ export const resultsCommand: Command = {
     for (const p of merged.problems) io.err(`rdbm: ${p}; skipped (rdbm sweep redoes it)\n`);
     const rows = runRows(merged.runs);
     if (options.csv) {
-      writeFileSync(options.csv as string, rowsCsv(rows));
+      writeFileSync(options.csv as string, runRowsCsv(rows));
       io.err(`wrote ${rows.length} runs to ${options.csv as string}\n`);
     }
     if (options.json) io.out(`${JSON.stringify({ folders: dirs, runs: merged.runs, problems: merged.problems })}\n`);
-    else if (!options.csv) io.out(rows.length ? rowsTable(rows) : `no finished runs in ${dirs.join(', ')}\n`);
+    else if (!options.csv) io.out(rows.length ? runRowsTable(rows) : `no finished runs in ${dirs.join(', ')}\n`);
     return 0;
   },
 };

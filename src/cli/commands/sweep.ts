@@ -1,11 +1,13 @@
 /** `rdbm sweep`: plan or run experiments. */
+import { backendOption, startBackend } from '../options/backend.js';
+import { zooEntryCheckpoint } from '../../zoo/entry.js';
 import type { Command, Io } from '../command.js';
 import { CHECKPOINT_EXPERIMENTS, DEFAULT_SWEEP, listExperiments } from '../../experiments/builtins.js';
-import { RUN_FIELDS, type Stage } from '../../experiments/config.js';
+import { RUN_FIELDS, type RunStage } from '../../experiments/config.js';
 import { planExperiments, runExperiment } from '../../experiments/api.js';
 import { axesAt } from '../../experiments/experiment.js';
 import { countJobs, type Plan } from '../../experiments/plan.js';
-import { rowsTable, runRows } from '../../experiments/results.js';
+import { runRowsTable, runRows } from '../../experiments/results.js';
 import { type JobStatus, type SweepReport, inspectPlan } from '../../experiments/runner.js';
 import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
 import { type Shard, parseShard, shardGroups } from '../../experiments/shard.js';
@@ -25,7 +27,7 @@ function experimentList(scale: ScaleName): string {
     .join('\n');
 }
 
-const KINDS: readonly Stage[] = ['train', 'restore', 'evaluate'];
+const KINDS: readonly RunStage[] = ['train', 'restore', 'evaluate'];
 
 function summaryLines(plan: Plan, statuses: readonly JobStatus[], shard: Shard | undefined): string[] {
   const all = countJobs(plan.jobs);
@@ -57,7 +59,7 @@ function pointTable(plan: Plan, statuses: readonly JobStatus[]): string[] {
 }
 
 /** Why each job that will run is not cached (one entry per job). */
-function notCached(statuses: readonly JobStatus[], store: ResultsStore): { kind: Stage; key: string; points: readonly string[]; why: string }[] {
+function notCached(statuses: readonly JobStatus[], store: ResultsStore): { kind: RunStage; key: string; points: readonly string[]; why: string }[] {
   const explain = missExplainer(store);
   return statuses.filter((s) => s.toRun).map((s) => ({ kind: s.job.kind, key: s.job.key, points: s.job.points, why: explain(s.job, s.status) ?? 'cached' }));
 }
@@ -103,13 +105,14 @@ export const sweepCommand: Command = {
     { name: 'shard', type: 'string', valueName: '<i/n>', description: 'run only shard i of n (0-based), e.g. $SLURM_ARRAY_TASK_ID/4' },
     { name: 'data', type: 'string', valueName: '<dir>', description: 'a dataset in the RDBM/DGSolver layout instead of the bundled mini-uir' },
     { name: 'diffuir-checkpoint', type: 'string', valueName: '<file>', description: 'DiffUIR trainer .pt for the family=diffuir points (diffuir-vs-rdbm)' },
-    { name: 'rdbm-checkpoint', type: 'string', valueName: '<path>', description: 'restore the family=rdbm points with this checkpoint instead of training one (its own training config governs sampling unless the experiment sets a field)' },
+    { name: 'rdbm-checkpoint', type: 'string', valueName: '<path|zoo entry>', description: 'restore the family=rdbm points with this checkpoint (or zoo entry) instead of training one (its own training config governs sampling unless the experiment sets a field)' },
     { name: 'shared-checkpoint', type: 'boolean', description: 'sample every point of a training axis (λ, π, schedule, model) with the one given checkpoint instead of refusing' },
     { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
     { name: 'retrain', type: 'boolean', description: 'train every point instead of restoring with matching checkpoint-zoo entries (data/zoo)' },
     { name: 'train-missing', type: 'boolean', description: 'at scale cpu (whose networks come from the zoo), train the points without a zoo entry instead of leaving them out' },
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
     { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
+    backendOption,
   ],
   examples: [
     'rdbm sweep nfe --scale smoke --dry-run',
@@ -128,7 +131,8 @@ export const sweepCommand: Command = {
     const dataset = options.data as string | undefined;
     const checkpoints = {
       ...(options['diffuir-checkpoint'] ? { diffuir: options['diffuir-checkpoint'] as string } : {}),
-      ...(options['rdbm-checkpoint'] ? { rdbm: options['rdbm-checkpoint'] as string } : {}),
+      // a zoo entry (T, data/zoo/T) stands for its checkpoint
+      ...(options['rdbm-checkpoint'] ? { rdbm: zooEntryCheckpoint(options['rdbm-checkpoint'] as string)?.checkpoint ?? (options['rdbm-checkpoint'] as string) } : {}),
     };
     const allowSharedCheckpoint = Boolean(options['shared-checkpoint']);
     const zoo = options.retrain ? { zoo: false as const } : options['train-missing'] ? { trainMissing: true } : {};
@@ -142,13 +146,14 @@ export const sweepCommand: Command = {
       return 0;
     }
     for (const note of awaitingZooNotes(plan.awaitingZoo ?? [], plan.scale)) io.err(`rdbm sweep: left out ${note}\n`);
+    await startBackend(options.backend, io);
     const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, allowSharedCheckpoint, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
     if (options.json) {
       io.out(`${JSON.stringify(reportJson(report))}\n`);
       return 0;
     }
     io.out(`ran ${KINDS.map((k) => `${report.ran[k]} ${k}`).join(', ')}; reused ${KINDS.map((k) => `${report.cached[k]} ${k}`).join(', ')}\n`);
-    io.out(rowsTable(runRows(report.runs)));
+    io.out(runRowsTable(runRows(report.runs)));
     return 0;
   },
 };

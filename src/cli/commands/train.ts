@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import { parseNumber } from '../../util/validate.js';
 import { MODEL_PRESET_NAMES } from '../../models/presets.js';
 import { TRAIN_DEFAULTS } from '../../models/train-config.js';
+import { PAPER_CONFIG, lambdaLabel } from '../../experiments/paper.js';
 import { TRAIN_OBJECTIVES, TRAIN_PI_VARIANTS, TRAIN_PROCESSES, TRAIN_SCHEDULES } from '../../models/types.js';
 import { backendOption, startBackend, threadsOption } from '../options/backend.js';
 
@@ -19,21 +20,21 @@ export const trainCommand: Command = {
     { name: 'data', type: 'string', valueName: '<dir>', description: 'dataset root', required: true },
     { name: 'out', type: 'string', valueName: '<dir>', description: 'output directory for checkpoints', required: true },
     { name: 'model', type: 'string', description: `preset (${MODEL_PRESET_NAMES.join(', ')})`, choices: MODEL_PRESET_NAMES, default: 'B' },
-    { name: 'objective', type: 'string', description: 'network target: x0 (official), eps, pi-eps (paper)', choices: TRAIN_OBJECTIVES, default: TRAIN_DEFAULTS.objective },
-    { name: 'pi', type: 'string', description: 'diffusion coefficient π', choices: TRAIN_PI_VARIANTS, default: TRAIN_DEFAULTS.pi },
-    { name: 'lambda', type: 'string', valueName: '<num>', description: 'λ > 0 (10/255 accepted)', default: '10/255' },
-    { name: 'schedule', type: 'string', description: 'θ schedule', choices: TRAIN_SCHEDULES, default: TRAIN_DEFAULTS.schedule },
-    { name: 'timesteps', type: 'integer', description: 'T', min: 2, default: TRAIN_DEFAULTS.timesteps },
-    { name: 'crop', type: 'integer', description: 'random crop side', min: 8, default: TRAIN_DEFAULTS.cropSize },
-    { name: 'batch', type: 'integer', description: 'batch size (split over the tasks)', min: 1, default: 20 },
+    { name: 'objective', type: 'string', description: 'network target: x0 (official), eps, pi-eps (paper)', choices: TRAIN_OBJECTIVES, default: PAPER_CONFIG.objective },
+    { name: 'pi', type: 'string', description: 'diffusion coefficient π', choices: TRAIN_PI_VARIANTS, default: PAPER_CONFIG.pi },
+    { name: 'lambda', type: 'string', valueName: '<num>', description: 'λ > 0 (fractions such as 10/255 accepted)', default: lambdaLabel(PAPER_CONFIG.lambda) },
+    { name: 'schedule', type: 'string', description: 'θ schedule', choices: TRAIN_SCHEDULES, default: PAPER_CONFIG.schedule },
+    { name: 'timesteps', type: 'integer', description: 'T', min: 2, default: PAPER_CONFIG.timesteps },
+    { name: 'crop', type: 'integer', description: 'random crop side', min: 8, default: PAPER_CONFIG.cropSize },
+    { name: 'batch', type: 'integer', description: 'batch size (split over the tasks)', min: 1, default: PAPER_CONFIG.batchSize },
     { name: 'steps', type: 'integer', description: 'optimiser steps', min: 1, required: true },
-    { name: 'lr', type: 'number', description: 'Adam learning rate', gt: 0, default: TRAIN_DEFAULTS.lr },
-    { name: 'ema', type: 'number', description: 'EMA decay (0 disables)', min: 0, max: 1, default: TRAIN_DEFAULTS.emaDecay },
-    { name: 'seed', type: 'integer', description: 'seed', min: 0, default: 0 },
-    { name: 'grad-clip', type: 'number', description: 'clip the global gradient L2 norm to this before each Adam step, as the official trainers do (0 = no clipping)', min: 0, default: 1 },
+    { name: 'lr', type: 'number', description: 'Adam learning rate', gt: 0, default: PAPER_CONFIG.lr },
+    { name: 'ema', type: 'number', description: 'EMA decay (0 disables)', min: 0, max: 1, default: PAPER_CONFIG.emaDecay },
+    { name: 'seed', type: 'integer', description: 'seed', min: 0, default: PAPER_CONFIG.seed },
+    { name: 'grad-clip', type: 'number', description: 'clip the global gradient L2 norm to this before each Adam step, as the official trainers do (0 = no clipping)', min: 0, default: PAPER_CONFIG.gradClip },
     { name: 'warmup', type: 'integer', description: 'steps of linear learning-rate warm-up (lr · k / warmup at step k; 0 = none)', min: 0, default: 0 },
     { name: 'checkpoint-every', type: 'integer', description: 'steps between checkpoints', min: 1, default: TRAIN_DEFAULTS.checkpointEvery },
-    { name: 'task', type: 'string', description: 'restrict to this task folder (repeatable)', multiple: true },
+    { name: 'task', type: 'string', description: 'restrict to this task folder', multiple: true },
     { name: 'split', type: 'string', description: 'split folder', choices: ['train', 'test'], default: 'train' },
     { name: 'process', type: 'string', description: 'bridge (RDBM, default) or vp: an unconditional generative x₀-prior on the clean images for IRBridge-style sampling (our derivation)', choices: TRAIN_PROCESSES },
     { name: 'resume', type: 'boolean', description: 'continue the run in --out' },

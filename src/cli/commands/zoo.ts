@@ -3,25 +3,32 @@ import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
 import { backendOption, startBackend } from '../options/backend.js';
 import { BACKEND_IDS, currentBackendId } from '../../tf/index.js';
-import { addSweepToZoo } from '../../experiments/zoo.js';
+import { addSweepToZoo } from '../../experiments/zoo-add.js';
 import { SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from '../../zoo/entry.js';
 import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from '../../zoo/verify.js';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { existsSync } from 'node:fs';
 import { duration } from '../../util/progress.js';
+
+/** A path below the working directory as a relative one (what to pass to --checkpoint), others as they are. */
+function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : path;
+}
 
 const zooOption = { name: 'zoo', type: 'string', valueName: '<dir>', description: `zoo folder (default: the bundled ${'data/zoo'})` } as const;
 
 export const zooListCommand: Command = {
   name: 'zoo list',
-  summary: 'the bundled checkpoint zoo: every entry with its run config, steps, wall time and commit (files verified)',
+  summary: 'the bundled checkpoint zoo: every entry with its run config, steps, wall time, commit and path (files verified)',
+  description: 'An entry\'s path (or its name) works wherever a checkpoint is asked for: rdbm restore --checkpoint T, rdbm model info data/zoo/T, rdbm sweep --rdbm-checkpoint T, a report point\'s "checkpoint".',
   options: [zooOption, { name: 'json', type: 'boolean', description: 'print one JSON array' }],
   run({ options }, io) {
     const dir = (options.zoo as string | undefined) ?? BUNDLED_ZOO_DIR;
     const entries = listZoo(dir);
     if (options.json) {
-      io.out(`${JSON.stringify(entries.map(({ history, ...rest }) => ({ ...rest, finalLoss: history[history.length - 1].loss })))}\n`);
+      io.out(`${JSON.stringify(entries.map(({ history, ...rest }) => ({ ...rest, path: shown(join(dir, rest.name)), finalLoss: history[history.length - 1].loss })))}\n`);
       return 0;
     }
     if (entries.length === 0) {
@@ -30,7 +37,7 @@ export const zooListCommand: Command = {
     }
     for (const e of entries) {
       const t = e.training;
-      io.out(`${e.name.padEnd(24)} ${String(t.model).padEnd(3)} ${String(t.schedule).padEnd(8)} λ=${Number(t.lambda).toFixed(4)} π=${String(t.pi).padEnd(12)} ${String(e.steps).padStart(6)} steps  ${(e.seconds / 60).toFixed(1)} min  loss ${e.history[e.history.length - 1].loss.toFixed(4)}  commit ${e.commit.slice(0, 10)}\n`);
+      io.out(`${e.name.padEnd(24)} ${String(t.model).padEnd(3)} ${String(t.schedule).padEnd(8)} λ=${Number(t.lambda).toFixed(4)} π=${String(t.pi).padEnd(12)} ${String(e.steps).padStart(6)} steps  ${(e.seconds / 60).toFixed(1)} min  loss ${e.history[e.history.length - 1].loss.toFixed(4)}  commit ${e.commit.slice(0, 10)}  ${shown(join(dir, e.name))}\n`);
     }
     // what training the zoo cost (the recorded wall times; runs on two cores overlapped, so elapsed time was less)
     io.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${duration(entries.reduce((sum, e) => sum + e.seconds, 0))} of training wall time in all (the sum above)\n`);

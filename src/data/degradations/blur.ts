@@ -6,7 +6,7 @@
 import { TASK_FOLDERS } from '../../datasets/tasks.js';
 import type { ImageF32 } from '../../image/index.js';
 import { type Rng, normalArray } from '../../util/random.js';
-import { filter2d, lineKernel } from '../filters.js';
+import { correlate2d, lineKernel } from '../filters.js';
 import { type Degradation, between, checkField, clip01, mapImage, oddLength } from './types.js';
 
 export interface MotionBlurParams {
@@ -34,7 +34,7 @@ export const motionBlur: Degradation<MotionBlurParams> = {
   },
   apply(clean: ImageF32, p: MotionBlurParams): ImageF32 {
     checkField('blur noise', p.noise, clean.data.length);
-    const blurred = filter2d(clean, lineKernel(p.length, p.angle, true), 'reflect101');
+    const blurred = correlate2d(clean, lineKernel(p.length, p.angle, true), 'reflect101');
     return mapImage(blurred, (v, i) => clip01(v + p.sigma * p.noise[i]));
   },
 };

@@ -1,7 +1,7 @@
 /**
  * The five degradations of the bundled benchmark, registered explicitly in the paper's task order.
  */
-import { keyword } from '../../util/validate.js';
+import { registry } from '../../util/registry.js';
 import { motionBlur } from './blur.js';
 import { haze } from './haze.js';
 import { lowLight } from './lowlight.js';
@@ -9,7 +9,7 @@ import { rain } from './rain.js';
 import { snow } from './snow.js';
 import type { Degradation } from './types.js';
 
-export const DEGRADATIONS = Object.freeze({
+const degradations = registry('degradation', {
   rain,
   'low-light': lowLight,
   snow,
@@ -17,11 +17,13 @@ export const DEGRADATIONS = Object.freeze({
   'motion-blur': motionBlur,
 } as const satisfies Record<string, Degradation<unknown>>);
 
+export const DEGRADATIONS = degradations.entries;
 export type DegradationName = keyof typeof DEGRADATIONS;
-export const DEGRADATION_NAMES = Object.freeze(Object.keys(DEGRADATIONS) as DegradationName[]);
+export const DEGRADATION_NAMES = degradations.names;
 
+/** The degradation called `name`; unknown names throw listing the known ones. */
 export function degradation(name: string): Degradation<unknown> {
-  return DEGRADATIONS[keyword('degradation', name, DEGRADATION_NAMES)] as Degradation<unknown>;
+  return degradations.get(name) as Degradation<unknown>;
 }
 
 export { rain, lowLight, snow, haze, motionBlur };

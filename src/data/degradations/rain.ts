@@ -6,7 +6,7 @@
 import { TASK_FOLDERS } from '../../datasets/tasks.js';
 import type { ImageF32 } from '../../image/index.js';
 import type { Rng } from '../../util/random.js';
-import { filter2d, lineKernel } from '../filters.js';
+import { correlate2d, lineKernel } from '../filters.js';
 import { type Degradation, between, checkField, clip01, mapImage, oddLength, sparseField } from './types.js';
 
 export interface RainParams {
@@ -33,7 +33,7 @@ export const rain: Degradation<RainParams> = {
   },
   apply(clean: ImageF32, p: RainParams): ImageF32 {
     checkField('rain drops', p.drops, clean.width * clean.height);
-    const streaks = filter2d({ width: clean.width, height: clean.height, channels: 1, data: p.drops }, lineKernel(p.length, p.angle, false), 'constant');
+    const streaks = correlate2d({ width: clean.width, height: clean.height, channels: 1, data: p.drops }, lineKernel(p.length, p.angle, false), 'constant');
     const c = clean.channels;
     return mapImage(clean, (j, i) => {
       const r = clip01(p.alpha * streaks.data[Math.floor(i / c)]);

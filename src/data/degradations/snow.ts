@@ -6,7 +6,7 @@
 import { TASK_FOLDERS } from '../../datasets/tasks.js';
 import type { ImageF32 } from '../../image/index.js';
 import type { Rng } from '../../util/random.js';
-import { filter2d, gaussianSpot } from '../filters.js';
+import { correlate2d, gaussianSpot } from '../filters.js';
 import { type Degradation, between, checkField, clip01, mapImage, sparseField } from './types.js';
 
 export interface SnowLayer {
@@ -41,7 +41,7 @@ export const snow: Degradation<SnowParams> = {
     const total = new Float64Array(n);
     for (const layer of p.layers) {
       checkField('snow flakes', layer.flakes, n);
-      const spots = filter2d({ width: clean.width, height: clean.height, channels: 1, data: layer.flakes }, gaussianSpot(layer.sigma), 'constant');
+      const spots = correlate2d({ width: clean.width, height: clean.height, channels: 1, data: layer.flakes }, gaussianSpot(layer.sigma), 'constant');
       for (let i = 0; i < n; i++) total[i] += spots.data[i];
     }
     const c = clean.channels;

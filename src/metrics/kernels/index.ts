@@ -5,7 +5,7 @@
  */
 import type { Image8 } from '../../image/types.js';
 import { basicsrY, BASICSR_Y_TERMS } from '../luma.js';
-import { scratchF32, type Plane } from '../plane.js';
+import { scratchF32, type MetricPlane } from '../plane.js';
 import { msePlane } from '../psnr.js';
 import { ssimConstants, ssimSeparable, ssimUniformSample } from '../ssim.js';
 import { instantiateEmbedded } from '../../util/wasm.js';
@@ -17,26 +17,26 @@ export interface PlaneKernels {
    * Two `width × height` planes in the kernels' memory, reused between calls: valid until the next
    * `planePair` call, so callers fill and use them within one synchronous computation.
    */
-  planePair(width: number, height: number): readonly [Plane, Plane];
+  planePair(width: number, height: number): readonly [MetricPlane, MetricPlane];
   /** BasicSR's float32 Y of an 8-bit image (luma.ts basicsrY) into `into` (same size). */
-  basicsrY(image: Image8, into: Plane): void;
+  basicsrY(image: Image8, into: MetricPlane): void;
   /** mean((a − b)²), summed in pixel order */
-  mse(a: Plane, b: Plane): number;
+  mse(a: MetricPlane, b: MetricPlane): number;
   /** ssimSeparable with an 11-tap symmetric kernel */
-  ssimGauss11(a: Plane, b: Plane, kernel: Float64Array, c1: number, c2: number): number;
+  ssimGauss11(a: MetricPlane, b: MetricPlane, kernel: Float64Array, c1: number, c2: number): number;
   /** ssimUniformSample: scikit-image's default SSIM per channel of two 8-bit images */
   ssimUniform(a: Image8, b: Image8, win: number): number[];
 }
 
-const plane = (width: number, height: number, data: Float32Array): Plane => ({ width, height, data });
+const plane = (width: number, height: number, data: Float32Array): MetricPlane => ({ width, height, data });
 
-export const jsKernels: PlaneKernels = Object.freeze({
+export const metricsJsKernels: PlaneKernels = Object.freeze({
   name: 'js' as const,
   planePair: (width: number, height: number) => {
     const n = width * height;
     return [plane(width, height, scratchF32('kernels-a', n)), plane(width, height, scratchF32('kernels-b', n))] as const;
   },
-  basicsrY: (image: Image8, into: Plane) => void basicsrY(image, into.data),
+  basicsrY: (image: Image8, into: MetricPlane) => void basicsrY(image, into.data),
   mse: msePlane,
   ssimGauss11: ssimSeparable,
   ssimUniform: ssimUniformSample,
@@ -68,10 +68,10 @@ function wasmKernels(exports: Exports): PlaneKernels {
   let width = 0;
   let height = 0;
   let at = { planeA: 0, planeB: 0, imageA: 0, imageB: 0, cols: 0, hs: 0, rowTerms: 0 };
-  let pair: readonly [Plane, Plane] | undefined;
+  let pair: readonly [MetricPlane, MetricPlane] | undefined;
   new Float64Array(memory.buffer, terms, 768).set(BASICSR_Y_TERMS);
 
-  const layout = (w: number, h: number): readonly [Plane, Plane] => {
+  const layout = (w: number, h: number): readonly [MetricPlane, MetricPlane] => {
     const n = w * h;
     const planeA = align16(rows + 4 * w * 8);
     const planeB = align16(planeA + 4 * n);
@@ -90,13 +90,13 @@ function wasmKernels(exports: Exports): PlaneKernels {
   };
 
   /** byte offset of `p` inside memory, or -1 when it lives elsewhere (or in a detached view) */
-  const offsetOf = (p: Plane): number => (p.data.buffer === memory.buffer ? p.data.byteOffset : -1);
+  const offsetOf = (p: MetricPlane): number => (p.data.buffer === memory.buffer ? p.data.byteOffset : -1);
 
-  const planePair = (w: number, h: number): readonly [Plane, Plane] =>
+  const planePair = (w: number, h: number): readonly [MetricPlane, MetricPlane] =>
     pair && w === width && h === height && pair[0].data.buffer === memory.buffer ? pair : layout(w, h);
 
   /** offsets of two planes in memory, copying them into the plane slots when they live elsewhere */
-  const resident = (a: Plane, b: Plane): [number, number] => {
+  const resident = (a: MetricPlane, b: MetricPlane): [number, number] => {
     for (const p of [a, b]) if (p.data.length !== p.width * p.height) throw new Error('plane kernels: a plane view is stale (used after a larger planePair call)');
     const oa = offsetOf(a);
     const ob = offsetOf(b);
@@ -110,7 +110,7 @@ function wasmKernels(exports: Exports): PlaneKernels {
   return Object.freeze({
     name: 'wasm-simd' as const,
     planePair,
-    basicsrY(image: Image8, into: Plane): void {
+    basicsrY(image: Image8, into: MetricPlane): void {
       const o = offsetOf(into);
       const n = image.width * image.height;
       // in place only into a plane slot of the current layout (its staging area fits the image)
@@ -121,11 +121,11 @@ function wasmKernels(exports: Exports): PlaneKernels {
       new Uint8Array(memory.buffer, at.imageA, 3 * n).set(image.data.subarray(0, 3 * n));
       exports.basicsr_y(at.imageA, n, terms, o);
     },
-    mse(a: Plane, b: Plane): number {
+    mse(a: MetricPlane, b: MetricPlane): number {
       const [oa, ob] = resident(a, b);
       return exports.mse_plane(oa, ob, a.width * a.height);
     },
-    ssimGauss11(a: Plane, b: Plane, kernel: Float64Array, c1: number, c2: number): number {
+    ssimGauss11(a: MetricPlane, b: MetricPlane, kernel: Float64Array, c1: number, c2: number): number {
       if (kernel.length !== 11) return ssimSeparable(a, b, kernel, c1, c2);
       const [oa, ob] = resident(a, b);
       new Float64Array(memory.buffer, taps, 11).set(kernel);
@@ -163,6 +163,6 @@ export const WASM_MAX_PIXELS = 2 ** 27;
  * unavailable, the image is larger than WASM_MAX_PIXELS, or RDBM_METRICS_KERNELS=js.
  */
 export function planeKernels(pixels = 0): PlaneKernels {
-  selected ??= (process.env.RDBM_METRICS_KERNELS === 'js' ? undefined : loadWasmKernels()) ?? jsKernels;
-  return pixels > WASM_MAX_PIXELS ? jsKernels : selected;
+  selected ??= (process.env.RDBM_METRICS_KERNELS === 'js' ? undefined : loadWasmKernels()) ?? metricsJsKernels;
+  return pixels > WASM_MAX_PIXELS ? metricsJsKernels : selected;
 }

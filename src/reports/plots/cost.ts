@@ -1,6 +1,6 @@
 /** PSNR against parameters and against FLOPs for the model sizes (T/S/B/L), ours beside the paper's. */
 import type { TopLevelSpec } from 'vega-lite';
-import { PUBLISHED_MAIN } from '../published.js';
+import { PUBLISHED_MAIN } from '../../experiments/paper.js';
 import type { ReproducedSet } from '../types.js';
 import { context, topLevel } from './common.js';
 

@@ -3,8 +3,8 @@
  * with the 95% interval of each reproduced point as a band and the unrestored input as a rule.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { PUBLISHED_ABLATIONS } from '../published.js';
-import { INPUT_KEY } from '../statistics.js';
+import { PUBLISHED_ABLATIONS } from '../../experiments/paper.js';
+import { INPUT_KEY } from '../../experiments/sets.js';
 import type { ReproducedSet } from '../types.js';
 import { context, topLevel } from './common.js';
 
@@ -40,7 +40,8 @@ export function psnrVsNfePlot(set: ReproducedSet, options: { published?: boolean
   const subtitle = [context(set.convention, set.scale), 'paper: NFE 20/50/100 "slightly lower" than 10, values unknown'];
   if (values.some((v) => v.low !== undefined)) subtitle.push('band: 95% bootstrap interval over test images × seeds (tasks as strata)');
   if (input !== null) subtitle.push('dashed: the unrestored input, scored the same way');
-  const x = { field: 'nfe', type: 'quantitative', scale: { type: 'log' }, title: 'NFE (log scale)', axis: { values: [...new Set(values.map((p) => p.nfe))].sort((a, b) => a - b) } };
+  // not niced: a log scale rounds 2…20 out to 1…100 and leaves the right third empty
+  const x = { field: 'nfe', type: 'quantitative', scale: { type: 'log', nice: false, padding: 12 }, title: 'NFE (log scale)', axis: { values: [...new Set(values.map((p) => p.nfe))].sort((a, b) => a - b) } };
   const color = { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 360, orient: 'bottom', direction: 'vertical' } };
   return topLevel('PSNR vs sampling steps (NFE)', subtitle, {
     width: 360,

@@ -2,9 +2,9 @@
  * Grouped bars: one group per task (and the average), one bar per method or config, each with its
  * 95% interval over test images × seeds as an error bar (statistics.ts) where the set carries one.
  */
+import { unknownName } from '../../util/registry.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { RdbmError } from '../../errors.js';
-import { TASKS } from '../published.js';
+import { shownTasks } from '../tasks.js';
 import type { ReproducedSet, Score } from '../types.js';
 import { METRICS, METRIC_TITLES, type MetricName, context, topLevel } from './common.js';
 
@@ -28,16 +28,16 @@ export function perTaskValues(set: ReproducedSet, metric: MetricName = 'psnr'): 
     values.push({ task, entry: label, value: v, ...(ci ? { low: ci.low, high: ci.high } : {}), ...(seeds !== undefined ? { seeds } : {}) });
   };
   for (const entry of set.entries) {
-    for (const task of TASKS) push(task.title, entry.label, entry.tasks[task.id], entry.seeds);
+    for (const task of shownTasks(set)) push(task.title, entry.label, entry.tasks[task.id], entry.seeds);
     push('Average', entry.label, entry.average, entry.seeds);
   }
   return values;
 }
 
 export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', options: { title?: string } = {}): TopLevelSpec {
-  if (!METRICS.includes(metric)) throw new RdbmError(`invalid metric: ${JSON.stringify(metric)} (expected one of ${METRICS.join(', ')})`);
+  if (!METRICS.includes(metric)) throw unknownName('metric', metric, METRICS);
   const values = perTaskValues(set, metric);
-  const taskOrder = [...TASKS.map((t) => t.title), 'Average'];
+  const taskOrder = [...shownTasks(set).map((t) => t.title), 'Average'];
   const order = set.entries.map((e) => e.label);
   const x = { field: 'task', type: 'nominal', sort: taskOrder, title: null, axis: { labelAngle: 0 } };
   const xOffset = { field: 'entry', type: 'nominal', sort: order };
@@ -56,7 +56,8 @@ export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', opt
         encoding: {
           y: { field: 'value', type: 'quantitative', title: METRIC_TITLES[metric], scale: { zero: false } },
           // labels whole (the default limit of 160 px cut `32-px windows, no overlap (tile grid)` to `32-px windows, no…`)
-          color: { field: 'entry', type: 'nominal', sort: order, title: set.experiment, legend: { labelLimit: 360 } },
+          // below the bars, two columns: on the right, long labels made the image far wider than the bars
+          color: { field: 'entry', type: 'nominal', sort: order, title: set.experiment, legend: { labelLimit: 360, orient: 'bottom', columns: 2 } },
         },
       },
       ...(hasIntervals

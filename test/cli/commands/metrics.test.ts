@@ -183,3 +183,36 @@ describe('rdbm metrics: folders', () => {
     expect(mapped.tasks[0].task).toBe('Deblur');
   });
 });
+
+describe('rdbm metrics on folders of task folders', () => {
+  it('prints per-task means and the mean of task means, not only the overall mean', async () => {
+    const { mkdtempSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const sharp = (await import('sharp')).default;
+    const root = mkdtempSync(join(tmpdir(), 'rdbm-metrics-tree-'));
+    // <Task>/<name> and <Task>/<SubDataset>/<name> on both sides; predictions a constant per task
+    for (const [side, rel, value] of [['gt', 'Deraining', 200], ['pred', 'Deraining', 90], ['gt', 'Dehazing/SOTS', 200], ['pred', 'Dehazing/SOTS', 120]] as const) {
+      mkdirSync(join(root, side, rel), { recursive: true });
+      for (const n of ['a', 'b']) await sharp(Buffer.alloc(8 * 8 * 3, value), { raw: { width: 8, height: 8, channels: 3 } }).png().toFile(join(root, side, rel, `${n}.png`));
+    }
+    const io = captureJson();
+    expect(await runCli(['metrics', '--gt', join(root, 'gt'), '--pred', join(root, 'pred'), '--convention', 'rdbm', '--json', '--workers', '1'], io.io)).toBe(0);
+    const report = JSON.parse(io.out()) as { tasks: { task: string; psnr: number; count: number }[]; meanOfTaskMeans: { psnr: number; count: number } };
+    // uniform 8-bit images: PSNR = 10 log10(255² / d²) (the rdbm convention computes in float32: 5 digits)
+    const psnr = (d: number) => 10 * Math.log10((255 * 255) / (d * d));
+    expect(report.tasks.map((t) => [t.task, t.count])).toEqual([['Dehazing', 2], ['Deraining', 2]]);
+    expect(report.tasks[0].psnr).toBeCloseTo(psnr(80), 5);
+    expect(report.tasks[1].psnr).toBeCloseTo(psnr(110), 5);
+    expect(report.meanOfTaskMeans.count).toBe(2);
+    expect(report.meanOfTaskMeans.psnr).toBeCloseTo((psnr(80) + psnr(110)) / 2, 5);
+    const text = captureJson();
+    expect(await runCli(['metrics', '--gt', join(root, 'gt'), '--pred', join(root, 'pred'), '--convention', 'rdbm', '--workers', '1'], text.io)).toBe(0);
+    expect(text.out()).toMatch(/^Deraining +2 +PSNR/m);
+    expect(text.out()).toMatch(/^mean of task means +2 +PSNR/m);
+  });
+});
+
+function captureJson() {
+  const out: string[] = [];
+  return { io: { out: (t: string) => void out.push(t), err: () => {}, errIsTTY: false }, out: () => out.join('') };
+}

@@ -27,3 +27,11 @@ describe('the lineage plot of the report', () => {
     await expect(json(scheduleCurvesPlot([...paperScheduleCurves(5), ...rddmScheduleCurves(5)]))).toMatchFileSnapshot('../../fixtures/reports/specs/lineage-curves.vl.json');
   });
 });
+
+describe('the report\'s two schedule plots', () => {
+  it('have titles of their own (lineage-curves repeated bridge-curves\' title)', () => {
+    const [bridge, lineage] = planReport([]).sections.find((s) => s.id === 'bridge')!.plots.map((p) => (p.spec as { title: { text: string } }).title.text);
+    expect(lineage).not.toBe(bridge);
+    expect(lineage).toContain('lineage');
+  });
+});

@@ -30,7 +30,7 @@ describe('plot specs', () => {
     expect(await drawn(spec)).toEqual({ rect: 13 }); // one bar per value
     await expect(json(spec)).toMatchFileSnapshot(snapshot('per-task-psnr'));
     await expect(json(perTaskPlot(main, 'ssim'))).toMatchFileSnapshot(snapshot('per-task-ssim'));
-    expect(() => perTaskPlot(main, 'lpips' as never)).toThrow(/invalid metric: "lpips"/);
+    expect(() => perTaskPlot(main, 'lpips' as never)).toThrow(/unknown metric: "lpips"/);
   });
 
   it('PSNR vs NFE: reproduced points and the published known ones', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResults } from '../../src/experiments/index.js';
 import { fileURLToPath } from 'node:url';
-import { FLOPS_NOTE, modelCost, reproducedSet } from '../../src/reports/runs.js';
+import { FLOPS_NOTE, experimentSet, modelCost } from '../../src/experiments/sets.js';
+import { reduceSet } from '../../src/reports/statistics.js';
 import { ablationTable } from '../../src/reports/tables.js';
 
 describe('report cost columns', () => {
@@ -32,7 +33,7 @@ describe('report cost columns', () => {
       scale: 'smoke',
       points: [{ experiment: 'size', label: 'model=B', axes: { model: 'B' }, config: run.config, keys: {}, run }],
     } as unknown as ExperimentResults;
-    const set = reproducedSet(results);
+    const set = reduceSet(experimentSet(results).scores);
     expect(set.entries[0].flopsG).toBeCloseTo(23.82, 2);
     expect(set.entries[0].macsTotalG).toBeCloseTo(25.52, 2);
     expect(set.flopsNote).toBe(FLOPS_NOTE);
@@ -51,7 +52,7 @@ describe('report cost columns', () => {
       scale: 'cpu',
       points: ['T', 'L'].map((m) => ({ experiment: 'size', label: `model=${m}`, axes: { model: m }, config: run(m).config, keys: {}, run: run(m) })),
     } as unknown as ExperimentResults;
-    const set = reproducedSet(results);
+    const set = reduceSet(experimentSet(results).scores);
     expect(set.entries.map((e) => e.health)).toEqual(['ok', 'diverged']);
     expect(set.entries[1].label).not.toContain('⚠');
     expect(ablationTable('nfe', set).rows.map((r) => r.value).filter((v) => String(v).includes('⚠'))).toEqual([`${set.entries[1].label} ⚠ diverged`]);

@@ -1,17 +1,54 @@
 /**
- * Published RDBM figures (five-task universal restoration), encoded as data with their provenance.
- * These are never measured here: tables show them beside reproduced values and label them "paper".
- * `null` means the figure is not published or could not be recovered (shown as "unknown").
- * Source: the paper (arXiv 2510.23116, CVPR 2026): its main table and ablation tables, with the
- * compared methods' figures as recovered from secondary sources (see the caveats and flags).
+ * The paper in one module: its configuration (the defaults every command, sweep and table starts
+ * from) and its published figures (five-task universal restoration), with their provenance.
+ * Published figures are never measured here: tables show them beside reproduced values and label
+ * them "paper"; `null` means the figure is not published or could not be recovered ("unknown").
+ * Source: the paper (arXiv 2510.23116, CVPR 2026): its method section, main table and ablation
+ * tables, the official code where the paper is silent, and the compared methods' figures as
+ * recovered from secondary sources (see the caveats and flags).
  */
-import { RdbmError } from '../errors.js';
+import { PI_LABELS } from '../bridge/pi-variants.js';
+import type { TaskId } from '../datasets/tasks.js';
 import { deepFreeze } from '../util/hash.js';
+import { registry } from '../util/registry.js';
+import { type RunConfig, runConfig } from './config.js';
 
-/** The five tasks of the paper, in its order, with the DGSolver/RDBM folder names (one definition: src/datasets/tasks.ts). */
-import { TASKS, type TaskId } from '../datasets/tasks.js';
+/**
+ * The paper's and the official code's settings, the one place defaults come from: objective x0 as
+ * in the released code, π = x₀ − μ, λ = 10/255, cosine θ, T = 100, NFE 10, RDBM-L, Adam 1e-4, EMA
+ * 0.995 as in the paper; `rdbm train`, `rdbm bridge`, the sweeps' base and the default point of
+ * every table start here (the official code's λ = 1e-4 and π = 1 are the `rdbm-official` bridge preset).
+ */
+export const PAPER_CONFIG: RunConfig = runConfig({
+  model: 'L',
+  objective: 'x0',
+  pi: 'residual',
+  lambda: 10 / 255,
+  schedule: 'cosine',
+  timesteps: 100,
+  steps: 500000,
+  batchSize: 20,
+  cropSize: 256,
+  lr: 1e-4,
+  emaDecay: 0.995,
+  seed: 0,
+  gradClip: 1,
+  dataset: 'mini-uir',
+  datasetSize: 256,
+  checkpoint: '',
+  family: 'rdbm',
+  nfe: 10,
+  sampleSchedule: 'same',
+  tile: 'auto',
+  testLimit: 0,
+  metric: 'rdbm',
+});
 
-export { TASKS, type TaskId };
+/** "10/255" for multiples of 1/255 (how the paper writes λ), else the number. */
+export function lambdaLabel(lambda: number): string {
+  const k = lambda * 255;
+  return Math.abs(k - Math.round(k)) < 1e-9 && Math.round(k) > 0 ? `${Math.round(k)}/255` : String(lambda);
+}
 
 export interface Provenance {
   readonly source: string;
@@ -109,9 +146,9 @@ export const PUBLISHED_ABLATIONS: Readonly<Record<AblationId, PublishedAblation>
     title: 'Noise scale λ',
     axis: 'lambda',
     rows: [
-      { value: String(1 / 255), label: '1/255', psnr: 30.36, ssim: null },
-      { value: String(10 / 255), label: '10/255', psnr: 31.04, ssim: 0.917, isDefault: true, taskPsnr: { dehazing: 33.45 } },
-      { value: String(100 / 255), label: '100/255', psnr: 29.08, ssim: null, taskPsnr: { dehazing: 27.03 } },
+      { value: String(1 / 255), label: lambdaLabel(1 / 255), psnr: 30.36, ssim: null },
+      { value: String(PAPER_CONFIG.lambda), label: lambdaLabel(PAPER_CONFIG.lambda), psnr: 31.04, ssim: 0.917, isDefault: true, taskPsnr: { dehazing: 33.45 } },
+      { value: String(100 / 255), label: lambdaLabel(100 / 255), psnr: 29.08, ssim: null, taskPsnr: { dehazing: 27.03 } },
     ],
   },
   nfe: {
@@ -131,16 +168,29 @@ export const PUBLISHED_ABLATIONS: Readonly<Record<AblationId, PublishedAblation>
     title: 'Diffusion coefficient π',
     axis: 'pi',
     rows: [
-      { value: 'zero', label: '0', psnr: 28.21, ssim: null },
-      { value: 'one', label: '1', psnr: 30.15, ssim: null },
-      { value: 'abs-residual', label: '|x₀ − μ|', psnr: 30.94, ssim: null },
-      { value: 'residual', label: 'x₀ − μ', psnr: 31.04, ssim: 0.917, isDefault: true },
+      { value: 'zero', label: PI_LABELS.zero, psnr: 28.21, ssim: null },
+      { value: 'one', label: PI_LABELS.one, psnr: 30.15, ssim: null },
+      { value: 'abs-residual', label: PI_LABELS['abs-residual'], psnr: 30.94, ssim: null },
+      { value: 'residual', label: PI_LABELS.residual, psnr: 31.04, ssim: 0.917, isDefault: true },
     ],
   },
 });
 
-export function publishedAblation(id: string): PublishedAblation {
-  const found = (PUBLISHED_ABLATIONS as Record<string, PublishedAblation>)[id];
-  if (!found) throw new RdbmError(`invalid ablation: ${JSON.stringify(id)} (expected one of ${ABLATION_IDS.join(', ')})`);
-  return found;
+/** The published ablation called `id`; unknown ids throw listing the known ones. */
+export const publishedAblation = registry<AblationId, PublishedAblation>('ablation', PUBLISHED_ABLATIONS).get;
+
+/** An ablation's axis values as the experiments sweep them, in the paper's row order (numbers for λ and NFE). */
+export function ablationAxis(id: AblationId): readonly (string | number)[] {
+  const numeric = id === 'lambda' || id === 'nfe';
+  return publishedAblation(id).rows.map((r) => (numeric ? Number(r.value) : r.value));
+}
+
+/** An ablation's published averages in one line, e.g. `cosine 31.04, linear 30.99, sigmoid 30.84` (unknown where not published). */
+export function ablationReference(id: AblationId): string {
+  return publishedAblation(id).rows.map((r) => `${r.label} → ${r.psnr ?? 'unknown'}`).join(', ');
+}
+
+/** The published rows of the RDBM family in one line, e.g. `RDBM-B 30.24/0.904 (3.65M params)`. */
+export function familyReference(): string {
+  return PUBLISHED_MAIN.filter((r) => r.ours).map((r) => `${r.method} ${r.psnr === null ? 'unknown' : `${r.psnr}/${r.ssim ?? 'unknown'}`}${r.paramsM !== null ? ` (${r.paramsM}M params)` : ''}`).join(', ');
 }
