@@ -31,3 +31,5 @@ export { checkpointDir, restoredDir, datasetsDir, bundledDatasetRoot, restoredIm
 export { inputJob, scoreInputs } from './input.js';
 export type { InputScoreOptions } from './input.js';
 export { awaitingZooNotes, zooEntryOf } from './zoo.js';
+export { DEFAULT_LEASE_TIMING, acquireLease, judgeLease, readLease, releaseLease } from './lease.js';
+export type { Lease, LeaseRead, LeaseTiming, LeaseVerdict } from './lease.js';

@@ -7,6 +7,9 @@
  *   restored/<restore key>/    restored test images, mirroring <Task>/<SubDataset>/<name>
  *   restored/input-<key>/      the unrestored test inputs in the same layout (input.ts), scored like restorations
  *   datasets/                  generated benchmarks (mini-uir)
+ *   leases/<key>.json          the claim of a job a worker is running (lease.ts); removed when it ends
+ *   failures/<key>.json        the last failure of a job (one-line error, who, when); removed when it finishes
+ *   plans/<hash>.json          the jobs of each sweep started on the folder, for `rdbm results status`
  * A folder written by another schema version is refused with a clear error; a damaged record is
  * reported and its job redone, the others kept. The functions below are the only place that spells
  * these paths: the runner, the executors and the reports go through them.
@@ -14,7 +17,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { RdbmError } from '../errors.js';
-import { writeJsonAtomic } from '../util/fs.js';
+import { writeFileExclusive, writeJsonAtomic } from '../util/fs.js';
 import type { Stage } from './config.js';
 import type { Job } from './plan.js';
 
@@ -35,6 +38,21 @@ export function restoredDir(dir: string, restoreKey: string): string {
 /** `<dir>/datasets`: where bundled benchmarks are generated. */
 export function datasetsDir(dir: string): string {
   return join(dir, 'datasets');
+}
+
+/** `<dir>/leases/<key>.json`: the lease of a running job. */
+export function leasePath(dir: string, key: string): string {
+  return join(dir, 'leases', `${key}.json`);
+}
+
+/** `<dir>/failures/<key>.json`: the last failure of a job. */
+export function failurePath(dir: string, key: string): string {
+  return join(dir, 'failures', `${key}.json`);
+}
+
+/** `<dir>/plans`: one file per sweep started on the folder. */
+export function plansDir(dir: string): string {
+  return join(dir, 'plans');
 }
 
 /** The root a bundled benchmark is generated into, e.g. `<datasets>/mini-uir-48`. */
@@ -104,7 +122,8 @@ export function openResults(dir: string, options: { create?: boolean } = {}): Re
   } else if (existsSync(join(dir, 'runs')) || existsSync(join(dir, 'jobs'))) {
     throw new RdbmError(`results folder ${dir} has runs but no ${RESULTS_MARKER}: it was written by an incompatible rdbm-lab version (use a new --results folder)`);
   } else if (options.create) {
-    writeJsonAtomic(marker, { schema: RESULTS_SCHEMA, tool: 'rdbm-lab', layout: 'runs/<key>.json, jobs/<key>.json, checkpoints/, restored/, datasets/' });
+    // exclusive: workers starting together on a new folder write it once
+    writeFileExclusive(marker, `${JSON.stringify({ schema: RESULTS_SCHEMA, tool: 'rdbm-lab', layout: 'runs/<key>.json, jobs/<key>.json, checkpoints/, restored/, datasets/, leases/, failures/, plans/' }, null, 2)}\n`);
   }
   const recordPath = (job: Pick<Job, 'kind' | 'key'>) => join(dir, job.kind === 'evaluate' ? 'runs' : 'jobs', `${job.key}.json`);
   return {
