@@ -33,3 +33,4 @@ export type { InputScoreOptions } from './input.js';
 export { awaitingZooNotes, zooEntryOf } from './zoo.js';
 export { DEFAULT_LEASE_TIMING, acquireLease, judgeLease, readLease, releaseLease } from './lease.js';
 export type { Lease, LeaseRead, LeaseTiming, LeaseVerdict } from './lease.js';
+export { resolveShard, shardFromEnvironment } from './shard.js';
