@@ -31,6 +31,13 @@ export { checkpointDir, restoredDir, datasetsDir, bundledDatasetRoot, restoredIm
 export { inputJob, scoreInputs } from './input.js';
 export type { InputScoreOptions } from './input.js';
 export { awaitingZooNotes, zooEntryOf } from './zoo.js';
+export { resolveShard, shardFromEnvironment } from './shard.js';
 export { DEFAULT_LEASE_TIMING, acquireLease, judgeLease, readLease, releaseLease } from './lease.js';
 export type { Lease, LeaseRead, LeaseTiming, LeaseVerdict } from './lease.js';
-export { resolveShard, shardFromEnvironment } from './shard.js';
+export { folderStatus, observeFolder, statusText } from './status.js';
+export type { FolderStatus, JobState, JobStatusLine } from './status.js';
+export { slurmScript } from './emit-slurm.js';
+export type { SlurmOptions } from './emit-slurm.js';
+export { k8sManifest } from './emit-k8s.js';
+export type { K8sOptions } from './emit-k8s.js';
+export type { SweepJobInput, WorkerResources } from './emit.js';
