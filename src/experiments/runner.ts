@@ -164,6 +164,21 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Rejects when `signal` aborts; `pending`'s own later failure is then ignored (the process is about to exit). */
+function abortion(signal: AbortSignal, pending: Promise<unknown>): Promise<never> {
+  return new Promise((_, reject) => {
+    const stop = () => {
+      pending.catch(() => {});
+      reject(new RdbmError('sweep aborted (finished jobs are saved; rerun to resume)'));
+    };
+    if (signal.aborted) stop();
+    else {
+      signal.addEventListener('abort', stop, { once: true });
+      pending.then(() => signal.removeEventListener('abort', stop), () => signal.removeEventListener('abort', stop));
+    }
+  });
+}
+
 const describeJob = (job: Job) => `${job.kind} ${job.key.slice(0, 8)} (${job.points[0]}${job.points.length > 1 ? ` +${job.points.length - 1}` : ''})`;
 
 /**
@@ -263,7 +278,10 @@ export async function runPlan(plan: Plan, options: RunnerOptions): Promise<Sweep
         const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
         let record: JobRecord | undefined;
         try {
-          record = await executeJob(job, { options, io, store, records, dataRoot, environment, signal });
+          const execution = executeJob(job, { options, io, store, records, dataRoot, environment, signal });
+          // stopped from outside (SIGTERM from scancel or a pod's deletion): give the lease back now, not when the
+          // executor gets round to looking at its signal (data generation does not); the caller then exits
+          record = options.signal ? await Promise.race([execution, abortion(options.signal, execution)]) : await execution;
         } catch (error) {
           if (!running.lost) {
             await heartbeat.drop(path);

@@ -93,3 +93,11 @@ export function resolveShard(text: string, env: Readonly<Record<string, string |
   if (shards !== undefined && shards !== shard.count) throw new RdbmError(`--shard ${text} disagrees with --shards ${shards}`);
   return shard;
 }
+
+/** Who this worker is in the scheduler, for leases and `rdbm results status`: `slurm job 812_3`, `k8s pod <name> index 2`, or undefined. */
+export function schedulerWorker(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.SLURM_ARRAY_JOB_ID && env.SLURM_ARRAY_TASK_ID) return `slurm job ${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}`;
+  if (env.SLURM_JOB_ID) return `slurm job ${env.SLURM_JOB_ID}`;
+  if (env.JOB_COMPLETION_INDEX) return `k8s pod ${env.HOSTNAME ?? '?'} index ${env.JOB_COMPLETION_INDEX}`;
+  return undefined;
+}

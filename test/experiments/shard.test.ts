@@ -39,3 +39,13 @@ describe('--shard auto', () => {
     expect(() => resolveShard('3/3', {})).toThrow('invalid --shard: "3/3" (expected i/n with 0 <= i < n, e.g. 0/4, or auto)');
   });
 });
+
+describe('the worker label', () => {
+  it('names the Slurm array task, the Slurm job or the Kubernetes pod, else nothing', async () => {
+    const { schedulerWorker } = await import('../../src/experiments/shard.js');
+    expect(schedulerWorker({ SLURM_JOB_ID: '815', SLURM_ARRAY_JOB_ID: '812', SLURM_ARRAY_TASK_ID: '3' })).toBe('slurm job 812_3');
+    expect(schedulerWorker({ SLURM_JOB_ID: '815' })).toBe('slurm job 815');
+    expect(schedulerWorker({ JOB_COMPLETION_INDEX: '2', HOSTNAME: 'rdbm-sweep-2-x7k' })).toBe('k8s pod rdbm-sweep-2-x7k index 2');
+    expect(schedulerWorker({ HOME: '/root' })).toBeUndefined();
+  });
+});
