@@ -27,6 +27,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/results.js')).resultsCommand,
   },
   {
+    name: 'results status',
+    summary: 'progress of the sweeps on a results folder: each job done, running (by whom, since when), failed or pending',
+    load: async () => (await import('./commands/results.js')).resultsStatusCommand,
+  },
+  {
     name: 'reproduce',
     summary: 'run the bundled experiments and write results/ (tables beside the paper, plots, README)',
     load: async () => (await import('./commands/reproduce.js')).reproduceCommand,

@@ -250,7 +250,17 @@ export async function ensureMiniUir(root: string, opts: MiniUirOptions = {}): Pr
     rmSync(partial, { recursive: true, force: true });
     return winner;
   }
-  rmSync(root, { recursive: true, force: true });
-  renameSync(partial, root);
+  // only a damaged copy is removed; rename(2) onto a non-empty folder fails, so a copy another process
+  // renamed into place meanwhile (workers sharing a results folder) is kept and ours discarded
+  if (existsSync(root)) rmSync(root, { recursive: true, force: true });
+  try {
+    renameSync(partial, root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const other = code === 'ENOTEMPTY' || code === 'EEXIST' ? intact(root, o) : undefined;
+    if (!other) throw error;
+    rmSync(partial, { recursive: true, force: true });
+    return other;
+  }
   return manifest;
 }

@@ -12,7 +12,7 @@ import type { RunFamily, RunConfig } from './config.js';
 import type { AxisValue, Experiment } from './experiment.js';
 import type { Executors } from './executors.js';
 import { FILE_CONTENT_KEYS, type Plan, type PlannedPoint, planSweep } from './plan.js';
-import { type RunRecord, type SweepReport, inspectPlan, runPlan } from './runner.js';
+import { type RunRecord, type RunnerOptions, type SweepReport, inspectPlan, runPlan } from './runner.js';
 import { DEFAULT_SCALE, type ScaleName, getScale } from './scales.js';
 import { type Shard, parseShard } from './shard.js';
 import { bundledDatasetRoot, datasetsDir, restoredDir, restoredImage } from './layout.js';
@@ -44,6 +44,10 @@ export interface RunExperimentOptions {
   readonly zoo?: string | false;
   /** at a zoo-only scale (Scale.zooOnly), train the points without a zoo entry instead of leaving them out (`--train-missing`) */
   readonly trainMissing?: boolean;
+  /** lease timing for workers sharing the results folder (runner.ts RunnerOptions.leases) */
+  readonly leases?: RunnerOptions['leases'];
+  /** who this worker is, shown by `rdbm results status` (e.g. `slurm job 812_3`) */
+  readonly worker?: string;
 }
 
 /**
@@ -92,6 +96,8 @@ export async function runExperiment(names: string | readonly string[], options: 
     ...(options.io ? { io: options.io } : {}),
     ...(shard ? { shard } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.leases ? { leases: options.leases } : {}),
+    ...(options.worker ? { worker: options.worker } : {}),
   });
 }
 

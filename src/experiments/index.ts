@@ -40,3 +40,13 @@ export { INPUT_KEY, INPUT_LABEL, FLOPS_RESOLUTION, FLOPS_NOTE, modelCost, entryK
 export type { SetMeta, PointScores, SetScores, GridColumn, GridSource, CollectedSet } from './sets.js';
 export { collect, runAndCollect } from './collect.js';
 export type { Collection, CollectOptions, RunAndCollectOptions, RunAndCollectResult, ZooUse } from './collect.js';
+export { resolveShard, shardFromEnvironment } from './shard.js';
+export { DEFAULT_LEASE_TIMING, acquireLease, judgeLease, readLease, releaseLease } from './lease.js';
+export type { Lease, LeaseRead, LeaseTiming, LeaseVerdict } from './lease.js';
+export { folderStatus, observeFolder, statusText } from './status.js';
+export type { FolderStatus, JobState, JobStatusLine } from './status.js';
+export { slurmScript } from './emit-slurm.js';
+export type { SlurmOptions } from './emit-slurm.js';
+export { k8sManifest } from './emit-k8s.js';
+export type { K8sOptions } from './emit-k8s.js';
+export type { SweepJobInput, WorkerResources } from './emit.js';

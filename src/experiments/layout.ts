@@ -10,6 +10,9 @@
  *   restored/<restore key>/    restored test images, mirroring <Task>/<SubDataset>/<name>.png
  *   restored/input-<key>/      the unrestored test inputs in the same layout (input.ts), scored like restorations
  *   datasets/<name>-<size>/    generated benchmarks (mini-uir)
+ *   leases/<key>.json          the claim of a job a worker is running (lease.ts); removed when it ends
+ *   failures/<key>.json        the last failure of a job (one-line error, who, when); removed when it finishes
+ *   plans/<hash>.json          the jobs of each sweep started on the folder, for `rdbm results status`
  *   reproduced.json            the reduced sets behind the tables (reports)
  *   tables/<id>.{md,csv,tex}   tables
  *   plots/<id>.{vl.json,svg,png}  plots (Vega-Lite spec, SVG, PNG)
@@ -26,7 +29,7 @@ import type { RunStage } from './config.js';
 export const RESULTS_MARKER = 'rdbm-results.json';
 
 /** The layout in one line, recorded in the marker for whoever opens the folder by hand. */
-export const LAYOUT_SUMMARY = 'runs/<key>.json, jobs/<key>.json, checkpoints/, restored/, datasets/, reproduced.json, tables/, plots/, deltas/, README.md';
+export const LAYOUT_SUMMARY = 'runs/<key>.json, jobs/<key>.json, checkpoints/, restored/, datasets/, leases/, failures/, plans/, reproduced.json, tables/, plots/, deltas/, README.md';
 
 /** Where a job's record is: `runs/<key>.json` for evaluations (the runs), `jobs/<key>.json` for train and restore. */
 export function recordsDir(dir: string, kind: RunStage): string {
@@ -102,4 +105,19 @@ export function plotPath(dir: string, id: string, format: PlotFormat): string {
 /** `<dir>/deltas/<experiment>.csv`: per-image differences from the set's default entry. */
 export function deltasPath(dir: string, experiment: string): string {
   return join(dir, 'deltas', `${experiment}.csv`);
+}
+
+/** `<dir>/leases/<key>.json`: the lease of a running job. */
+export function leasePath(dir: string, key: string): string {
+  return join(dir, 'leases', `${key}.json`);
+}
+
+/** `<dir>/failures/<key>.json`: the last failure of a job. */
+export function failurePath(dir: string, key: string): string {
+  return join(dir, 'failures', `${key}.json`);
+}
+
+/** `<dir>/plans`: one file per sweep started on the folder. */
+export function plansDir(dir: string): string {
+  return join(dir, 'plans');
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { RdbmError } from '../errors.js';
-import { writeJsonAtomic } from '../util/fs.js';
+import { writeFileExclusive, writeJsonAtomic } from '../util/fs.js';
 import type { RunStage } from './config.js';
 import type { Job } from './plan.js';
 import { LAYOUT_SUMMARY, RESULTS_MARKER, recordPath, recordsDir } from './layout.js';
@@ -63,7 +63,8 @@ export function openResults(dir: string, options: { create?: boolean } = {}): Re
   } else if (existsSync(recordsDir(dir, 'evaluate')) || existsSync(recordsDir(dir, 'train'))) {
     throw new RdbmError(`results folder ${dir} has runs but no ${RESULTS_MARKER}: it was written by an incompatible rdbm-lab version (use a new --results folder)`);
   } else if (options.create) {
-    writeJsonAtomic(marker, { schema: RESULTS_SCHEMA, tool: 'rdbm-lab', layout: LAYOUT_SUMMARY });
+    // exclusive: workers starting together on a new folder write it once
+    writeFileExclusive(marker, `${JSON.stringify({ schema: RESULTS_SCHEMA, tool: 'rdbm-lab', layout: LAYOUT_SUMMARY }, null, 2)}\n`);
   }
   const recordAt = (job: Pick<Job, 'kind' | 'key'>) => recordPath(dir, job);
   return {

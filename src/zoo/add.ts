@@ -27,8 +27,11 @@ export type AddZooEntryInput = Pick<ZooEntry, 'name' | 'training' | 'dataset' | 
 export function addZooEntry(input: AddZooEntryInput): ZooEntry {
   const latest = latestCheckpoint(input.runDir);
   if (!latest) throw new RdbmError(`${input.runDir}: no finished training run (latest.json is missing)`);
-  const { manifest, tensors } = readCheckpoint(latest);
   const history = readHistory(input.runDir);
+  // a record of the run, not a log: two trainers writing one run folder (unguarded concurrent sweeps) repeat steps
+  const repeated = history.findIndex((h, i) => i > 0 && h.step <= history[i - 1].step);
+  if (repeated > 0) throw new RdbmError(`${input.runDir}: history.jsonl line ${repeated + 1} repeats or goes back to step ${history[repeated].step} (expected increasing steps; was the run written by two trainers at once? retrain it)`);
+  const { manifest, tensors } = readCheckpoint(latest);
   const last = history[history.length - 1];
   if (!last || last.step !== manifest.step) {
     throw new RdbmError(`${input.runDir}: history.jsonl does not reach step ${manifest.step} (trained before the history was recorded? retrain it)`);

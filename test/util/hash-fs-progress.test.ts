@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeJsonAtomic } from '../../src/util/fs.js';
+import { writeFileExclusive, writeJsonAtomic } from '../../src/util/fs.js';
 import { configHash, deepFreeze, sha256, stableStringify } from '../../src/util/hash.js';
 import { createProgress } from '../../src/util/progress.js';
 
@@ -25,6 +26,25 @@ describe('atomic writes', () => {
     writeJsonAtomic(join(dir, 'sub', 'run.json'), { x: 1 });
     expect(JSON.parse(readFileSync(join(dir, 'sub', 'run.json'), 'utf8'))).toEqual({ x: 1 });
     expect(readdirSync(join(dir, 'sub'))).toEqual(['run.json']);
+  });
+
+  it('writeFileExclusive: of several processes creating one file at once exactly one wins, and its content is whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rdbm-'));
+    const target = join(dir, 'claim.json');
+    const fsModule = new URL('../../dist/util/fs.js', import.meta.url).href;
+    const racer = (i: number) =>
+      new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', `const { writeFileExclusive } = await import(${JSON.stringify(fsModule)}); process.stdout.write(String(writeFileExclusive(${JSON.stringify(target)}, JSON.stringify({ winner: ${i}, pad: 'x'.repeat(100000) }))))`]);
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('close', () => resolve(out));
+      });
+    const results = await Promise.all([0, 1, 2, 3, 4, 5].map(racer));
+    expect(results.filter((r) => r === 'true')).toHaveLength(1);
+    expect(results.filter((r) => r === 'false')).toHaveLength(5);
+    expect(JSON.parse(readFileSync(target, 'utf8')).winner).toBe(results.indexOf('true'));
+    expect(readdirSync(dir)).toEqual(['claim.json']);
+    expect(writeFileExclusive(target, 'again')).toBe(false);
   });
 });
 

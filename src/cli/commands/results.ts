@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command, Io } from '../command.js';
 import { mergeRuns, runRowsCsv, runRowsTable, runRows } from '../../experiments/results.js';
+import { folderStatus, observeFolder, statusText } from '../../experiments/status.js';
 
 export const resultsCommand: Command = {
   name: 'results',
@@ -28,6 +29,27 @@ export const resultsCommand: Command = {
     }
     if (options.json) io.out(`${JSON.stringify({ folders: dirs, runs: merged.runs, problems: merged.problems })}\n`);
     else if (!options.csv) io.out(rows.length ? runRowsTable(rows) : `no finished runs in ${dirs.join(', ')}\n`);
+    return 0;
+  },
+};
+
+export const resultsStatusCommand: Command = {
+  name: 'results status',
+  summary: 'progress of the sweeps on a results folder: each job done, running (by whom, since when), failed or pending',
+  description: [
+    'Lists every job of the sweeps started on the folder (recorded in <results>/plans/) as done, running (the worker',
+    'holding its lease, since when, and how fresh its heartbeat is; a stale lease is taken over by the next worker),',
+    'failed (its one-line error; the next run retries it) or pending (ready, or waiting for the job it needs), then',
+    'the progress. Reads the folder only: safe while workers run.',
+  ].join('\n'),
+  options: [
+    { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
+    { name: 'json', type: 'boolean', description: 'print one JSON object {"dir", "sweeps", "jobs": [{kind, key, points, state, …}], "summary"}' },
+  ],
+  examples: ['rdbm results status --results /shared/results', 'rdbm results status --json'],
+  run({ options }, io: Io) {
+    const status = folderStatus(observeFolder(options.results as string), Date.now());
+    io.out(options.json ? `${JSON.stringify(status)}\n` : statusText(status));
     return 0;
   },
 };

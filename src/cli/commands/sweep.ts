@@ -10,10 +10,12 @@ import { countJobs, type Plan } from '../../experiments/plan.js';
 import { runRowsTable, runRows } from '../../experiments/results.js';
 import { type JobStatus, type SweepReport, inspectPlan } from '../../experiments/runner.js';
 import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
-import { type Shard, parseShard, shardGroups } from '../../experiments/shard.js';
+import { type Shard, resolveShard, schedulerWorker, shardGroups } from '../../experiments/shard.js';
 import { type ResultsStore, openResults } from '../../experiments/store.js';
 import { missExplainer } from '../../experiments/why.js';
 import { awaitingZooNotes } from '../../experiments/zoo.js';
+import { RdbmError } from '../../errors.js';
+import { EMIT_OPTIONS, emitSweep } from './sweep-emit.js';
 
 function experimentList(scale: ScaleName): string {
   return [...listExperiments(), ...Object.values(CHECKPOINT_EXPERIMENTS)]
@@ -69,7 +71,7 @@ function whyLines(entries: ReturnType<typeof notCached>): string[] {
   return ['  why not cached:', ...entries.map((e) => `    ${e.kind} ${e.key.slice(0, 8)} (${e.points[0]}${e.points.length > 1 ? ` +${e.points.length - 1}` : ''}): ${e.why}`)];
 }
 
-function reportJson(report: Pick<SweepReport, 'plan' | 'jobs' | 'shard'> & Partial<Pick<SweepReport, 'ran' | 'cached' | 'redone' | 'runs'>>): unknown {
+function reportJson(report: Pick<SweepReport, 'plan' | 'jobs' | 'shard'> & Partial<Pick<SweepReport, 'ran' | 'cached' | 'byOthers' | 'tookOver' | 'redone' | 'runs'>>): unknown {
   return {
     experiments: report.plan.experiments,
     scale: report.plan.scale,
@@ -80,6 +82,8 @@ function reportJson(report: Pick<SweepReport, 'plan' | 'jobs' | 'shard'> & Parti
     cached: countJobs(report.jobs.filter((s) => s.status.state === 'done').map((s) => s.job)),
     toRun: countJobs(report.jobs.filter((s) => s.toRun).map((s) => s.job)),
     ...(report.ran ? { ran: report.ran } : {}),
+    ...(report.byOthers ? { byOthers: report.byOthers } : {}),
+    ...(report.tookOver ? { tookOver: report.tookOver } : {}),
     ...(report.redone ? { redone: report.redone } : {}),
     plan: report.plan.points.map((p) => ({ experiment: p.experiment, label: p.label, axes: p.axes, keys: p.keys })),
     ...(report.runs ? { runs: report.runs.map((r) => ({ key: r.key, points: r.points, psnr: r.metrics.overall.meanOfTasks.psnr, ssim: r.metrics.overall.meanOfTasks.ssim })) } : {}),
@@ -93,7 +97,12 @@ export const sweepCommand: Command = {
     'Plans the experiments into train → restore → evaluate jobs keyed by content hashes (points that differ only in',
     'sampling reuse one checkpoint; identical jobs run once), then runs the unfinished ones, writing each result',
     'atomically to <results>/runs/<hash>.json. Rerunning resumes; --shard i/n runs a disjoint slice (by training',
-    'group, so shards never train the same checkpoint) into the same results folder.',
+    'group, so shards never train the same checkpoint) into the same results folder. Several workers may share one',
+    'folder (shards, array tasks, identical sweeps): each job is claimed with a lease in <results>/leases/ and runs',
+    'once; a worker waits for jobs another one holds and takes over those whose holder died. --emit slurm|k8s prints',
+    'the sweep as a Slurm job array or a Kubernetes Indexed Job (one task per shard, --shard auto); `rdbm results',
+    'status` shows the progress. The folder must be on a filesystem with atomic rename and exclusive create (local,',
+    'NFS, Lustre, GPFS, CephFS) and hosts with synchronised clocks (docs/many-machines.md).',
     `Scales: ${SCALE_NAMES.map((s) => `${s}: ${SCALES[s].description}`).join('\n        ')}`,
     'Experiments (names, `reproduce` = the default job\'s set, `all` (all but the checkpoint comparisons), or an experiment .json file):',
     experimentList('paper'),
@@ -102,7 +111,8 @@ export const sweepCommand: Command = {
   options: [
     { name: 'scale', type: 'string', description: 'budget', choices: SCALE_NAMES, default: DEFAULT_SCALE },
     { name: 'results', type: 'string', valueName: '<dir>', description: 'results folder', default: 'results' },
-    { name: 'shard', type: 'string', valueName: '<i/n>', description: 'run only shard i of n (0-based), e.g. $SLURM_ARRAY_TASK_ID/4' },
+    { name: 'shard', type: 'string', valueName: '<i/n|auto>', description: 'run only shard i of n (0-based); auto: from SLURM_ARRAY_TASK_ID (Slurm array) or JOB_COMPLETION_INDEX (Kubernetes, with --shards)' },
+    { name: 'shards', type: 'integer', min: 1, valueName: '<n>', description: 'number of shards: of --shard auto (required for Kubernetes), or the array size of --emit (default: the number of training groups)' },
     { name: 'data', type: 'string', valueName: '<dir>', description: 'a dataset in the RDBM/DGSolver layout instead of the bundled mini-uir' },
     { name: 'diffuir-checkpoint', type: 'string', valueName: '<file>', description: 'DiffUIR trainer .pt for the family=diffuir points (diffuir-vs-rdbm)' },
     { name: 'rdbm-checkpoint', type: 'string', valueName: '<path|zoo entry>', description: 'restore the family=rdbm points with this checkpoint (or zoo entry) instead of training one (its own training config governs sampling unless the experiment sets a field)' },
@@ -113,20 +123,26 @@ export const sweepCommand: Command = {
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
     { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
     backendOption,
+    ...EMIT_OPTIONS,
   ],
   examples: [
     'rdbm sweep nfe --scale smoke --dry-run',
     'rdbm sweep reproduce --scale quick',
+    'rdbm sweep lambda pi --scale paper --data /data/uir --results /shared/results --emit slurm --partition gpu --gpus-per-task 1 --backend node-gpu > sweep.sbatch',
     'rdbm sweep lambda pi --scale paper --data /data/uir --shard $SLURM_ARRAY_TASK_ID/8 --results /shared/results',
     'rdbm sweep diffuir-vs-rdbm --data /data/uir --diffuir-checkpoint model-300.pt --scale paper',
   ],
-  async run({ options, positionals }, io: Io) {
+  async run(args, io: Io) {
+    const { options, positionals } = args;
     const scale = options.scale as ScaleName;
     if (options.list) {
       io.out(`Experiments at scale ${scale} (axis stage: train = one checkpoint per value; restore/evaluate = reuse):\n${experimentList(scale)}\n`);
       return 0;
     }
-    const shard = options.shard ? parseShard(options.shard as string) : undefined;
+    const shards = options.shards as number | undefined;
+    if (options.emit && options.shard) throw new RdbmError('--emit and --shard do not go together (each task of the emitted job runs --shard auto)');
+    if (shards !== undefined && !options.shard && !options.emit) throw new RdbmError('--shards needs --shard auto (or --emit)');
+    const shard = options.shard ? resolveShard(options.shard as string, process.env, shards) : undefined;
     const resultsDir = options.results as string;
     const dataset = options.data as string | undefined;
     const checkpoints = {
@@ -137,6 +153,7 @@ export const sweepCommand: Command = {
     const allowSharedCheckpoint = Boolean(options['shared-checkpoint']);
     const zoo = options.retrain ? { zoo: false as const } : options['train-missing'] ? { trainMissing: true } : {};
     const plan = planExperiments(positionals, { scale, checkpoints, allowSharedCheckpoint, ...zoo, ...(dataset ? { dataset } : {}) });
+    if (options.emit) return emitSweep(sweepCommand, args, plan, io);
     if (options['dry-run']) {
       const store = openResults(resultsDir);
       const statuses = inspectPlan(plan, store, shard);
@@ -146,13 +163,42 @@ export const sweepCommand: Command = {
       return 0;
     }
     for (const note of awaitingZooNotes(plan.awaitingZoo ?? [], plan.scale)) io.err(`rdbm sweep: left out ${note}\n`);
+    // the executors initialise the backend (and their worker threads) from RDBM_BACKEND
+    if (options.backend) process.env.RDBM_BACKEND = options.backend as string;
     await startBackend(options.backend, io);
-    const report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, allowSharedCheckpoint, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}) });
+    // SIGTERM (scancel, a pod's deletion) or Ctrl-C: stop the running job and give its lease back, so another worker takes it at once
+    const stop = new AbortController();
+    let caught: NodeJS.Signals | undefined;
+    const onSignal = (name: NodeJS.Signals) => {
+      caught = name;
+      io.err(`rdbm sweep: ${name}: stopping (finished jobs are saved; the running job's lease is released)\n`);
+      stop.abort();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    let report: SweepReport;
+    try {
+      const worker = schedulerWorker(process.env);
+      report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, allowSharedCheckpoint, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}), ...(worker ? { worker } : {}), signal: stop.signal });
+    } catch (error) {
+      if (stop.signal.aborted) {
+        // the shell's convention: 128 + the signal's number. The running job's lease is released; its executor may
+        // still be busy (data generation does not look at the signal): exit soon rather than let it write on
+        const code = caught === 'SIGINT' ? 130 : 143;
+        setTimeout(() => process.exit(code), 200).unref();
+        return code;
+      }
+      throw error;
+    } finally {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
     if (options.json) {
       io.out(`${JSON.stringify(reportJson(report))}\n`);
       return 0;
     }
-    io.out(`ran ${KINDS.map((k) => `${report.ran[k]} ${k}`).join(', ')}; reused ${KINDS.map((k) => `${report.cached[k]} ${k}`).join(', ')}\n`);
+    const others = KINDS.reduce((n, k) => n + report.byOthers[k], 0);
+    io.out(`ran ${KINDS.map((k) => `${report.ran[k]} ${k}`).join(', ')}; reused ${KINDS.map((k) => `${report.cached[k]} ${k}`).join(', ')}${others ? `; finished by other workers meanwhile ${KINDS.map((k) => `${report.byOthers[k]} ${k}`).join(', ')}` : ''}\n`);
     io.out(runRowsTable(runRows(report.runs)));
     return 0;
   },
