@@ -12,7 +12,7 @@ import type { SweepPoint } from './experiment.js';
 import { checkpointContentKey, checkpointManifest } from './keys.js';
 
 /** Fields of a checkpoint's training config that a run config takes over. */
-export const CHECKPOINT_OWN_FIELDS: readonly RunField[] = Object.freeze(['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'steps', 'batchSize', 'cropSize', 'lr', 'emaDecay', 'seed', 'gradClip']);
+export const CHECKPOINT_OWN_FIELDS: readonly RunField[] = Object.freeze(['model', 'objective', 'pi', 'lambda', 'schedule', 'timesteps', 'steps', 'batchSize', 'cropSize', 'lr', 'emaDecay', 'seed', 'gradClip', 'warmup']);
 
 /** The run-config fields a checkpoint's manifest records (none for a .pt/.pth file, which carries no training config). */
 export function checkpointTrainingFields(path: string): Partial<RunConfig> {

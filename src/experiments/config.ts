@@ -58,6 +58,8 @@ export interface RunConfig {
    * Adam step): the largest global L2 norm of the gradients; 0 = no clipping
    */
   readonly gradClip: number;
+  /** steps of linear learning-rate warm-up before `lr` (0 = none) */
+  readonly warmup: number;
   /** `mini-uir` (generated) or the root of a dataset in the RDBM/DGSolver layout */
   readonly dataset: string;
   /** mini-uir crop side (ignored for other datasets) */
@@ -132,6 +134,7 @@ export const RUN_FIELDS: Readonly<Record<RunField, FieldSpec>> = Object.freeze({
   emaDecay: { stage: 'train', allowed: 'a number in [0, 1)', check: (n, v) => (number(n, v, { min: 0 }) as number) < 1 ? v : invalid(n, v, 'a number in [0, 1)') },
   seed: { stage: 'train', ...int(0) },
   gradClip: { stage: 'train', allowed: 'a number >= 0 (0 = no clipping)', check: (n, v) => number(n, v, { min: 0 }), absentAs: 0 },
+  warmup: { stage: 'train', allowed: 'an integer >= 0 (0 = no warm-up)', check: (n, v) => number(n, v, { integer: true, min: 0 }), absentAs: 0 },
   dataset: { stage: 'train', ...text },
   datasetSize: { stage: 'train', ...int(16, 256) },
   checkpoint: { stage: 'train', ...text },

@@ -97,7 +97,11 @@ function formatValue(v: AxisValue): string {
 
 /** The axis values in force at a scale. */
 export function axesAt(experiment: ExperimentSpec, scaleName: ScaleName): Partial<Record<RunField, readonly AxisValue[]>> {
-  return { ...experiment.axes, ...(experiment.scaleAxes?.[scaleName] ?? {}) };
+  const scale = SCALES[scaleName];
+  const own = experiment.scaleAxes?.[scaleName] ?? (scale.axesOf ? experiment.scaleAxes?.[scale.axesOf] : undefined) ?? {};
+  const axes: Partial<Record<RunField, readonly AxisValue[]>> = { ...experiment.axes, ...own };
+  // a scale of several training seeds: each point's runs (seeds never name an entry: sets.ts)
+  return scale.seeds && !axes.seed ? { ...axes, seed: scale.seeds } : axes;
 }
 
 /**

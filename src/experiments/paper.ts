@@ -33,6 +33,7 @@ export const PAPER_CONFIG: RunConfig = runConfig({
   emaDecay: 0.995,
   seed: 0,
   gradClip: 1,
+  warmup: 0,
   dataset: 'mini-uir',
   datasetSize: 256,
   checkpoint: '',

@@ -7,7 +7,7 @@
 import { registry } from '../util/registry.js';
 import type { RunConfig } from './config.js';
 
-export const SCALE_NAMES = ['smoke', 'quick', 'cpu', 'paper'] as const;
+export const SCALE_NAMES = ['smoke', 'quick', 'cpu', 'whole64', 'paper'] as const;
 export type ScaleName = (typeof SCALE_NAMES)[number];
 
 export interface Scale {
@@ -19,6 +19,14 @@ export interface Scale {
    * out of a run and named as awaiting the zoo, instead of spending hours training, unless retraining is asked for.
    */
   readonly zooOnly?: boolean;
+  /** every training point is trained once per seed (a `seed` axis added to each experiment that has none) */
+  readonly seeds?: readonly number[];
+  /** experiments' `scaleAxes` of this scale, when they name none of their own (the same points as another scale) */
+  readonly axesOf?: ScaleName;
+  /** zoo entry names start with this (entries of several recipes live side by side in data/zoo) */
+  readonly zooPrefix?: string;
+  /** how `zoo add` stores the scale's weights: float16 halves the zoo (its restorations within 1/255 of float32's: test/zoo/float16.test.ts) */
+  readonly zooDtype?: 'float32' | 'float16';
 }
 
 const scales = registry<ScaleName, Scale>('scale', {
@@ -38,6 +46,17 @@ const scales = registry<ScaleName, Scale>('scale', {
       'the default job, restored from the checkpoint zoo (data/zoo; trained once with `rdbm sweep … --scale cpu --retrain`, hours of CPU): RDBM-T for the ablations (RDBM-T/S/B/L for sizes), 3000 steps of batch 10 on 32-px crops of mini-uir (64 px), lr 1e-3, EMA 0.995, the gradient norm clipped at 1 as in the official trainers; restored in overlapping 32-px windows (the training crop), 16 test images per task; points without a zoo entry are left out and named',
     overrides: { model: 'T', steps: 3000, batchSize: 10, cropSize: 32, lr: 1e-3, emaDecay: 0.995, datasetSize: 64, tile: 'crop', testLimit: 16 },
     zooOnly: true,
+  },
+  whole64: {
+    name: 'whole64',
+    description:
+      'the native-backend recipe of issue 31 (chosen on a validation split of the training photographs by scripts/recipe-probes.mjs): the points of `cpu`, each trained with three seeds on whole 64-px mini-uir images (no windows at restoration), batch 10, lr 1e-3 after 100 warm-up steps, EMA 0.995, the gradient norm clipped at 1; 16 test images per task; restored from the zoo (entries w64-…); points without an entry are left out and named',
+    overrides: { model: 'T', steps: 1500, batchSize: 10, cropSize: 64, lr: 1e-3, warmup: 100, emaDecay: 0.995, datasetSize: 64, tile: 'auto', testLimit: 16 },
+    zooOnly: true,
+    seeds: [0, 1, 2],
+    axesOf: 'cpu',
+    zooPrefix: 'w64-',
+    zooDtype: 'float16',
   },
   paper: {
     name: 'paper',

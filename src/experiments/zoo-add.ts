@@ -26,9 +26,9 @@ function valueName(field: string, value: unknown): string {
 }
 
 /** A readable entry name: the model, then `-field-value` for each training field that differs from `base`. */
-export function zooName(config: RunConfig, base: RunConfig): string {
+export function zooName(config: RunConfig, base: RunConfig, prefix = ''): string {
   const differs = Object.entries(zooTraining(config)).filter(([f, v]) => f !== 'model' && f !== 'dataset' && f !== 'datasetSize' && v !== base[f as keyof RunConfig]);
-  return [config.model, ...differs.map(([f, v]) => `${f}-${valueName(f, v)}`)].join('-');
+  return prefix + [config.model, ...differs.map(([f, v]) => `${f}-${valueName(f, v)}`)].join('-');
 }
 
 /** A job spec without the code fingerprint: the run config and the data, which is what a zoo entry stands for. */
@@ -79,7 +79,7 @@ export function addSweepToZoo(experiments: readonly string[], options: { scale: 
   const added: ZooAddReport['added'][number][] = [];
   const pending: ZooAddReport['pending'][number][] = [];
   for (const job of plan.jobs.filter((j) => j.kind === 'train')) {
-    const name = zooName(job.config, base);
+    const name = zooName(job.config, base, SCALES[options.scale].zooPrefix);
     const dataset = zooDataset(job.config);
     if (!dataset) throw new RdbmError(`experiment point ${job.points[0]}: only runs on the bundled mini-uir can enter the zoo`);
     const done = finishedTraining(store, job);
@@ -101,6 +101,7 @@ export function addSweepToZoo(experiments: readonly string[], options: { scale: 
       commit: versions['rdbm-lab commit'] ?? 'unknown',
       backend: record.backend ?? 'unknown',
       versions,
+      ...(SCALES[options.scale].zooDtype ? { dtype: SCALES[options.scale].zooDtype } : {}),
     });
     added.push({ name, steps: entry.steps, seconds: entry.seconds });
   }

@@ -22,7 +22,8 @@ import { flattenTensors, readTorchSave } from './torch/pt.js';
 import { checkTensors, inferUNetConfig, selectUNetTensors, toOurLayout } from './torch/state-dict.js';
 import type { LoadedModel, TrainConfig } from './types.js';
 import { type TimeInput, type UNet, makeVariables, unetFromParams } from './unet.js';
-import { WEIGHTS, type WeightShard, readWeightFiles, writeWeightFiles } from './weight-files.js';
+import { fromFloat16 } from '../util/float16.js';
+import { WEIGHTS, type WeightDtype, type WeightShard, readWeightFiles, writeWeightFiles } from './weight-files.js';
 
 export const CHECKPOINT_FORMAT = 'rdbm-lab/unet-checkpoint';
 export const MANIFEST = 'manifest.json';
@@ -39,6 +40,8 @@ export interface CheckpointManifest {
   readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number }[];
   /** absent: one weights.bin */
   readonly shards?: readonly WeightShard[];
+  /** absent: float32; float16: stored in half the bytes (read back as float32) */
+  readonly dtype?: WeightDtype;
 }
 
 export interface SaveCheckpointOptions {
@@ -115,11 +118,13 @@ export function readCheckpoint(path: string): { manifest: CheckpointManifest; te
   if (manifest?.format !== CHECKPOINT_FORMAT || manifest.version !== 1) {
     throw new RdbmError(`cannot read checkpoint ${path}: manifest format ${JSON.stringify(manifest?.format)} (expected ${CHECKPOINT_FORMAT} version 1)`);
   }
+  if (manifest.dtype !== undefined && manifest.dtype !== 'float32' && manifest.dtype !== 'float16') throw new RdbmError(`cannot read checkpoint ${path}: weight dtype ${JSON.stringify(manifest.dtype)} (expected float32 or float16)`);
   const dir = mPath.slice(0, mPath.length - MANIFEST.length) || '.';
   const read = readWeightFiles(dir, manifest);
   if ('problem' in read) throw new RdbmError(`checkpoint ${path} is corrupt: ${read.problem}`);
   const { bytes } = read;
-  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const floats = manifest.dtype === 'float16' ? fromFloat16(new Uint16Array(copy)) : new Float32Array(copy);
   const tensors = new Map<string, HostTensor>();
   for (const t of manifest.tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);

@@ -1,5 +1,5 @@
 /**
- * The float32 bytes of a checkpoint on disk: one weights.bin, or consecutive shards of at most a given
+ * The weight bytes of a checkpoint on disk (float32, or float16 for zoo entries stored small): one weights.bin, or consecutive shards of at most a given
  * size (weights-1-of-8.bin, …) that the manifest names with their sizes and hashes. Shards keep each file
  * of a committed checkpoint small (the zoo's RDBM-B and -L weights are 15 and 31 MB; the repository keeps
  * files under 5 MB), as tfjs's own 4 MB weight shards do. The manifest's sha256 is always that of the
@@ -29,11 +29,18 @@ export interface WeightLayout {
   readonly tensors: readonly { readonly shape: readonly number[]; readonly offset: number }[];
   /** absent: the weights are one file, weights.bin */
   readonly shards?: readonly WeightShard[];
+  /** how the values are stored: float32 (absent) or float16 (a zoo entry stored in half the bytes) */
+  readonly dtype?: WeightDtype;
 }
 
-/** The byte length the tensors of a manifest span (float32). */
-function layoutBytes(tensors: WeightLayout['tensors']): number {
-  return 4 * tensors.reduce((end, t) => Math.max(end, t.offset + t.shape.reduce((a, b) => a * b, 1)), 0);
+export type WeightDtype = 'float32' | 'float16';
+
+/** Bytes per stored value. */
+export const dtypeBytes = (dtype: WeightDtype | undefined): number => (dtype === 'float16' ? 2 : 4);
+
+/** The byte length the tensors of a manifest span (offsets count values). */
+function layoutBytes(tensors: WeightLayout['tensors'], dtype?: WeightDtype): number {
+  return dtypeBytes(dtype) * tensors.reduce((end, t) => Math.max(end, t.offset + t.shape.reduce((a, b) => a * b, 1)), 0);
 }
 
 function shardFile(index: number, count: number): string {
@@ -63,7 +70,7 @@ export function writeWeightFiles(dir: string, bytes: Uint8Array, shardBytes?: nu
 
 /** The files holding a layout's weights, with the size each must have (and its hash, for shards). */
 function weightFiles(layout: WeightLayout): readonly { file: string; bytes: number; sha256?: string }[] {
-  return layout.shards ?? [{ file: WEIGHTS, bytes: layoutBytes(layout.tensors) }];
+  return layout.shards ?? [{ file: WEIGHTS, bytes: layoutBytes(layout.tensors, layout.dtype) }];
 }
 
 /**

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { readCheckpoint, writeCheckpointFiles } from '../models/checkpoint.js';
 import { latestCheckpoint, readHistory } from '../models/train.js';
-import { SHARD_BYTES } from '../models/weight-files.js';
+import { SHARD_BYTES, type WeightDtype } from '../models/weight-files.js';
+import { toFloat16 } from '../util/float16.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { ZOO_CHECKPOINT, ZOO_FILE, ZOO_FORMAT, type ZooEntry, readZooEntry, zooLookupKey } from './entry.js';
@@ -21,6 +22,8 @@ export type AddZooEntryInput = Pick<ZooEntry, 'name' | 'training' | 'dataset' | 
   readonly runDir: string;
   /** weights larger than this are stored in shards of this size (default SHARD_BYTES, 4 MiB) */
   readonly shardBytes?: number;
+  /** float16 stores the weights rounded to half precision, in half the bytes (default float32, exactly as trained) */
+  readonly dtype?: WeightDtype;
 };
 
 /** Writes data/zoo/<name>/ from a finished run; returns the entry (re-read and verified). */
@@ -48,9 +51,11 @@ export function addZooEntry(input: AddZooEntryInput): ZooEntry {
     layout.push({ name: t.name, shape: t.shape, offset: at });
     at += data.length;
   }
-  const bytes = new Uint8Array(all.buffer);
-  const hash = sha256(bytes);
+  const trained = new Uint8Array(all.buffer);
+  const hash = sha256(trained);
   if (hash !== last.sha256) throw new RdbmError(`${latest}: its sampling weights do not hash to the history's step ${last.step}`);
+  const half = input.dtype === 'float16';
+  const bytes = half ? new Uint8Array(toFloat16(all).buffer) : trained;
   const entry: ZooEntry = {
     format: ZOO_FORMAT,
     version: 1,
@@ -66,14 +71,14 @@ export function addZooEntry(input: AddZooEntryInput): ZooEntry {
     steps: manifest.step,
     seconds: last.seconds,
     history,
-    weights: { sha256: hash, bytes: bytes.byteLength, dtype: 'float32' },
+    weights: half ? { sha256: sha256(bytes), bytes: bytes.byteLength, dtype: 'float16', trainedSha256: hash } : { sha256: hash, bytes: bytes.byteLength, dtype: 'float32' },
   };
   const target = join(input.zooDir, input.name);
   const partial = `${target}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, ZOO_CHECKPOINT), { recursive: true });
   const { sha256: _whole, shards: _split, ...fields } = manifest;
-  writeCheckpointFiles(join(partial, ZOO_CHECKPOINT), { ...fields, tensors: layout }, bytes, input.shardBytes ?? SHARD_BYTES);
+  writeCheckpointFiles(join(partial, ZOO_CHECKPOINT), { ...fields, tensors: layout, ...(half ? { dtype: 'float16' as const } : {}) }, bytes, input.shardBytes ?? SHARD_BYTES);
   writeJsonAtomic(join(partial, ZOO_FILE), entry);
   readZooEntry(partial);
   if (existsSync(target)) rmSync(target, { recursive: true, force: true });

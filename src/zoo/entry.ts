@@ -55,8 +55,12 @@ export interface ZooEntry {
   /** training wall time in seconds */
   readonly seconds: number;
   readonly history: readonly ZooHistoryLine[];
-  /** the stored sampling weights (checkpoint/weights.bin, or its shards joined) */
-  readonly weights: { readonly sha256: string; readonly bytes: number; readonly dtype: 'float32' };
+  /**
+   * the stored sampling weights (checkpoint/weights.bin, or its shards joined). float16 entries store the trained
+   * float32 weights rounded to half precision; `trainedSha256` is the float32 weights' hash, the run's history
+   * records at its last step
+   */
+  readonly weights: { readonly sha256: string; readonly bytes: number; readonly dtype: 'float32' | 'float16'; readonly trainedSha256?: string };
 }
 
 /** The lookup key of a training config on a dataset: what must match for a zoo checkpoint to stand in for training. */
@@ -92,12 +96,12 @@ export function readZooEntry(dir: string): ZooEntry {
   } catch {
     fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} is not valid JSON`);
   }
-  if (manifest.sha256 !== entry.weights.sha256) fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} names other weights than ${ZOO_FILE}`);
+  if (manifest.sha256 !== entry.weights.sha256 || (manifest.dtype ?? 'float32') !== entry.weights.dtype) fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} names other weights than ${ZOO_FILE}`);
   const read = readWeightFiles(join(dir, ZOO_CHECKPOINT), manifest);
   if ('problem' in read) fail(dir, `${ZOO_CHECKPOINT}/${read.problem}`);
   if (read.bytes.byteLength !== entry.weights.bytes) fail(dir, `the stored weights have ${read.bytes.byteLength} bytes (${ZOO_FILE} records ${entry.weights.bytes})`);
   const last = entry.history[entry.history.length - 1];
-  if (last.step !== entry.steps || last.sha256 !== entry.weights.sha256) fail(dir, `the stored weights are not the run's weights at step ${entry.steps}`);
+  if (last.step !== entry.steps || last.sha256 !== (entry.weights.dtype === 'float16' ? entry.weights.trainedSha256 : entry.weights.sha256)) fail(dir, `the stored weights are not the run's weights at step ${entry.steps}`);
   return entry;
 }
 

@@ -261,9 +261,36 @@ describe('checkpoint zoo', () => {
     expect(() => readZooEntry(join(sharded, name))).toThrow(`checkpoint/weights-${count}-of-${count}.bin is missing next to the manifest`);
   });
 
+  it('stores float16 weights on request: half the bytes, the trained float32 hash kept, the same restorations within 1/255 (test/zoo/float16.test.ts)', async () => {
+    const entry = readZooEntry(join(zoo, name));
+    const halfZoo = join(tmp, 'zoo-half');
+    const added = addZooEntry({ ...entry, zooDir: halfZoo, runDir: join(results, 'checkpoints', entry.trainKey), dtype: 'float16' });
+    expect(added.weights.dtype).toBe('float16');
+    expect(added.weights.bytes).toBe(entry.weights.bytes / 2);
+    expect(added.weights.trainedSha256).toBe(entry.weights.sha256);
+    expect(added.lookup).toBe(entry.lookup);
+    const a = await loadCheckpoint(join(zoo, name, 'checkpoint'));
+    const b = await loadCheckpoint(join(halfZoo, name, 'checkpoint'));
+    const x = tf.randomUniform([1, 16, 16, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+    try {
+      const [ya, yb] = [await a.apply(x, x, [5]).data(), await b.apply(x, x, [5]).data()];
+      const diff = Math.max(...ya.map((v, i) => Math.abs(v - yb[i])));
+      expect(diff).toBeGreaterThan(0);
+      expect(diff).toBeLessThan(0.5 / 255);
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+    // the zoo.json's dtype is bound to the stored weights
+    const zooJson = join(halfZoo, name, 'zoo.json');
+    writeFileSync(zooJson, JSON.stringify({ ...JSON.parse(readFileSync(zooJson, 'utf8')), weights: { ...added.weights, dtype: 'float32' } }));
+    expect(() => readZooEntry(join(halfZoo, name))).toThrow(/names other weights than zoo\.json/);
+  });
+
   it('names entries by the training fields that differ from the scale base', () => {
     expect(zooName(config, config)).toBe('tiny');
     expect(zooName({ ...config, model: 'T', lambda: 1 / 255, pi: 'zero' }, config)).toBe('T-pi-zero-lambda-1_255');
+    expect(zooName({ ...config, seed: 2 }, config, 'w64-')).toBe('w64-tiny-seed-2');
     expect(zooIndex(zoo).size).toBe(1);
   });
 });
