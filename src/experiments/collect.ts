@@ -22,6 +22,8 @@ export interface ZooUse {
   readonly steps: number;
   readonly seconds: number;
   readonly backend: string;
+  /** the run's recorded loss windows (zoo.json history), for the training-health table */
+  readonly history: readonly { readonly step: number; readonly loss: number }[];
 }
 
 export interface Collection {
@@ -80,7 +82,7 @@ export async function collect(plan: Plan, options: CollectOptions): Promise<Coll
   const zoo = new Map<string, ZooUse>();
   for (const point of plan.points) {
     const entry = point.config.checkpoint ? zooEntryOf(point.config.checkpoint) : undefined;
-    if (entry) zoo.set(entry.name, { name: entry.name, commit: entry.commit, steps: entry.steps, seconds: entry.seconds, backend: entry.backend });
+    if (entry) zoo.set(entry.name, { name: entry.name, commit: entry.commit, steps: entry.steps, seconds: entry.seconds, backend: entry.backend, history: entry.history.map((h) => ({ step: h.step, loss: h.loss })) });
   }
   return { sets, seconds, zoo: [...zoo.values()], awaiting: awaitingZooNotes(plan.awaitingZoo ?? [], plan.scale) };
 }

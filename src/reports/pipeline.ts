@@ -13,6 +13,7 @@ import { type PlannedPlot, type ReportPlan, planReport } from './plan.js';
 import type { ReadmeMeta } from './readme.js';
 import { type StatisticsOptions, imageDeltaRows, reduceSet } from './statistics.js';
 import type { ReproducedSet } from './types.js';
+import { type TrainedEntry, trainingHealthTable } from './table-health.js';
 import { type WrittenReport, writeReport } from './write.js';
 
 export interface ReportSetsOptions {
@@ -29,6 +30,8 @@ export interface ReportSetsOptions {
   readonly reproduced?: Readonly<Record<string, unknown>>;
   readonly meta: ReadmeMeta;
   readonly statistics?: StatisticsOptions;
+  /** the trained entries behind the sets (the zoo's), for a training-health section */
+  readonly trained?: readonly TrainedEntry[];
 }
 
 export interface SetsReport {
@@ -55,7 +58,11 @@ export async function reportSets(collected: readonly CollectedSet[], options: Re
     const grid = await restorationGrid(c).catch(() => undefined);
     if (grid) grids.push(grid);
   }
-  const plan = planReport(sets, { paper: options.paper !== false });
+  const planned = planReport(sets, { paper: options.paper !== false });
+  const trained = options.trained ?? [];
+  const plan = trained.length
+    ? { ...planned, sections: [...planned.sections, { id: 'training-health', title: 'Training health', tables: [trainingHealthTable(trained, { scale: options.meta.scale })], plots: [] }] }
+    : planned;
   const facts = [...(options.meta.facts ?? []), ...(deltas.length ? [`per-image differences from each set's default entry: ${deltas.join(', ')}`] : [])];
   const report = await writeReport(plan, { dir, ...(options.io ? { io: options.io } : {}), png: options.png !== false, extraPlots: grids, meta: { ...options.meta, facts } });
   return { sets, plan, report };

@@ -96,6 +96,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     png: !options.noPng,
     // grids for the experiments that compare models (one axis: model)
     grid: (set) => set.axis === 'model',
+    trained: zoo.map((z) => ({ name: z.name, history: z.history })),
     reproduced: { scale, ...(runSeconds !== undefined ? { runSeconds } : {}) },
     meta: {
       scale,

@@ -176,6 +176,11 @@ describe('checkpoint zoo', () => {
     expect(readme).toContain(`checkpoints from the zoo (data/zoo; restored, not trained in this run): tiny (trained at commit ${entry.commit.slice(0, 12)}, 2 steps in `);
     // nothing was trained: the point restored with the zoo weights
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/train 0s/);
+    // the training-health table lists the entry with its recorded final window (issue 31 point 5)
+    const health = readFileSync(join(dir, 'tables', 'training-health.md'), 'utf8');
+    const last = entry.history[entry.history.length - 1];
+    expect(health).toContain(`| tiny | ${entry.steps} | ${entry.history.length > 1 ? entry.history[entry.history.length - 2].step + 1 : 1}–${last.step} | ${last.loss.toFixed(4)} |`);
+    expect(readme).toContain('Training health');
   }, 300_000);
 
   it('restores from the stored weights, which equal the trained EMA/sampling weights bit for bit', async () => {
