@@ -8,7 +8,7 @@ import type { Io } from '../util/io.js';
 import type { PairEntry } from '../datasets/index.js';
 import { RdbmError } from '../errors.js';
 import { DEFAULT_SWEEP, EXPERIMENT_NAMES, getExperiment } from './builtins.js';
-import type { RunFamily, RunConfig } from './config.js';
+import type { RunFamily, RunConfig, RunStage } from './config.js';
 import type { AxisValue, Experiment } from './experiment.js';
 import type { Executors } from './executors.js';
 import { FILE_CONTENT_KEYS, type Plan, type PlannedPoint, planSweep } from './plan.js';
@@ -48,6 +48,8 @@ export interface RunExperimentOptions {
   readonly leases?: RunnerOptions['leases'];
   /** who this worker is, shown by `rdbm results status` (e.g. `slurm job 812_3`) */
   readonly worker?: string;
+  /** run only the jobs of these stages (e.g. `['train']` to fill the checkpoint zoo; the rest later) */
+  readonly stages?: readonly RunStage[];
 }
 
 /**
@@ -87,7 +89,8 @@ export function planExperiments(names: string | readonly string[], options: Pick
  * jobs in `resultsDir` are reused; each job's result is written atomically as it finishes.
  */
 export async function runExperiment(names: string | readonly string[], options: RunExperimentOptions = {}): Promise<SweepReport> {
-  const plan = planExperiments(names, options);
+  const planned = planExperiments(names, options);
+  const plan = options.stages ? { ...planned, jobs: planned.jobs.filter((j) => options.stages!.includes(j.kind)) } : planned;
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   const executors = options.executors ?? (await import('./real.js')).realExecutors();
   return runPlan(plan, {

@@ -80,9 +80,11 @@ export function inspectPlan(plan: Plan, store: ResultsStore, shard?: Shard): Job
   const status = new Map(jobs.map((j) => [j.key, store.read(j)]));
   const needed = new Set<string>();
   const byKey = new Map(jobs.map((j) => [j.key, j]));
-  // walk back from unfinished evaluations: a dependency runs only if it is unfinished and needed
+  // walk back from the unfinished jobs nothing depends on (the evaluations; the trainings of a --train-only plan):
+  // a dependency runs only if it is unfinished and needed
+  const dependedOn = new Set(jobs.flatMap((j) => (j.needs ? [j.needs] : [])));
   for (const j of jobs) {
-    if (j.kind !== 'evaluate' || status.get(j.key)!.state === 'done') continue;
+    if (dependedOn.has(j.key) || status.get(j.key)!.state === 'done') continue;
     let cur: Job | undefined = j;
     while (cur && status.get(cur.key)!.state !== 'done') {
       needed.add(cur.key);

@@ -17,6 +17,19 @@ const jobCalls = (log: FakeLog) => log.calls.filter((c) => c.kind !== 'data');
 const kinds = (log: FakeLog) => countJobs(jobCalls(log).map((c) => ({ kind: c.kind as 'train' })) as never);
 
 describe('runner', () => {
+  it('stages: a --train-only plan runs the trainings and nothing after them; the full plan then reuses them', async () => {
+    const dir = fresh();
+    const log: FakeLog = { calls: [] };
+    const first = await runExperiment('lambda', { scale: 'smoke', resultsDir: dir, executors: fakeExecutors(log), io: capture().io, stages: ['train'] });
+    expect(kinds(log)).toEqual({ train: 3, restore: 0, evaluate: 0 });
+    expect(first.ran).toEqual({ train: 3, restore: 0, evaluate: 0 });
+    expect(existsSync(join(dir, 'runs'))).toBe(false);
+    const rest: FakeLog = { calls: [] };
+    const second = await runExperiment('lambda', { scale: 'smoke', resultsDir: dir, executors: fakeExecutors(rest), io: capture().io });
+    expect(second.ran).toEqual({ train: 0, restore: 3, evaluate: 3 });
+    expect(second.cached.train).toBe(3);
+  });
+
   it('runs every job once, writes run files with per-image, per-task and overall metrics, and reruns nothing', async () => {
     const dir = fresh();
     const log: FakeLog = { calls: [] };

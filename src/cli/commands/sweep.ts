@@ -119,6 +119,7 @@ export const sweepCommand: Command = {
     { name: 'shared-checkpoint', type: 'boolean', description: 'sample every point of a training axis (λ, π, schedule, model) with the one given checkpoint instead of refusing' },
     { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
     { name: 'retrain', type: 'boolean', description: 'train every point instead of restoring with matching checkpoint-zoo entries (data/zoo)' },
+    { name: 'train-only', type: 'boolean', description: 'run the training jobs only (filling the checkpoint zoo: `rdbm zoo add` then takes them); restore and evaluate run later' },
     { name: 'train-missing', type: 'boolean', description: 'at scale cpu (whose networks come from the zoo), train the points without a zoo entry instead of leaving them out' },
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
     { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
@@ -179,7 +180,7 @@ export const sweepCommand: Command = {
     let report: SweepReport;
     try {
       const worker = schedulerWorker(process.env);
-      report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, allowSharedCheckpoint, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}), ...(worker ? { worker } : {}), signal: stop.signal });
+      report = await runExperiment(positionals, { scale, resultsDir, io, checkpoints, allowSharedCheckpoint, ...zoo, ...(shard ? { shard } : {}), ...(dataset ? { dataset } : {}), ...(worker ? { worker } : {}), ...(options['train-only'] ? { stages: ['train'] as const } : {}), signal: stop.signal });
     } catch (error) {
       if (stop.signal.aborted) {
         // the shell's convention: 128 + the signal's number. The running job's lease is released; its executor may
