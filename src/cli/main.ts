@@ -1,4 +1,6 @@
 import { RdbmError } from '../errors.js';
+import { LIMITS } from '../util/limits.js';
+import { parseNumber } from '../util/validate.js';
 import { closest } from '../util/suggest.js';
 import type { Command, CommandEntry, Io } from './command.js';
 import { commandHelp, parseCommandArgs } from './parse.js';
@@ -23,6 +25,9 @@ function mainHelp(commands: readonly CommandEntry[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`),
     '',
     'Run `rdbm <command> --help` for the options of a command.',
+    '',
+    'Limits on untrusted files (every command; refused in one line before anything is allocated):',
+    ...Object.values(LIMITS).map((l) => `  ${`${l.flag} <n>`.padEnd(width + 12)} ${l.what} (default ${l.default}; or ${l.env})`),
     'Environment: RDBM_BACKEND=node-gpu|node|wasm|cpu picks the TensorFlow.js backend; RDBM_DEBUG=1 shows stack traces.',
     '',
   ].join('\n');
@@ -58,9 +63,29 @@ function reportError(error: unknown, io: Io): number {
   return 1;
 }
 
+/**
+ * Takes the limit options (--max-pixels, --max-checkpoint-bytes) out of argv, wherever they stand, and sets
+ * their environment variables, which the readers (and worker threads, which inherit the environment) consult.
+ */
+export function applyLimitOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const spec = Object.values(LIMITS).find((l) => argv[i] === l.flag || argv[i].startsWith(`${l.flag}=`));
+    if (!spec) {
+      rest.push(argv[i]);
+      continue;
+    }
+    const text = argv[i] === spec.flag ? argv[++i] : argv[i].slice(spec.flag.length + 1);
+    if (text === undefined) throw new RdbmError(`missing value for ${spec.flag} (${spec.what})`);
+    env[spec.env] = String(parseNumber(spec.flag, text, { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER }));
+  }
+  return rest;
+}
+
 /** Runs the CLI on argv (without `node rdbm`); returns the exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: Io = processIo, commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   try {
+    argv = applyLimitOptions(argv);
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       io.out(mainHelp(commands));
       return argv.length === 0 ? 2 : 0;

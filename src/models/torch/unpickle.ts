@@ -50,11 +50,23 @@ const ALLOWED = new Set([
 
 const MARK = Symbol('mark');
 
+export interface UnpickleOptions {
+  /** most containers and reduce results the pickle may create (default unbounded) */
+  readonly maxObjects?: number;
+}
+
 /**
  * Unpickles `data`. `persistentLoad` receives BINPERSID tuples (torch: ['storage', type, key, location, numel]);
- * `reduce` turns allow-listed callables applied to arguments into values.
+ * `reduce` turns allow-listed callables applied to arguments into values. The pickle machine has no loops or
+ * calls, so the work is linear in the bytes; nothing here recurses.
  */
-export function unpickle(data: Uint8Array, persistentLoad: (pid: unknown) => unknown, reduce: Reducer): unknown {
+export function unpickle(data: Uint8Array, persistentLoad: (pid: unknown) => unknown, reduce: Reducer, options: UnpickleOptions = {}): unknown {
+  const maxObjects = options.maxObjects ?? Infinity;
+  let objects = 0;
+  const made = <T>(value: T): T => {
+    if (++objects > maxObjects) throw new UnpickleError(`the pickle creates more than ${maxObjects} objects (limit)`);
+    return value;
+  };
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const decoder = new TextDecoder();
   const stack: unknown[] = [];
@@ -104,10 +116,10 @@ export function unpickle(data: Uint8Array, persistentLoad: (pid: unknown) => unk
       case 0x95: pos += 8; break; // FRAME
       case 0x2e: return stack.pop(); // STOP
       case 0x28: stack.push(MARK); break; // MARK
-      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x29: stack.push([]); break; // EMPTY_TUPLE (tuples as arrays)
-      case 0x8f: stack.push(new Set()); break; // EMPTY_SET
+      case 0x7d: stack.push(made(new Map())); break; // EMPTY_DICT
+      case 0x5d: stack.push(made([])); break; // EMPTY_LIST
+      case 0x29: stack.push(made([])); break; // EMPTY_TUPLE (tuples as arrays)
+      case 0x8f: stack.push(made(new Set())); break; // EMPTY_SET
       case 0x4e: stack.push(null); break; // NONE
       case 0x88: stack.push(true); break; // NEWTRUE
       case 0x89: stack.push(false); break; // NEWFALSE
@@ -122,22 +134,22 @@ export function unpickle(data: Uint8Array, persistentLoad: (pid: unknown) => unk
       case 0x8d: stack.push(decoder.decode(bytes(Number(((pos += 8), view.getBigUint64(pos - 8, true)))))); break; // BINUNICODE8
       case 0x54: stack.push(decoder.decode(bytes(u32()))); break; // BINSTRING
       case 0x55: stack.push(decoder.decode(bytes(u8()))); break; // SHORT_BINSTRING
-      case 0x42: stack.push(bytes(u32()).slice()); break; // BINBYTES
-      case 0x43: stack.push(bytes(u8()).slice()); break; // SHORT_BINBYTES
+      case 0x42: stack.push(made(bytes(u32()).slice())); break; // BINBYTES
+      case 0x43: stack.push(made(bytes(u8()).slice())); break; // SHORT_BINBYTES
       case 0x71: memo.set(u8(), stack[stack.length - 1]); break; // BINPUT
       case 0x72: memo.set(u32(), stack[stack.length - 1]); break; // LONG_BINPUT
       case 0x94: memo.set(memo.size, stack[stack.length - 1]); break; // MEMOIZE
       case 0x68: stack.push(memo.get(u8())); break; // BINGET
       case 0x6a: stack.push(memo.get(u32())); break; // LONG_BINGET
-      case 0x74: stack.push(popMark()); break; // TUPLE
-      case 0x85: stack.push([stack.pop()]); break; // TUPLE1
-      case 0x86: { const b = stack.pop(); const a = stack.pop(); stack.push([a, b]); break; } // TUPLE2
-      case 0x87: { const c = stack.pop(); const b = stack.pop(); const a = stack.pop(); stack.push([a, b, c]); break; } // TUPLE3
-      case 0x61: { const v = stack.pop(); (stack[stack.length - 1] as unknown[]).push(v); break; } // APPEND
-      case 0x65: { const items = popMark(); (stack[stack.length - 1] as unknown[]).push(...items); break; } // APPENDS
+      case 0x74: stack.push(made(popMark())); break; // TUPLE
+      case 0x85: stack.push(made([stack.pop()])); break; // TUPLE1
+      case 0x86: { const b = stack.pop(); const a = stack.pop(); stack.push(made([a, b])); break; } // TUPLE2
+      case 0x87: { const c = stack.pop(); const b = stack.pop(); const a = stack.pop(); stack.push(made([a, b, c])); break; } // TUPLE3
+      case 0x61: { const v = stack.pop(); const list = stack[stack.length - 1]; if (!Array.isArray(list)) throw new UnpickleError('APPEND on a non-list'); list.push(v); break; } // APPEND
+      case 0x65: { const items = popMark(); const list = stack[stack.length - 1]; if (!Array.isArray(list)) throw new UnpickleError('APPENDS on a non-list'); for (const i of items) list.push(i); break; } // APPENDS (a loop: spreading 10⁵ items overflows the call stack)
       case 0x73: { const v = stack.pop(); const k = stack.pop(); setItems(stack[stack.length - 1], [k, v]); break; } // SETITEM
       case 0x75: { const items = popMark(); setItems(stack[stack.length - 1], items); break; } // SETITEMS
-      case 0x90: { const items = popMark(); const s = stack[stack.length - 1] as Set<unknown>; for (const i of items) s.add(i); break; } // ADDITEMS
+      case 0x90: { const items = popMark(); const s = stack[stack.length - 1]; if (!(s instanceof Set)) throw new UnpickleError('ADDITEMS on a non-set'); for (const i of items) s.add(i); break; } // ADDITEMS
       case 0x63: { const module = line(); const name = line(); stack.push(global(module, name)); break; } // GLOBAL
       case 0x93: { const name = stack.pop() as string; const module = stack.pop() as string; stack.push(global(module, name)); break; } // STACK_GLOBAL
       case 0x52: // REDUCE
@@ -145,7 +157,7 @@ export function unpickle(data: Uint8Array, persistentLoad: (pid: unknown) => unk
         const args = stack.pop() as unknown[];
         const callable = stack.pop() as PickleGlobal;
         if (!callable || (callable as PickleGlobal).kind !== 'global') throw new UnpickleError('REDUCE on a non-global');
-        stack.push(reduce(callable, args));
+        stack.push(made(reduce(callable, args)));
         break;
       }
       case 0x62: { // BUILD: only plain state on containers/tensors; kept as a `__state__` property
