@@ -18,7 +18,7 @@ import { tf } from '../tf/index.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { type UNetConfig, unetConfig } from './config.js';
-import { flattenTensors, readTorchSave } from './torch/pt.js';
+import { TorchLimitError, flattenTensors, readTorchFile } from './torch/pt.js';
 import { checkTensors, inferUNetConfig, selectUNetTensors, toOurLayout } from './torch/state-dict.js';
 import type { LoadedModel, TrainConfig } from './types.js';
 import { type TimeInput, type UNet, makeVariables, unetFromParams } from './unet.js';
@@ -172,8 +172,10 @@ export function openCheckpoint(path: string, config?: Partial<UNetConfig>, optio
 function readTorch(path: string, config?: Partial<UNetConfig>, selector?: string) {
   let raw: unknown;
   try {
-    raw = readTorchSave(readFileSync(path));
+    raw = readTorchFile(path);
   } catch (error) {
+    // over a limit (issue 32): the message names the limit and the option that raises it
+    if (error instanceof TorchLimitError) throw new RdbmError(`checkpoint ${path} refused: ${error.message}`);
     throw new RdbmError(`cannot read checkpoint ${path}: ${String((error as Error).message).split('\n')[0]} (expected a torch.save zip file holding a state dict)`);
   }
   const { tensors, prefix } = selectUNetTensors(flattenTensors(raw), path, selector);
