@@ -5,6 +5,7 @@
  * Palette images whose palette is all grey decode to one channel, others to RGB.
  */
 import { RdbmError } from '../errors.js';
+import { checkPixels } from './pixel-limit.js';
 import type { Image8 } from './types.js';
 
 /** True when the bytes start with the BMP signature `BM`. */
@@ -21,8 +22,8 @@ function maskShift(mask: number): { shift: number; bits: number } {
   return { shift, bits };
 }
 
-/** Decodes a BMP file; `alpha` reports whether a 32-bit file carried a non-trivial alpha mask (dropped). */
-export function decodeBmp(bytes: Uint8Array, path: string): { image: Image8; alpha: boolean } {
+/** Decodes a BMP file (refused from its header when it has more than `maxPixels` pixels); `alpha` reports whether a 32-bit file carried a non-trivial alpha mask (dropped). */
+export function decodeBmp(bytes: Uint8Array, path: string, maxPixels = Infinity): { image: Image8; alpha: boolean } {
   const fail = (why: string): never => {
     throw new RdbmError(`${path}: cannot decode image (${why})`);
   };
@@ -50,6 +51,7 @@ export function decodeBmp(bytes: Uint8Array, path: string): { image: Image8; alp
   const topDown = rawHeight < 0;
   const height = Math.abs(rawHeight);
   if (width <= 0 || height === 0) fail(`invalid size ${width}×${height}`);
+  checkPixels(path, width, height, maxPixels);
   let masks = [0x00ff0000, 0x0000ff00, 0x000000ff, 0];
   if (compression === 3 || compression === 6) {
     const at = headerSize >= 52 ? 14 + 40 : 14 + headerSize;

@@ -10,13 +10,18 @@ import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmS
 import { basename, dirname, extname, join } from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { RdbmError } from '../errors.js';
+import { limitValue } from '../util/limits.js';
 import { decodeBmp, isBmp } from './bmp.js';
+import { checkPixels } from './pixel-limit.js';
 import type { Image8 } from './types.js';
 
 export interface ReadOptions {
   /** called with a one-line warning (e.g. an alpha channel was dropped) */
   warn?: (message: string) => void;
+  /** most pixels an image may have, checked from its header before decoding (default: the `pixels` limit, 64 MP; --max-pixels) */
+  maxPixels?: number;
 }
+
 
 sharp.cache(false);
 
@@ -37,14 +42,18 @@ export async function readImage(path: string, options: ReadOptions = {}): Promis
     const code = (error as NodeJS.ErrnoException).code;
     throw new RdbmError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, not an image` : `${path}: cannot read (${code ?? error})`);
   }
+  const maxPixels = options.maxPixels ?? limitValue('pixels');
   if (isBmp(head)) {
-    const { image, alpha } = decodeBmp(readFileSync(path), path);
+    const { image, alpha } = decodeBmp(readFileSync(path), path, maxPixels);
     if (alpha) options.warn?.(`${path}: alpha channel dropped`);
     return image;
   }
   try {
-    const image = sharp(path, { failOn: 'error', limitInputPixels: false });
-    meta = await image.metadata();
+    // the header first: a 1 MB PNG can declare 20000 × 20000 pixels (1.2 GB decoded)
+    // (metadata reads the header only; the decoder then enforces the same limit itself)
+    meta = await sharp(path, { failOn: 'error', limitInputPixels: false }).metadata();
+    checkPixels(path, meta.width ?? 0, meta.height ?? 0, maxPixels);
+    const image = sharp(path, { failOn: 'error', limitInputPixels: maxPixels });
     if (meta.depth && meta.depth !== 'uchar' && meta.depth !== 'char') {
       throw new RdbmError(`${path}: ${meta.depth === 'ushort' ? '16-bit' : meta.depth} images are not supported (expected 8-bit grey or RGB)`);
     }
