@@ -1,4 +1,5 @@
 import { RdbmError } from '../errors.js';
+import { fsFault, isFsFault } from '../util/fs.js';
 import { LIMITS } from '../util/limits.js';
 import { parseNumber } from '../util/validate.js';
 import { closest } from '../util/suggest.js';
@@ -48,6 +49,8 @@ function resolve(argv: readonly string[], commands: readonly CommandEntry[]): { 
 }
 
 function reportError(error: unknown, io: Io): number {
+  // a file-system fault on a user path (full disk, permissions, link loop) that no layer named: bad input
+  if (isFsFault(error) && (error.path || (error as { dest?: string }).dest)) error = fsFault(error);
   if (error instanceof RdbmError) {
     io.err(`rdbm: ${error.message.split('\n')[0]}\n`);
     return error.exitCode;

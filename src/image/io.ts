@@ -6,10 +6,10 @@
  * see the same pixels: test/image/io.test.ts checks this against hashes of the arrays cv2 and Pillow
  * decode. Embedded ICC profiles are ignored, as those readers ignore them.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { RdbmError } from '../errors.js';
+import { writeFileAtomic } from '../util/fs.js';
 import { limitValue } from '../util/limits.js';
 import { decodeBmp, isBmp } from './bmp.js';
 import { checkPixels } from './pixel-limit.js';
@@ -84,7 +84,7 @@ export async function readImage(path: string, options: ReadOptions = {}): Promis
 
 /**
  * Writes an 8-bit image; the format follows the extension (.png, .jpg, .webp, .tif). PNG is lossless.
- * Atomic: encoded to a temporary sibling, then renamed, so a killed run never leaves a truncated image.
+ * Atomic: written to a temporary sibling, then renamed, so a killed run never leaves a truncated image.
  */
 export async function writeImage(path: string, image: Image8, options: { quality?: number } = {}): Promise<void> {
   const s = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length), {
@@ -99,15 +99,7 @@ export async function writeImage(path: string, image: Image8, options: { quality
       : lower.endsWith('.tif') || lower.endsWith('.tiff')
         ? s.tiff()
         : s.png({ compressionLevel: 9 });
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const ext = extname(path);
-  const tmp = join(dir, `.${basename(path, ext)}.${process.pid}.tmp${ext}`);
-  try {
-    await pipeline.toFile(tmp);
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  // encoded in memory, then written through writeFileAtomic: a temporary sibling renamed over the target, and
+  // a full disk or a permission problem reported as one line naming the file (sharp's own writer says neither)
+  writeFileAtomic(path, await pipeline.toBuffer());
 }

@@ -1,19 +1,63 @@
 import { closeSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { RdbmError } from '../errors.js';
+
+/**
+ * File-system faults on user paths are bad input, not bugs (issue 32, defect 7): what each errno means and
+ * what to do about it, for one-line messages naming the path.
+ */
+const FAULTS: Readonly<Record<string, string>> = Object.freeze({
+  ENOSPC: 'no space left on the device; free some space or choose another location',
+  EDQUOT: 'disk quota exceeded; free some space or choose another location',
+  EACCES: 'permission denied; check the permissions or choose another location',
+  EPERM: 'operation not permitted; check the permissions or choose another location',
+  EROFS: 'read-only file system; choose another location',
+  ELOOP: 'a symbolic link loop; remove or fix the link',
+  ENOENT: 'no such file or directory (or a dangling symbolic link)',
+  ENOTDIR: 'a path component is not a directory',
+  EISDIR: 'is a directory (expected a file)',
+  EEXIST: 'already exists',
+  EMFILE: 'too many open files; raise the limit (ulimit -n) or use fewer workers',
+  ENFILE: 'too many open files on the system',
+  EIO: 'input/output error (a failing disk or network file system)',
+  ENAMETOOLONG: 'file name too long',
+  EFBIG: 'file too large for the file system or the process limit (ulimit -f)',
+});
+
+/** Whether `error` is a Node file-system error with an errno code this module explains. */
+export function isFsFault(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code in FAULTS;
+}
+
+/**
+ * The RdbmError for a file-system fault: `<path>: <what it means> (<CODE>)`, `path` defaulting to the one the
+ * error names; any other error is returned unchanged.
+ */
+export function fsFault(error: unknown, path?: string): unknown {
+  if (!isFsFault(error)) return error;
+  const where = path ?? error.path ?? (error as { dest?: string }).dest ?? 'file system';
+  return new RdbmError(`${where}: ${FAULTS[error.code!]} (${error.code})`, { cause: error });
+}
 
 /**
  * Writes a file atomically: to a temporary sibling first, then renamed over the target,
- * so a killed run never leaves a half-written result behind.
+ * so a killed run never leaves a half-written result behind. A file-system fault (ENOSPC, EACCES, …)
+ * throws one line naming the target; the temporary file is removed.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the fault below is what to report
+    }
+    throw fsFault(error, path);
   }
 }
 
