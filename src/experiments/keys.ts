@@ -1,25 +1,31 @@
 /**
  * What a job key sees besides the config: the code that computes the job's result, the content of
  * the dataset it reads and of a given checkpoint. Changing any of them changes the key, so a stale
- * result is never reused (issue 11, item 3); the hand-bumped PLAN_VERSION is gone.
+ * result is never reused (issue 11, item 3; issue 32, defect 4); the hand-bumped PLAN_VERSION is gone.
  *
- * - Code: a sha256 over the source files of the modules a stage runs (below), read from the
- *   package's `src/` when it is there (a checkout: the CLI and the tests agree) else from `dist/`.
+ * - Code: a sha256 over the files of the modules a stage runs (below), from the tree that executes: the
+ *   built dist/*.js when the CLI runs (and the package as installed), src/*.ts under the tests (which run the
+ *   sources). A checkout whose dist/ is older than a source file of the stage is refused: the old build would
+ *   compute results under the new code's name. The train and restore stages add the backend identity (the
+ *   requested backend and the installed TensorFlow.js backend packages), whose arithmetic they run on.
  * - Datasets: the bundled benchmark by name, size and the fingerprint of its generator; a folder by
- *   a manifest hash (every file's relative path, size and modification time: an edit, a new file or
- *   a copy changes it; nothing is read but the directory entries).
+ *   a manifest of every file's relative path and sha256 (links followed), the hashes cached across runs
+ *   by path, size, modification and change time and inode (util/file-hash.ts).
  * - Checkpoints: by content — our checkpoint format by its manifest (which holds the weights'
  *   sha256 and the training config), any other file (.pt/.pth) by the sha256 of its bytes.
  *   `checkpointContentKey` is exported for the checkpoint zoo: it finds checkpoints by run config,
  *   and the jobs downstream of a zoo checkpoint key on its content through this function.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RdbmError } from '../errors.js';
 import { configHash, sha256 } from '../util/hash.js';
+import { cachedFileSha256, saveFileHashCache } from '../util/file-hash.js';
+import { packageVersion } from '../util/version.js';
 import { miniUirIdentity } from '../data/miniUir.js';
+import { listFolderFiles } from '../datasets/folder-files.js';
 import type { RunConfig, RunStage } from './config.js';
 
 /**
@@ -33,13 +39,16 @@ export const STAGE_CODE: Readonly<Record<RunStage | 'data', readonly string[]>> 
   evaluate: ['metrics', 'image', 'datasets', 'experiments/real', 'experiments/testset', 'experiments/scores'],
 });
 
-/** The folder the fingerprint reads: the checkout's src/ if present, else the built dist/. */
-function codeRoot(): { dir: string; ext: RegExp } {
+/**
+ * The tree that executes this module (`dist` with .js files, or `src` with .ts under the tests) and, for a
+ * built checkout, the sources it was built from.
+ */
+function codeRoot(): { dir: string; ext: RegExp; sources?: string } {
   const here = dirname(fileURLToPath(import.meta.url)); // <pkg>/src/experiments or <pkg>/dist/experiments
   const pkg = resolve(here, '..', '..');
-  const src = join(pkg, 'src');
-  if (existsSync(join(src, 'experiments', 'keys.ts'))) return { dir: src, ext: /\.(ts|c)$/ };
-  return { dir: join(pkg, 'dist'), ext: /\.js$/ };
+  if (basename(resolve(here, '..')) === 'src') return { dir: join(pkg, 'src'), ext: /\.(ts|c)$/ };
+  const sources = join(pkg, 'src');
+  return { dir: join(pkg, 'dist'), ext: /\.js$/, ...(existsSync(join(sources, 'experiments', 'keys.ts')) ? { sources } : {}) };
 }
 
 /** Every file below `dir` whose name `keep` accepts, in sorted path order (the order hashes see). */
@@ -56,21 +65,52 @@ function listFiles(dir: string, keep: (name: string) => boolean): string[] {
   return out;
 }
 
+/**
+ * Refuses a build older than its sources: a source file of the stage modified after its built .js (or with
+ * no .js at all) means the code that would run is not the code in src/.
+ */
+function refuseStaleBuild(sources: string, dist: string, entries: readonly string[], stage: string): void {
+  for (const entry of entries) {
+    const base = join(sources, entry);
+    const files = existsSync(base) && statSync(base).isDirectory() ? listFiles(base, (n) => n.endsWith('.ts') && !n.endsWith('.d.ts')) : existsSync(`${base}.ts`) ? [`${base}.ts`] : [];
+    for (const f of files) {
+      const built = join(dist, relative(sources, f)).replace(/\.ts$/, '.js');
+      const builtAt = existsSync(built) ? statSync(built).mtimeMs : -Infinity;
+      if (statSync(f).mtimeMs > builtAt) {
+        throw new RdbmError(`dist/ is older than src/: src/${relative(sources, f).split('\\').join('/')} changed after the last build (the ${stage} stage would run the old code under the new code's key); run npm run build`);
+      }
+    }
+  }
+}
+
+/** The TensorFlow.js backend packages whose versions are part of the train and restore fingerprints. */
+const BACKEND_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'] as const;
+
+/**
+ * The backend a stage will compute on, as far as it is known before it starts: the requested backend
+ * (RDBM_BACKEND, else the auto order) and the installed backend packages (which decide what auto picks).
+ */
+export function backendIdentity(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return { requested: env.RDBM_BACKEND || 'auto', ...Object.fromEntries(BACKEND_PACKAGES.map((p) => [p, packageVersion(p)])) };
+}
+
 const fingerprints = new Map<string, string>();
 
-/** sha256 (16 hex digits) of the source a stage runs; changes whenever any of those files does. */
+/** sha256 (16 hex digits) of the code a stage runs (and, for train and restore, the backend identity); changes whenever any of those files does. */
 export function codeFingerprint(stage: RunStage | 'data'): string {
   const cached = fingerprints.get(stage);
   if (cached) return cached;
-  const { dir, ext } = codeRoot();
+  const { dir, ext, sources } = codeRoot();
+  if (sources) refuseStaleBuild(sources, dir, STAGE_CODE[stage], stage);
   const source = (name: string) => ext.test(name) && !name.endsWith('.d.ts');
   const hash = createHash('sha256');
   for (const entry of STAGE_CODE[stage]) {
     const base = join(dir, entry);
     const files = existsSync(base) && statSync(base).isDirectory() ? listFiles(base, source) : listFiles(dirname(base), source).filter((f) => f.slice(0, f.lastIndexOf('.')) === base);
     if (files.length === 0) throw new RdbmError(`internal: no source for ${entry} under ${dir} (the code fingerprint of stage ${stage} needs it)`);
-    for (const f of files) hash.update(`${relative(dir, f)}\u0000`).update(readFileSync(f)).update('\u0000');
+    for (const f of files) hash.update(`${relative(dir, f).split('\\').join('/')}\u0000`).update(readFileSync(f)).update('\u0000');
   }
+  if (stage === 'train' || stage === 'restore') hash.update(`backend\u0000${JSON.stringify(backendIdentity())}`);
   const value = hash.digest('hex').slice(0, 16);
   fingerprints.set(stage, value);
   return value;
@@ -79,8 +119,10 @@ export function codeFingerprint(stage: RunStage | 'data'): string {
 const manifests = new Map<string, string>();
 
 /**
- * Manifest hash of a dataset folder: relative path, size and modification time of every file under
- * it. Memoised per process by the root's path.
+ * Manifest hash of a dataset folder: the relative path and sha256 of every file under it (links followed;
+ * a link loop or dangling link is an error naming it). Content hashes are cached across runs by path, size,
+ * modification and change time and inode, so an unchanged folder is not read again. Memoised per process
+ * by the root's path.
  */
 export function folderManifestHash(root: string): string {
   const abs = resolve(root);
@@ -88,10 +130,8 @@ export function folderManifestHash(root: string): string {
   if (cached) return cached;
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new RdbmError(`dataset folder not found: ${root} (expected <root>/<Task>/<SubDataset>/{train,test}/{label,condition})`);
   const hash = createHash('sha256');
-  for (const p of listFiles(abs, () => true)) {
-    const st = statSync(p);
-    if (st.isFile()) hash.update(`${relative(abs, p)}\u0000${st.size}\u0000${Math.round(st.mtimeMs)}\n`);
-  }
+  for (const f of listFolderFiles(abs)) hash.update(`${f.rel}\u0000${cachedFileSha256(resolve(f.path), f.stat)}\n`);
+  saveFileHashCache();
   const value = hash.digest('hex').slice(0, 16);
   manifests.set(abs, value);
   return value;
@@ -127,18 +167,6 @@ export function checkpointManifest(path: string): { sha256?: unknown; architectu
   }
 }
 
-function fileSha256(path: string): string {
-  const hash = createHash('sha256');
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
 /**
  * The content key of a checkpoint (16 hex digits): our format (a folder or its manifest.json) by
  * the manifest, which records the weights' sha256; a .pt/.pth (or any other file) by the sha256 of
@@ -148,7 +176,7 @@ export function checkpointContentKey(path: string): string {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new RdbmError(`checkpoint not found: ${path} (expected a checkpoint folder with manifest.json, or a .pt/.pth file)`);
   const stat = statSync(abs);
-  const memo = `${abs}\u0000${stat.size}\u0000${stat.mtimeMs}`;
+  const memo = `${abs}\u0000${stat.size}\u0000${stat.mtimeMs}\u0000${stat.ctimeMs}\u0000${stat.ino}`;
   const cached = checkpointKeys.get(memo);
   if (cached) return cached;
   const parsed = checkpointManifest(path);
@@ -157,7 +185,8 @@ export function checkpointContentKey(path: string): string {
     if (typeof parsed.sha256 !== 'string') throw new RdbmError(`checkpoint ${path}: manifest.json has no sha256 of its weights`);
     value = configHash({ format: 'rdbm', weights: parsed.sha256, architecture: parsed.architecture ?? null, training: parsed.training ?? null });
   } else {
-    value = sha256(`torch\u0000${fileSha256(abs)}`).slice(0, 16);
+    value = sha256(`torch\u0000${cachedFileSha256(abs, stat)}`).slice(0, 16);
+    saveFileHashCache();
   }
   checkpointKeys.set(memo, value);
   return value;

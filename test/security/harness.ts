@@ -41,9 +41,9 @@ function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 /** Runs `rdbm <args>`; `preload` modules are loaded first (`node --import`), e.g. a file-system fault injector. */
-export function rdbm(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; preload?: readonly string[]; budget?: typeof BUDGET } = {}): Promise<Run> {
+export function rdbm(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; preload?: readonly string[]; budget?: typeof BUDGET; bin?: string } = {}): Promise<Run> {
   const budget = options.budget ?? BUDGET;
-  const nodeArgs = [...(options.preload ?? []).flatMap((p) => ['--import', p]), BIN, ...args];
+  const nodeArgs = [...(options.preload ?? []).flatMap((p) => ['--import', p]), options.bin ?? BIN, ...args];
   const started = performance.now();
   const child = spawn(process.execPath, nodeArgs, { cwd: options.cwd ?? ROOT, env: { ...process.env, RDBM_DEBUG: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
