@@ -11,6 +11,7 @@ import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { readImage } from '../image/index.js';
 import type { Image8 } from '../image/index.js';
+import { removeStalePartials } from '../util/fs.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import { createProgress } from '../util/progress.js';
 import { createRng } from '../util/random.js';
@@ -237,10 +238,11 @@ function intact(root: string, o: ReturnType<typeof options>): MiniUirManifest | 
  * Returns the manifest of mini-uir in `root`, generating it only when missing, generated with other
  * options or damaged (the runner calls this before training). The benchmark is generated in a
  * sibling folder and renamed into place, so shards sharing a results folder never see (or delete)
- * a half-written copy.
+ * a half-written copy; the sibling folders of killed processes are removed on the next call.
  */
 export async function ensureMiniUir(root: string, opts: MiniUirOptions = {}): Promise<MiniUirManifest> {
   const o = options(opts);
+  removeStalePartials(root); // what killed runs left
   const existing = intact(root, o);
   if (existing) return existing;
   const partial = `${root}.partial-${process.pid}-${Date.now()}-${++partialCount}`;

@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { RdbmError } from '../errors.js';
 
@@ -101,4 +101,39 @@ export function writeFileExclusive(path: string, data: string | Uint8Array): boo
     closeSync(fd);
   }
   return true;
+}
+
+/** Whether process `pid` is alive on this machine (a signal-0 probe; EPERM means it exists under another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the `<target>.partial-<pid>…` siblings that processes which are no longer running left behind (a
+ * kill during generation, issue 32 defect 8); those of running processes (another shard at work) are kept.
+ * Returns the paths removed.
+ */
+export function removeStalePartials(target: string): string[] {
+  const dir = dirname(target);
+  const prefix = `${basename(target)}.partial-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed.push(join(dir, name));
+  }
+  return removed;
 }

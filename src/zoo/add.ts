@@ -11,7 +11,7 @@ import { readCheckpoint, writeCheckpointFiles } from '../models/checkpoint.js';
 import { latestCheckpoint, readHistory } from '../models/train.js';
 import { SHARD_BYTES, type WeightDtype } from '../models/weight-files.js';
 import { toFloat16 } from '../util/float16.js';
-import { writeJsonAtomic } from '../util/fs.js';
+import { removeStalePartials, writeJsonAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { ZOO_CHECKPOINT, ZOO_FILE, ZOO_FORMAT, type ZooEntry, readZooEntry, zooLookupKey } from './entry.js';
 
@@ -74,6 +74,8 @@ export function addZooEntry(input: AddZooEntryInput): ZooEntry {
     weights: half ? { sha256: sha256(bytes), bytes: bytes.byteLength, dtype: 'float16', trainedSha256: hash } : { sha256: hash, bytes: bytes.byteLength, dtype: 'float32' },
   };
   const target = join(input.zooDir, input.name);
+  removeStalePartials(target);
+  removeStalePartials(target);
   const partial = `${target}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, ZOO_CHECKPOINT), { recursive: true });

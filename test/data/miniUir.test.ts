@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,24 @@ describe('mini-uir', () => {
     expect(verifyMiniUir(dir, manifest)).toEqual([rel]);
     await ensureMiniUir(dir);
     expect(verifyMiniUir(dir, manifest)).toEqual([]);
+  });
+
+  it('a copy killed while it was generated leaves a .partial-* folder that the next run removes (issue 32, defect 8); a live process\'s is kept', async () => {
+    const dir = join(tmp, 'killed');
+    const entry = new URL('../../dist/data/miniUir.js', import.meta.url).href;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); await m.ensureMiniUir(${JSON.stringify(dir)}, { size: 32, cropsPerPhoto: 1 });`], { stdio: 'ignore' });
+    const partial = () => readdirSync(tmp).filter((n) => n.startsWith('killed.partial-'));
+    const t0 = Date.now();
+    while (!partial().some((n) => existsSync(join(tmp, n, 'Deraining'))) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    expect(partial()).toHaveLength(1);
+    expect(partial()[0]).toMatch(new RegExp(`^killed\\.partial-${child.pid}-`));
+    const alive = join(tmp, `killed.partial-${process.pid}-0-0`); // this process's: running, so kept
+    mkdirSync(alive);
+    await ensureMiniUir(dir, { size: 32, cropsPerPhoto: 1 });
+    expect(partial()).toEqual([`killed.partial-${process.pid}-0-0`]);
+    expect(verifyMiniUir(dir, readManifest(dir)!)).toEqual([]);
   });
 
   it('two processes (shards) ensuring the same copy at once both get an intact one', async () => {
