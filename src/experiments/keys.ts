@@ -26,6 +26,7 @@ import { cachedFileSha256, saveFileHashCache } from '../util/file-hash.js';
 import { packageVersion } from '../util/version.js';
 import { miniUirIdentity } from '../data/miniUir.js';
 import { listFolderFiles } from '../datasets/folder-files.js';
+import { checkZooCheckpoint } from '../zoo/entry.js';
 import type { RunConfig, RunStage } from './config.js';
 
 /**
@@ -158,6 +159,7 @@ export function checkpointManifest(path: string): { sha256?: unknown; architectu
   const manifest = statSync(abs).isDirectory() ? join(abs, 'manifest.json') : abs.endsWith('manifest.json') ? abs : undefined;
   if (!manifest) return undefined;
   if (!existsSync(manifest)) throw new RdbmError(`checkpoint ${path}: no manifest.json in the folder (expected a checkpoint folder written by rdbm train)`);
+  checkZooCheckpoint(dirname(manifest)); // a zoo entry's checkpoint: its manifest must be what zoo.json binds
   try {
     const parsed = JSON.parse(readFileSync(manifest, 'utf8'));
     if (parsed === null || typeof parsed !== 'object') throw new Error('not an object');

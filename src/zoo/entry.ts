@@ -5,15 +5,17 @@
  *   checkpoint/           an ordinary checkpoint (manifest.json + weights.bin, or its 4 MiB shards for RDBM-S
  *                         and larger) holding only the sampling (EMA) weights, float32 exactly as trained
  * An entry is found by its run config (zooLookupKey), so later code changes do not force a retrain; the
- * jobs downstream of it key on the stored weights' sha256. A modified or truncated file is refused.
+ * jobs downstream of it key on the stored weights' sha256. A modified or truncated file is refused, and so is
+ * a checkpoint manifest whose training block, architecture, step or layout is not what zoo.json binds (binding.ts).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RdbmError } from '../errors.js';
 import type { CheckpointManifest } from '../models/checkpoint.js';
 import { readWeightFiles } from '../models/weight-files.js';
 import { configHash } from '../util/hash.js';
+import { manifestBindingProblem } from './binding.js';
 
 export const ZOO_FORMAT = 'rdbm-lab/zoo-entry';
 export const ZOO_FILE = 'zoo.json';
@@ -97,6 +99,8 @@ export function readZooEntry(dir: string): ZooEntry {
     fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} is not valid JSON`);
   }
   if (manifest.sha256 !== entry.weights.sha256 || (manifest.dtype ?? 'float32') !== entry.weights.dtype) fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} names other weights than ${ZOO_FILE}`);
+  const unbound = manifestBindingProblem(entry, manifest);
+  if (unbound) fail(dir, `${unbound} (edited by hand? restore the entry from the repository)`);
   const read = readWeightFiles(join(dir, ZOO_CHECKPOINT), manifest);
   if ('problem' in read) fail(dir, `${ZOO_CHECKPOINT}/${read.problem}`);
   if (read.bytes.byteLength !== entry.weights.bytes) fail(dir, `the stored weights have ${read.bytes.byteLength} bytes (${ZOO_FILE} records ${entry.weights.bytes})`);
@@ -184,4 +188,13 @@ function verifiedEntry(dir: string): ZooEntry {
   const entry = readZooEntry(dir);
   verified.set(key, entry);
   return entry;
+}
+
+/**
+ * A checkpoint folder inside a zoo entry (`<entry>/checkpoint`, given by path to a sweep or report) is used only
+ * when its entry verifies: an edited manifest is refused as from the zoo commands.
+ */
+export function checkZooCheckpoint(checkpointDir: string): void {
+  const dir = dirname(checkpointDir);
+  if (basename(checkpointDir) === ZOO_CHECKPOINT && existsSync(join(dir, ZOO_FILE))) verifiedEntry(dir);
 }
