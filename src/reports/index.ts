@@ -10,7 +10,7 @@ export type { EntryRun, RunStatisticsOptions } from './run-statistics.js';
 export { REPORT_CONFIDENCE, REPORT_RESAMPLES, reduceSet, imageDeltaRows, pairImages, defaultKey } from './statistics.js';
 export type { StatisticsOptions, PairedImage, ImageDeltaRow } from './statistics.js';
 export { tableToCsv, imageDeltasCsv } from './csv.js';
-export { tableToMarkdown } from './markdown.js';
+export { markdownText, tableToMarkdown } from './markdown.js';
 export { tableToLatex, latexEscape } from './latex.js';
 export * from './plots/index.js';
 export { compileVegaLite, renderSvg, svgToPng, renderPng } from './render.js';

@@ -15,6 +15,10 @@ const REPLACEMENTS: Readonly<Record<string, string>> = {
   '}': '\\}',
   '~': '\\textasciitilde{}',
   '^': '\\textasciicircum{}',
+  // OT1 fonts print these as other glyphs
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+  '|': '\\textbar{}',
   '−': '$-$',
   '–': '--',
   'Δ': '$\\Delta$',
@@ -30,10 +34,13 @@ const REPLACEMENTS: Readonly<Record<string, string>> = {
   '≈': '$\\approx$',
 };
 
-/** Escapes LaTeX specials and maps the Greek letters and signs the tables use to math mode (one pass). */
+/**
+ * Escapes LaTeX specials and maps the Greek letters and signs the tables use to math mode (one pass); line
+ * breaks and other control characters become spaces (a blank line inside a tabular row is an error).
+ */
 export function latexEscape(text: string): string {
   let out = '';
-  for (const ch of text) out += REPLACEMENTS[ch] ?? ch;
+  for (const ch of text) out += REPLACEMENTS[ch] ?? (/[\u0000-\u001f\u007f\u2028\u2029]/.test(ch) ? ' ' : ch);
   return out;
 }
 

@@ -1,13 +1,25 @@
 /** Markdown (GitHub) rendering: a bold title with the convention and scale, the table, then the notes. */
 import { type Table, formatCell, tableContext } from './table.js';
 
-function escape(text: string): string {
-  return text.replace(/\|/g, '\\|');
+const ENTITIES: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
+
+/**
+ * Text for one Markdown line, from labels a user wrote (issue 32, defect 8): line breaks and other control
+ * characters become spaces (a newline would end a table row), `<`, `>` and `&` become entities (no raw HTML
+ * such as `<script>` reaches a README), and `\\` and `|` are escaped (a `|` would end a table cell).
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/[<>&]/g, (c) => ENTITIES[c])
+    .replace(/[\\|]/g, (c) => `\\${c}`);
 }
+
+const escape = markdownText;
 
 export function tableToMarkdown(table: Table): string {
   const lines: string[] = [];
-  lines.push(`**${table.title}** (${tableContext(table)})`, '');
+  lines.push(`**${escape(table.title)}** (${escape(tableContext(table))})`, '');
   lines.push(`| ${table.columns.map((c) => escape(c.header)).join(' | ')} |`);
   lines.push(`|${table.columns.map((c) => (c.kind === 'text' ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const row of table.rows) {
@@ -15,7 +27,7 @@ export function tableToMarkdown(table: Table): string {
   }
   if (table.notes.length > 0) {
     lines.push('');
-    for (const note of table.notes) lines.push(`- ${note}`);
+    for (const note of table.notes) lines.push(`- ${escape(note)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,10 @@
  */
 import { plotPath, tablePath } from '../experiments/layout.js';
 import type { ReportPlan } from './plan.js';
-import { tableToMarkdown } from './markdown.js';
+import { markdownText, tableToMarkdown } from './markdown.js';
+
+/** Alt text of an image: Markdown text without brackets (a `]` would end it). */
+const alt = (text: string) => markdownText(text).replace(/[[\]]/g, (c) => `\\${c}`);
 import { scaleStatement } from './statement.js';
 
 export interface ReadmeMeta {
@@ -33,19 +36,19 @@ export function resultsReadme(plan: ReportPlan, meta: ReadmeMeta & { png?: boole
     '',
   );
   if (meta.command) lines.push(`Regenerate with \`${meta.command}\`.`, '');
-  for (const fact of meta.facts ?? []) lines.push(`- ${fact}`);
+  for (const fact of meta.facts ?? []) lines.push(`- ${markdownText(fact)}`);
   if (meta.facts?.length) lines.push('');
   if (meta.missing?.length) {
     lines.push('**Not reproduced in this run:**', '');
-    for (const m of meta.missing) lines.push(`- ${m}`);
+    for (const m of meta.missing) lines.push(`- ${markdownText(m)}`);
     lines.push('');
   }
   const headline = plan.sections.find((s) => s.id === 'main');
   const headlinePlot = headline?.plots[0] ?? plan.sections.flatMap((s) => s.plots)[0];
   if (headline?.tables[0]) lines.push('## Headline', '', tableToMarkdown(headline.tables[0]).trimEnd(), '');
-  if (headlinePlot) lines.push(`![${headlinePlot.title}](${image(headlinePlot.id)})`, '');
+  if (headlinePlot) lines.push(`![${alt(headlinePlot.title)}](${image(headlinePlot.id)})`, '');
   for (const section of plan.sections) {
-    lines.push(`## ${section.title}`, '');
+    lines.push(`## ${markdownText(section.title)}`, '');
     section.tables.forEach((t, i) => {
       if (section === headline && i === 0) {
         lines.push(`Main table: see the headline above ([CSV](${table(t.id, 'csv')}), [LaTeX](${table(t.id, 'tex')})).`, '');
@@ -56,7 +59,7 @@ export function resultsReadme(plan: ReportPlan, meta: ReadmeMeta & { png?: boole
     for (const plot of section.plots) {
       if (plot === headlinePlot) continue;
       const spec = plotPath('', plot.id, 'vl.json');
-      lines.push(`![${plot.title}](${image(plot.id)})`, '', `Vega-Lite spec: [${spec}](${spec})`, '');
+      lines.push(`![${alt(plot.title)}](${image(plot.id)})`, '', `Vega-Lite spec: [${spec}](${spec})`, '');
     }
   }
   return `${lines.join('\n').trimEnd()}\n`;

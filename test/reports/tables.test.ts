@@ -6,6 +6,7 @@ import {
   delta,
   formatCell,
   latexEscape,
+  markdownText,
   mainTable,
   perTaskTable,
   publishedTable,
@@ -174,5 +175,11 @@ describe('cells', () => {
 
   it('escapes LaTeX specials in one pass', () => {
     expect(latexEscape('a_b & 50% {x} \\ Δ λ x₀ − μ')).toBe('a\\_b \\& 50\\% \\{x\\} \\textbackslash{} $\\Delta$ $\\lambda$ x$_0$ $-$ $\\mu$');
+    // issue 32: a user's label cannot break a row (newlines) or print other glyphs (OT1 <, >, |)
+    expect(latexEscape('a\n\nb |x| <y>')).toBe('a  b \\textbar{}x\\textbar{} \\textless{}y\\textgreater{}');
+  });
+
+  it('escapes user text for Markdown: one line, no raw HTML, no cell breaks (issue 32)', () => {
+    expect(markdownText('a\r\nb | <script>x</script> & \\ [−1, +1]')).toBe('a b \\| &lt;script&gt;x&lt;/script&gt; &amp; \\\\ [−1, +1]');
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * Issue 32, `rdbm report` on hostile experiment files: labels that would break Markdown and LaTeX rows or put
+ * raw HTML into a README (defect 8). The dataset and the restored folders are generated here (16-px PNGs).
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { rdbm } from './harness.js';
+import { blackPng } from './hostile.js';
+
+let dir: string;
+const path = (...p: string[]) => join(dir, ...p);
+
+/** A one-task dataset in the RDBM layout and a restored folder for it. */
+function dataset(): void {
+  for (const kind of ['label', 'condition']) {
+    mkdirSync(path('data', 'Deraining', 'R', 'test', kind), { recursive: true });
+    writeFileSync(path('data', 'Deraining', 'R', 'test', kind, '1.png'), blackPng(16, 16));
+  }
+  mkdirSync(path('restored', 'Deraining', 'R'), { recursive: true });
+  cpSync(path('data', 'Deraining', 'R', 'test', 'condition', '1.png'), path('restored', 'Deraining', 'R', '1.png'));
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rdbm-hostile-report-'));
+  dataset();
+});
+
+describe('issue 32 defect 8: labels are escaped in Markdown, LaTeX and HTML', () => {
+  test('a label with a newline, a pipe and <script> keeps every table row on one line and no raw HTML in the README', async () => {
+    const label = 'line1\nline2 | <script>alert(1)</script> & 100% $x_0$';
+    writeFileSync(path('evil.json'), JSON.stringify({ name: 'evil', title: 'T <b>bold</b>\n\ntitle', metric: 'rdbm', points: [{ label, restored: 'restored' }] }));
+    const run = await rdbm(['report', path('evil.json'), '--data', path('data'), '--out', path('out'), '--no-png']);
+    expect(run.code, run.stderr).toBe(0);
+    const readme = readFileSync(path('out', 'README.md'), 'utf8');
+    const markdown = readdirSync(path('out', 'tables')).filter((f) => f.endsWith('.md')).map((f) => readFileSync(path('out', 'tables', f), 'utf8'));
+    const latex = readdirSync(path('out', 'tables')).filter((f) => f.endsWith('.tex')).map((f) => readFileSync(path('out', 'tables', f), 'utf8'));
+    for (const text of [readme, ...markdown]) {
+      expect(text).not.toMatch(/<script|<b>/);
+      expect(text).toContain('line1 line2 \\| &lt;script&gt;alert(1)&lt;/script&gt; &amp; 100% $x_0$');
+    }
+    // every Markdown table row has as many cells as its header
+    for (const md of markdown) {
+      const rows = md.split('\n').filter((l) => l.startsWith('|'));
+      const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+      expect(rows.length).toBeGreaterThan(2);
+      for (const r of rows) expect(cells(r)).toBe(cells(rows[0]));
+    }
+    expect(readme).toContain('## T &lt;b&gt;bold&lt;/b&gt; title');
+    for (const tex of latex) {
+      expect(tex).toContain('line1 line2 \\textbar{} \\textless{}script\\textgreater{}alert(1)\\textless{}/script\\textgreater{} \\& 100\\% \\$x\\_0\\$ &');
+      expect(tex).not.toMatch(/\n\s*\n/); // no blank line (a paragraph break) inside the table
+    }
+  });
+});
