@@ -28,11 +28,19 @@ export function isDirectory(path: string): boolean {
   }
 }
 
-/** Image files directly inside `dir`, sorted by code point (deterministic across platforms). */
-export function listImages(dir: string): string[] {
+/**
+ * Image files directly inside `dir`, sorted by code point (deterministic across platforms). Entries named like
+ * images that are not files (a folder `x.png`, a socket) are skipped with one warning listing them (issue 32:
+ * they were skipped silently).
+ */
+export function listImages(dir: string, warn?: (message: string) => void): string[] {
   if (!isDirectory(dir)) throw new RdbmError(`${dir}: not a directory`);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && (e.isFile() || e.isSymbolicLink()) && isImageFile(e.name))
+  const named = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith('.') && isImageFile(e.name));
+  // a link counts as a file here (what it points at is checked when it is read)
+  const skipped = named.filter((e) => !(e.isFile() || e.isSymbolicLink())).map((e) => `${e.name}${e.isDirectory() ? '/' : ''}`);
+  if (skipped.length) warn?.(problemLine(`entries named like images that are not files, skipped, in ${dir}`, skipped.sort(byCodePoint)));
+  return named
+    .filter((e) => e.isFile() || e.isSymbolicLink())
     .map((e) => e.name)
     .sort(byCodePoint);
 }

@@ -69,15 +69,15 @@ interface SubsetPairs {
   problems: string[];
 }
 
-/** Pairs the files of one `<split>` folder (label/ and condition/) under `rule`. */
-export function pairSubset(splitDir: string, rule: PairingRuleId): SubsetPairs {
+/** Pairs the files of one `<split>` folder (label/ and condition/) under `rule`; `warn` hears of skipped entries. */
+export function pairSubset(splitDir: string, rule: PairingRuleId, warn?: (message: string) => void): SubsetPairs {
   const labelDir = join(splitDir, 'label');
   const conditionDir = join(splitDir, 'condition');
   const problems: string[] = [];
   for (const dir of [labelDir, conditionDir]) if (!isDirectory(dir)) problems.push(`${dir} (missing folder)`);
   if (problems.length) return { pairs: [], problems };
-  const labels = listImages(labelDir);
-  const conditions = listImages(conditionDir);
+  const labels = listImages(labelDir, warn);
+  const conditions = listImages(conditionDir, warn);
   const labelSet = new Set(labels);
   const pairs: SubsetPairs['pairs'] = [];
   if (rule === 'same-name') {
@@ -122,7 +122,7 @@ export function scanLayout(root: string, options: LayoutOptions = {}): PairEntry
     for (const subDataset of listDirs(taskDir)) {
       const splitDir = join(taskDir, subDataset, split);
       if (!isDirectory(splitDir)) continue;
-      const result = pairSubset(splitDir, pairingRuleFor(subDataset, split));
+      const result = pairSubset(splitDir, pairingRuleFor(subDataset, split), options.warn);
       problems.push(...result.problems);
       for (const p of result.pairs) entries.push({ task, subDataset, ...p });
     }

@@ -37,8 +37,8 @@ function settle(problems: string[], what: string, options: PairOptions): void {
  * else is listed as unpaired.
  */
 export function pairFolders(gtDir: string, predDir: string, options: PairOptions = {}): ImagePair[] {
-  const gts = listImages(gtDir);
-  const preds = listImages(predDir);
+  const gts = listImages(gtDir, options.warn);
+  const preds = listImages(predDir, options.warn);
   const predSet = new Set(preds);
   const predByStem = new Map<string, string[]>();
   for (const p of preds) predByStem.set(stemOf(p), [...(predByStem.get(stemOf(p)) ?? []), p]);
@@ -87,13 +87,13 @@ export function pairFolderTree(gtDir: string, predDir: string, options: PairOpti
  * truths may serve several predictions; predictions without one are listed.
  */
 export function pairFoldersReside(gtDir: string, predDir: string, options: PairOptions = {}): ImagePair[] {
-  const gts = listImages(gtDir);
+  const gts = listImages(gtDir, options.warn);
   const gtSet = new Set(gts);
   const byStem = new Map<string, string[]>();
   for (const g of gts) byStem.set(stemOf(g), [...(byStem.get(stemOf(g)) ?? []), g]);
   const pairs: ImagePair[] = [];
   const problems: string[] = [];
-  for (const p of listImages(predDir)) {
+  for (const p of listImages(predDir, options.warn)) {
     const wanted = resideLabelName(p);
     const candidates = byStem.get(stemOf(wanted)) ?? [];
     const g = gtSet.has(wanted) ? wanted : candidates.length === 1 ? candidates[0] : undefined;
@@ -122,7 +122,7 @@ export function pairRestored(layoutRoot: string, restoredRoot: string, options: 
   const entries = scanLayout(layoutRoot, options);
   const listings = new Map<string, string[]>();
   const listing = (dir: string): string[] => {
-    if (!listings.has(dir)) listings.set(dir, isDirectory(dir) ? listImages(dir) : []);
+    if (!listings.has(dir)) listings.set(dir, isDirectory(dir) ? listImages(dir, options.warn) : []);
     return listings.get(dir)!;
   };
   const pairs: ImagePair[] = [];
