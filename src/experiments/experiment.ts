@@ -105,12 +105,23 @@ export function axesAt(experiment: ExperimentSpec, scaleName: ScaleName): Partia
 }
 
 /**
+ * Most points one experiment may have at a scale, and one experiment file of points (`rdbm report`) may list
+ * (issue 32, defect 8): a table or plot of more is unreadable and its jobs take hours; the axes' product is
+ * checked before it is expanded.
+ */
+export const MAX_EXPERIMENT_POINTS = 1000;
+
+/**
  * The resolved sweep points: PAPER_CONFIG ← scale overrides ← experiment base ← axis values ← the
  * experiment's familyBase for the point's family ← `familyOverrides` (e.g. `--diffuir-checkpoint FILE`).
  * `overrides` (e.g. `--data DIR`) are applied after the experiment base and before the axes.
  */
 export function expandExperiment(experiment: ExperimentSpec, scaleName: ScaleName, overrides: Partial<RunConfig> = {}, familyOverrides: FamilyOverrides = {}): SweepPoint[] {
   const axes = Object.entries(axesAt(experiment, scaleName)) as [RunField, readonly AxisValue[]][];
+  const count = axes.reduce((n, [, values]) => n * values.length, 1);
+  if (count > MAX_EXPERIMENT_POINTS) {
+    throw new RdbmError(`experiment ${experiment.name} at scale ${scaleName}: its axes (${axes.map(([f, v]) => `${f} ${v.length}`).join(' × ')}) make ${count} points, over the limit of ${MAX_EXPERIMENT_POINTS} per experiment; split it into several experiments`);
+  }
   const base: Partial<RunConfig> = { ...PAPER_CONFIG, ...SCALES[scaleName].overrides, ...(experiment.base ?? {}), ...overrides };
   let combos: Partial<Record<RunField, AxisValue>>[] = [{}];
   for (const [field, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [field]: v })));

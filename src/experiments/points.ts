@@ -21,11 +21,12 @@ import type { Io } from '../util/io.js';
 import { type ImagePair, conditionPairs, pairRestored, scanLayout } from '../datasets/index.js';
 import { RdbmError } from '../errors.js';
 import { deepFreeze } from '../util/hash.js';
+import { createProgress } from '../util/progress.js';
 import { withCheckpointConfig } from './checkpoints.js';
 import { type RunConfig, type RunField, checkField, runConfig } from './config.js';
 import { PAPER_CONFIG } from './paper.js';
 import { CONVENTION_IDS, type ConventionId, TABLE_CONVENTION_IDS } from '../metrics/conventions.js';
-import type { SweepPoint } from './experiment.js';
+import { MAX_EXPERIMENT_POINTS, type SweepPoint } from './experiment.js';
 import type { Executors } from './executors.js';
 import { type PlannedPoint, planPoints } from './plan.js';
 import { runPlan } from './runner.js';
@@ -101,6 +102,7 @@ export function loadPointsExperiment(file: string): PointsExperiment {
   const metric = spec.metric;
   if (typeof metric !== 'string' || !(CONVENTION_IDS as readonly string[]).includes(metric)) throw new RdbmError(`${file}: unknown metric ${show(metric)} (expected one of ${CONVENTION_IDS.join(', ')})`);
   if (!Array.isArray(spec.points) || spec.points.length === 0) throw new RdbmError(`${file}: points must be a non-empty list of {label, restored} or {label, checkpoint, ...}`);
+  if (spec.points.length > MAX_EXPERIMENT_POINTS) throw new RdbmError(`${file}: ${spec.points.length} points, over the limit of ${MAX_EXPERIMENT_POINTS} per experiment file (each is scored on the whole test split and is a table row); split it into several files`);
   const base = dirname(resolve(file));
   const at = (p: string) => (isAbsolute(p) ? p : join(base, p));
   const labels = new Set<string>();
@@ -235,8 +237,10 @@ export async function pointsExperimentResults(experiment: PointsExperiment, opti
     await runPlan(plan, { resultsDir: options.resultsDir, executors, ...(options.io ? { io: options.io } : {}) });
     for (const p of plan.points) planned.set(p.label, p);
   }
-  // 3. score the input and every point with the metrics module
+  // 3. score the input and every point with the metrics module (progress: a file may list many points)
+  const progress = options.io ? createProgress(options.io, 'report: scoring', experiment.points.length + 1, 'points') : undefined;
   const input = summarizeScores(experiment.metric, await scorePairs(conditionPairs(entries), experiment.metric, `${experiment.file}: the unrestored input of ${options.data}`, options));
+  progress?.tick(1, 'the unrestored input');
   const points: PointsPointResult[] = [];
   for (const point of experiment.points) {
     const named = `${experiment.file}, point ${show(point.label)}`;
@@ -252,6 +256,7 @@ export async function pointsExperimentResults(experiment: PointsExperiment, opti
       metrics: summarizeScores(experiment.metric, images),
       images: Object.fromEntries(pairs.map((pair) => [imageKey(pair), pair.pred])),
     });
+    progress?.tick(1, point.label);
   }
   return { experiment, data, input, points };
 }

@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { rdbm } from './harness.js';
+import { expectRefused, literal, rdbm } from './harness.js';
 import { blackPng } from './hostile.js';
 
 let dir: string;
@@ -52,5 +52,25 @@ describe('issue 32 defect 8: labels are escaped in Markdown, LaTeX and HTML', ()
       expect(tex).toContain('line1 line2 \\textbar{} \\textless{}script\\textgreater{}alert(1)\\textless{}/script\\textgreater{} \\& 100\\% \\$x\\_0\\$ &');
       expect(tex).not.toMatch(/\n\s*\n/); // no blank line (a paragraph break) inside the table
     }
+  });
+});
+
+describe('issue 32 defect 8: large experiment files have a stated limit, and progress', () => {
+  test('a report file of 20 000 points (minutes without a word before) is refused at once, naming the limit', async () => {
+    const file = path('big.json');
+    writeFileSync(file, JSON.stringify({ name: 'big', metric: 'rdbm', points: Array.from({ length: 20_000 }, (_, i) => ({ label: `p${i}`, restored: 'restored' })) }));
+    expectRefused('20 000-point report file', await rdbm(['report', file, '--data', path('data'), '--out', path('out-big')]), new RegExp(`^rdbm: ${literal(file)}: 20000 points, over the limit of 1000 per experiment file \\(each is scored on the whole test split and is a table row\\); split it into several files$`));
+  });
+  test('a sweep experiment file whose axes make 20 000 points is refused before expanding them', async () => {
+    const file = path('axes.json');
+    writeFileSync(file, JSON.stringify({ name: 'huge', title: 'huge', description: 'd', axes: { nfe: Array.from({ length: 200 }, (_, i) => i + 1), seed: Array.from({ length: 100 }, (_, i) => i) } }));
+    expectRefused('20 000-point sweep file', await rdbm(['sweep', file, '--scale', 'smoke', '--dry-run', '--results', path('results')]), /experiment huge at scale [a-z]+: its axes \(nfe 200 × seed 100\) make 20000 points, over the limit of 1000 per experiment; split it into several experiments$/);
+  });
+  test('scoring the points of a report shows progress', async () => {
+    const file = path('thirty.json');
+    writeFileSync(file, JSON.stringify({ name: 'thirty', metric: 'rdbm', points: Array.from({ length: 30 }, (_, i) => ({ label: `p${i}`, restored: 'restored' })) }));
+    const run = await rdbm(['report', file, '--data', path('data'), '--out', path('out-thirty'), '--no-png']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^report: scoring 31\/31 points, .*took \d+s, p29$/m);
   });
 });
