@@ -89,10 +89,30 @@ const BACKEND_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu
 
 /**
  * The backend a stage will compute on, as far as it is known before it starts: the requested backend
- * (RDBM_BACKEND, else the auto order) and the installed backend packages (which decide what auto picks).
+ * (RDBM_BACKEND, else the auto order), the installed backend packages and the native builds (which decide
+ * what auto picks).
  */
 export function backendIdentity(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return { requested: env.RDBM_BACKEND || 'auto', ...Object.fromEntries(BACKEND_PACKAGES.map((p) => [p, packageVersion(p)])) };
+  return { requested: env.RDBM_BACKEND || 'auto', ...Object.fromEntries(BACKEND_PACKAGES.map((p) => [p, packageVersion(p)])), ...nativeBuilds(env) };
+}
+
+/**
+ * The native builds `rdbm native build` recorded (tf/native.ts: `<RDBM_NATIVE_DIR or project>/.native/<variant>/build.json`),
+ * which the auto order prefers: the TensorFlow libraries (wheel sha256), the binding's tfjs-node and Node ABI.
+ * Read as JSON here: tf/native.ts loads TensorFlow.js, which planning never does.
+ */
+function nativeBuilds(env: NodeJS.ProcessEnv): Record<string, string> {
+  const root = env.RDBM_NATIVE_DIR ? resolve(env.RDBM_NATIVE_DIR) : join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.native');
+  const out: Record<string, string> = {};
+  for (const variant of ['cpu', 'cuda']) {
+    try {
+      const b = JSON.parse(readFileSync(join(root, variant, 'build.json'), 'utf8')) as { tfVersion?: unknown; wheel?: { sha256?: unknown }; tfjsNode?: unknown; nodeAbi?: unknown };
+      out[`native ${variant}`] = `TensorFlow ${String(b.tfVersion)} (wheel ${String(b.wheel?.sha256)}), tfjs-node ${String(b.tfjsNode)}, ABI ${String(b.nodeAbi)}`;
+    } catch {
+      // no such build: auto skips it
+    }
+  }
+  return out;
 }
 
 const fingerprints = new Map<string, string>();

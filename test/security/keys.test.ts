@@ -67,6 +67,12 @@ describe('issue 32 defect 4: the code fingerprint hashes the built files that ru
     expect(wasm[0].restore).not.toBe(cpu[0].restore);
     expect(wasm[0].evaluate).not.toBe(cpu[0].evaluate);
     expect(await plan(BIN, { RDBM_BACKEND: 'cpu' })).toEqual(cpu);
+    // a native build (`rdbm native build`, which auto prefers) is part of the identity too
+    const native = join(work, 'native');
+    mkdirSync(join(native, 'cpu'), { recursive: true });
+    writeFileSync(join(native, 'cpu', 'build.json'), JSON.stringify({ variant: 'cpu', tfVersion: '2.21.0', wheel: { file: 'w.whl', sha256: 'ab'.repeat(32) }, tfjsNode: '4.22.0', nodeAbi: '115' }));
+    const built = await plan(BIN, { RDBM_BACKEND: 'cpu', RDBM_NATIVE_DIR: native });
+    expect(built[0].restore).not.toBe(cpu[0].restore);
   });
 });
 
