@@ -203,62 +203,80 @@ async function scorePairs(pairs: readonly ImagePair[], metric: string, what: str
 }
 
 /**
- * Validates every point against the dataset (restored folders complete, checkpoints present),
- * restores the checkpoint points (reusing finished jobs), then scores the input and every point.
+ * Opens a checkpoint point's checkpoint as its restore will (manifest and weights of ours, the pickle of a .pt
+ * within the reader's limits; names and shapes checked against the U-Net), without building the network.
+ */
+async function checkCheckpointPoint(point: PointSpec, named: string): Promise<void> {
+  const { checkpointInfo } = await import('../models/checkpoint.js');
+  try {
+    const { config } = checkpointInfo(point.checkpoint!);
+    if (!config.condition) throw new RdbmError(`checkpoint ${point.checkpoint} holds an unconditional U-Net (expected x_t and μ concatenated: ${2 * config.channels} input channels)`);
+  } catch (error) {
+    if (error instanceof RdbmError) throw new RdbmError(`${named}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Validates every point against the dataset (restored folders complete, checkpoints readable: each is opened
+ * as its restore will open it) and scores what needs no restoring (the input, the restored folders) before
+ * anything is written (issue 32, defect 6); then restores the checkpoint points (reusing finished jobs) and
+ * scores them. Every error names the point.
  */
 export async function pointsExperimentResults(experiment: PointsExperiment, options: PointsRunOptions): Promise<PointsResults> {
   const data = resolve(options.data);
   if (!existsSync(data)) throw new RdbmError(`dataset folder not found: ${options.data} (expected <root>/<Task>/<SubDataset>/test/{label,condition})`);
   const entries = scanLayout(data, { split: 'test' });
   if (entries.length === 0) throw new RdbmError(`${options.data}: no test pairs (expected <root>/<Task>/<SubDataset>/test/{label,condition})`);
-  // 1. every restored folder complete and every checkpoint point resolvable, before anything runs
+  const named = (point: PointSpec) => `${experiment.file}, point ${show(point.label)}`;
+  // 1. every restored folder complete and every checkpoint point readable and plannable, before anything runs
   const given = new Map<string, ImagePair[]>();
   const swept: SweepPoint[] = [];
   for (const point of experiment.points) {
-    const named = `${experiment.file}, point ${show(point.label)}`;
     if (point.restored !== undefined) {
-      if (!existsSync(point.restored)) throw new RdbmError(`${named}: restored folder ${point.restored} not found (expected <Task>/<SubDataset>/<name> for each test image of ${options.data})`);
+      if (!existsSync(point.restored)) throw new RdbmError(`${named(point)}: restored folder ${point.restored} not found (expected <Task>/<SubDataset>/<name> for each test image of ${options.data})`);
       try {
         given.set(point.label, pairRestored(data, point.restored, { split: 'test' }));
       } catch (error) {
-        if (error instanceof RdbmError) throw new RdbmError(`${named}: restored folder ${point.restored} is incomplete: ${error.message}`);
+        if (error instanceof RdbmError) throw new RdbmError(`${named(point)}: restored folder ${point.restored} is incomplete: ${error.message}`);
         throw error;
       }
     } else {
-      if (!existsSync(point.checkpoint!)) throw new RdbmError(`${named}: checkpoint ${point.checkpoint} not found (expected a checkpoint folder with manifest.json, or a .pt/.pth file)`);
+      if (!existsSync(point.checkpoint!)) throw new RdbmError(`${named(point)}: checkpoint ${point.checkpoint} not found (expected a checkpoint folder with manifest.json, or a .pt/.pth file)`);
+      await checkCheckpointPoint(point, named(point));
       swept.push(checkpointSweepPoint(experiment, point, data));
     }
   }
-  // 2. restore the checkpoint points through the runner (content-keyed jobs: a rerun reuses them)
-  const planned = new Map<string, PlannedPoint>();
-  if (swept.length) {
-    const plan = planPoints(swept, 'paper', [experiment.name]);
-    const executors = options.executors ?? (await import('./real.js')).realExecutors();
-    await runPlan(plan, { resultsDir: options.resultsDir, executors, ...(options.io ? { io: options.io } : {}) });
-    for (const p of plan.points) planned.set(p.label, p);
-  }
-  // 3. score the input and every point with the metrics module (progress: a file may list many points)
+  const plan = swept.length ? planPoints(swept, 'paper', [experiment.name]) : undefined;
+  // 2. score what is on disk already: the input and the restored folders (a bad image stops the report here)
   const progress = options.io ? createProgress(options.io, 'report: scoring', experiment.points.length + 1, 'points') : undefined;
   const input = summarizeScores(experiment.metric, await scorePairs(conditionPairs(entries), experiment.metric, `${experiment.file}: the unrestored input of ${options.data}`, options));
   progress?.tick(1, 'the unrestored input');
-  const points: PointsPointResult[] = [];
-  for (const point of experiment.points) {
-    const named = `${experiment.file}, point ${show(point.label)}`;
-    const p = planned.get(point.label);
-    const folder = point.restored ?? restoredDir(options.resultsDir, p!.keys.restore);
-    const pairs = given.get(point.label) ?? pairRestored(data, folder, { split: 'test' });
-    const images = await scorePairs(pairs, experiment.metric, named, options);
-    points.push({
+  const scored = new Map<string, PointsPointResult>();
+  const score = async (point: PointSpec, folder: string, pairs: readonly ImagePair[], config?: RunConfig) => {
+    const images = await scorePairs(pairs, experiment.metric, named(point), options);
+    scored.set(point.label, {
       label: point.label,
       source: point.restored !== undefined ? 'restored' : 'checkpoint',
       restored: folder,
-      ...(p ? { config: p.config } : {}),
+      ...(config ? { config } : {}),
       metrics: summarizeScores(experiment.metric, images),
       images: Object.fromEntries(pairs.map((pair) => [imageKey(pair), pair.pred])),
     });
     progress?.tick(1, point.label);
+  };
+  for (const point of experiment.points) if (point.restored !== undefined) await score(point, point.restored, given.get(point.label)!);
+  // 3. restore the checkpoint points through the runner (content-keyed jobs: a rerun reuses them), then score them
+  if (plan) {
+    const executors = options.executors ?? (await import('./real.js')).realExecutors();
+    await runPlan(plan, { resultsDir: options.resultsDir, executors, ...(options.io ? { io: options.io } : {}) });
+    for (const p of plan.points) {
+      const point = experiment.points.find((q) => q.label === p.label)!;
+      const folder = restoredDir(options.resultsDir, p.keys.restore);
+      await score(point, folder, pairRestored(data, folder, { split: 'test' }), p.config);
+    }
   }
-  return { experiment, data, input, points };
+  return { experiment, data, input, points: experiment.points.map((p) => scored.get(p.label)!) };
 }
 
 /** The restored image of a point for a test pair (undefined when the point has none). */

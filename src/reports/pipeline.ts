@@ -4,8 +4,8 @@
  * per-image deltas → planReport (tables, plots) and restoration grids → writeReport (files, README).
  */
 import type { CollectedSet } from '../experiments/sets.js';
+import { relative } from 'node:path';
 import { deltasPath, reproducedPath } from '../experiments/layout.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import type { Io } from '../util/io.js';
 import { imageDeltasCsv } from './csv.js';
 import { restorationGrid } from './grid.js';
@@ -43,12 +43,13 @@ export interface SetsReport {
 export async function reportSets(collected: readonly CollectedSet[], options: ReportSetsOptions): Promise<SetsReport> {
   const { dir } = options;
   const sets = collected.map((c) => reduceSet(c.scores, options.statistics));
-  writeJsonAtomic(reproducedPath(dir), { ...options.reproduced, sets });
+  // reproduced.json and the per-image deltas go in the report's one batch (a full disk leaves the previous report whole)
+  const files: [string, string][] = [[relative(dir, reproducedPath(dir)), `${JSON.stringify({ ...options.reproduced, sets }, null, 2)}\n`]];
   const deltas: string[] = [];
   for (const c of collected) {
     const rows = imageDeltaRows(c.scores);
     if (rows.length === 0) continue;
-    writeFileAtomic(deltasPath(dir, c.scores.experiment), imageDeltasCsv(rows));
+    files.push([relative(dir, deltasPath(dir, c.scores.experiment)), imageDeltasCsv(rows)]);
     deltas.push(deltasPath('', c.scores.experiment));
   }
   const grids: PlannedPlot[] = [];
@@ -64,6 +65,6 @@ export async function reportSets(collected: readonly CollectedSet[], options: Re
     ? { ...planned, sections: [...planned.sections, { id: 'training-health', title: 'Training health', tables: [trainingHealthTable(trained, { scale: options.meta.scale })], plots: [] }] }
     : planned;
   const facts = [...(options.meta.facts ?? []), ...(deltas.length ? [`per-image differences from each set's default entry: ${deltas.join(', ')}`] : [])];
-  const report = await writeReport(plan, { dir, ...(options.io ? { io: options.io } : {}), png: options.png !== false, extraPlots: grids, meta: { ...options.meta, facts } });
+  const report = await writeReport(plan, { dir, ...(options.io ? { io: options.io } : {}), png: options.png !== false, extraPlots: grids, extraFiles: files, meta: { ...options.meta, facts } });
   return { sets, plan, report };
 }

@@ -1,10 +1,12 @@
 /**
- * Writes a report plan to a results folder (atomically, file by file): its tables, plots and README
- * where the results layout puts them (src/experiments/layout.ts). Rendering is the slow part (PNG through resvg): progress goes to io.err.
+ * Writes a report plan to a results folder: its tables, plots and README where the results layout puts them
+ * (src/experiments/layout.ts), all as one batch (rendered first, then staged and renamed into place, so a full
+ * disk leaves the previous report, not half of a new one). Rendering is the slow part (PNG through resvg):
+ * progress goes to io.err.
  */
 import { relative } from 'node:path';
 import type { Io } from '../util/io.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { writeFilesAtomic } from '../util/fs.js';
 import { createProgress } from '../util/progress.js';
 import { plotPath, readmePath, tablePath } from '../experiments/layout.js';
 import { tableToCsv } from './csv.js';
@@ -22,6 +24,8 @@ export interface WriteReportOptions {
   /** extra plots shown in their own README section (e.g. restoration grids) */
   readonly extraPlots?: readonly PlannedPlot[];
   readonly meta: ReadmeMeta;
+  /** more files of the same batch, e.g. reproduced.json (relative path, content) */
+  readonly extraFiles?: readonly (readonly [string, string | Uint8Array])[];
 }
 
 export interface WrittenReport {
@@ -31,11 +35,8 @@ export interface WrittenReport {
 
 export async function writeReport(plan: ReportPlan, options: WriteReportOptions): Promise<WrittenReport> {
   const { dir } = options;
-  const files: string[] = [];
-  const put = (path: string, data: string | Uint8Array) => {
-    writeFileAtomic(path, data);
-    files.push(relative(dir, path));
-  };
+  const batch: (readonly [string, string | Uint8Array])[] = [...(options.extraFiles ?? [])];
+  const put = (path: string, data: string | Uint8Array) => void batch.push([relative(dir, path), data]);
   const sections = options.extraPlots?.length
     ? [...plan.sections, { id: 'restorations', title: 'Restorations', tables: [], plots: options.extraPlots }]
     : plan.sections;
@@ -57,5 +58,6 @@ export async function writeReport(plan: ReportPlan, options: WriteReportOptions)
   }
   const readme = resultsReadme({ sections }, { ...options.meta, png: options.png !== false });
   put(readmePath(dir), readme);
-  return { readme, files };
+  writeFilesAtomic(dir, batch);
+  return { readme, files: batch.map(([rel]) => rel).filter((rel) => !(options.extraFiles ?? []).some(([x]) => x === rel)) };
 }

@@ -61,6 +61,43 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/**
+ * Writes several files under `dir` as one batch (issue 32: no half-written report): every file is first written
+ * into a staging folder inside `dir`, and only when all of them are there are they renamed into place. A fault
+ * while writing (a full disk) leaves `dir` as it was and throws one line naming the file; the staging folder is
+ * removed (and one a killed process left is removed by the next batch).
+ */
+export function writeFilesAtomic(dir: string, files: readonly (readonly [rel: string, data: string | Uint8Array])[]): void {
+  const base = join(dir, '.batch');
+  removeStalePartials(base);
+  const staging = `${base}.partial-${process.pid}-${Date.now()}`;
+  try {
+    for (const [rel, data] of files) {
+      const path = join(staging, rel);
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, data);
+      } catch (error) {
+        throw fsFault(error, join(dir, rel));
+      }
+    }
+    for (const [rel] of files) {
+      try {
+        mkdirSync(dirname(join(dir, rel)), { recursive: true });
+        renameSync(join(staging, rel), join(dir, rel));
+      } catch (error) {
+        throw fsFault(error, join(dir, rel));
+      }
+    }
+  } finally {
+    try {
+      rmSync(staging, { recursive: true, force: true });
+    } catch {
+      // what went wrong above is what to report
+    }
+  }
+}
+
 /** JSON with a trailing newline, written atomically. */
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);

@@ -36,7 +36,7 @@ export function createProgress(
     const rate = elapsed > 0 ? count / elapsed : 0;
     const eta = rate > 0 ? (total - count) / rate : Infinity;
     const rateText = rate >= 1 || rate === 0 ? `${rate.toFixed(1)} ${unit}/s` : `${(1 / rate).toFixed(1)} s/${unit.replace(/s$/, '')}`;
-    return `${label} ${count}/${total} ${unit}, ${rateText}, ${count >= total ? `took ${duration(elapsed)}` : `ETA ${duration(eta)}`}${note ? `, ${note}` : ''}`;
+    return `${label} ${count}/${total} ${unit}, ${rateText}, ${count >= total ? `took ${duration(elapsed)}` : `ETA ${duration(eta)}`}${note ? `, ${note.replace(/[\u0000-\u001f\u007f]+/g, ' ')}` : ''}`;
   };
   return {
     tick(n = 1, note?: string) {

@@ -2,11 +2,12 @@
  * Issue 32, `rdbm report` on hostile experiment files: labels that would break Markdown and LaTeX rows or put
  * raw HTML into a README (defect 8). The dataset and the restored folders are generated here (16-px PNGs).
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { expectRefused, literal, rdbm } from './harness.js';
+import { ROOT, expectRefused, literal, rdbm } from './harness.js';
+import { FIXTURES } from '../models/helpers.js';
 import { blackPng } from './hostile.js';
 
 let dir: string;
@@ -72,5 +73,36 @@ describe('issue 32 defect 8: large experiment files have a stated limit, and pro
     const run = await rdbm(['report', file, '--data', path('data'), '--out', path('out-thirty'), '--no-png']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^report: scoring 31\/31 points, .*took \d+s, p29$/m);
+  });
+});
+
+describe('issue 32 defect 6: rdbm report validates every point before it writes anything, naming the point', () => {
+  const cases: [string, () => string, RegExp][] = [
+    ['a .json file that is not a checkpoint', () => (writeFileSync(path('ck.json'), '{"a": 1}'), path('ck.json')), /cannot read checkpoint .*ck\.json: manifest format undefined \(expected rdbm-lab\/unet-checkpoint version 1\)$/],
+    ['a text .pt', () => (writeFileSync(path('text.pt'), 'hello\n'), path('text.pt')), /cannot read checkpoint .*text\.pt: not a zip archive/],
+    ['a malicious .pt (os.system)', () => join(FIXTURES, 'evil.pt'), /cannot read checkpoint .*evil\.pt: refusing to load global (posix|os)\.system/],
+    ['a .pt without a U-Net', () => join(FIXTURES, 'not_unet.pt'), /not a U-Net checkpoint: .*not_unet\.pt has no init_conv\.weight tensor/],
+  ];
+  for (const [what, make, message] of cases) {
+    test(`${what}: exit 2, the point named, --out not created (before: rdbm-results.json and an empty restored/<hash>/ left)`, async () => {
+      const checkpoint = make();
+      const file = path(`bad-${what.replace(/\W+/g, '-')}.json`);
+      writeFileSync(file, JSON.stringify({ name: 'bad', metric: 'rdbm', points: [{ label: 'fine', restored: 'restored' }, { label: 'broken one', checkpoint }] }));
+      const out = path(`out-${what.replace(/\W+/g, '-')}`);
+      expectRefused(`report: ${what}`, await rdbm(['report', file, '--data', path('data'), '--out', out, '--no-png']), new RegExp(`^rdbm: ${literal(file)}, point "broken one": ${message.source}`));
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+});
+
+describe('issue 32 defect 7: a full disk under report --out', () => {
+  test('ENOSPC while writing: exit 2, one line naming the file; the previous report is left whole (before: internal error, 8 new files beside the old README)', async () => {
+    const out = path('out-full');
+    mkdirSync(out);
+    writeFileSync(join(out, 'README.md'), 'the previous report\n');
+    const run = await rdbm(['report', path('evil.json'), '--data', path('data'), '--out', out, '--no-png'], { preload: [join(ROOT, 'test', 'security', 'fault-fs.mjs')], env: { RDBM_FAULT_DIR: out, RDBM_FAULT_AFTER: '4000' } });
+    expectRefused('report --out on a full disk', run, new RegExp(`^rdbm: ${literal(out)}/[^ ]+: no space left on the device; free some space or choose another location \\(ENOSPC\\)$`));
+    expect(readdirSync(out)).toEqual(['README.md']);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toBe('the previous report\n');
   });
 });
