@@ -2,11 +2,11 @@
  * Issue 32, defects 7 and 8: file-system faults are bad input (one line naming the path, exit 2), and entries
  * that are skipped are said to be. Links, loops and folders are made here.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { expectRefused, literal, rdbm } from './harness.js';
+import { ROOT, expectRefused, literal, rdbm } from './harness.js';
 import { blackPng } from './hostile.js';
 
 let dir: string;
@@ -61,3 +61,31 @@ describe('issue 32 defect 8: entries named like images that are not files are sk
   });
 });
 
+
+describe('issue 32 defect 7: full disks and permissions are one line naming the path (were internal errors)', () => {
+  const faults = join(ROOT, 'test', 'security', 'fault-fs.mjs');
+  test('metrics --csv on a full disk keeps the scores it computed: printed, and saved to the temporary folder', async () => {
+    const full = path('full');
+    mkdirSync(full);
+    const csv = join(full, 'scores.csv');
+    const run = await rdbm(['metrics', '--gt', path('gt'), '--pred', path('pred'), '--convention', 'rdbm', '--csv', csv], { preload: [faults], env: { RDBM_FAULT_DIR: full } });
+    const m = new RegExp(`^rdbm: ${literal(csv)}: no space left on the device; free some space or choose another location \\(ENOSPC\\); the scores were saved to (\\S+) instead$`, 'm').exec(run.stderr);
+    expectRefused('metrics --csv on a full disk', run, /the scores were saved to \S+ instead$/);
+    expect(run.stdout).toMatch(/mean over images\s+1\s+PSNR 100\.0000 dB\s+SSIM 1\.000000/);
+    expect(readFileSync(m![1], 'utf8')).toMatch(/^level,name,.*\nimage,1\.png,/);
+    expect(readdirSync(full)).toEqual([]);
+  });
+  test('EACCES under report --out', async () => {
+    const locked = path('locked');
+    mkdirSync(join(path('rep'), 'restored', 'T', 'S'), { recursive: true });
+    for (const kind of ['label', 'condition']) {
+      mkdirSync(path('rep', 'data', 'T', 'S', 'test', kind), { recursive: true });
+      writeFileSync(path('rep', 'data', 'T', 'S', 'test', kind, '1.png'), blackPng(16, 16));
+    }
+    writeFileSync(path('rep', 'restored', 'T', 'S', '1.png'), blackPng(16, 16));
+    writeFileSync(path('rep', 'p.json'), JSON.stringify({ name: 'p', metric: 'rdbm', points: [{ label: 'a', restored: 'restored' }] }));
+    const run = await rdbm(['report', path('rep', 'p.json'), '--data', path('rep', 'data'), '--out', locked, '--no-png'], { preload: [faults], env: { RDBM_FAULT_DIR: locked, RDBM_FAULT_CODE: 'EACCES' } });
+    expectRefused('report --out without permission', run, new RegExp(`^rdbm: ${literal(locked)}/\\S+: permission denied; check the permissions or choose another location \\(EACCES\\)$`));
+    expect(existsSync(join(locked, 'README.md'))).toBe(false);
+  });
+});

@@ -3,12 +3,14 @@
  * Loads sharp and the metrics code only; never TensorFlow.js (test/metrics/no-tf.test.ts).
  */
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { Command, Io, ParsedArgs } from '../command.js';
 import { scanLayout, type DatasetSplit } from '../../datasets/layout.js';
 import { readMapping } from '../../datasets/mapping.js';
 import { conditionPairs, pairFolderTree, pairFoldersReside, pairRestored, type ImagePair } from '../../datasets/pairs.js';
 import { RdbmError } from '../../errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.js';
+import { writeFileAtomic } from '../../util/fs.js';
 import { createProgress } from '../../util/progress.js';
 import type { ImageResult } from '../../metrics/aggregate.js';
 import { CONVENTION_IDS, getConvention, type Convention } from '../../metrics/conventions.js';
@@ -77,6 +79,30 @@ function printSummary(io: Io, report: Record<string, unknown>, convention: Conve
   io.out(`${out.join('\n')}\n`);
 }
 
+/**
+ * Writes a file of scores atomically. When that fails (a full disk, no permission) the scores are not lost: they
+ * go to a file in the temporary folder (another file system, as a rule), or else to stdout, and the one-line
+ * error names the file that could not be written, why, and where the scores are.
+ */
+function saveScores(path: string, content: string, io: Io): void {
+  try {
+    writeFileAtomic(path, content);
+    return;
+  } catch (error) {
+    if (!(error instanceof RdbmError)) throw error;
+    const rescue = join(tmpdir(), `rdbm-scores-${process.pid}-${basename(path)}`);
+    let where: string;
+    try {
+      writeFileAtomic(rescue, content);
+      where = `saved to ${rescue} instead`;
+    } catch {
+      io.out(content);
+      where = 'printed on stdout instead';
+    }
+    throw new RdbmError(`${error.message}; the scores were ${where}`);
+  }
+}
+
 async function run(args: ParsedArgs, io: Io): Promise<number> {
   const o = args.options;
   const convention = getConvention(o.convention as string);
@@ -106,13 +132,14 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
     progress.done();
   }
   const report = metricsReport(results, convention, options);
-  if (o.csv) writeFileAtomic(o.csv as string, metricsCsv(results, convention));
-  if (o.out) writeJsonAtomic(o.out as string, report);
+  // the scores are printed first and the files written after: a full disk cannot lose them (issue 32, defect 7)
   if (o.json) io.out(`${JSON.stringify(report)}\n`);
   else if (single) {
     const r = results[0];
     io.out(`PSNR ${fmt(r.psnr, 6)} dB  SSIM ${fmt(r.ssim, 6)}${r.identical ? '  (identical)' : ''}  [${convention.id}]\n`);
   } else printSummary(io, report, convention);
+  if (o.csv) saveScores(o.csv as string, metricsCsv(results, convention), io);
+  if (o.out) saveScores(o.out as string, `${JSON.stringify(report, null, 2)}\n`, io);
   const failed = results.filter((r) => r.error).length;
   if (failed) io.err(`rdbm: ${failed} of ${results.length} pairs failed (listed above; the others were scored${o.csv || o.out ? ' and saved' : ''})\n`);
   return failed ? 1 : 0;
