@@ -1,8 +1,10 @@
 /** `rdbm restore`: restore images with a checkpoint through the bridge sampler (RDBM) or DiffUIR's RDDM sampler. */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
 import { parseNumber } from '../../util/validate.js';
+import { checkpointManifest } from '../../experiments/keys.js';
 import { DEFAULT_TILE, tileWindows } from '../../models/tiles.js';
 import { zooEntryCheckpoint } from '../../zoo/entry.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES } from '../../models/types.js';
@@ -16,6 +18,22 @@ export type RestoreFamily = keyof typeof RESTORE_FAMILIES;
 function recordedWindows(config: Readonly<Record<string, unknown>>): { size: number; overlap: number } | undefined {
   const mode = config.tile === 'crop' || config.tile === 'grid' ? config.tile : 'auto';
   return tileWindows(mode, Number(config.cropSize));
+}
+
+/**
+ * Refuses sampling options that contradict what the checkpoint's network was trained to do (issue 32, defect
+ * 8): what it predicts is fixed by training, so `--parameterization` other than the recorded objective would
+ * silently turn its outputs into garbage. (θ schedule, T and λ may differ from training on purpose: sampling
+ * ablations.) A zoo checkpoint is used only when its entry verifies. Returns nothing; throws one line naming the
+ * flag and the recorded value. A .pt/.pth records no training config: the flag is how one says what it predicts.
+ */
+function checkAgainstTraining(checkpoint: string, parameterization: unknown): void {
+  if (!existsSync(checkpoint)) return; // the loader says what is missing
+  const training = checkpointManifest(checkpoint)?.training as { objective?: unknown } | null | undefined;
+  const recorded = training?.objective;
+  if (parameterization !== undefined && typeof recorded === 'string' && parameterization !== recorded) {
+    throw new RdbmError(`invalid --parameterization: ${JSON.stringify(parameterization)} (checkpoint ${checkpoint} was trained with objective ${recorded}, recorded in its manifest.json: its network predicts ${recorded}; omit the flag or pass --parameterization ${recorded})`);
+  }
 }
 
 /** Options that only the bridge sampler reads (DiffUIR's settings are fixed by its test path). */
@@ -44,7 +62,7 @@ export const restoreCommand: Command = {
     { name: 'schedule', type: 'string', description: 'θ schedule (rdbm)', choices: TRAIN_SCHEDULES },
     { name: 'timesteps', type: 'integer', description: 'T (rdbm)', min: 2 },
     { name: 'lambda', type: 'string', valueName: '<num>', description: 'λ (rdbm; 10/255 accepted)' },
-    { name: 'parameterization', type: 'string', description: 'what the network predicts (rdbm)', choices: TRAIN_OBJECTIVES },
+    { name: 'parameterization', type: 'string', description: 'what the network predicts (rdbm; for .pt/.pth files: a checkpoint of ours records its objective, which the flag may only repeat)', choices: TRAIN_OBJECTIVES },
     { name: 'tile', type: 'integer', description: `tile side (rdbm; 0: whole image; default ${DEFAULT_TILE.size}, less for networks of depth < 4)`, min: 0 },
     { name: 'overlap', type: 'integer', description: `tile overlap (rdbm; default ${DEFAULT_TILE.overlap}, at most tile/8 by default)`, min: 0 },
     { name: 'batch', type: 'integer', description: 'images per window; equal-sized ones share network calls (rdbm; default 16)', min: 1 },
@@ -77,6 +95,7 @@ export const restoreCommand: Command = {
       const how = o.tile !== undefined ? 'with the --tile given' : recorded ? `in ${recorded.size}-px windows overlapping by ${recorded.overlap} (its recorded tile mode ${String(zoo.entry.config.tile)}, as its results were made; --tile 0 restores whole images)` : 'with the default tiles (its recorded tile mode auto, as its results were made)';
       io.err(`zoo entry ${zoo.entry.name} (${zoo.checkpoint}): restoring ${how}\n`);
     }
+    checkAgainstTraining(zoo?.checkpoint ?? (o.checkpoint as string), o.parameterization);
     await startBackend(o.backend, io, o.threads);
     const { restoreImages } = await import('../../models/restore.js');
     const r = await restoreImages({
