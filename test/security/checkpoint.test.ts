@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { listZip, readZipEntry } from '../../src/models/torch/zip.js';
 import { FIXTURES } from '../models/helpers.js';
 import { ROOT, expectRefused, literal, measured, rdbm } from './harness.js';
@@ -53,7 +53,6 @@ beforeAll(() => {
   writeFileSync(file('appends-200k.pt'), torchArchive(appends.bytes(), {}));
 }, 60_000);
 
-afterAll(() => console.log(`hostile checkpoints (seconds, peak MB): ${JSON.stringify(measured)}`));
 
 describe('issue 32 defect 1: a checkpoint cannot make the reader allocate more than its limits', () => {
   test('size [4e9] with stride 0 over a 4-byte storage (12 GB before): refused by model info, restore and diffuir restore', async () => {

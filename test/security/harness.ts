@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 /**
@@ -70,8 +70,11 @@ export function rdbm(args: readonly string[], options: { env?: Record<string, st
   });
 }
 
-/** Measurements of this file's hostile cases, printed at the end (the report quotes them). */
+/** Measurements of this file's hostile cases, printed when the file ends (docs/reliability.md quotes them). */
 export const measured: { name: string; seconds: number; peakMB: number }[] = [];
+afterAll(() => {
+  if (measured.length) console.log(`hostile inputs (seconds, peak MB):\n${measured.map((m) => `  ${m.name}: ${m.seconds} s, ${m.peakMB} MB`).join('\n')}`);
+});
 
 /**
  * Asserts a refusal as issue 32 asks for it: exit 2, one error line `rdbm: …` matching `message`, last on
