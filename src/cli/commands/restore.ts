@@ -62,7 +62,7 @@ export const restoreCommand: Command = {
     { name: 'schedule', type: 'string', description: 'θ schedule (rdbm)', choices: TRAIN_SCHEDULES },
     { name: 'timesteps', type: 'integer', description: 'T (rdbm)', min: 2 },
     { name: 'lambda', type: 'string', valueName: '<num>', description: 'λ (rdbm; 10/255 accepted)' },
-    { name: 'parameterization', type: 'string', description: 'what the network predicts (rdbm; for .pt/.pth files: a checkpoint of ours records its objective, which the flag may only repeat)', choices: TRAIN_OBJECTIVES },
+    { name: 'parameterization', type: 'string', description: 'what the network predicts (rdbm; for .pt/.pth files: a checkpoint of ours records its objective, which the flag must match)', choices: TRAIN_OBJECTIVES },
     { name: 'tile', type: 'integer', description: `tile side (rdbm; 0: whole image; default ${DEFAULT_TILE.size}, less for networks of depth < 4)`, min: 0 },
     { name: 'overlap', type: 'integer', description: `tile overlap (rdbm; default ${DEFAULT_TILE.overlap}, at most tile/8 by default)`, min: 0 },
     { name: 'batch', type: 'integer', description: 'images per window; equal-sized ones share network calls (rdbm; default 16)', min: 1 },
