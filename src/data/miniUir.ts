@@ -11,7 +11,7 @@ import type { Io } from '../util/io.js';
 import { RdbmError } from '../errors.js';
 import { readImage } from '../image/index.js';
 import type { Image8 } from '../image/index.js';
-import { removeStalePartials } from '../util/fs.js';
+import { partialPath, removeStalePartials } from '../util/fs.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import { createProgress } from '../util/progress.js';
 import { createRng } from '../util/random.js';
@@ -214,8 +214,6 @@ export function verifyMiniUir(root: string, manifest: MiniUirManifest): string[]
   return bad;
 }
 
-let partialCount = 0;
-
 function intact(root: string, o: ReturnType<typeof options>): MiniUirManifest | undefined {
   let existing: MiniUirManifest | undefined;
   try {
@@ -245,7 +243,7 @@ export async function ensureMiniUir(root: string, opts: MiniUirOptions = {}): Pr
   removeStalePartials(root); // what killed runs left
   const existing = intact(root, o);
   if (existing) return existing;
-  const partial = `${root}.partial-${process.pid}-${Date.now()}-${++partialCount}`;
+  const partial = partialPath(root);
   const manifest = await generateMiniUir(partial, opts);
   const winner = intact(root, o); // another process may have finished first
   if (winner) {

@@ -1,6 +1,8 @@
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
 import { RdbmError } from '../errors.js';
+import { processAlive, thisProcess } from './owner.js';
 
 /**
  * File-system faults on user paths are bad input, not bugs (issue 32, defect 7): what each errno means and
@@ -70,7 +72,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export function writeFilesAtomic(dir: string, files: readonly (readonly [rel: string, data: string | Uint8Array])[]): void {
   const base = join(dir, '.batch');
   removeStalePartials(base);
-  const staging = `${base}.partial-${process.pid}-${Date.now()}`;
+  const staging = partialPath(base);
   try {
     for (const [rel, data] of files) {
       const path = join(staging, rel);
@@ -140,20 +142,30 @@ export function writeFileExclusive(path: string, data: string | Uint8Array): boo
   return true;
 }
 
-/** Whether process `pid` is alive on this machine (a signal-0 probe; EPERM means it exists under another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+let partials = 0;
+
+/** The host and pid namespace of this process, hashed (8 hex digits): part of a partial folder's name. */
+function processSpace(): string {
+  const { host, pidNamespace } = thisProcess();
+  return createHash('sha256').update(`${host}\u0000${pidNamespace ?? ''}`).digest('hex').slice(0, 8);
 }
 
 /**
- * Removes the `<target>.partial-<pid>…` siblings that processes which are no longer running left behind (a
- * kill during generation, issue 32 defect 8); those of running processes (another shard at work) are kept.
- * Returns the paths removed.
+ * A fresh sibling `<target>.partial-<pid>.<start>.<space>-<time>-<n>` to generate into before renaming: it names
+ * the process that writes it (pid, its start time, a hash of host and pid namespace) so removeStalePartials can
+ * tell a killed writer's folder from a running one's, also on a results folder shared by several machines.
+ */
+export function partialPath(target: string): string {
+  return `${target}.partial-${process.pid}.${thisProcess().pidStart ?? 0}.${processSpace()}-${Date.now()}-${++partials}`;
+}
+
+/** Folders in the old naming (`.partial-<pid>-…`, no process space) are removed only after this long. */
+const LEGACY_PARTIAL_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes the partialPath siblings of `target` that processes no longer running left behind (a kill during
+ * generation, issue 32 defect 8); those of running processes (another shard at work) and of processes on other
+ * machines or in other pid namespaces (which this one cannot see) are kept. Returns the paths removed.
  */
 export function removeStalePartials(target: string): string[] {
   const dir = dirname(target);
@@ -164,13 +176,28 @@ export function removeStalePartials(target: string): string[] {
   } catch {
     return [];
   }
+  const here = thisProcess();
+  const space = processSpace();
   const removed: string[] = [];
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const pid = Number(/^(\d+)/.exec(name.slice(prefix.length))?.[1]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
-    rmSync(join(dir, name), { recursive: true, force: true });
-    removed.push(join(dir, name));
+    const path = join(dir, name);
+    const m = /^(\d+)\.(\d+)\.([0-9a-f]{8})-/.exec(name.slice(prefix.length));
+    let stale: boolean;
+    if (m) {
+      const pid = Number(m[1]);
+      const start = Number(m[2]);
+      stale = m[3] === space && pid !== process.pid && processAlive({ ...here, pid, ...(start ? { pidStart: start } : { pidStart: undefined }) }, here) === false;
+    } else {
+      try {
+        stale = Date.now() - statSync(path).mtimeMs > LEGACY_PARTIAL_AGE_MS;
+      } catch {
+        stale = false;
+      }
+    }
+    if (!stale) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed.push(path);
   }
   return removed;
 }

@@ -11,7 +11,7 @@ import { readCheckpoint, writeCheckpointFiles } from '../models/checkpoint.js';
 import { latestCheckpoint, readHistory } from '../models/train.js';
 import { SHARD_BYTES, type WeightDtype } from '../models/weight-files.js';
 import { toFloat16 } from '../util/float16.js';
-import { removeStalePartials, writeJsonAtomic } from '../util/fs.js';
+import { partialPath, removeStalePartials, writeJsonAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { ZOO_CHECKPOINT, ZOO_FILE, ZOO_FORMAT, type ZooEntry, readZooEntry, zooLookupKey } from './entry.js';
 
@@ -75,8 +75,7 @@ export function addZooEntry(input: AddZooEntryInput): ZooEntry {
   };
   const target = join(input.zooDir, input.name);
   removeStalePartials(target);
-  removeStalePartials(target);
-  const partial = `${target}.partial-${process.pid}`;
+  const partial = partialPath(target);
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, ZOO_CHECKPOINT), { recursive: true });
   const { sha256: _whole, shards: _split, ...fields } = manifest;

@@ -74,7 +74,7 @@ describe('mini-uir', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     expect(partial()).toHaveLength(1);
-    expect(partial()[0]).toMatch(new RegExp(`^killed\\.partial-${child.pid}-`));
+    expect(partial()[0]).toMatch(new RegExp(`^killed\\.partial-${child.pid}\\.\\d+\\.[0-9a-f]{8}-`));
     const alive = join(tmp, `killed.partial-${process.pid}-0-0`); // this process's: running, so kept
     mkdirSync(alive);
     await ensureMiniUir(dir, { size: 32, cropsPerPhoto: 1 });

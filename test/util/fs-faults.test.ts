@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RdbmError } from '../../src/errors.js';
-import { fsFault, removeStalePartials, writeFilesAtomic } from '../../src/util/fs.js';
+import { fsFault, partialPath, removeStalePartials, writeFilesAtomic } from '../../src/util/fs.js';
 
 describe('file-system faults and batches (issue 32, defects 7 and 8)', () => {
   it('an errno error becomes one line naming the path and what to do; other errors pass through', () => {
@@ -27,12 +27,23 @@ describe('file-system faults and batches (issue 32, defects 7 and 8)', () => {
     expect(readdirSync(dir).sort()).toEqual(['a', 'c.json']);
   });
 
-  it('removeStalePartials removes the .partial-<pid> siblings of dead processes only', () => {
+  it('removeStalePartials removes the partial folders of dead processes on this machine only (issue 32, defect 8)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rdbm-partials-'));
+    const target = join(dir, 'data');
+    const mine = partialPath(target); // data.partial-<pid>.<start>.<space>-<time>-<n>
+    const m = /\.partial-(\d+)\.(\d+)\.([0-9a-f]{8})-/.exec(mine)!;
     const dead = 2 ** 22 + 12345; // above the default pid_max of 2^22: never a live process
-    for (const name of [`data.partial-${dead}-1`, `data.partial-${process.pid}-1`, `other.partial-${dead}-1`]) mkdirSync(join(dir, name));
-    writeFileSync(join(dir, 'data'), '');
-    expect(removeStalePartials(join(dir, 'data'))).toEqual([join(dir, `data.partial-${dead}-1`)]);
-    expect(readdirSync(dir).sort()).toEqual(['data', `data.partial-${process.pid}-1`, `other.partial-${dead}-1`]);
+    const names = {
+      mine: basename(mine),
+      dead: `data.partial-${dead}.0.${m[3]}-1-1`,
+      elsewhere: `data.partial-${dead}.0.${m[3] === '00000000' ? '11111111' : '00000000'}-1-1`, // another host or pid namespace
+      legacyNew: `data.partial-${dead}-1-1`,
+      legacyOld: `data.partial-${dead}-2-2`,
+      other: `other.partial-${dead}.0.${m[3]}-1-1`,
+    };
+    for (const n of Object.values(names)) mkdirSync(join(dir, n));
+    utimesSync(join(dir, names.legacyOld), 1_600_000_000, 1_600_000_000);
+    expect(removeStalePartials(target).sort()).toEqual([join(dir, names.dead), join(dir, names.legacyOld)].sort());
+    expect(readdirSync(dir).sort()).toEqual([names.elsewhere, names.legacyNew, names.mine, names.other].sort());
   });
 });
