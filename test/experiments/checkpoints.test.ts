@@ -17,9 +17,10 @@ const OWN = { model: 'tiny', objective: 'pi-eps', pi: 'one', lambda: 0.2, schedu
 describe('given checkpoints in sweeps (issue 14 point 4)', () => {
   it('sample with the checkpoint\'s own training config unless the experiment sets the field', () => {
     const ckpt = fakeCheckpoint(OWN);
-    expect(checkpointTrainingFields(ckpt)).toEqual({ model: 'tiny', objective: 'pi-eps', pi: 'one', lambda: 0.2, schedule: 'linear', timesteps: 120, steps: 7, batchSize: 5, cropSize: 32, lr: 0.001, emaDecay: 0, seed: 3, gradClip: 0 });
-    // gradClip: a training config without it was trained unclipped (0); one that clips records it
+    expect(checkpointTrainingFields(ckpt)).toEqual({ model: 'tiny', objective: 'pi-eps', pi: 'one', lambda: 0.2, schedule: 'linear', timesteps: 120, steps: 7, batchSize: 5, cropSize: 32, lr: 0.001, emaDecay: 0, seed: 3, gradClip: 0, warmup: 0 });
+    // gradClip, warmup: a training config without them was trained unclipped, without warm-up (0); one that uses them records them
     expect(checkpointTrainingFields(fakeCheckpoint({ ...OWN, gradClip: 1 })).gradClip).toBe(1);
+    expect(checkpointTrainingFields(fakeCheckpoint({ ...OWN, warmup: 100 })).warmup).toBe(100);
     const plan = planExperiments(['nfe'], { scale: 'smoke', checkpoints: { rdbm: ckpt } });
     for (const p of plan.points) {
       expect({ objective: p.config.objective, pi: p.config.pi, lambda: p.config.lambda, schedule: p.config.schedule, timesteps: p.config.timesteps }).toEqual({ objective: 'pi-eps', pi: 'one', lambda: 0.2, schedule: 'linear', timesteps: 120 });

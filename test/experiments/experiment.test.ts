@@ -87,7 +87,7 @@ describe('validation: one-line errors naming what is allowed', () => {
 
   it('rejects unknown experiment fields and bad scaleAxes', () => {
     expect(message(() => defineExperiment({ name: 'x', title: 't', description: 'd', axes: {}, colour: 1 } as never))).toMatch(/^unknown experiment field: "colour"/);
-    expect(message(() => defineExperiment({ name: 'x', title: 't', description: 'd', axes: { nfe: [2] }, scaleAxes: { huge: { nfe: [2] } } as never }))).toMatch(/expected one of smoke, quick, cpu, paper/);
+    expect(message(() => defineExperiment({ name: 'x', title: 't', description: 'd', axes: { nfe: [2] }, scaleAxes: { huge: { nfe: [2] } } as never }))).toMatch(/expected one of smoke, quick, cpu, whole64, paper/);
     expect(message(() => defineExperiment({ name: 'x', title: 't', description: 'd', axes: { nfe: [2] }, scaleAxes: { smoke: { pi: ['one'] } } }))).toMatch(/replaces an axis the experiment does not sweep/);
   });
 

@@ -44,7 +44,7 @@ describe('rdbm sweep', () => {
   it('bad input: one line, exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['sweep', 'lamda', '--dry-run'], /^rdbm: unknown experiment: "lamda" \(expected one of main, schedule, lambda, nfe, pi, size, sampling-schedule, tile, convention, schedule-seeds, irbridge, or a .json file\)\n$/],
-      [['sweep', 'nfe', '--scale', 'huge', '--dry-run'], /^rdbm: invalid --scale: "huge" \(expected one of smoke, quick, cpu, paper\)\n$/],
+      [['sweep', 'nfe', '--scale', 'huge', '--dry-run'], /^rdbm: invalid --scale: "huge" \(expected one of smoke, quick, cpu, whole64, paper\)\n$/],
       [['sweep', 'nfe', '--shard', '2/2', '--dry-run'], /^rdbm: invalid --shard: "2\/2" \(expected i\/n with 0 <= i < n/],
       [['sweep', '--dry-run'], /^rdbm: no experiment given/],
     ];
