@@ -153,6 +153,16 @@ describe('decodeSimplePng leaves other PNGs to sharp', () => {
     ['the rgba.png fixture', readFileSync(join(DECODE, 'rgba.png'))],
   ];
   for (const [name, file] of cases) it(name, async () => expect(await decodeSimplePng(file)).toBeUndefined());
+  it('checkSize sees the header size before anything is inflated, and its error propagates', async () => {
+    const seen: number[][] = [];
+    const limit = (w: number, h: number) => {
+      seen.push([w, h]);
+      throw new Error(`over: ${w}×${h}`);
+    };
+    // corrupt compressed data after the header: the size check must come first
+    await expect(decodeSimplePng(flip(good, 8 + 25 + 10), limit)).rejects.toThrow('over: 8×6');
+    expect(seen).toEqual([[8, 6]]);
+  });
   it('isPng reads the signature', () => {
     expect(isPng(good)).toBe(true);
     expect(isPng(good.subarray(0, 7))).toBe(false);
