@@ -1,18 +1,21 @@
 /**
  * Image files through sharp (libvips): PNG, JPEG, TIFF, WebP; BMP through ./bmp.ts (libvips has no
- * BMP reader).
+ * BMP reader); plain 8-bit grey and RGB PNGs through ./png.ts (the same samples, without loading sharp:
+ * sharp is imported only when a file needs it).
  * Decoding is exact for lossless formats; JPEG decoding follows libjpeg-turbo (sharp bundles mozjpeg,
  * whose decoder is libjpeg-turbo's), as OpenCV and scikit-image (through Pillow/imageio) do, so metrics
  * see the same pixels: test/image/io.test.ts checks this against hashes of the arrays cv2 and Pillow
  * decode. Embedded ICC profiles are ignored, as those readers ignore them.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { readFile } from 'node:fs/promises';
+import type { Metadata, OutputInfo, Sharp, SharpOptions } from 'sharp';
 import { RdbmError } from '../errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { limitValue } from '../util/limits.js';
 import { decodeBmp, isBmp } from './bmp.js';
 import { checkPixels } from './pixel-limit.js';
+import { decodeSimplePng, isPng } from './png.js';
 import type { Image8 } from './types.js';
 
 export interface ReadOptions {
@@ -22,19 +25,39 @@ export interface ReadOptions {
   maxPixels?: number;
 }
 
+type SharpModule = (typeof import('sharp'))['default'];
+let sharpModule: Promise<SharpModule> | undefined;
+let sharpThreads: number | undefined;
 
-sharp.cache(false);
+/** sharp, imported on first use (its import costs ~0.1 s of CPU per thread), with libvips' cache off. */
+function loadSharp(): Promise<SharpModule> {
+  sharpModule ??= import('sharp').then((m) => {
+    const sharp = m.default;
+    sharp.cache(false);
+    if (sharpThreads !== undefined) sharp.concurrency(sharpThreads);
+    return sharp;
+  });
+  return sharpModule;
+}
+
+/** libvips threads per image operation in this thread once sharp loads (worker pools set 1: parallelism comes from the workers). */
+export function setImageThreads(threads: number): void {
+  sharpThreads = threads;
+  if (sharpModule) void sharpModule.then((sharp) => sharp.concurrency(threads));
+}
+
+const openSharp = async (input: string | Buffer, options: SharpOptions): Promise<Sharp> => (await loadSharp())(input, options);
 
 /** Reads an 8-bit grey or RGB image; an alpha channel is dropped with a warning. */
 export async function readImage(path: string, options: ReadOptions = {}): Promise<Image8> {
   let meta: Metadata;
   let raw: { data: Buffer; info: OutputInfo };
-  // the first bytes tell BMP (decoded here) from what sharp reads straight from the path
-  const head = new Uint8Array(2);
+  // the first bytes tell BMP and plain PNG (decoded here) from what sharp reads straight from the path
+  const head = new Uint8Array(8);
   try {
     const fd = openSync(path, 'r');
     try {
-      readSync(fd, head, 0, 2, 0);
+      readSync(fd, head, 0, 8, 0);
     } finally {
       closeSync(fd);
     }
@@ -48,12 +71,17 @@ export async function readImage(path: string, options: ReadOptions = {}): Promis
     if (alpha) options.warn?.(`${path}: alpha channel dropped`);
     return image;
   }
+  if (isPng(head)) {
+    // the pixel limit from the header, before inflating: the same check and message as sharp's path below
+    const image = await decodeSimplePng(await readFile(path), (width, height) => checkPixels(path, width, height, maxPixels));
+    if (image) return image;
+  }
   try {
     // the header first: a 1 MB PNG can declare 20000 × 20000 pixels (1.2 GB decoded)
     // (metadata reads the header only; the decoder then enforces the same limit itself)
-    meta = await sharp(path, { failOn: 'error', limitInputPixels: false }).metadata();
+    meta = await (await openSharp(path, { failOn: 'error', limitInputPixels: false })).metadata();
     checkPixels(path, meta.width ?? 0, meta.height ?? 0, maxPixels);
-    const image = sharp(path, { failOn: 'error', limitInputPixels: maxPixels });
+    const image = await openSharp(path, { failOn: 'error', limitInputPixels: maxPixels });
     if (meta.depth && meta.depth !== 'uchar' && meta.depth !== 'char') {
       throw new RdbmError(`${path}: ${meta.depth === 'ushort' ? '16-bit' : meta.depth} images are not supported (expected 8-bit grey or RGB)`);
     }
@@ -87,7 +115,7 @@ export async function readImage(path: string, options: ReadOptions = {}): Promis
  * Atomic: written to a temporary sibling, then renamed, so a killed run never leaves a truncated image.
  */
 export async function writeImage(path: string, image: Image8, options: { quality?: number } = {}): Promise<void> {
-  const s = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length), {
+  const s = await openSharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length), {
     raw: { width: image.width, height: image.height, channels: image.channels },
   });
   const lower = path.toLowerCase();

@@ -1,14 +1,14 @@
 /**
  * Worker-thread entry for folder runs: scores the pairs it is sent, one at a time, so memory
  * stays at two decoded images per worker whatever the number of pairs. Imports nothing from
- * TensorFlow.js.
+ * TensorFlow.js, and sharp only when a file needs it (image/io.ts).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import sharp from 'sharp';
 import type { ImagePair } from '../datasets/pairs.js';
 import type { ConventionId } from './conventions.js';
+import { setImageThreads } from '../image/io.js';
 import { scoreFiles } from './files.js';
 import { warmUp } from './warmup.js';
 import type { ScoreOptions } from './score.js';
@@ -19,8 +19,8 @@ interface Setup {
 }
 export type WorkerRequest = { index: number; pair: ImagePair } | { stop: true };
 
-// one libvips thread per worker: parallelism comes from the workers
-sharp.concurrency(1);
+// one libvips thread per worker, should a file need sharp (plain PNGs do not): parallelism comes from the workers
+setImageThreads(1);
 const { convention, options } = workerData as Setup;
 warmUp(convention);
 const port = parentPort!;

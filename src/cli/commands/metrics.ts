@@ -114,7 +114,7 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (single) {
     // one pair: errors are the run's errors (exit 2)
     const p = pairs[0];
-    // sharp is loaded only where images are decoded (here, or in the workers of folder runs)
+    // sharp is loaded only where a file needs it (image/io.ts: plain PNGs do not)
     const { readImage } = await import('../../image/io.js');
     const [gt, pred] = await Promise.all([readImage(p.gt, { warn }), readImage(p.pred, { warn })]);
     const s = scorePair(gt, pred, convention, options, { gt: p.gt, pred: p.pred });
@@ -173,7 +173,7 @@ export const metricsCommand: Command = {
     { name: 'json', type: 'boolean', description: 'print one JSON object on stdout' },
     { name: 'csv', type: 'string', valueName: '<file>', description: 'write per-image, per-task and overall rows as CSV' },
     { name: 'out', type: 'string', valueName: '<file>', description: 'write the JSON object to a file' },
-    { name: 'workers', type: 'integer', min: 1, valueName: '<N>', description: 'worker threads for folder runs (default: all cores)' },
+    { name: 'workers', type: 'integer', min: 1, valueName: '<N>', description: 'threads scoring folder runs: this one and N − 1 worker threads (default: all cores)' },
     { name: 'reside-names', type: 'boolean', description: 'folder pairs: prediction 0001_0.8_0.2.jpg ↔ ground truth 0001.* (SOTS / ITS naming)' },
     { name: 'allow-unpaired', type: 'boolean', description: 'skip unpaired files with a warning instead of failing' },
   ],
