@@ -17,7 +17,10 @@ export function createAdamState(variables: ReadonlyMap<string, tf.Variable>, ini
     new Map(
       [...variables].map(([name, w]) => {
         const values = init?.(kind, name);
-        return [name, tf.variable(values ? tf.tensor(values, w.shape) : tf.zerosLike(w), false)] as const;
+        const initial = values ? tf.tensor(values, w.shape) : tf.zerosLike(w);
+        const v = tf.variable(initial, false);
+        initial.dispose();
+        return [name, v] as const;
       }),
     );
   return { m: make('m'), v: make('v') };

@@ -172,7 +172,9 @@ export async function restoreWindow(model: Pick<LoadedModel, 'apply'>, window: r
     const per = Math.max(1, Math.min(Math.floor(BATCH_PIXELS / (width * height)), fit));
     for (let from = 0; from < members.length; from += per) {
       const group = members.slice(from, from + per);
-      const mu = tf.concat(group.map((i) => toTensor(images[i])), 0) as tf.Tensor4D;
+      const parts = group.map((i) => toTensor(images[i]));
+      const mu = tf.concat(parts, 0) as tf.Tensor4D;
+      tf.dispose(parts);
       const x = prior
         ? await sampleBridge({ mu, schedule, nfe: settings.nfe, clip: true, prior: { ...prior, predictX0: (xs, s) => applyTiled(model, xs, xs, s, settings.tile, fit) }, noise: startNoise(prior.seed, group.map((i) => window[i].name)) })
         : await sampleBridge({ mu, schedule, nfe: settings.nfe, parameterization: settings.parameterization, predict: (xt, m, t) => applyTiled(model, xt, m, t, settings.tile, fit), clip: true });

@@ -178,7 +178,10 @@ export function makeVariables(config: UNetConfig, values: (spec: ParamSpec) => F
   const id = ++instances;
   const map = new Map<string, tf.Variable>();
   for (const spec of parameterSpecs(config)) {
-    map.set(spec.name, tf.variable(tf.tensor(values(spec), [...spec.shape], 'float32'), trainable, `unet${id}/${spec.name}`));
+    // tf.variable copies its initial value: the tensor it was made from is freed at once (else one stray tensor per weight)
+    const initial = tf.tensor(values(spec), [...spec.shape], 'float32');
+    map.set(spec.name, tf.variable(initial, trainable, `unet${id}/${spec.name}`));
+    initial.dispose();
   }
   return map;
 }

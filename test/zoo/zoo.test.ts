@@ -7,6 +7,7 @@ import { ensureMiniUir, miniUirIdentity } from '../../src/data/miniUir.js';
 import { planExperiments, resolveExperiments } from '../../src/experiments/api.js';
 import { FILE_CONTENT_KEYS, planSweep } from '../../src/experiments/plan.js';
 import { duration } from '../../src/util/progress.js';
+import { SCALES } from '../../src/experiments/scales.js';
 import type { RunConfig } from '../../src/experiments/config.js';
 import { addSweepToZoo, zooName } from '../../src/experiments/zoo-add.js';
 import { zooCheckpointFor, zooDataset, zooEntryOf, zooTraining } from '../../src/experiments/zoo.js';
@@ -338,6 +339,24 @@ describe('the zoo page of the docs (docs/zoo.md)', () => {
     const { SCALES } = await import('../../src/experiments/scales.js');
     const { PAPER_CONFIG } = await import('../../src/experiments/paper.js');
     if (rose.length) expect(readme).toContain(`at the recipe's lr ${SCALES.cpu.overrides.lr?.toExponential()} (the paper's: ${PAPER_CONFIG.lr.toExponential()};`);
+  });
+
+  it('quotes the recipe probes of the whole64 zoo (validation split, never the test photographs) as results/recipe-probes has them', () => {
+    const text = docsText();
+    const dir = join(root, 'results', 'recipe-probes');
+    const probes = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+    for (const p of probes) {
+      const m = p.validation.scores.meanOfTaskMeans;
+      const row = `| \`${p.recipe}\` | ${p.config.lr.toExponential()} | ${p.config.warmup} | ${p.config.steps} | ${m.psnr.toFixed(2)} | ${m.ssim.toFixed(4)} | ${duration(p.trainSeconds)} |`;
+      expect(text, p.recipe).toContain(row);
+      // scored on the validation photographs only
+      expect(p.validation.photos.some((ph: string) => ['chelsea', 'cv-building', 'cv-fruits', 'cv-leuvenA', 'cv-squirrel_cls', 'hubble_deep_field', 'kde-bythewater', 'kde-fallenleaf'].includes(ph))).toBe(false);
+    }
+    // the recipe the whole64 scale trains with is the probe with the best validation PSNR
+    const best = probes.reduce((a, b) => (b.validation.scores.meanOfTaskMeans.psnr > a.validation.scores.meanOfTaskMeans.psnr ? b : a));
+    const w = SCALES.whole64.overrides;
+    expect([w.lr, w.warmup, w.steps]).toEqual([best.config.lr, best.config.warmup, best.config.steps]);
   });
 
   it('docs/zoo.md names exactly the bundled entries', () => {
