@@ -1,6 +1,8 @@
 export type { Score, ScoreInterval, MetricDelta, EntryDelta, TaskScore, SeedAverage, ReproducedEntry, ReproducedSet } from './types.js';
 export { COLUMN_KINDS, UNKNOWN, NOT_AVAILABLE, formatCell, tableContext, delta } from './table.js';
 export type { CellValue, ColumnKind, Column, Table } from './table.js';
+export { checkpointsTable } from './table-checkpoints.js';
+export type { CheckpointsTableOptions } from './table-checkpoints.js';
 export { mainTable, publishedTable, ablationTable, perTaskTable, comparisonTable, averageName, sameKey } from './tables.js';
 export { intervalText, excludesZero, deltaReading, NO_INTERVAL } from './table-statistics.js';
 export { trainingHealthTable, healthMark, HEALTH_MARK_NOTE } from './table-health.js';
@@ -31,5 +33,5 @@ export { reportSets } from './pipeline.js';
 export type { ReportSetsOptions, SetsReport } from './pipeline.js';
 export { INPUT_ROW, experimentReport, reportJson } from './experiment-report.js';
 export type { ExperimentReport, ExperimentReportOptions, ReportJson, ReportRowJson } from './experiment-report.js';
-export { NOTEBOOK_VEGALITE_MIME, NOTEBOOK_VEGALITE_SCHEMA, NOTEBOOK_PNG_SCALE, vegaLiteForNotebook, plotBundle, renderPlotBundle, renderPlotBundleSync, displayBundle, displayPlot } from './notebook.js';
+export { NOTEBOOK_VEGALITE_MIME, NOTEBOOK_VEGALITE_SCHEMA, NOTEBOOK_PNG_SCALE, vegaLiteForNotebook, plotBundle, renderPlotBundle, renderPlotBundleSync, displayBundle, displayPlot, displayTable } from './notebook.js';
 export type { MimeBundle } from './notebook.js';
