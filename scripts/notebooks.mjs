@@ -6,7 +6,9 @@
  * JupyterLab (else the classic Notebook) on notebooks/ and prints the URL.
  *
  *   npm run notebooks -- --check  [nb.ipynb ...]  execute every notebook headless into a temporary
- *       folder; exit 1 naming the notebook and cell of the first failure. Then, when Chromium is
+ *       folder; exit 1 naming the notebook and cell of the first failure, a notebook that leaves
+ *       TensorFlow.js tensors allocated (tf.memory().numTensors not back to its start), a code cell
+ *       longer than 15 lines or an unescaped underscore in Markdown (scripts/notebook-rules.mjs). Then, when Chromium is
  *       installed, the screenshot check: each executed notebook → nbconvert HTML → headless
  *       Chromium screenshot; every plot/image area must be drawn (not blank) and no output area
  *       may show an error.
@@ -21,6 +23,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { notebookProblems } from './notebook-rules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const notebooksDir = join(root, 'notebooks');
@@ -108,7 +111,8 @@ function execute(py, src, dst) {
   const start = Date.now();
   const r = run(py, [join(root, 'scripts/notebooks-execute.py'), src, dst, String(timeout)], { cwd: root });
   const name = src.startsWith(root) ? relative(root, src) : src;
-  if (r.status !== 0) return (r.stderr.trim().split('\n').filter((l) => l.includes('failed') || l.includes('timed out') || l.includes('died')).pop() ?? `${name}: ${r.stderr.trim().split('\n').pop()}`).replace(src, name);
+  // notebooks-execute.py names the notebook at the start of its one failure line
+  if (r.status !== 0) return (r.stderr.trim().split('\n').filter((l) => l.startsWith(`${src}: `)).pop() ?? `${name}: ${r.stderr.trim().split('\n').pop()}`).replace(src, name);
   console.log(`notebooks: ${name} ran in ${((Date.now() - start) / 1000).toFixed(0)} s`);
   return undefined;
 }
@@ -202,8 +206,13 @@ async function check(update, args) {
     for (const nb of notebooks) {
       const dst = update ? nb : join(work, basename(nb));
       const failure = execute(py, nb, dst);
-      if (failure) failures.push(failure);
-      else executed.push(dst);
+      if (failure) {
+        failures.push(failure);
+        continue;
+      }
+      const problems = notebookProblems(JSON.parse(readFileSync(dst, 'utf8')));
+      failures.push(...problems.map((p) => `${relative(root, nb).startsWith('..') ? nb : relative(root, nb)}: ${p}`));
+      executed.push(dst);
     }
     const browser = chromium();
     if (!browser) console.log('notebooks: Chromium not found, screenshot check not run (sudo apt-get install chromium)');
