@@ -14,7 +14,7 @@
  *       may show an error.
  *   npm run notebooks -- --update [nb.ipynb ...]  the same, executing the committed notebooks in
  *       place (fresh outputs) and writing notebooks/screenshots/<name>.png.
- * Environment: RDBM_SKIP_BUILD=1 skips the build; RDBM_NOTEBOOK_TIMEOUT (s per cell, default 1200);
+ * Environment: CI=true makes a missing Chromium a failure; RDBM_SKIP_BUILD=1 skips the build; RDBM_NOTEBOOK_TIMEOUT (s per cell, default 1200);
  * RDBM_PYTHON = the Python with Jupyter (default: the first of /usr/bin/python3, python3, python that
  * has it); CHROMIUM = the browser binary.
  */
@@ -23,6 +23,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumArgs, findChromium } from './chromium.mjs';
 import { notebookProblems } from './notebook-rules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -117,10 +118,6 @@ function execute(py, src, dst) {
   return undefined;
 }
 
-function chromium() {
-  for (const c of [process.env.CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome'].filter(Boolean)) if (works(c, ['--version'])) return c;
-  return undefined;
-}
 
 // Injected into the nbconvert HTML: once loaded, writes the layout of every output image and the text
 // of every stderr/error output area into <pre id="rdbm-geometry">, which --dump-dom returns.
@@ -139,10 +136,6 @@ const ERROR_TEXT = /^\s*(\w*(Error|Exception)\b|Traceback|\d+:\d+ - )/m;
 const WIDTH = 1100;
 const MAX_HEIGHT = 16000;
 
-function chromiumArgs(profile) {
-  return ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--no-first-run', `--user-data-dir=${profile}`, '--hide-scrollbars', '--force-device-scale-factor=1', '--virtual-time-budget=5000'];
-}
 
 /**
  * The screenshot check of one executed notebook. Returns { problems, png } where png is the
@@ -214,8 +207,10 @@ async function check(update, args) {
       failures.push(...problems.map((p) => `${relative(root, nb).startsWith('..') ? nb : relative(root, nb)}: ${p}`));
       executed.push(dst);
     }
-    const browser = chromium();
-    if (!browser) console.log('notebooks: Chromium not found, screenshot check not run (sudo apt-get install chromium)');
+    const browser = findChromium(env);
+    // under CI a missing browser is a broken setup, not a reason to check less (.ci/run installs it)
+    if (!browser && /^(1|true|yes)$/i.test(process.env.CI ?? '')) failures.push('Chromium not found and CI=true: the screenshot check cannot run (apt-get install chromium)');
+    else if (!browser) console.log('notebooks: Chromium not found, screenshot check not run (sudo apt-get install chromium)');
     for (const nb of browser ? executed : []) {
       const result = await screenshotCheck(py, browser, nb, work);
       if (result.problems.length) failures.push(...result.problems.map((p) => `${basename(nb)} (screenshot): ${p}`));

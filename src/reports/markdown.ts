@@ -35,3 +35,9 @@ export function tableToMarkdown(table: Table): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** A plain Markdown table of text cells (escaped), for listings that are not result tables (presets, sizes). */
+export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[], align: readonly ('left' | 'right')[] = []): string {
+  const line = (cells: readonly (string | number)[]) => `| ${cells.map((c) => escape(String(c))).join(' | ')} |`;
+  return [line(header), `|${header.map((_, i) => (align[i] === 'right' ? ' ---: ' : ' --- ')).join('|')}|`, ...rows.map(line)].join('\n');
+}

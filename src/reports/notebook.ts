@@ -6,6 +6,7 @@
  * features common to Vega-Lite 5 and 6, so the spec is handed over with a v5 `$schema`.
  *   displayPlot(spec)         // inside a tslab cell, synchronous
  *   displayTable(table)       // a Table or Markdown text (e.g. comparison.table())
+ *   displayPlotImage(spec)    // the PNG alone: restoration grids, whose spec carries every image
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -80,6 +81,15 @@ export function displayBundle(bundle: MimeBundle): void {
 /** Shows a Vega-Lite plot as one output carrying the spec and its PNG. */
 export function displayPlot(spec: TopLevelSpec): void {
   displayBundle(renderPlotBundleSync(spec));
+}
+
+/**
+ * Shows a plot as its PNG alone. For restoration grids and other image plots: their spec carries every
+ * image as a data URL, so the spec beside the PNG would double what the notebook stores.
+ */
+export function displayPlotImage(spec: TopLevelSpec): void {
+  const bundle = renderPlotBundleSync(spec);
+  displayBundle({ 'image/png': bundle['image/png'], 'text/plain': bundle['text/plain'] });
 }
 
 /** Shows a table (rendered as Markdown) or Markdown text as one display output of the current tslab cell. */
