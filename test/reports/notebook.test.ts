@@ -38,7 +38,7 @@ describe('notebook plot bundles', () => {
     expect(() => renderPlotBundleSync({ mark: 'nonsense' } as unknown as TopLevelSpec)).toThrow(/^rendering the plot failed: invalid Vega-Lite spec: /);
   });
 
-  it('displays through the running tslab kernel as one display_data message', () => {
+  it('displays through the running tslab kernel as one display_data message', async () => {
     expect(() => displayBundle({ 'text/plain': 'x' })).toThrow(RdbmError);
     const require = createRequire(import.meta.url);
     const path = '/fake/node_modules/tslab/dist/jupyter.js';
@@ -57,6 +57,14 @@ describe('notebook plot bundles', () => {
         { message: { data: { 'text/markdown': tableToMarkdown(table), 'text/plain': tableToMarkdown(table) }, metadata: {}, transient: {} }, update: false },
         { message: { data: { 'text/markdown': '| a |', 'text/plain': '| a |' }, metadata: {}, transient: {} }, update: false },
       ]);
+      if (existsSync(dist)) {
+        // an image plot goes out as its PNG alone (a restoration grid's spec carries every image); rendered by the built package's child process
+        const built = (await import(dist)) as typeof import('../../src/reports/notebook.js');
+        built.displayPlotImage(spec);
+        const last = (sent.at(-1) as { message: { data: Record<string, unknown> } }).message.data;
+        expect(Object.keys(last)).toEqual(['image/png', 'text/plain']);
+        expect(last['image/png']).toBe(built.renderPlotBundleSync(spec)['image/png']);
+      }
     } finally {
       delete require.cache[path];
     }
