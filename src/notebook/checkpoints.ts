@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ensureMiniUir } from '../data/index.js';
 import { type ImagePair, type PairEntry, TASKS, selectTestPairs, taskKey } from '../datasets/index.js';
 import { RdbmError } from '../errors.js';
@@ -144,7 +144,8 @@ async function testPairs(options: CompareCheckpointsOptions, perTask: number): P
   const all = selectTestPairs(data, perTask);
   const pairs = all.filter(taskFilter(options.tasks, all));
   if (pairs.length === 0) throw new RdbmError(`${data}: no test pairs ${layout}`);
-  return { data, dataset: manifest ? `mini-uir (${manifest.size}×${manifest.size} crops)` : data, pairs };
+  // a given dataset by its folder's name: the tables show no machine path
+  return { data, dataset: manifest ? `mini-uir (${manifest.size}×${manifest.size} crops)` : basename(resolve(data)), pairs };
 }
 
 export async function compareCheckpoints(options: CompareCheckpointsOptions = {}): Promise<Comparison> {

@@ -47,7 +47,10 @@ export function comparison(collected: CollectedSet, options: ComparisonOptions =
   const folders = Object.freeze({ ...(options.folders ?? {}) });
   const tableData = (kind: ComparisonTable = 'summary'): Table => {
     if (!COMPARISON_TABLES.includes(kind)) throw unknownName('table', kind, COMPARISON_TABLES);
-    return kind === 'summary' ? checkpointsTable(set, { seconds }) : perTaskTable(set, { title: `${set.title ?? set.experiment}: per task` });
+    if (kind === 'summary') return checkpointsTable(set, { seconds });
+    const t = perTaskTable(set, { title: `${set.title ?? set.experiment}: per task` });
+    // one checkpoint or folder per row: no training seeds to count
+    return { ...t, columns: t.columns.filter((c) => c.key !== 'seeds'), notes: t.notes.filter((n) => !n.startsWith('Seeds =')) };
   };
   return Object.freeze({
     scores,

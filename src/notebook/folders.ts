@@ -8,7 +8,7 @@
  *   tslab.display.markdown(mine.table()); displayPlot(mine.plot());
  */
 import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { type PointsExperiment, pointsExperimentResults } from '../experiments/points.js';
 import { pointsSet } from '../experiments/sets.js';
@@ -27,6 +27,8 @@ export interface EvaluateFoldersOptions {
   /** the label every Δ is taken against (default: the first folder) */
   readonly baseline?: string;
   readonly title?: string;
+  /** how the tables name the dataset (default: its folder's name, so no machine path is shown) */
+  readonly dataset?: string;
   /** metric worker threads (default: one per core) */
   readonly workers?: number;
   readonly statistics?: StatisticsOptions;
@@ -56,5 +58,7 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
   // restored points only: nothing is restored, so the results folder is never written
   const results = await pointsExperimentResults(experiment, { data: options.data, resultsDir: tmpdir(), ...(options.workers ? { workers: options.workers } : {}) });
   const restored = Object.fromEntries(experiment.points.map((p) => [p.label, p.restored!]));
-  return comparison(pointsSet(results), { folders: restored, ...(options.statistics ? { statistics: options.statistics } : {}) });
+  const collected = pointsSet(results);
+  const scores = { ...collected.scores, dataset: options.dataset ?? basename(resolve(options.data)) };
+  return comparison({ ...collected, scores }, { folders: restored, ...(options.statistics ? { statistics: options.statistics } : {}) });
 }

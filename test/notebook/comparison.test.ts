@@ -34,6 +34,9 @@ describe('comparison', () => {
     expect(md).toContain('| A (baseline) | 18.25 | 0.4563 | 0.450 | 2.40 | 0.50 | – | – | – | – | (baseline) |');
     expect(md).toMatch(/\| B \| 19\.25 \| .* \| 1\.25 \| \+1\.00 \| \[\+1\.00, \+1\.00\] \|/);
     expect(cmp.table('per-task')).toContain('| Low-light PSNR |');
+    // one checkpoint per row: no seeds column or note
+    expect(cmp.tableData('per-task').columns.map((c) => c.key)).not.toContain('seeds');
+    expect(cmp.table('per-task')).not.toContain('Seeds');
     expect(cmp.table('summary', 'latex')).toContain('\\toprule');
     expect(cmp.table('per-task', 'csv').split('\n')[0]).toContain('low-light_psnr');
     expect(() => cmp.table('all' as never)).toThrow('unknown table: "all" (expected one of summary, per-task)');

@@ -37,6 +37,7 @@ describe('evaluateFolders', () => {
       }
     }
     expect(cmp.set).toEqual(reduceSet(cmp.scores, STATS));
+    expect(cmp.set.dataset).toBe('data'); // the folder's name, no machine path
     // near − far: positive (less noise), the two-level delta over the same images with tasks as strata
     const near = cmp.set.entries.find((e) => e.key === 'near')!;
     const images = (key: string) => cmp.scores.points.find((p) => p.key === key)!.images;
