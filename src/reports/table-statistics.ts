@@ -65,7 +65,8 @@ export function deltaReading(d: MetricDelta, metric: 'psnr' | 'ssim'): string {
   if (d.low > 0) return 'above';
   if (d.high < 0) return 'below';
   const digits = metric === 'psnr' ? PSNR_DIGITS : SSIM_DIGITS + 1;
-  return d.equivalence === null ? 'not told apart' : `not told apart; |Δ| < ${boundText(d.equivalence, digits)}${metric === 'psnr' ? ' dB' : ''}`;
+  // reproduced.json files written before the equivalence bound existed have none (undefined)
+  return d.equivalence === null || d.equivalence === undefined ? 'not told apart' : `not told apart; |Δ| < ${boundText(d.equivalence, digits)}${metric === 'psnr' ? ' dB' : ''}`;
 }
 
 export function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntry | undefined): Record<string, CellValue> {
