@@ -2,7 +2,8 @@
  * compareCheckpoints: restore the same test images with each checkpoint (zoo entries by name, our
  * checkpoint folders, PyTorch .pt/.pth), score them and the unrestored input under one metric
  * convention, and reduce them as the report does (comparison.ts). A zoo entry restores in its
- * recorded windows, as its results were made. Every tensor made here is disposed before it returns.
+ * recorded windows, as its results were made. Without a backend chosen (initBackend), it takes the one initBackend
+ * picks. Every tensor made here is disposed before it returns.
  *
  *   const cmp = await compareCheckpoints({ checkpoints: ['T', 'B'], tasks: ['dehazing'], nfe: 3 });
  *   tslab.display.markdown(cmp.table()); displayPlot(cmp.plot());
@@ -19,6 +20,7 @@ import { restoredImage } from '../experiments/layout.js';
 import { type ConventionId, type ImageScore, checkScoreOptions, evaluatePairs, getConvention, imageScore } from '../metrics/index.js';
 import { countMacs, loadCheckpoint, restoreImages } from '../models/index.js';
 import type { StatisticsOptions } from '../reports/index.js';
+import { initBackend, selectedBackend } from '../tf/index.js';
 import { unknownName } from '../util/registry.js';
 import { number } from '../util/validate.js';
 import { BUNDLED_ZOO_DIR, zooEntryCheckpoint, zooEntryWindows } from '../zoo/index.js';
@@ -158,6 +160,8 @@ export async function compareCheckpoints(options: CompareCheckpointsOptions = {}
   const baseline = options.baseline ?? labels[0];
   if (!labels.includes(baseline)) throw unknownName('baseline', baseline, labels);
   const { dataset, pairs } = await testPairs(options, perTask);
+  // the fastest backend available unless the caller chose one (TensorFlow.js would otherwise compute in plain JS)
+  if (!selectedBackend()) await initBackend();
   const out = options.outputDir ?? mkdtempSync(join(tmpdir(), 'rdbm-compare-'));
   const input = await score(pairs.map((p) => ({ name: p.name, gt: p.label, pred: p.condition, task: p.task, subDataset: p.subDataset })), metric, 'the unrestored input');
   // one scope for the restorations: loading and restoring leave tensors behind (src/models), disposed here
