@@ -10,9 +10,9 @@ export const MAX_CELL_LINES = 15;
 
 const text = (t) => (Array.isArray(t) ? t.join('') : (t ?? ''));
 
-/** Markdown without fenced code blocks and code spans (underscores there are literal). */
+/** Markdown without fenced code blocks, code spans and `$…$` math (underscores there are literal or subscripts). */
 export function markdownProse(markdown) {
-  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/(`+)[\s\S]*?\1/g, '');
+  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/(`+)[\s\S]*?\1/g, '').replace(/\$[^$\n]+\$/g, '');
 }
 
 /** The unescaped underscores of a Markdown text outside code, each as a short excerpt. */

@@ -10,3 +10,11 @@ it('escapes what Markdown would read as emphasis or a cell end (sum_scale … Σ
 it('markdownTable: a header, alignment and escaped text cells', () => {
   expect(markdownTable(['preset', 'Θ_{T−1}'], [['RDDM (sum_scale 1)', 0.5]], ['left', 'right'])).toBe('| preset | Θ\\_{T−1} |\n| --- | ---: |\n| RDDM (sum\\_scale 1) | 0.5 |');
 });
+
+it('leaves underscores and asterisks inside code spans as they are (a README fact quoting `rdbm metrics --layout`)', () => {
+  expect(markdownText('see `results/per_task.csv` and per_task *')).toBe('see `results/per_task.csv` and per\\_task \\*');
+});
+
+it('leaves $…$ math as written (a label quoting $x_0$ stays a subscript)', () => {
+  expect(markdownText('100% $x_0$ and x_0')).toBe('100% $x_0$ and x\\_0');
+});
