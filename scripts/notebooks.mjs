@@ -6,13 +6,15 @@
  * JupyterLab (else the classic Notebook) on notebooks/ and prints the URL.
  *
  *   npm run notebooks -- --check  [nb.ipynb ...]  execute every notebook headless into a temporary
- *       folder; exit 1 naming the notebook and cell of the first failure. Then, when Chromium is
+ *       folder; exit 1 naming the notebook and cell of the first failure, a notebook that leaves
+ *       TensorFlow.js tensors allocated (tf.memory().numTensors not back to its start), a code cell
+ *       longer than 15 lines or an unescaped underscore in Markdown (scripts/notebook-rules.mjs). Then, when Chromium is
  *       installed, the screenshot check: each executed notebook → nbconvert HTML → headless
  *       Chromium screenshot; every plot/image area must be drawn (not blank) and no output area
  *       may show an error.
  *   npm run notebooks -- --update [nb.ipynb ...]  the same, executing the committed notebooks in
  *       place (fresh outputs) and writing notebooks/screenshots/<name>.png.
- * Environment: RDBM_SKIP_BUILD=1 skips the build; RDBM_NOTEBOOK_TIMEOUT (s per cell, default 1200);
+ * Environment: CI=true makes a missing Chromium a failure; RDBM_SKIP_BUILD=1 skips the build; RDBM_NOTEBOOK_TIMEOUT (s per cell, default 1200);
  * RDBM_PYTHON = the Python with Jupyter (default: the first of /usr/bin/python3, python3, python that
  * has it); CHROMIUM = the browser binary.
  */
@@ -21,6 +23,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumArgs, findChromium } from './chromium.mjs';
+import { notebookProblems } from './notebook-rules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const notebooksDir = join(root, 'notebooks');
@@ -108,15 +112,12 @@ function execute(py, src, dst) {
   const start = Date.now();
   const r = run(py, [join(root, 'scripts/notebooks-execute.py'), src, dst, String(timeout)], { cwd: root });
   const name = src.startsWith(root) ? relative(root, src) : src;
-  if (r.status !== 0) return (r.stderr.trim().split('\n').filter((l) => l.includes('failed') || l.includes('timed out') || l.includes('died')).pop() ?? `${name}: ${r.stderr.trim().split('\n').pop()}`).replace(src, name);
+  // notebooks-execute.py names the notebook at the start of its one failure line
+  if (r.status !== 0) return (r.stderr.trim().split('\n').filter((l) => l.startsWith(`${src}: `)).pop() ?? `${name}: ${r.stderr.trim().split('\n').pop()}`).replace(src, name);
   console.log(`notebooks: ${name} ran in ${((Date.now() - start) / 1000).toFixed(0)} s`);
   return undefined;
 }
 
-function chromium() {
-  for (const c of [process.env.CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome'].filter(Boolean)) if (works(c, ['--version'])) return c;
-  return undefined;
-}
 
 // Injected into the nbconvert HTML: once loaded, writes the layout of every output image and the text
 // of every stderr/error output area into <pre id="rdbm-geometry">, which --dump-dom returns.
@@ -135,10 +136,6 @@ const ERROR_TEXT = /^\s*(\w*(Error|Exception)\b|Traceback|\d+:\d+ - )/m;
 const WIDTH = 1100;
 const MAX_HEIGHT = 16000;
 
-function chromiumArgs(profile) {
-  return ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--no-first-run', `--user-data-dir=${profile}`, '--hide-scrollbars', '--force-device-scale-factor=1', '--virtual-time-budget=5000'];
-}
 
 /**
  * The screenshot check of one executed notebook. Returns { problems, png } where png is the
@@ -202,11 +199,18 @@ async function check(update, args) {
     for (const nb of notebooks) {
       const dst = update ? nb : join(work, basename(nb));
       const failure = execute(py, nb, dst);
-      if (failure) failures.push(failure);
-      else executed.push(dst);
+      if (failure) {
+        failures.push(failure);
+        continue;
+      }
+      const problems = notebookProblems(JSON.parse(readFileSync(dst, 'utf8')));
+      failures.push(...problems.map((p) => `${relative(root, nb).startsWith('..') ? nb : relative(root, nb)}: ${p}`));
+      executed.push(dst);
     }
-    const browser = chromium();
-    if (!browser) console.log('notebooks: Chromium not found, screenshot check not run (sudo apt-get install chromium)');
+    const browser = findChromium(env);
+    // under CI a missing browser is a broken setup, not a reason to check less (.ci/run installs it)
+    if (!browser && /^(1|true|yes)$/i.test(process.env.CI ?? '')) failures.push('Chromium not found and CI=true: the screenshot check cannot run (apt-get install chromium)');
+    else if (!browser) console.log('notebooks: Chromium not found, screenshot check not run (sudo apt-get install chromium)');
     for (const nb of browser ? executed : []) {
       const result = await screenshotCheck(py, browser, nb, work);
       if (result.problems.length) failures.push(...result.problems.map((p) => `${basename(nb)} (screenshot): ${p}`));

@@ -15,3 +15,4 @@ export * from './experiments/index.js';
 export * from './reports/index.js';
 export * from './rddm/index.js';
 export * from './stats/index.js';
+export * from './notebook/index.js';

@@ -6,13 +6,17 @@ const ENTITIES: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '
 /**
  * Text for one Markdown line, from labels a user wrote (issue 32, defect 8): line breaks and other control
  * characters become spaces (a newline would end a table row), `<`, `>` and `&` become entities (no raw HTML
- * such as `<script>` reaches a README), and `\\` and `|` are escaped (a `|` would end a table cell).
+ * such as `<script>` reaches a README), and `\\` and `|` are escaped (a `|` would end a table cell). Outside
+ * code spans and `$…$` math `_` and `*` are escaped too: `sum_scale … Σ_{T−1}` turned text into italics (issue 33).
  */
 export function markdownText(text: string): string {
   return text
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
     .replace(/[<>&]/g, (c) => ENTITIES[c])
-    .replace(/[\\|]/g, (c) => `\\${c}`);
+    .replace(/[\\|]/g, (c) => `\\${c}`)
+    .split(/(`[^`]*`|\$[^$]+\$)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[_*]/g, (c) => `\\${c}`)))
+    .join('');
 }
 
 const escape = markdownText;
@@ -30,4 +34,10 @@ export function tableToMarkdown(table: Table): string {
     for (const note of table.notes) lines.push(`- ${escape(note)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A plain Markdown table of text cells (escaped), for listings that are not result tables (presets, sizes). */
+export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[], align: readonly ('left' | 'right')[] = []): string {
+  const line = (cells: readonly (string | number)[]) => `| ${cells.map((c) => escape(String(c))).join(' | ')} |`;
+  return [line(header), `|${header.map((_, i) => (align[i] === 'right' ? ' ---: ' : ' --- ')).join('|')}|`, ...rows.map(line)].join('\n');
 }

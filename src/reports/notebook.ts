@@ -5,13 +5,17 @@
  * bundles Vega-Lite 5 and registers `application/vnd.vegalite.v5+json`; the builders here use only
  * features common to Vega-Lite 5 and 6, so the spec is handed over with a v5 `$schema`.
  *   displayPlot(spec)         // inside a tslab cell, synchronous
+ *   displayTable(table)       // a Table or Markdown text (e.g. comparison.table())
+ *   displayPlotImage(spec)    // the PNG alone: restoration grids, whose spec carries every image
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
 import { RdbmError } from '../errors.js';
+import { tableToMarkdown } from './markdown.js';
 import { renderPng } from './render.js';
+import type { Table } from './table.js';
 
 export const NOTEBOOK_VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
 export const NOTEBOOK_VEGALITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -77,4 +81,19 @@ export function displayBundle(bundle: MimeBundle): void {
 /** Shows a Vega-Lite plot as one output carrying the spec and its PNG. */
 export function displayPlot(spec: TopLevelSpec): void {
   displayBundle(renderPlotBundleSync(spec));
+}
+
+/**
+ * Shows a plot as its PNG alone. For restoration grids and other image plots: their spec carries every
+ * image as a data URL, so the spec beside the PNG would double what the notebook stores.
+ */
+export function displayPlotImage(spec: TopLevelSpec): void {
+  const bundle = renderPlotBundleSync(spec);
+  displayBundle({ 'image/png': bundle['image/png'], 'text/plain': bundle['text/plain'] });
+}
+
+/** Shows a table (rendered as Markdown) or Markdown text as one display output of the current tslab cell. */
+export function displayTable(table: Table | string): void {
+  const markdown = typeof table === 'string' ? table : tableToMarkdown(table);
+  displayBundle({ 'text/markdown': markdown, 'text/plain': markdown });
 }

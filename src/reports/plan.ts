@@ -54,6 +54,11 @@ export function paperScheduleCurves(timesteps = 100): ScheduleCurve[] {
   return curves;
 }
 
+/** The bridge family of BRIDGE_PRESETS (the VP bridge aside: its coefficients are another process's) as curves, labelled by preset title. */
+export function bridgeFamilyCurves(timesteps = 100): ScheduleCurve[] {
+  return Object.values(BRIDGE_PRESETS).filter((p) => p.id !== 'vp-bridge').map((p) => ({ label: p.title, schedule: p.schedule(timesteps) }));
+}
+
 function perTaskPlots(set: ReproducedSet): PlannedPlot[] {
   return (['psnr', 'ssim'] as const).map((metric) => ({
     id: `per-task-${metric}-${set.experiment}`,
@@ -82,6 +87,11 @@ export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | 
   return { ...sets[0], experiment: sets.map((s) => s.experiment).join('-'), convention: join((s) => s.convention)!, scale: join((s) => s.scale)!, dataset: join((s) => s.dataset), model: join((s) => s.model), entries };
 }
 
+/** The model sizes of a reproduction as one set: `main` and `size` merged (RDBM-T/S/B/L as results/ has them); undefined without either. */
+export function modelSet(sets: readonly ReproducedSet[]): ReproducedSet | undefined {
+  return mergeModelSets(sets.filter((s) => (MAIN_EXPERIMENTS as readonly string[]).includes(s.experiment)));
+}
+
 /**
  * Sections in the paper's order: main table (model sizes), then schedule, λ, NFE, π, then any other
  * experiment, then the bridge coefficients. With `paper: false` (a file of the user's own points)
@@ -90,7 +100,7 @@ export function mergeModelSets(sets: readonly ReproducedSet[]): ReproducedSet | 
 export function planReport(sets: readonly ReproducedSet[], options: { paper?: boolean } = {}): ReportPlan {
   if (options.paper === false) return { sections: sets.map(experimentSection) };
   const sections: ReportSection[] = [];
-  const main = mergeModelSets(sets.filter((s) => (MAIN_EXPERIMENTS as readonly string[]).includes(s.experiment)));
+  const main = modelSet(sets);
   sections.push({
     id: 'main',
     title: 'Main table: RDBM family beside the published methods',

@@ -20,7 +20,7 @@ const CI = `${Math.round(REPORT_CONFIDENCE * 100)}% CI`;
  * Δ against the set's default entry (paired, tasks as strata): Δ and its interval per metric, and the
  * reading. The p (the same distribution's, so ✱ ⇔ p < 0.05) is in reproduced.json, not a column.
  */
-function defaultDeltaColumns(): Column[] {
+export function defaultDeltaColumns(): Column[] {
   const cols: Column[] = [];
   for (const [m, title, digits] of [['psnr', 'PSNR', PSNR_DIGITS], ['ssim', 'SSIM', SSIM_DIGITS + 1]] as const) {
     cols.push(
@@ -65,10 +65,11 @@ export function deltaReading(d: MetricDelta, metric: 'psnr' | 'ssim'): string {
   if (d.low > 0) return 'above';
   if (d.high < 0) return 'below';
   const digits = metric === 'psnr' ? PSNR_DIGITS : SSIM_DIGITS + 1;
-  return d.equivalence === null ? 'not told apart' : `not told apart; |Δ| < ${boundText(d.equivalence, digits)}${metric === 'psnr' ? ' dB' : ''}`;
+  // reproduced.json files written before the equivalence bound existed have none (undefined)
+  return d.equivalence === null || d.equivalence === undefined ? 'not told apart' : `not told apart; |Δ| < ${boundText(d.equivalence, digits)}${metric === 'psnr' ? ' dB' : ''}`;
 }
 
-function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntry | undefined): Record<string, CellValue> {
+export function defaultDeltaCells(set: ReproducedSet | undefined, entry: ReproducedEntry | undefined): Record<string, CellValue> {
   if (!entry) return {};
   if (set?.default !== undefined && entry.key === set.default) return { reading: '(default)' };
   const d = entry.delta;

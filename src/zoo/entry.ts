@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RdbmError } from '../errors.js';
 import type { CheckpointManifest } from '../models/checkpoint.js';
+import { tileWindows } from '../models/tiles.js';
 import { readWeightFiles } from '../models/weight-files.js';
 import { configHash } from '../util/hash.js';
 import { manifestBindingProblem } from './binding.js';
@@ -134,6 +135,16 @@ export function zooEntryCheckpoint(value: string, zooDir: string = BUNDLED_ZOO_D
   const dir = candidates.find((d) => existsSync(join(d, ZOO_FILE)) && (d === value || value === join(d, ZOO_CHECKPOINT) || d === join(zooDir, value)));
   if (!dir) return undefined;
   return { entry: readZooEntry(dir), dir, checkpoint: join(dir, ZOO_CHECKPOINT) };
+}
+
+/**
+ * The windows an entry's results were restored in, from its recorded run config: tile `crop` or `grid` →
+ * windows of its training crop (as the sweep's executor passes them); `auto` (or none recorded) →
+ * undefined, the restore default. Restoring the same images whole differs (19.15 against 21.22 dB).
+ */
+export function zooEntryWindows(entry: Pick<ZooEntry, 'config'>): { size: number; overlap: number } | undefined {
+  const mode = entry.config.tile === 'crop' || entry.config.tile === 'grid' ? entry.config.tile : 'auto';
+  return tileWindows(mode, Number(entry.config.cropSize));
 }
 
 /**

@@ -1,4 +1,4 @@
-export { BUNDLED_ZOO_DIR, ZOO_FILE, ZOO_FORMAT, ZOO_CHECKPOINT, listZoo, readZooEntry, resolveZoo, zooCheckpoint, zooEntryCheckpoint, zooIndex, zooLookupKey } from './entry.js';
+export { BUNDLED_ZOO_DIR, ZOO_FILE, ZOO_FORMAT, ZOO_CHECKPOINT, listZoo, readZooEntry, resolveZoo, zooCheckpoint, zooEntryCheckpoint, zooEntryWindows, zooIndex, zooLookupKey } from './entry.js';
 export type { ZooEntry, ZooHistoryLine } from './entry.js';
 export { addZooEntry } from './add.js';
 export type { AddZooEntryInput } from './add.js';

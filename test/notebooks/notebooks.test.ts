@@ -4,7 +4,8 @@
  * `npm run notebooks -- --check` itself (.ci/run runs it); here: every Vega-Lite output carries an
  * image beside it, no committed output shows an error, every notebook has its screenshot linked
  * from docs/notebooks.md, and the check names the failing notebook and cell, flags a blank plot and an
- * error shown in an output, and says how to install a missing Jupyter in one line.
+ * error shown in an output, a notebook that leaves tensors allocated, a code cell over 15 lines and an
+ * unescaped underscore in Markdown, and says how to install a missing Jupyter in one line.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_CELL_LINES, bareUnderscores, notebookProblems } from '../../scripts/notebook-rules.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const notebooksDir = join(root, 'notebooks');
@@ -58,6 +60,10 @@ describe('committed notebooks', () => {
         }
       });
 
+      it(`keeps every code cell within ${MAX_CELL_LINES} lines (the work is in library calls) and no underscore in Markdown unescaped`, () => {
+        expect(notebookProblems(nb)).toEqual([]);
+      });
+
       it('shows no error in any output', () => {
         expect(outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`)).toEqual([]);
         const stderr = outputs.filter((o) => o.name === 'stderr').map((o) => text(o.text));
@@ -75,6 +81,17 @@ describe('committed notebooks', () => {
       });
     });
   }
+});
+
+describe('the notebook rules', () => {
+  it('flag underscores outside code only, and cells by their line count', () => {
+    expect(bareUnderscores('Θ\\_t and `sum_scale` and\n```\nx_t\n```\nbut x_t')).toEqual([' and but x_t']);
+    const cell = (source: string, cell_type = 'code') => ({ cell_type, id: 'c', source, outputs: [] });
+    expect(notebookProblems({ cells: [cell(Array(15).fill('x;').join('\n')), cell(Array(16).fill('x;').join('\n') + '\n\n'), cell('a_b', 'markdown')] })).toEqual([
+      'cell 2 (id c) has 16 lines (at most 15: move the work into a library call)',
+      'cell 3 (id c): 1 unescaped underscore(s) in Markdown would turn text into italics (write \\_ or use code): …a_b…',
+    ]);
+  });
 });
 
 describe.skipIf(!existsSync(join(root, 'dist/index.js')))('the built package as tslab loads it', () => {
@@ -120,23 +137,29 @@ describe('npm run notebooks', () => {
     if (!jupyterMissing) expect(missing.stderr).toBe('npm run notebooks: nope.ipynb: expected an existing .ipynb file\n');
   });
 
-  it.skipIf(jupyterMissing)('--check names the notebook and cell that failed (thrown error, TypeScript error), and flags a blank plot and an error shown in an output', () => {
+  it.skipIf(jupyterMissing)('--check names the notebook and cell that failed (thrown error, TypeScript error), a tensor leak, a long cell, an underscore in Markdown, and flags a blank plot and an error shown in an output', () => {
     const thrown = notebook('thrown.ipynb', ["console.log('fine')", "throw new RangeError('boom')", "console.log('never')"]);
     const typed = notebook('typed.ipynb', ["const x: number = 'a';"]);
+    const leak = notebook('leak.ipynb', [`const { tf, initBackend } = require(${JSON.stringify(join(root, 'dist/index.js'))});\nawait initBackend('cpu');\nconst kept = tf.ones([3]);`]);
+    const long = notebook('long.ipynb', [Array.from({ length: 16 }, (_, i) => `const v${i} = ${i};`).join('\n')]);
+    const italic = notebook('italic.ipynb', ["import * as tslab from 'tslab';\ntslab.display.markdown('sum_scale and Σ_{T−1}');"]);
     // runs, but shows a blank (white) image and prints an error without failing
     const blankPng = 'iVBORw0KGgoAAAANSUhEUgAAAMgAAABkAQAAAADr/UKmAAAAGklEQVR42u3BAQ0AAADCIPunNsc3YAAAAAAAAK4G8QAB2mDT0wAAAABJRU5ErkJggg==';
     const shown = notebook('shown.ipynb', [`import * as tslab from 'tslab';\ntslab.display.png(Buffer.from('${blankPng}', 'base64'));`, "console.error('TypeError: shown, not thrown');"]);
-    const run = spawnSync(process.execPath, [script, '--check', thrown, typed, shown], { env, cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [script, '--check', thrown, typed, leak, long, italic, shown], { env, cwd: root, encoding: 'utf8' });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toContain(`${thrown}: cell 2 (id cell-2, \`throw new RangeError('boom')\`) failed: RangeError: boom`);
     expect(lines).toContain(`${typed}: cell 1 (id cell-1, \`const x: number = 'a';\`) failed: TypeScript: 1:7 - Type 'string' is not assignable to type 'number'.`);
+    expect(lines).toContain(`${leak}: 1 tensor(s) still allocated at the end (tf.memory().numTensors must be back to its start: dispose them, or run the work in tensorScope)`);
+    expect(lines).toContain(`${long}: cell 1 (id cell-1) has 16 lines (at most 15: move the work into a library call)`);
+    expect(lines).toContain(`${italic}: cell 1 (id cell-1): 2 unescaped underscore(s) in Markdown would turn text into italics (write \\_ or use code): …sum_scale and Σ…`);
     if (!chromiumMissing) {
       expect(lines.filter((l) => l.startsWith('shown.ipynb (screenshot): '))).toEqual([
         expect.stringMatching(/^shown\.ipynb \(screenshot\): output image 1 at y = \d+ px is blank \(1 colours\)$/),
         'shown.ipynb (screenshot): an output shows an error: TypeError: shown, not thrown',
       ]);
-      expect(lines.at(-1)).toBe('npm run notebooks: 4 problem(s)');
+      expect(lines.at(-1)).toBe('npm run notebooks: 7 problem(s)');
     }
   }, 300_000);
 });

@@ -8,7 +8,8 @@ import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { RdbmError } from '../../src/errors.js';
-import { NOTEBOOK_PNG_SCALE, NOTEBOOK_VEGALITE_MIME, NOTEBOOK_VEGALITE_SCHEMA, displayBundle, plotBundle, renderPlotBundle } from '../../src/reports/notebook.js';
+import { NOTEBOOK_PNG_SCALE, NOTEBOOK_VEGALITE_MIME, NOTEBOOK_VEGALITE_SCHEMA, displayBundle, displayTable, plotBundle, renderPlotBundle } from '../../src/reports/notebook.js';
+import { tableToMarkdown } from '../../src/reports/markdown.js';
 import { renderPng } from '../../src/reports/render.js';
 
 const dist = new URL('../../dist/reports/notebook.js', import.meta.url).pathname;
@@ -37,7 +38,7 @@ describe('notebook plot bundles', () => {
     expect(() => renderPlotBundleSync({ mark: 'nonsense' } as unknown as TopLevelSpec)).toThrow(/^rendering the plot failed: invalid Vega-Lite spec: /);
   });
 
-  it('displays through the running tslab kernel as one display_data message', () => {
+  it('displays through the running tslab kernel as one display_data message', async () => {
     expect(() => displayBundle({ 'text/plain': 'x' })).toThrow(RdbmError);
     const require = createRequire(import.meta.url);
     const path = '/fake/node_modules/tslab/dist/jupyter.js';
@@ -48,6 +49,22 @@ describe('notebook plot bundles', () => {
       displayBundle(bundle);
       expect(sent).toEqual([{ message: { data: bundle, metadata: {}, transient: {} }, update: false }]);
       expect(bundle['image/png']).toBe('AQID');
+      // a table goes out as its Markdown (text/markdown, and text/plain for a console)
+      const table = { id: 't', title: 'T', convention: 'rdbm', scale: 's', columns: [{ key: 'a', header: 'a_b', kind: 'text' as const }], rows: [{ a: 'x' }], notes: [] };
+      displayTable(table);
+      displayTable('| a |');
+      expect(sent.slice(1)).toEqual([
+        { message: { data: { 'text/markdown': tableToMarkdown(table), 'text/plain': tableToMarkdown(table) }, metadata: {}, transient: {} }, update: false },
+        { message: { data: { 'text/markdown': '| a |', 'text/plain': '| a |' }, metadata: {}, transient: {} }, update: false },
+      ]);
+      if (existsSync(dist)) {
+        // an image plot goes out as its PNG alone (a restoration grid's spec carries every image); rendered by the built package's child process
+        const built = (await import(dist)) as typeof import('../../src/reports/notebook.js');
+        built.displayPlotImage(spec);
+        const last = (sent.at(-1) as { message: { data: Record<string, unknown> } }).message.data;
+        expect(Object.keys(last)).toEqual(['image/png', 'text/plain']);
+        expect(last['image/png']).toBe(built.renderPlotBundleSync(spec)['image/png']);
+      }
     } finally {
       delete require.cache[path];
     }

@@ -5,6 +5,7 @@ import type { ImageScore } from '../../src/metrics/index.js';
 import {
   ablationTable,
   comparisonTable,
+  deltaReading,
   imageDeltaRows,
   imageDeltasCsv,
   nfePoints,
@@ -13,6 +14,7 @@ import {
   psnrVsNfePlot,
   reduceSet,
 } from '../../src/reports/index.js';
+import type { MetricDelta } from '../../src/reports/index.js';
 import { twoLevelDelta, twoLevelMean } from '../../src/stats/index.js';
 
 /** n images per task; PSNR = f(task, image, seed) + shift, SSIM = 0.5 + PSNR / 100. */
@@ -150,6 +152,11 @@ describe('tables and plots show the intervals', () => {
     expect(c.equivalence!).toBeGreaterThan(Math.abs(c.mean));
     expect(c.equivalence!).toBeLessThan(Math.max(-c.low!, c.high!));
     expect(row.reading).toBe(`PSNR not told apart; |Δ| < ${(Math.ceil(c.equivalence! * 100) / 100).toFixed(2)} dB; SSIM not told apart; |Δ| < ${(Math.ceil(near.entries[1].delta!.ssim!.equivalence! * 1e4) / 1e4).toFixed(4)}`);
+  });
+
+  it('a delta from a reproduced.json written before the equivalence bound reads "not told apart" without a bound, never NaN', () => {
+    const old = { mean: 0.05, low: -0.38, high: 0.49, p: 0.8 } as unknown as MetricDelta;
+    expect(deltaReading(old, 'psnr')).toBe('not told apart');
   });
 
   it('no row in any table says ✱ while its p ≥ 0.05, or not told apart while p < 0.05 (40 random sets)', () => {

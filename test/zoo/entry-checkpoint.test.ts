@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { tileWindows } from '../../src/models/tiles.js';
-import { BUNDLED_ZOO_DIR, readZooEntry, zooEntryCheckpoint } from '../../src/zoo/entry.js';
+import { BUNDLED_ZOO_DIR, readZooEntry, zooEntryCheckpoint, zooEntryWindows } from '../../src/zoo/entry.js';
 import { captureIo } from '../helpers/io.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rdbm-zoo-checkpoint-'));
@@ -26,6 +26,15 @@ describe('zooEntryCheckpoint', () => {
     for (const value of [T, `${T}/`, 'T', join(T, 'checkpoint')]) expect(zooEntryCheckpoint(value)?.checkpoint, value).toBe(join(T, 'checkpoint'));
     expect(zooEntryCheckpoint('no-such-entry')).toBeUndefined();
     expect(zooEntryCheckpoint(join(import.meta.dirname, '..', 'fixtures'))).toBeUndefined();
+  });
+});
+
+describe('zooEntryWindows', () => {
+  it('gives the windows an entry\'s results were restored in: its training crop for tile crop or grid, none for auto', () => {
+    expect(zooEntryWindows(readZooEntry(T))).toEqual({ size: 32, overlap: 4 });
+    expect(zooEntryWindows({ config: { tile: 'grid', cropSize: 32 } })).toEqual({ size: 32, overlap: 0 });
+    expect(zooEntryWindows({ config: { tile: 'auto', cropSize: 32 } })).toBeUndefined();
+    expect(zooEntryWindows({ config: { cropSize: 32 } })).toBeUndefined();
   });
 });
 

@@ -5,20 +5,14 @@ import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
 import { parseNumber } from '../../util/validate.js';
 import { checkpointManifest } from '../../experiments/keys.js';
-import { DEFAULT_TILE, tileWindows } from '../../models/tiles.js';
-import { zooEntryCheckpoint } from '../../zoo/entry.js';
+import { DEFAULT_TILE } from '../../models/tiles.js';
+import { zooEntryCheckpoint, zooEntryWindows } from '../../zoo/entry.js';
 import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES } from '../../models/types.js';
 import { backendOption, startBackend, threadsOption } from '../options/backend.js';
 
 /** Model families `rdbm restore` runs, with their published test NFE (RDBM: 10, official code; DiffUIR: 3, its test.py). */
 export const RESTORE_FAMILIES = Object.freeze({ rdbm: { nfe: 10 }, diffuir: { nfe: 3 } });
 export type RestoreFamily = keyof typeof RESTORE_FAMILIES;
-
-/** The windows a zoo entry's run config restored in, as the sweep's executor passes them (RunConfig.tile crop/grid → windows of its training crop; auto → the default tiles). */
-function recordedWindows(config: Readonly<Record<string, unknown>>): { size: number; overlap: number } | undefined {
-  const mode = config.tile === 'crop' || config.tile === 'grid' ? config.tile : 'auto';
-  return tileWindows(mode, Number(config.cropSize));
-}
 
 /**
  * Refuses sampling options that contradict what the checkpoint's network was trained to do (issue 32, defect
@@ -90,7 +84,7 @@ export const restoreCommand: Command = {
       return 0;
     }
     const zoo = zooEntryCheckpoint(o.checkpoint as string);
-    const recorded = zoo ? recordedWindows(zoo.entry.config) : undefined;
+    const recorded = zoo ? zooEntryWindows(zoo.entry) : undefined;
     if (zoo) {
       const how = o.tile !== undefined ? 'with the --tile given' : recorded ? `in ${recorded.size}-px windows overlapping by ${recorded.overlap} (its recorded tile mode ${String(zoo.entry.config.tile)}, as its results were made; --tile 0 restores whole images)` : 'with the default tiles (its recorded tile mode auto, as its results were made)';
       io.err(`zoo entry ${zoo.entry.name} (${zoo.checkpoint}): restoring ${how}\n`);

@@ -1,8 +1,13 @@
-/** PSNR against parameters and against FLOPs for the model sizes (T/S/B/L), ours beside the paper's. */
+/**
+ * PSNR against parameters and against FLOPs for the model sizes (T/S/B/L), ours beside the paper's.
+ * Each point is named by a label placed clear of the other points and labels (labels.ts), so the
+ * scales have fixed domains.
+ */
 import type { TopLevelSpec } from 'vega-lite';
 import { PUBLISHED_MAIN } from '../../experiments/paper.js';
 import type { ReproducedSet } from '../types.js';
 import { context, topLevel } from './common.js';
+import { labelLayers, scatterLabels } from './labels.js';
 
 export interface CostPoint {
   readonly label: string;
@@ -12,10 +17,11 @@ export interface CostPoint {
   readonly psnr: number;
 }
 
-export function costPoints(set: ReproducedSet, options: { published?: boolean } = {}): CostPoint[] {
+/** Ours (when a set is given) and, unless `published: false`, the paper's main table. */
+export function costPoints(set: ReproducedSet | undefined, options: { published?: boolean } = {}): CostPoint[] {
   const points: CostPoint[] = [];
-  for (const e of set.entries) {
-    if (e.average.psnr !== null) points.push({ label: e.label, series: `ours: ${set.dataset ?? set.experiment}`, paramsM: e.paramsM ?? null, flopsG: e.flopsG ?? null, psnr: e.average.psnr });
+  for (const e of set?.entries ?? []) {
+    if (e.average.psnr !== null) points.push({ label: e.label, series: `ours: ${set!.dataset ?? set!.experiment}`, paramsM: e.paramsM ?? null, flopsG: e.flopsG ?? null, psnr: e.average.psnr });
   }
   if (options.published !== false) {
     for (const row of PUBLISHED_MAIN) {
@@ -25,26 +31,37 @@ export function costPoints(set: ReproducedSet, options: { published?: boolean } 
   return points;
 }
 
-function panel(field: 'paramsM' | 'flopsG', title: string) {
-  const encoding = {
-    x: { field, type: 'quantitative', scale: { type: 'log' }, title },
-    y: { field: 'psnr', type: 'quantitative', scale: { zero: false }, title: 'average PSNR (dB)' },
-    color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 360, orient: 'bottom', direction: 'vertical' } },
-  };
+const WIDTH = 260;
+const HEIGHT = 220;
+const FONT_SIZE = 10;
+
+/** The points with a value on this axis (x), each with its label's anchor (lx, ly in data coordinates) and alignment. */
+export function labelledPoints(points: readonly CostPoint[], field: 'paramsM' | 'flopsG') {
+  const shown = points.filter((p): p is CostPoint & Record<typeof field, number> => typeof p[field] === 'number' && p[field]! > 0);
+  const { xDomain, yDomain, labels } = scatterLabels(shown.map((p) => ({ x: p[field], y: p.psnr, label: p.label })), { width: WIDTH, height: HEIGHT, fontSize: FONT_SIZE, xLog: true, yLog: false });
+  return { xDomain, yDomain, values: shown.map((p, i) => ({ ...p, x: p[field], ...labels[i] })) };
+}
+
+function panel(points: readonly CostPoint[], field: 'paramsM' | 'flopsG', title: string) {
+  const { xDomain, yDomain, values } = labelledPoints(points, field);
+  const xScale = { type: 'log', domain: xDomain, nice: false };
+  const yScale = { domain: yDomain, nice: false, zero: false };
+  const color = { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 0, orient: 'bottom', direction: 'vertical' } };
   return {
-    width: 260,
-    height: 220,
-    transform: [{ filter: `isValid(datum.${field})` }],
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values },
     layer: [
-      { mark: { type: 'point', filled: true, size: 60, tooltip: true }, encoding },
-      { mark: { type: 'text', dx: 6, align: 'left', fontSize: 10 }, encoding: { ...encoding, text: { field: 'label' } } },
+      { mark: { type: 'point', filled: true, size: 60, tooltip: true }, encoding: { x: { field: 'x', type: 'quantitative', scale: xScale, title }, y: { field: 'psnr', type: 'quantitative', scale: yScale, title: 'average PSNR (dB)' }, color } },
+      ...labelLayers({ x: xScale, y: yScale }, { fontSize: FONT_SIZE, color }),
     ],
   };
 }
 
-export function psnrVsCostPlot(set: ReproducedSet, options: { published?: boolean } = {}): TopLevelSpec {
-  return topLevel('PSNR vs model cost', context(set.convention, set.scale), {
-    data: { values: costPoints(set, options) },
-    hconcat: [panel('paramsM', 'parameters (M, log)'), panel('flopsG', 'FLOPs (G, log)')],
+/** PSNR vs parameters and vs FLOPs: ours (a reproduced set of model sizes) beside the paper's methods; the paper's alone without a set. */
+export function psnrVsCostPlot(set?: ReproducedSet, options: { published?: boolean } = {}): TopLevelSpec {
+  const points = costPoints(set, options);
+  return topLevel('PSNR vs model cost', set ? context(set.convention, set.scale) : 'the paper\'s figures (no reproduced runs)', {
+    hconcat: [panel(points, 'paramsM', 'parameters (M, log)'), panel(points, 'flopsG', 'FLOPs (G, log)')],
   });
 }

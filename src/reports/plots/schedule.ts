@@ -55,7 +55,8 @@ export function scheduleCurvesPlot(curves: readonly ScheduleCurve[], options: { 
       encoding: {
         x: { field: 't', type: 'quantitative', title: 't / (T−1)' },
         y: { field: 'value', type: 'quantitative', title: panel.title, scale: panel.scale },
-        color: { field: 'series', type: 'nominal', title: options.legendTitle ?? 'schedule, λ', sort: curves.map((c) => c.label), legend: { labelLimit: 320 } },
+        // below the panels in two columns, labels and title whole (on the right, at 320 px, `RDDM (sum_scale 0.01) (noisy endpoint)` was cut)
+        color: { field: 'series', type: 'nominal', title: options.legendTitle ?? 'schedule, λ', sort: curves.map((c) => c.label), legend: { orient: 'bottom', columns: 2, labelLimit: 0, titleLimit: 0 } },
       },
     })),
     resolve: { scale: { y: 'independent' } },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bridgeSchedule } from '../../../src/bridge/index.js';
+import { bridgeSchedule, vpSchedule } from '../../../src/bridge/index.js';
 import {
   type ReproducedSet,
   costPoints,
@@ -12,6 +12,10 @@ import {
   wrapWords,
   scheduleCurvePoints,
   scheduleCurvesPlot,
+  modelSizes,
+  modelSizesPlot,
+  transitionCurves,
+  transitionPlot,
 } from '../../../src/reports/index.js';
 import { drawn } from './drawn.js';
 
@@ -96,5 +100,29 @@ describe('plot specs', () => {
     const axis = JSON.stringify(spec);
     expect(axis).toContain('"labelPadding":26'); // two lines of 12 px + 2
     expect((await drawn(spec)).image).toBe(2);
+  });
+});
+
+describe('the notebooks\' plots', () => {
+  it('model sizes: each preset\'s parameters and thop FLOPs at 256² within 1% of the paper where it gives them, drawn with a label per point', async () => {
+    const rows = modelSizes();
+    expect(rows.map((r) => r.model)).toEqual(['RDBM-T', 'RDBM-S', 'RDBM-B', 'RDBM-L']);
+    for (const r of rows) {
+      if (r.paperParamsM !== null) expect(Math.abs(r.paramsM / r.paperParamsM - 1), r.model).toBeLessThan(0.01);
+      if (r.paperFlopsG !== null) expect(Math.abs(r.flopsG / r.paperFlopsG - 1), r.model).toBeLessThan(0.01);
+    }
+    // 4 ours + B and L from the paper (T has no published FLOPs, S nothing)
+    expect(await drawn(modelSizesPlot(rows))).toEqual({ symbol: 6, text: 6 });
+  });
+
+  it('generative transition: one line per bridge × prior in each panel, stopping at the prior\'s SNR floor', async () => {
+    const { points, coverage } = transitionCurves(
+      [{ label: 'cosine, 10/255', schedule: bridgeSchedule({ schedule: 'cosine', timesteps: 100, lambda: 10 / 255 }) }],
+      [{ label: 'VP cosine, S = 1000', schedule: vpSchedule({ schedule: 'cosine', timesteps: 1000 }) }, { label: 'VP linear, S = 100', schedule: vpSchedule({ schedule: 'linear', timesteps: 100 }) }],
+    );
+    // t = −1 … noisiestMatched for each prior; the short linear prior is refused its noisiest 25 steps
+    expect(coverage.map((c) => [c.prior, c.refused])).toEqual([['VP cosine, S = 1000', coverage[0].refused], ['VP linear, S = 100', 25]]);
+    expect(points.length).toBe(coverage.reduce((a, c) => a + c.noisiestMatched + 2, 0));
+    expect(await drawn(transitionPlot(points))).toEqual({ line: 2 * points.length }); // every matched step in both panels
   });
 });
