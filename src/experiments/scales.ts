@@ -50,8 +50,8 @@ const scales = registry<ScaleName, Scale>('scale', {
   whole64: {
     name: 'whole64',
     description:
-      'the native-backend recipe of issue 31 (chosen on a validation split of the training photographs by scripts/recipe-probes.mjs): the points of `cpu`, each trained with three seeds on whole 64-px mini-uir images (no windows at restoration), batch 10, lr 1e-3 after 100 warm-up steps, EMA 0.995, the gradient norm clipped at 1; 16 test images per task; restored from the zoo (entries w64-…); points without an entry are left out and named',
-    overrides: { model: 'T', steps: 1500, batchSize: 10, cropSize: 64, lr: 1e-3, warmup: 100, emaDecay: 0.995, datasetSize: 64, tile: 'auto', testLimit: 16 },
+      'the native-backend recipe of issue 31 (chosen on a validation split of the training photographs by scripts/recipe-probes.mjs): the points of `cpu`, each trained with three seeds on whole 64-px mini-uir images (no windows at restoration), batch 10, lr 2e-3 after 200 warm-up steps (the best of four probes on the validation split, results/recipe-probes), EMA 0.995, the gradient norm clipped at 1; 16 test images per task; restored from the zoo (entries w64-…); points without an entry are left out and named',
+    overrides: { model: 'T', steps: 1500, batchSize: 10, cropSize: 64, lr: 2e-3, warmup: 200, emaDecay: 0.995, datasetSize: 64, tile: 'auto', testLimit: 16 },
     zooOnly: true,
     seeds: [0, 1, 2],
     axesOf: 'cpu',
