@@ -14,7 +14,7 @@ results="${2:-.rdbm-cache/zoo-$scale}"
 workers="$(nproc)"
 mkdir -p "$results"
 npm run build >/dev/null
-node bin/rdbm.js native status | head -1
+node bin/rdbm.js native status
 for i in $(seq 1 "$workers"); do
   RDBM_THREADS=1 nohup node bin/rdbm.js sweep reproduce --scale "$scale" --retrain --train-only --backend node --results "$results" >> "$results/worker-$i.log" 2>&1 &
   echo "worker $i: pid $! → $results/worker-$i.log"
