@@ -124,10 +124,13 @@ export function codeFingerprint(stage: RunStage | 'data'): string {
   const { dir, ext, sources } = codeRoot();
   if (sources) refuseStaleBuild(sources, dir, STAGE_CODE[stage], stage);
   const source = (name: string) => ext.test(name) && !name.endsWith('.d.ts');
+  // in a built checkout, a .js whose source is gone (moved or deleted since an earlier build) is never
+  // imported: hashing it would give the same running code a different key on a machine with an older dist/
+  const runs = (f: string) => !sources || existsSync(join(sources, relative(dir, f)).replace(/\.js$/, '.ts'));
   const hash = createHash('sha256');
   for (const entry of STAGE_CODE[stage]) {
     const base = join(dir, entry);
-    const files = existsSync(base) && statSync(base).isDirectory() ? listFiles(base, source) : listFiles(dirname(base), source).filter((f) => f.slice(0, f.lastIndexOf('.')) === base);
+    const files = (existsSync(base) && statSync(base).isDirectory() ? listFiles(base, source) : listFiles(dirname(base), source).filter((f) => f.slice(0, f.lastIndexOf('.')) === base)).filter(runs);
     if (files.length === 0) throw new RdbmError(`internal: no source for ${entry} under ${dir} (the code fingerprint of stage ${stage} needs it)`);
     for (const f of files) hash.update(`${relative(dir, f).split('\\').join('/')}\u0000`).update(readFileSync(f)).update('\u0000');
   }

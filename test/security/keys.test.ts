@@ -2,7 +2,7 @@
  * Issue 32, defect 4: cache keys must come from what runs. A copy of the built package (dist/, src/, bin/)
  * is planned with `rdbm sweep --dry-run --json` while its files are edited the ways the probe edited them.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -49,6 +49,17 @@ describe('issue 32 defect 4: the code fingerprint hashes the built files that ru
     expect(after.map((k) => k.train)).toEqual(before.map((k) => k.train));
     expect(after.map((k) => k.restore)).toEqual(before.map((k) => k.restore));
     for (const [i, k] of after.entries()) expect(k.evaluate).not.toBe(before[i].evaluate);
+  });
+
+  test('a built file whose source is gone (moved or deleted since an earlier build) is not hashed: a fresh build and an old dist/ key the same code alike', async () => {
+    const bin = join(pkg, 'bin', 'rdbm.js');
+    const before = await plan(bin);
+    // what an earlier build of a since-moved module leaves behind (as dist/data/cli.js after the move to src/cli/commands)
+    writeFileSync(join(pkg, 'dist', 'data', 'left-behind.js'), 'export const stale = 1;\n');
+    writeFileSync(join(pkg, 'dist', 'metrics', 'left-behind.js'), 'export const stale = 1;\n');
+    expect(await plan(bin)).toEqual(before);
+    rmSync(join(pkg, 'dist', 'data', 'left-behind.js'));
+    rmSync(join(pkg, 'dist', 'metrics', 'left-behind.js'));
   });
 
   test('a source file newer than its build is refused, naming it (before: the old dist/ ran under the new source key)', async () => {
