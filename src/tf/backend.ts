@@ -144,6 +144,15 @@ export function describeBackend(info: BackendInfo): string {
 }
 
 /**
+ * The TensorFlow intra-op thread count a `describeBackend` line names (`…, 1 thread)`), if any: a native backend's
+ * float sums depend on it, so weights repeat bit for bit only at the same count.
+ */
+export function threadsOfDescription(description: string): number | undefined {
+  const m = /, (\d+) threads?\)$/.exec(description);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
  * Worker threads for a data-parallel job on the current backend: wasm and cpu compute on one thread each, so
  * `requested` threads share the work; a native backend parallelises inside TensorFlow (--threads), where a
  * second TensorFlow per worker would only contend for the same cores, so it runs one.

@@ -1,2 +1,2 @@
-export { tf, initBackend, describeBackend, selectedBackend, currentBackendId, BACKEND_IDS, CHAINED_OPS, workerThreadsFor } from './backend.js';
+export { tf, initBackend, describeBackend, threadsOfDescription, selectedBackend, currentBackendId, BACKEND_IDS, CHAINED_OPS, workerThreadsFor } from './backend.js';
 export type { BackendId, BackendInfo, ChainedOpsDeclarations } from './backend.js';

@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -25,6 +26,8 @@ import { captureIo } from '../helpers/io.js';
 import { DEFAULT_SCALE } from '../../src/experiments/scales.js';
 import { awaitingZooNotes } from '../../src/experiments/zoo.js';
 import { docsText } from '../helpers/docs.js';
+import { requireTool } from '../helpers/requirements.js';
+import { nativeUnavailable } from '../../src/tf/native.js';
 
 const root = join(import.meta.dirname, '..', '..');
 type ReproducedEntry = {
@@ -364,11 +367,19 @@ describe('the zoo page of the docs (docs/zoo.md)', () => {
     const status = /\*\*Status:\*\* the bundled entries \(`rdbm zoo list`\): (.*?) — /.exec(readme);
     expect(status).not.toBeNull();
     const named = [...status![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
-    expect(named).toEqual(listZoo().map((e) => e.name));
+    const w64 = SCALES.whole64.zooPrefix!;
+    const entries = listZoo().filter((e) => !e.name.startsWith(w64));
+    expect(named).toEqual(entries.map((e) => e.name));
     expect(named.length).toBeGreaterThan(0);
     // and what training them cost, as `rdbm zoo list` sums it
-    const entries = listZoo();
     expect(readme).toContain(`${entries.length} entries, ${duration(entries.reduce((sum, e) => sum + e.seconds, 0))} of training wall time in all`);
+    // the whole64 zoo as far as it is trained: its entries, how many of the scale's trainings they are, their cost
+    const whole = listZoo().filter((e) => e.name.startsWith(w64));
+    const planned = planExperiments(['reproduce'], { scale: 'whole64', zoo: false }).jobs.filter((j) => j.kind === 'train').length;
+    const w = /\*\*Status of the whole64 zoo:\*\* trained and bundled \(`rdbm zoo list`\): (.*?) — /.exec(readme);
+    expect(w).not.toBeNull();
+    expect([...w![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort()).toEqual(whole.map((e) => e.name));
+    expect(readme).toContain(`${whole.length} of ${planned} trainings, ${duration(whole.reduce((sum, e) => sum + e.seconds, 0))} of training wall time in all`);
   });
 
   it("quotes the default job's main configuration against the unrestored input as results/reproduced.json has it", () => {
@@ -440,16 +451,39 @@ describe('the zoo page of the docs (docs/zoo.md)', () => {
 
   it('every bundled entry was trained with the official clipping and repeats its step-10 weights bit for bit with this code (zoo verify)', async () => {
     const work = join(tmp, 'verify-bundled');
+    const w64 = SCALES.whole64.zooPrefix!;
     for (const entry of listZoo()) {
       expect(entry.training.gradClip, entry.name).toBe(1);
       // stored in files of at most 4 MiB (shards past that), so the repository's files stay small
       const files = readdirSync(join(BUNDLED_ZOO_DIR, entry.name, 'checkpoint'));
       for (const f of files) expect(statSync(join(BUNDLED_ZOO_DIR, entry.name, 'checkpoint', f)).size, `${entry.name}/${f}`).toBeLessThanOrEqual(SHARD_BYTES);
+      if (entry.name.startsWith(w64)) continue; // below, in a process of their own
       // on the backend the entry was trained on (auto may pick the native build, whose float arithmetic differs)
       await initBackend(entry.backend.split(' ')[0] as 'wasm');
       const r = await verifyZooEntry(join(BUNDLED_ZOO_DIR, entry.name), { steps: 10, workDir: work });
       expect(r, entry.name).toMatchObject({ name: entry.name, step: 10, identical: true, ok: true });
     }
   }, 900_000);
+
+  it('the whole64 entries were trained with the frozen recipe, and the three seeds of the main point and seed 0 of every other size repeat their step-10 weights bit for bit (rdbm zoo verify, on the native backend at the thread count each entry names)', (ctx) => {
+    const w64 = SCALES.whole64;
+    const entries = listZoo().filter((e) => e.name.startsWith(w64.zooPrefix!));
+    const recipe = { steps: w64.overrides.steps, lr: w64.overrides.lr, warmup: w64.overrides.warmup, batchSize: w64.overrides.batchSize, cropSize: w64.overrides.cropSize, emaDecay: w64.overrides.emaDecay, gradClip: 1 };
+    for (const e of entries) {
+      expect(e.training, e.name).toMatchObject(recipe);
+      expect(e.backend, e.name).toMatch(/^node \(.*rdbm native build, 1 thread\)$/);
+    }
+    const repeated = entries.filter((e) => /^w64-[TSBL](-seed-\d)?$/.test(e.name) && (e.name.startsWith('w64-T') || !e.name.includes('-seed-')));
+    if (entries.length === 0) return;
+    expect(repeated.length).toBeGreaterThan(0);
+    requireTool(ctx, nativeUnavailable('cpu'), 'the whole64 entries\' zoo verify');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'RDBM_THREADS' && k !== 'TF_NUM_INTRAOP_THREADS' && k !== 'RDBM_BACKEND'));
+    for (const e of repeated) {
+      const run = spawnSync(process.execPath, [join(root, 'bin', 'rdbm.js'), 'zoo', 'verify', e.name, '--json'], { env, encoding: 'utf8', timeout: 600_000 });
+      expect(run.status, `${e.name}: ${run.stderr}`).toBe(0);
+      const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as { name: string; step: number; identical: boolean; ok: boolean };
+      expect(r, e.name).toMatchObject({ name: e.name, step: 10, identical: true, ok: true });
+    }
+  }, 1_800_000);
 
 });

@@ -1,8 +1,8 @@
 /** `rdbm zoo list`, `rdbm zoo verify` and `rdbm zoo add`: the checkpoint zoo. */
 import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
-import { backendOption, startBackend } from '../options/backend.js';
-import { BACKEND_IDS, currentBackendId } from '../../tf/index.js';
+import { backendOption, startBackend, threadsOption } from '../options/backend.js';
+import { BACKEND_IDS, currentBackendId, selectedBackend, threadsOfDescription } from '../../tf/index.js';
 import { addSweepToZoo } from '../../experiments/zoo-add.js';
 import { SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from '../../zoo/entry.js';
@@ -60,6 +60,7 @@ export const zooVerifyCommand: Command = {
     zooOption,
     { name: 'steps', type: 'integer', description: 'K: a recorded step (default: the first, 10)', min: 1 },
     { ...backendOption, description: "TensorFlow.js backend (default: the entry's, whose kernels the recorded hashes come from)" },
+    { ...threadsOption, description: "native backends: TensorFlow's intra-op threads (default: the entry's, as its backend line names them)" },
     { name: 'json', type: 'boolean', description: 'print one JSON object' },
   ],
   async run({ options, positionals }, io) {
@@ -70,16 +71,22 @@ export const zooVerifyCommand: Command = {
     const entry = readZooEntry(entryDir);
     recordedStep(entry, options.steps as number | undefined); // bad input fails before the backend starts
     const trainedOn = entry.backend.split(' ')[0];
-    await startBackend(options.backend ?? ((BACKEND_IDS as readonly string[]).includes(trainedOn) ? trainedOn : undefined), io);
+    // a native entry's sums depend on TensorFlow's thread count: retrain at the entry's unless --threads says otherwise
+    // (TF reads it once, when the binding loads, which is below)
+    const trainedThreads = threadsOfDescription(entry.backend);
+    if (trainedThreads !== undefined && options.threads === undefined && process.env.RDBM_THREADS === undefined && process.env.TF_NUM_INTRAOP_THREADS === undefined) process.env.RDBM_THREADS = String(trainedThreads);
+    await startBackend(options.backend ?? ((BACKEND_IDS as readonly string[]).includes(trainedOn) ? trainedOn : undefined), io, options.threads);
     const current = currentBackendId();
-    const sameBackend = current === trainedOn;
-    if (!sameBackend) io.err(`zoo verify: ${entry.name} was trained on ${trainedOn}; on ${current} the weights cannot repeat bit for bit, so its recorded loss window at the step decides\n`);
+    const threads = selectedBackend()?.tensorflow?.threads;
+    const sameBackend = current === trainedOn && threads === trainedThreads;
+    if (current !== trainedOn) io.err(`zoo verify: ${entry.name} was trained on ${trainedOn}; on ${current} the weights cannot repeat bit for bit, so its recorded loss window at the step decides\n`);
+    else if (!sameBackend) io.err(`zoo verify: ${entry.name} was trained with ${trainedThreads ?? 'no'} TensorFlow threads; with ${threads ?? 'none'} the weights cannot repeat bit for bit, so its recorded loss window at the step decides\n`);
     const r = await verifyZooEntry(entryDir, { ...(options.steps ? { steps: options.steps as number } : {}), io });
     if (options.json) io.out(`${JSON.stringify(r)}\n`);
     else if (r.identical) io.out(`${r.name}: step ${r.step} retrained in ${r.seconds.toFixed(0)} s: weights identical (sha256 ${r.retrained.sha256.slice(0, 16)}…), as recorded at commit ${r.commit.slice(0, 10)}\n`);
     else {
       io.out(
-        `${r.name}: step ${r.step}: weights differ from those recorded at commit ${r.commit.slice(0, 10)} (${sameBackend ? 'the training code changed since' : `retrained on ${current}, trained on ${trainedOn}: another backend's float arithmetic, so the recorded loss window is compared instead`}); ` +
+        `${r.name}: step ${r.step}: weights differ from those recorded at commit ${r.commit.slice(0, 10)} (${sameBackend ? 'the training code changed since' : current !== trainedOn ? `retrained on ${current}, trained on ${trainedOn}: another backend's float arithmetic, so the recorded loss window is compared instead` : `retrained with ${threads ?? 'no'} TensorFlow threads, trained with ${trainedThreads ?? 'no'}: other float sums, so the recorded loss window is compared instead`}); ` +
           `loss ${r.retrained.loss.toPrecision(6)} vs ${r.recorded.loss.toPrecision(6)} recorded, relative difference ${r.lossRelDiff.toExponential(2)} ${r.ok ? '<=' : '>'} tolerance ${r.tolerance}: ${r.ok ? 'consistent' : 'NOT consistent'}\n`,
       );
     }
