@@ -31,12 +31,17 @@ export function scaleStatement(scale: string | Scale, measured?: MeasuredAverage
   }
   const images = c.testLimit === 0 ? 'all test images' : `${c.testLimit} test image${c.testLimit === 1 ? '' : 's'} per task`;
   if (s.zooOnly) {
+    const whole = c.dataset === 'mini-uir' && c.cropSize >= c.datasetSize;
+    const seeds = s.seeds?.length ?? 1;
     return (
-      `At scale ${s.name} the networks come from the checkpoint zoo: trained for ${c.steps} steps (the paper: ${PAPER_CONFIG.steps}) on ${c.cropSize}-px crops` +
-      `${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''}` +
+      `At scale ${s.name} the networks come from the checkpoint zoo: trained for ${c.steps} steps (the paper: ${PAPER_CONFIG.steps}) on ` +
+      (whole ? `whole ${c.datasetSize}-px mini-uir images` : `${c.cropSize}-px crops${c.dataset === 'mini-uir' ? ` of ${c.datasetSize}-px mini-uir images` : ''}`) +
       `${windowsPhrase(c)} and scored on ${images}. ` +
-      "They restore: read each row against the unrestored input's row, and every difference with its 95 % interval over the test images. " +
-      'Each configuration is one training run (one seed), so an interval covers the choice of test images, not the training run; ' +
+      (seeds > 1
+        ? `They restore: read each row (the mean over its ${seeds} training seeds) against the unrestored input's row, and every difference with its 95 % interval over the training seeds and the test images (two-level paired bootstrap). ` +
+          'The interval covers the choice of test images and of training run at this budget; '
+        : "They restore: read each row against the unrestored input's row, and every difference with its 95 % interval over the test images. " +
+          'Each configuration is one training run (one seed), so an interval covers the choice of test images, not the training run; ') +
       "at this budget neither the absolute figures nor an ablation's direction is evidence about the paper's claims, and a direction that differs from the paper's is reported as measured." +
       tail
     );

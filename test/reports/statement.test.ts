@@ -25,6 +25,12 @@ describe('the one statement of what a scale can show', () => {
       "At scale cpu the networks come from the checkpoint zoo: trained for 3000 steps (the paper: 500000) on 32-px crops of 64-px mini-uir images, restored in overlapping 32-px windows (the training crop; the paper restores whole images) and scored on 16 test images per task. They restore: read each row against the unrestored input's row, and every difference with its 95 % interval over the test images. Each configuration is one training run (one seed), so an interval covers the choice of test images, not the training run; at this budget neither the absolute figures nor an ablation's direction is evidence about the paper's claims, and a direction that differs from the paper's is reported as measured.",
     );
     expect(scaleStatement({ ...SCALES.cpu, overrides: { ...SCALES.cpu.overrides, testLimit: 0 } })).toContain('scored on all test images. They restore');
+    // a seeded scale on whole images says so (no windows, no "one seed")
+    const w = scaleStatement('whole64');
+    expect(w).toContain('trained for 1500 steps (the paper: 500000) on whole 64-px mini-uir images and scored on 16 test images per task.');
+    expect(w).toContain('(the mean over its 3 training seeds)');
+    expect(w).toContain('with its 95 % interval over the training seeds and the test images (two-level paired bootstrap)');
+    expect(w).not.toMatch(/one seed|windows|crops/);
   });
 
   it('opens results/README.md and is what docs/reproduce.md says about the default scale (no contradiction)', () => {
