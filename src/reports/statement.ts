@@ -39,7 +39,7 @@ export function scaleStatement(scale: string | Scale, measured?: MeasuredAverage
       `${windowsPhrase(c)} and scored on ${images}. ` +
       (seeds > 1
         ? `They restore: read each row (the mean over its ${seeds} training seeds) against the unrestored input's row, and every difference with its 95 % interval over the training seeds and the test images (two-level paired bootstrap). ` +
-          'The interval covers the choice of test images and of training run at this budget; '
+          'The interval covers the choice of test images and of training run; '
         : "They restore: read each row against the unrestored input's row, and every difference with its 95 % interval over the test images. " +
           'Each configuration is one training run (one seed), so an interval covers the choice of test images, not the training run; ') +
       "at this budget neither the absolute figures nor an ablation's direction is evidence about the paper's claims, and a direction that differs from the paper's is reported as measured." +
