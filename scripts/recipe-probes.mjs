@@ -11,7 +11,7 @@
 // the recorded loss history, the training wall and CPU seconds, backend and thread count.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
@@ -102,7 +102,8 @@ writeFileSync(
       backend: `node (TensorFlow ${native.builds[0].build?.tfVersion ?? '?'})`,
       cpuSecondsThisProcess: (cpu.user + cpu.system) / 1e6,
     },
-    null,
+    // file paths relative to the work folder: the record names no machine's folders
+    (_key, v) => (typeof v === 'string' && v.startsWith(`${work}/`) ? relative(work, v) : v),
     2,
   )}\n`,
 );
