@@ -71,22 +71,27 @@ export const zooVerifyCommand: Command = {
     const entry = readZooEntry(entryDir);
     recordedStep(entry, options.steps as number | undefined); // bad input fails before the backend starts
     const trainedOn = entry.backend.split(' ')[0];
-    // a native entry's sums depend on TensorFlow's thread count: retrain at the entry's unless --threads says otherwise
-    // (TF reads it once, when the binding loads, which is below)
+    // a native entry's sums depend on TensorFlow's thread count: retrain at the entry's unless --threads or the
+    // environment says otherwise (TF reads it once, when the binding loads in startBackend)
     const trainedThreads = threadsOfDescription(entry.backend);
-    if (trainedThreads !== undefined && options.threads === undefined && process.env.RDBM_THREADS === undefined && process.env.TF_NUM_INTRAOP_THREADS === undefined) process.env.RDBM_THREADS = String(trainedThreads);
-    await startBackend(options.backend ?? ((BACKEND_IDS as readonly string[]).includes(trainedOn) ? trainedOn : undefined), io, options.threads);
+    const threadsFromEnv = process.env.RDBM_THREADS !== undefined || process.env.TF_NUM_INTRAOP_THREADS !== undefined;
+    await startBackend(options.backend ?? ((BACKEND_IDS as readonly string[]).includes(trainedOn) ? trainedOn : undefined), io, options.threads ?? (threadsFromEnv ? undefined : trainedThreads));
     const current = currentBackendId();
     const threads = selectedBackend()?.tensorflow?.threads;
-    const sameBackend = current === trainedOn && threads === trainedThreads;
-    if (current !== trainedOn) io.err(`zoo verify: ${entry.name} was trained on ${trainedOn}; on ${current} the weights cannot repeat bit for bit, so its recorded loss window at the step decides\n`);
-    else if (!sameBackend) io.err(`zoo verify: ${entry.name} was trained with ${trainedThreads ?? 'no'} TensorFlow threads; with ${threads ?? 'none'} the weights cannot repeat bit for bit, so its recorded loss window at the step decides\n`);
+    // why the weights cannot repeat bit for bit here, if they cannot: then the recorded loss window decides
+    const otherArithmetic =
+      current !== trainedOn
+        ? `retrained on ${current}, trained on ${trainedOn}: another backend's float arithmetic`
+        : threads !== trainedThreads
+          ? `retrained with ${threads ?? 'no'} TensorFlow threads, trained with ${trainedThreads ?? 'no'}: other float sums`
+          : undefined;
+    if (otherArithmetic) io.err(`zoo verify: ${entry.name}: ${otherArithmetic}, so the weights cannot repeat bit for bit and its recorded loss window at the step decides\n`);
     const r = await verifyZooEntry(entryDir, { ...(options.steps ? { steps: options.steps as number } : {}), io });
     if (options.json) io.out(`${JSON.stringify(r)}\n`);
     else if (r.identical) io.out(`${r.name}: step ${r.step} retrained in ${r.seconds.toFixed(0)} s: weights identical (sha256 ${r.retrained.sha256.slice(0, 16)}…), as recorded at commit ${r.commit.slice(0, 10)}\n`);
     else {
       io.out(
-        `${r.name}: step ${r.step}: weights differ from those recorded at commit ${r.commit.slice(0, 10)} (${sameBackend ? 'the training code changed since' : current !== trainedOn ? `retrained on ${current}, trained on ${trainedOn}: another backend's float arithmetic, so the recorded loss window is compared instead` : `retrained with ${threads ?? 'no'} TensorFlow threads, trained with ${trainedThreads ?? 'no'}: other float sums, so the recorded loss window is compared instead`}); ` +
+        `${r.name}: step ${r.step}: weights differ from those recorded at commit ${r.commit.slice(0, 10)} (${otherArithmetic ? `${otherArithmetic}, so the recorded loss window is compared instead` : 'the training code changed since'}); ` +
           `loss ${r.retrained.loss.toPrecision(6)} vs ${r.recorded.loss.toPrecision(6)} recorded, relative difference ${r.lossRelDiff.toExponential(2)} ${r.ok ? '<=' : '>'} tolerance ${r.tolerance}: ${r.ok ? 'consistent' : 'NOT consistent'}\n`,
       );
     }
