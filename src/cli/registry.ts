@@ -96,4 +96,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'add the finished training jobs of a sweep to the checkpoint zoo',
     load: async () => (await import('./commands/zoo.js')).zooAddCommand,
   },
+  {
+    name: 'zoo shrink',
+    summary: 'store float32 zoo entries in float16 or float24 where their restorations stay within 1/255',
+    load: async () => (await import('./commands/zoo.js')).zooShrinkCommand,
+  },
 ];

@@ -25,8 +25,11 @@ export interface Scale {
   readonly axesOf?: ScaleName;
   /** zoo entry names start with this (entries of several recipes live side by side in data/zoo) */
   readonly zooPrefix?: string;
-  /** how `zoo add` stores the scale's weights: float16 halves the zoo (its restorations within 1/255 of float32's: test/zoo/float16.test.ts) */
-  readonly zooDtype?: 'float32' | 'float16';
+  /**
+   * `zoo add` stores the scale's weights in the narrowest format (float16, then float24) whose restorations of the
+   * test split stay within 1/255 of float32's, measured per entry (src/zoo/storage.ts); without it, float32
+   */
+  readonly zooNarrow?: boolean;
 }
 
 const scales = registry<ScaleName, Scale>('scale', {
@@ -56,7 +59,7 @@ const scales = registry<ScaleName, Scale>('scale', {
     seeds: [0, 1, 2],
     axesOf: 'cpu',
     zooPrefix: 'w64-',
-    zooDtype: 'float16',
+    zooNarrow: true,
   },
   paper: {
     name: 'paper',

@@ -7,11 +7,15 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { addZooEntry } from '../zoo/add.js';
-import { BUNDLED_ZOO_DIR } from '../zoo/entry.js';
+import { BUNDLED_ZOO_DIR, ZOO_FILE, readZooEntry } from '../zoo/entry.js';
+import { type StorageChecks, chooseStorage, formatsToMeasure } from '../zoo/storage.js';
+import type { Io } from '../util/io.js';
+import type { WeightDtype } from '../models/weight-files.js';
+import { measureStorage } from './zoo-storage.js';
 import { planExperiments } from './api.js';
 import { type RunConfig, runConfig } from './config.js';
 import { PAPER_CONFIG } from './paper.js';
-import { recordsDir } from './layout.js';
+import { datasetsDir, recordsDir } from './layout.js';
 import type { Job } from './plan.js';
 import { SCALES, type ScaleName } from './scales.js';
 import { type JobRecord, type ResultsStore, openResults } from './store.js';
@@ -66,17 +70,28 @@ function finishedTraining(store: ResultsStore, job: Job): JobRecord | undefined 
 }
 
 export interface ZooAddReport {
-  readonly added: readonly { name: string; steps: number; seconds: number }[];
+  /** entries written, in the format stored; `checks` when the scale stores the narrowest format its measurements allow */
+  readonly added: readonly { name: string; steps: number; seconds: number; dtype: WeightDtype; checks?: StorageChecks }[];
+  /** entries already in the zoo from the same training job, their format decided by recorded measurements: left as they are */
+  readonly kept: readonly string[];
   /** training jobs of the plan that have not finished */
   readonly pending: readonly { name: string; key: string }[];
 }
 
-/** Adds every finished training job of the experiments (at a scale, in a results folder) to the zoo. */
-export function addSweepToZoo(experiments: readonly string[], options: { scale: ScaleName; resultsDir: string; zooDir?: string }): ZooAddReport {
+/**
+ * Adds every finished training job of the experiments (at a scale, in a results folder) to the zoo. A scale with
+ * Scale.zooNarrow first measures each run's restorations from rounded weights against its float32 ones
+ * (zoo-storage.ts; needs a started backend) and stores the narrowest format within 1/255, recording the checks.
+ */
+export async function addSweepToZoo(experiments: readonly string[], options: { scale: ScaleName; resultsDir: string; zooDir?: string; io?: Pick<Io, 'err' | 'errIsTTY'>; narrow?: boolean }): Promise<ZooAddReport> {
   const plan = planExperiments(experiments, { scale: options.scale, zoo: false });
   const store = openResults(options.resultsDir);
   const base: RunConfig = runConfig({ ...PAPER_CONFIG, ...SCALES[options.scale].overrides });
   const added: ZooAddReport['added'][number][] = [];
+  const kept: string[] = [];
+  const zooDir = options.zooDir ?? BUNDLED_ZOO_DIR;
+  // narrow storage as the scale asks (a test may ask it of another)
+  const narrow = options.narrow ?? SCALES[options.scale].zooNarrow ?? false;
   const pending: ZooAddReport['pending'][number][] = [];
   for (const job of plan.jobs.filter((j) => j.kind === 'train')) {
     const name = zooName(job.config, base, SCALES[options.scale].zooPrefix);
@@ -89,21 +104,34 @@ export function addSweepToZoo(experiments: readonly string[], options: { scale: 
     }
     const record = done as JobRecord & { checkpoint?: string; backend?: string; versions?: Record<string, string> };
     const versions = record.versions ?? {};
+    const config = { ...((record.config as RunConfig | undefined) ?? job.config) };
+    const runCheckpoint = store.resolve(String(record.checkpoint));
+    const existing = existsSync(join(zooDir, name, ZOO_FILE)) ? readZooEntry(join(zooDir, name)) : undefined;
+    // measurements of the same run are kept; an entry whose format they decide is left as it is
+    const known = existing?.trainKey === done.key ? (existing.weights.checks ?? {}) : {};
+    if (narrow && existing?.trainKey === done.key && formatsToMeasure(known).length === 0 && existing.weights.dtype === chooseStorage(known)) {
+      kept.push(name);
+      continue;
+    }
+    const measured = narrow ? await measureStorage({ config: runConfig(config), float32: runCheckpoint, known, datasetsDir: datasetsDir(store.dir), io: options.io ?? { err: () => {}, errIsTTY: false } }) : undefined;
+    const dtype = measured?.dtype;
+    const checks = measured?.checks;
     const entry = addZooEntry({
-      zooDir: options.zooDir ?? BUNDLED_ZOO_DIR,
+      zooDir,
       name,
-      runDir: dirname(store.resolve(String(record.checkpoint))),
+      runDir: dirname(runCheckpoint),
       training: zooTraining(job.config),
       dataset,
       // the sweep point as it ran (a record by an earlier commit has that commit's config, e.g. other restore fields)
-      config: { ...((record.config as RunConfig | undefined) ?? job.config) },
+      config,
       trainKey: done.key,
       commit: versions['rdbm-lab commit'] ?? 'unknown',
       backend: record.backend ?? 'unknown',
       versions,
-      ...(SCALES[options.scale].zooDtype ? { dtype: SCALES[options.scale].zooDtype } : {}),
+      ...(dtype ? { dtype } : {}),
+      ...(checks ? { checks } : {}),
     });
-    added.push({ name, steps: entry.steps, seconds: entry.seconds });
+    added.push({ name, steps: entry.steps, seconds: entry.seconds, dtype: entry.weights.dtype, ...(checks ? { checks } : {}) });
   }
-  return { added, pending };
+  return { added, kept, pending };
 }

@@ -22,8 +22,7 @@ import { TorchLimitError, flattenTensors, readTorchFile } from './torch/pt.js';
 import { checkTensors, inferUNetConfig, selectUNetTensors, toOurLayout } from './torch/state-dict.js';
 import type { LoadedModel, TrainConfig } from './types.js';
 import { type TimeInput, type UNet, makeVariables, unetFromParams } from './unet.js';
-import { fromFloat16 } from '../util/float16.js';
-import { WEIGHTS, type WeightDtype, type WeightShard, readWeightFiles, writeWeightFiles } from './weight-files.js';
+import { WEIGHTS, WEIGHT_DTYPES, type WeightDtype, type WeightShard, decodeWeights, readWeightFiles, writeWeightFiles } from './weight-files.js';
 
 export const CHECKPOINT_FORMAT = 'rdbm-lab/unet-checkpoint';
 export const MANIFEST = 'manifest.json';
@@ -40,7 +39,7 @@ export interface CheckpointManifest {
   readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number }[];
   /** absent: one weights.bin */
   readonly shards?: readonly WeightShard[];
-  /** absent: float32; float16: stored in half the bytes (read back as float32) */
+  /** absent: float32; float16 / float24: stored in 2 or 3 bytes a value (read back as float32) */
   readonly dtype?: WeightDtype;
 }
 
@@ -118,13 +117,12 @@ export function readCheckpoint(path: string): { manifest: CheckpointManifest; te
   if (manifest?.format !== CHECKPOINT_FORMAT || manifest.version !== 1) {
     throw new RdbmError(`cannot read checkpoint ${path}: manifest format ${JSON.stringify(manifest?.format)} (expected ${CHECKPOINT_FORMAT} version 1)`);
   }
-  if (manifest.dtype !== undefined && manifest.dtype !== 'float32' && manifest.dtype !== 'float16') throw new RdbmError(`cannot read checkpoint ${path}: weight dtype ${JSON.stringify(manifest.dtype)} (expected float32 or float16)`);
+  if (manifest.dtype !== undefined && !(WEIGHT_DTYPES as readonly string[]).includes(manifest.dtype)) throw new RdbmError(`cannot read checkpoint ${path}: weight dtype ${JSON.stringify(manifest.dtype)} (expected ${WEIGHT_DTYPES.join(', ')})`);
   const dir = mPath.slice(0, mPath.length - MANIFEST.length) || '.';
   const read = readWeightFiles(dir, manifest);
   if ('problem' in read) throw new RdbmError(`checkpoint ${path} is corrupt: ${read.problem}`);
   const { bytes } = read;
-  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const floats = manifest.dtype === 'float16' ? fromFloat16(new Uint16Array(copy)) : new Float32Array(copy);
+  const floats = decodeWeights(bytes, manifest.dtype ?? 'float32');
   const tensors = new Map<string, HostTensor>();
   for (const t of manifest.tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);

@@ -6,6 +6,8 @@
  * joined bytes, so a checkpoint's identity (its content key, the zoo's recorded hashes) does not depend on
  * how it was split.
  */
+import { fromFloat16, toFloat16 } from '../util/float16.js';
+import { fromFloat24, toFloat24 } from '../util/float24.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
@@ -29,14 +31,31 @@ export interface WeightLayout {
   readonly tensors: readonly { readonly shape: readonly number[]; readonly offset: number }[];
   /** absent: the weights are one file, weights.bin */
   readonly shards?: readonly WeightShard[];
-  /** how the values are stored: float32 (absent) or float16 (a zoo entry stored in half the bytes) */
+  /** how the values are stored: float32 (absent), or float16 / float24 (a zoo entry stored in 2 or 3 bytes a value) */
   readonly dtype?: WeightDtype;
 }
 
-export type WeightDtype = 'float32' | 'float16';
+/** The storage formats of weights, widest first (float24: float32 without its low mantissa byte, util/float24.ts). */
+export const WEIGHT_DTYPES = ['float32', 'float24', 'float16'] as const;
+export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
 
 /** Bytes per stored value. */
-export const dtypeBytes = (dtype: WeightDtype | undefined): number => (dtype === 'float16' ? 2 : 4);
+export const dtypeBytes = (dtype: WeightDtype | undefined): number => (dtype === 'float16' ? 2 : dtype === 'float24' ? 3 : 4);
+
+/** float32 values in a storage format's bytes (float16 and float24 round to nearest, ties to even). */
+export function encodeWeights(values: Float32Array, dtype: WeightDtype): Uint8Array {
+  if (dtype === 'float16') return new Uint8Array(toFloat16(values).buffer);
+  if (dtype === 'float24') return toFloat24(values);
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** A storage format's bytes read back as float32 values (exact). */
+export function decodeWeights(bytes: Uint8Array, dtype: WeightDtype): Float32Array {
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  if (dtype === 'float16') return fromFloat16(new Uint16Array(copy));
+  if (dtype === 'float24') return fromFloat24(new Uint8Array(copy));
+  return new Float32Array(copy);
+}
 
 /** The byte length the tensors of a manifest span (offsets count values). */
 function layoutBytes(tensors: WeightLayout['tensors'], dtype?: WeightDtype): number {

@@ -7,13 +7,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
-import { readCheckpoint, writeCheckpointFiles } from '../models/checkpoint.js';
+import { type CheckpointManifest, readCheckpoint, writeCheckpointFiles } from '../models/checkpoint.js';
 import { latestCheckpoint, readHistory } from '../models/train.js';
-import { SHARD_BYTES, type WeightDtype } from '../models/weight-files.js';
-import { toFloat16 } from '../util/float16.js';
+import { SHARD_BYTES, type WeightDtype, encodeWeights } from '../models/weight-files.js';
 import { partialPath, removeStalePartials, writeJsonAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { ZOO_CHECKPOINT, ZOO_FILE, ZOO_FORMAT, type ZooEntry, readZooEntry, zooLookupKey } from './entry.js';
+import { type StorageChecks, storageProblem } from './storage.js';
 
 /** What a new entry records beside the run (the rest of ZooEntry comes from the run's files). */
 export type AddZooEntryInput = Pick<ZooEntry, 'name' | 'training' | 'dataset' | 'config' | 'trainKey' | 'commit' | 'backend' | 'versions'> & {
@@ -22,9 +22,44 @@ export type AddZooEntryInput = Pick<ZooEntry, 'name' | 'training' | 'dataset' | 
   readonly runDir: string;
   /** weights larger than this are stored in shards of this size (default SHARD_BYTES, 4 MiB) */
   readonly shardBytes?: number;
-  /** float16 stores the weights rounded to half precision, in half the bytes (default float32, exactly as trained) */
+  /** float16 / float24 store the weights rounded, in 2 or 3 bytes a value (default float32, exactly as trained) */
   readonly dtype?: WeightDtype;
+  /** what narrower storage does to the restorations (measured by the caller; the stored format's is required, all recorded) */
+  readonly checks?: StorageChecks;
 };
+
+/** The sampling weights of a checkpoint (its `train/` state left out) as one array, in the order saved, and their layout. */
+function samplingWeights(checkpoint: string): { manifest: CheckpointManifest; all: Float32Array; layout: { name: string; shape: readonly number[]; offset: number }[] } {
+  const { manifest, tensors } = readCheckpoint(checkpoint);
+  const kept = manifest.tensors.filter((t) => !t.name.startsWith('train/'));
+  const all = new Float32Array(kept.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0));
+  const layout: { name: string; shape: readonly number[]; offset: number }[] = [];
+  let at = 0;
+  for (const t of kept) {
+    const data = tensors.get(t.name)!.data;
+    all.set(data, at);
+    layout.push({ name: t.name, shape: t.shape, offset: at });
+    at += data.length;
+  }
+  return { manifest, all, layout };
+}
+
+/**
+ * A copy of a float32 checkpoint's sampling weights in a narrower format in `outDir` (what an entry would store), to
+ * measure its restorations against the original's before the entry is stored that way.
+ */
+export function writeNarrowCheckpoint(checkpoint: string, outDir: string, dtype: WeightDtype): void {
+  const { manifest, all, layout } = samplingWeights(checkpoint);
+  const { sha256: _whole, shards: _split, dtype: _dtype, ...fields } = manifest;
+  mkdirSync(outDir, { recursive: true });
+  writeCheckpointFiles(outDir, { ...fields, tensors: layout, ...(dtype === 'float32' ? {} : { dtype }) }, encodeWeights(all, dtype));
+}
+
+/** Refuses storing `dtype` without a measurement that allows it (one line naming the entry). */
+function refuseUnmeasured(name: string, dtype: WeightDtype, checks: StorageChecks | undefined): void {
+  const problem = storageProblem({ dtype, ...(checks ? { checks } : {}) });
+  if (problem) throw new RdbmError(`zoo entry ${name}: ${problem}`);
+}
 
 /** Writes data/zoo/<name>/ from a finished run; returns the entry (re-read and verified). */
 export function addZooEntry(input: AddZooEntryInput): ZooEntry {
@@ -34,28 +69,17 @@ export function addZooEntry(input: AddZooEntryInput): ZooEntry {
   // a record of the run, not a log: two trainers writing one run folder (unguarded concurrent sweeps) repeat steps
   const repeated = history.findIndex((h, i) => i > 0 && h.step <= history[i - 1].step);
   if (repeated > 0) throw new RdbmError(`${input.runDir}: history.jsonl line ${repeated + 1} repeats or goes back to step ${history[repeated].step} (expected increasing steps; was the run written by two trainers at once? retrain it)`);
-  const { manifest, tensors } = readCheckpoint(latest);
+  const { manifest, all, layout } = samplingWeights(latest);
   const last = history[history.length - 1];
   if (!last || last.step !== manifest.step) {
     throw new RdbmError(`${input.runDir}: history.jsonl does not reach step ${manifest.step} (trained before the history was recorded? retrain it)`);
   }
-  // the sampling weights in the order saved, exactly as trained
-  const kept = manifest.tensors.filter((t) => !t.name.startsWith('train/'));
-  const total = kept.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-  const all = new Float32Array(total);
-  const layout: { name: string; shape: readonly number[]; offset: number }[] = [];
-  let at = 0;
-  for (const t of kept) {
-    const data = tensors.get(t.name)!.data;
-    all.set(data, at);
-    layout.push({ name: t.name, shape: t.shape, offset: at });
-    at += data.length;
-  }
   const trained = new Uint8Array(all.buffer);
   const hash = sha256(trained);
   if (hash !== last.sha256) throw new RdbmError(`${latest}: its sampling weights do not hash to the history's step ${last.step}`);
-  const half = input.dtype === 'float16';
-  const bytes = half ? new Uint8Array(toFloat16(all).buffer) : trained;
+  const dtype = input.dtype ?? 'float32';
+  refuseUnmeasured(input.name, dtype, input.checks);
+  const bytes = encodeWeights(all, dtype);
   const entry: ZooEntry = {
     format: ZOO_FORMAT,
     version: 1,
@@ -71,15 +95,37 @@ export function addZooEntry(input: AddZooEntryInput): ZooEntry {
     steps: manifest.step,
     seconds: last.seconds,
     history,
-    weights: half ? { sha256: sha256(bytes), bytes: bytes.byteLength, dtype: 'float16', trainedSha256: hash } : { sha256: hash, bytes: bytes.byteLength, dtype: 'float32' },
+    weights: {
+      ...(dtype === 'float32' ? { sha256: hash, bytes: bytes.byteLength, dtype } : { sha256: sha256(bytes), bytes: bytes.byteLength, dtype, trainedSha256: hash }),
+      ...(input.checks ? { checks: input.checks } : {}),
+    },
   };
-  const target = join(input.zooDir, input.name);
+  return writeEntry(join(input.zooDir, input.name), entry, manifest, layout, bytes, input.shardBytes);
+}
+
+/**
+ * Stores a float32 entry in a narrower format in place, given the measurements that allow it: the same entry, its
+ * weights rounded, `trainedSha256` naming the float32 weights its history records.
+ */
+export function narrowZooEntry(dir: string, dtype: WeightDtype, checks: StorageChecks, shardBytes?: number): ZooEntry {
+  const entry = readZooEntry(dir);
+  if (entry.weights.dtype !== 'float32') throw new RdbmError(`zoo entry ${dir}: already stored in ${entry.weights.dtype}`);
+  refuseUnmeasured(entry.name, dtype, checks);
+  const { manifest, all, layout } = samplingWeights(join(dir, ZOO_CHECKPOINT));
+  const bytes = encodeWeights(all, dtype);
+  const weights: ZooEntry['weights'] = dtype === 'float32' ? { ...entry.weights, checks } : { sha256: sha256(bytes), bytes: bytes.byteLength, dtype, trainedSha256: entry.weights.sha256, checks };
+  return writeEntry(dir, { ...entry, weights }, manifest, layout, bytes, shardBytes);
+}
+
+/** Writes an entry's folder (checkpoint/ + zoo.json) into a partial sibling, checks it, and renames it into place. */
+function writeEntry(target: string, entry: ZooEntry, manifest: CheckpointManifest, layout: readonly { name: string; shape: readonly number[]; offset: number }[], bytes: Uint8Array, shardBytes?: number): ZooEntry {
+  const dtype = entry.weights.dtype;
   removeStalePartials(target);
   const partial = partialPath(target);
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, ZOO_CHECKPOINT), { recursive: true });
-  const { sha256: _whole, shards: _split, ...fields } = manifest;
-  writeCheckpointFiles(join(partial, ZOO_CHECKPOINT), { ...fields, tensors: layout, ...(half ? { dtype: 'float16' as const } : {}) }, bytes, input.shardBytes ?? SHARD_BYTES);
+  const { sha256: _whole, shards: _split, dtype: _dtype, ...fields } = manifest;
+  writeCheckpointFiles(join(partial, ZOO_CHECKPOINT), { ...fields, tensors: layout, ...(dtype === 'float32' ? {} : { dtype }) }, bytes, shardBytes ?? SHARD_BYTES);
   writeJsonAtomic(join(partial, ZOO_FILE), entry);
   readZooEntry(partial);
   if (existsSync(target)) rmSync(target, { recursive: true, force: true });

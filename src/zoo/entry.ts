@@ -3,7 +3,8 @@
  *   zoo.json              the entry: run config, lookup key, job key, commit, backend, steps, wall time,
  *                         the loss curve and the sha256 of the sampling weights at every recorded step
  *   checkpoint/           an ordinary checkpoint (manifest.json + weights.bin, or its 4 MiB shards for RDBM-S
- *                         and larger) holding only the sampling (EMA) weights, float32 exactly as trained
+ *                         and larger) holding only the sampling (EMA) weights, float32 exactly as trained, or
+ *                         rounded to float16 / float24 where that restores within 1/255 of them (storage.ts)
  * An entry is found by its run config (zooLookupKey), so later code changes do not force a retrain; the
  * jobs downstream of it key on the stored weights' sha256. A modified or truncated file is refused, and so is
  * a checkpoint manifest whose training block, architecture, step or layout is not what zoo.json binds (binding.ts).
@@ -14,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { RdbmError } from '../errors.js';
 import type { CheckpointManifest } from '../models/checkpoint.js';
 import { tileWindows } from '../models/tiles.js';
-import { readWeightFiles } from '../models/weight-files.js';
+import { type WeightDtype, readWeightFiles } from '../models/weight-files.js';
+import { type StorageChecks, storageProblem } from './storage.js';
 import { configHash } from '../util/hash.js';
 import { manifestBindingProblem } from './binding.js';
 
@@ -59,11 +61,11 @@ export interface ZooEntry {
   readonly seconds: number;
   readonly history: readonly ZooHistoryLine[];
   /**
-   * the stored sampling weights (checkpoint/weights.bin, or its shards joined). float16 entries store the trained
-   * float32 weights rounded to half precision; `trainedSha256` is the float32 weights' hash, the run's history
-   * records at its last step
+   * the stored sampling weights (checkpoint/weights.bin, or its shards joined). float16 / float24 entries store the
+   * trained float32 weights rounded (storage.ts); `trainedSha256` is the float32 weights' hash, the run's history
+   * records at its last step; `checks` the measurements that chose the format
    */
-  readonly weights: { readonly sha256: string; readonly bytes: number; readonly dtype: 'float32' | 'float16'; readonly trainedSha256?: string };
+  readonly weights: { readonly sha256: string; readonly bytes: number; readonly dtype: WeightDtype; readonly trainedSha256?: string; readonly checks?: StorageChecks };
 }
 
 /** The lookup key of a training config on a dataset: what must match for a zoo checkpoint to stand in for training. */
@@ -91,6 +93,9 @@ export function readZooEntry(dir: string): ZooEntry {
   }
   if (!Array.isArray(entry.history) || entry.history.length === 0) fail(dir, `${ZOO_FILE} has no training history`);
   if (entry.lookup !== zooLookupKey(entry.training, entry.dataset)) fail(dir, `${ZOO_FILE} lookup key does not match its training config (edited by hand?)`);
+  if (!entry.weights || typeof entry.weights !== 'object') fail(dir, `${ZOO_FILE} field weights is missing`);
+  const stored = storageProblem(entry.weights);
+  if (stored) fail(dir, `${ZOO_FILE} ${stored}`);
   const manifestPath = join(dir, ZOO_CHECKPOINT, MANIFEST);
   if (!existsSync(manifestPath)) fail(dir, `${ZOO_CHECKPOINT}/${MANIFEST} is missing`);
   let manifest: CheckpointManifest;
@@ -106,7 +111,7 @@ export function readZooEntry(dir: string): ZooEntry {
   if ('problem' in read) fail(dir, `${ZOO_CHECKPOINT}/${read.problem}`);
   if (read.bytes.byteLength !== entry.weights.bytes) fail(dir, `the stored weights have ${read.bytes.byteLength} bytes (${ZOO_FILE} records ${entry.weights.bytes})`);
   const last = entry.history[entry.history.length - 1];
-  if (last.step !== entry.steps || last.sha256 !== (entry.weights.dtype === 'float16' ? entry.weights.trainedSha256 : entry.weights.sha256)) fail(dir, `the stored weights are not the run's weights at step ${entry.steps}`);
+  if (last.step !== entry.steps || last.sha256 !== (entry.weights.dtype === 'float32' ? entry.weights.sha256 : entry.weights.trainedSha256)) fail(dir, `the stored weights are not the run's weights at step ${entry.steps}`);
   return entry;
 }
 

@@ -4,3 +4,5 @@ export { addZooEntry } from './add.js';
 export type { AddZooEntryInput } from './add.js';
 export { LOSS_TOLERANCE, verifyZooEntry } from './verify.js';
 export type { ZooVerifyResult } from './verify.js';
+export { NARROW_DTYPES, STORAGE_MAX_DIFF, chooseStorage, formatsToMeasure, storageAllowed } from './storage.js';
+export type { NarrowDtype, StorageCheck, StorageChecks } from './storage.js';

@@ -11,6 +11,7 @@ import { duration } from '../../src/util/progress.js';
 import { SCALES } from '../../src/experiments/scales.js';
 import type { RunConfig } from '../../src/experiments/config.js';
 import { addSweepToZoo, zooName } from '../../src/experiments/zoo-add.js';
+import { shrinkZooEntries } from '../../src/experiments/zoo-storage.js';
 import { zooCheckpointFor, zooDataset, zooEntryOf, zooTraining } from '../../src/experiments/zoo.js';
 import { reproduce } from '../../src/reports/index.js';
 import { runExperiment } from '../../src/experiments/api.js';
@@ -19,8 +20,9 @@ import { readHistory } from '../../src/models/train.js';
 import { currentBackendId, initBackend, tf } from '../../src/tf/index.js';
 import { addZooEntry } from '../../src/zoo/add.js';
 import { SHARD_BYTES } from '../../src/models/weight-files.js';
-import { BUNDLED_ZOO_DIR, listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
+import { BUNDLED_ZOO_DIR, type ZooEntry, listZoo, readZooEntry, resolveZoo, zooIndex } from '../../src/zoo/entry.js';
 import { verifyZooEntry } from '../../src/zoo/verify.js';
+import { type NarrowDtype, chooseStorage, formatsToMeasure } from '../../src/zoo/storage.js';
 
 import { captureIo } from '../helpers/io.js';
 import { DEFAULT_SCALE } from '../../src/experiments/scales.js';
@@ -56,7 +58,7 @@ beforeAll(async () => {
   const report = await runExperiment('main', { scale: 'smoke', resultsDir: results, zoo: false });
   expect(report.ran.train).toBe(1);
   config = planExperiments('main', { scale: 'smoke', zoo: false }).points[0].config;
-  const added = addSweepToZoo(['main'], { scale: 'smoke', resultsDir: results, zooDir: zoo });
+  const added = await addSweepToZoo(['main'], { scale: 'smoke', resultsDir: results, zooDir: zoo });
   expect(added.pending).toEqual([]);
   expect(added.added).toHaveLength(1);
   name = added.added[0].name;
@@ -83,7 +85,7 @@ describe('checkpoint zoo', () => {
     expect(listZoo(zoo).map((e) => e.name)).toEqual(['tiny']);
   });
 
-  it('zoo add takes a finished run of the same config trained by another code version, and nothing else', () => {
+  it('zoo add takes a finished run of the same config trained by another code version, and nothing else', async () => {
     const copyResults = join(tmp, 'results-older');
     cpSync(results, copyResults, { recursive: true });
     const job = planExperiments('main', { scale: 'smoke', zoo: false }).jobs.find((j) => j.kind === 'train')!;
@@ -96,14 +98,14 @@ describe('checkpoint zoo', () => {
     // and a run of another config (another lr), which must not stand in for it
     writeFileSync(join(copyResults, 'jobs', 'fedcba9876543210.json'), JSON.stringify({ ...older, key: 'fedcba9876543210', spec: { ...older.spec, lr: 0.5 } }));
     const zooOlder = join(tmp, 'zoo-older');
-    const added = addSweepToZoo(['main'], { scale: 'smoke', resultsDir: copyResults, zooDir: zooOlder });
-    expect(added).toEqual({ added: [{ name: 'tiny', steps: 2, seconds: readZooEntry(join(zoo, name)).seconds }], pending: [] });
+    const added = await addSweepToZoo(['main'], { scale: 'smoke', resultsDir: copyResults, zooDir: zooOlder });
+    expect(added).toEqual({ added: [{ name: 'tiny', steps: 2, seconds: readZooEntry(join(zoo, name)).seconds, dtype: 'float32' }], kept: [], pending: [] });
     const entry = readZooEntry(join(zooOlder, 'tiny'));
     expect(entry.trainKey).toBe('0123456789abcdef');
     expect(entry.weights).toEqual(readZooEntry(join(zoo, name)).weights);
     // without it, the point is pending
     rmSync(join(copyResults, 'jobs', `${older.key}.json`));
-    expect(addSweepToZoo(['main'], { scale: 'smoke', resultsDir: copyResults, zooDir: join(tmp, 'zoo-none') })).toEqual({ added: [], pending: [{ name: 'tiny', key: job.key }] });
+    expect(await addSweepToZoo(['main'], { scale: 'smoke', resultsDir: copyResults, zooDir: join(tmp, 'zoo-none') })).toEqual({ added: [], kept: [], pending: [{ name: 'tiny', key: job.key }] });
   });
 
   it('is looked up by run config: the same training fields and data match, any other training field does not', () => {
@@ -270,16 +272,55 @@ describe('checkpoint zoo', () => {
     expect(() => readZooEntry(join(sharded, name))).toThrow(`checkpoint/weights-${count}-of-${count}.bin is missing next to the manifest`);
   });
 
-  it('stores float16 weights on request: half the bytes, the trained float32 hash kept, the same restorations within 1/255 (test/zoo/float16.test.ts)', async () => {
+  it('stores narrow weights only after measuring them: float16, else float24, else float32, each on the test split within 1/255', async () => {
     const entry = readZooEntry(join(zoo, name));
-    const halfZoo = join(tmp, 'zoo-half');
-    const added = addZooEntry({ ...entry, zooDir: halfZoo, runDir: join(results, 'checkpoints', entry.trainKey), dtype: 'float16' });
-    expect(added.weights.dtype).toBe('float16');
-    expect(added.weights.bytes).toBe(entry.weights.bytes / 2);
-    expect(added.weights.trainedSha256).toBe(entry.weights.sha256);
-    expect(added.lookup).toBe(entry.lookup);
-    const a = await loadCheckpoint(join(zoo, name, 'checkpoint'));
-    const b = await loadCheckpoint(join(halfZoo, name, 'checkpoint'));
+    const narrowZoo = join(tmp, 'zoo-narrow');
+    const runDir = join(results, 'checkpoints', entry.trainKey);
+    // narrow storage without a measurement, or beyond 1/255, is refused
+    expect(() => addZooEntry({ ...entry, zooDir: narrowZoo, runDir, dtype: 'float16' })).toThrow("zoo entry tiny: stored in float16 without the measurement that allows it (weights.checks.float16: its restorations against float32's;");
+    const far = { images: 5, values: 15360, maxDiff: 2, valuesDiffering: 3, imagesDiffering: 1 };
+    expect(() => addZooEntry({ ...entry, zooDir: narrowZoo, runDir, dtype: 'float24', checks: { float24: far } })).toThrow("zoo entry tiny: stored in float24 although its recorded check found restorations 2/255 from float32's (at most 1/255 allowed)");
+    // the sweep's zoo add measures on the smoke test split (1 image per task, 32 px). The 2-step tiny network is far
+    // from trained, and float16 moves its restorations by several steps of 1/255, so float24 is measured next
+    const report = await addSweepToZoo(['main'], { scale: 'smoke', resultsDir: results, zooDir: narrowZoo, narrow: true });
+    const { checks, dtype } = report.added[0];
+    console.log(`tiny (2 steps): ${JSON.stringify(checks)} → ${dtype}`);
+    expect(checks!.float16).toMatchObject({ images: 5, values: 5 * 32 * 32 * 3 });
+    expect(checks!.float16!.maxDiff).toBeGreaterThan(1);
+    expect(checks!.float24).toMatchObject({ images: 5, values: 5 * 32 * 32 * 3 });
+    expect(checks!.float24!.maxDiff).toBeLessThan(checks!.float16!.maxDiff);
+    expect(dtype).toBe(checks!.float24!.maxDiff <= 1 ? 'float24' : 'float32');
+    const added = readZooEntry(join(narrowZoo, name));
+    expect(added.weights.dtype).toBe(dtype);
+    expect(added.weights.checks).toEqual(checks);
+    expect(added.weights.bytes).toBe(dtype === 'float24' ? (entry.weights.bytes / 4) * 3 : entry.weights.bytes);
+    // added again from the same run, the recorded measurements decide: kept as it is
+    expect(await addSweepToZoo(['main'], { scale: 'smoke', resultsDir: results, zooDir: narrowZoo, narrow: true })).toEqual({ added: [], kept: ['tiny'], pending: [] });
+    // shrinking a float32 copy in place measures the same and stores the same
+    const inPlace = join(tmp, 'zoo-shrunk');
+    cpSync(join(zoo, name), join(inPlace, name), { recursive: true });
+    expect(await shrinkZooEntries([name], { zooDir: inPlace, io: { err: () => {}, errIsTTY: false } })).toEqual([{ name, checks, dtype }]);
+    expect(readZooEntry(join(inPlace, name)).weights).toEqual(added.weights);
+  });
+
+  it('shrinks a trained entry in place (the bundled RDBM-T, its config cut to one test image per task): float16 within 1/255, half the bytes, the trained hash kept', async () => {
+    const halfZoo = join(tmp, 'zoo-half-T');
+    cpSync(join(root, 'data', 'zoo', 'T'), join(halfZoo, 'T'), { recursive: true });
+    const zooJson = join(halfZoo, 'T', 'zoo.json');
+    const original = JSON.parse(readFileSync(zooJson, 'utf8')) as ZooEntry;
+    // the recorded run config is not part of the lookup key: one test image per task keeps the suite fast
+    writeFileSync(zooJson, JSON.stringify({ ...original, config: { ...original.config, testLimit: 1 } }));
+    const [halved] = await shrinkZooEntries(['T'], { zooDir: halfZoo, io: { err: () => {}, errIsTTY: false } });
+    const check = halved.checks.float16!;
+    expect(halved).toEqual({ name: 'T', checks: { float16: check }, dtype: 'float16' });
+    expect(check.images).toBe(5);
+    expect(check.values).toBe(5 * 64 * 64 * 3);
+    expect(check.maxDiff).toBeLessThanOrEqual(1);
+    const added = readZooEntry(join(halfZoo, 'T'));
+    expect(added.weights).toEqual({ sha256: added.weights.sha256, bytes: original.weights.bytes / 2, dtype: 'float16', trainedSha256: original.weights.sha256, checks: { float16: check } });
+    expect(added.lookup).toBe(original.lookup);
+    const a = await loadCheckpoint(join(root, 'data', 'zoo', 'T', 'checkpoint'));
+    const b = await loadCheckpoint(join(halfZoo, 'T', 'checkpoint'));
     const x = tf.randomUniform([1, 16, 16, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
     try {
       const [ya, yb] = [await a.apply(x, x, [5]).data(), await b.apply(x, x, [5]).data()];
@@ -290,10 +331,20 @@ describe('checkpoint zoo', () => {
       a.dispose();
       b.dispose();
     }
-    // the zoo.json's dtype is bound to the stored weights
-    const zooJson = join(halfZoo, name, 'zoo.json');
-    writeFileSync(zooJson, JSON.stringify({ ...JSON.parse(readFileSync(zooJson, 'utf8')), weights: { ...added.weights, dtype: 'float32' } }));
-    expect(() => readZooEntry(join(halfZoo, name))).toThrow(/names other weights than zoo\.json/);
+    await expect(shrinkZooEntries(['T'], { zooDir: halfZoo, io: { err: () => {}, errIsTTY: false } })).rejects.toThrow('zoo entry T: already stored in float16');
+    // the zoo.json's dtype is bound to the stored weights, and a recorded check beyond 1/255 or malformed is refused
+    const stored = readFileSync(zooJson, 'utf8');
+    const edit = (weights: object) => writeFileSync(zooJson, JSON.stringify({ ...JSON.parse(stored), weights: { ...added.weights, ...weights } }));
+    edit({ dtype: 'float32' });
+    expect(() => readZooEntry(join(halfZoo, 'T'))).toThrow(/names other weights than zoo\.json/);
+    edit({ checks: { float16: { ...check, maxDiff: 2 } } });
+    expect(() => readZooEntry(join(halfZoo, 'T'))).toThrow("stored in float16 although its recorded check found restorations 2/255 from float32's (at most 1/255 allowed)");
+    edit({ checks: { float16: { ...check, images: -1 } } });
+    expect(() => readZooEntry(join(halfZoo, 'T'))).toThrow('zoo.json weights.checks.float16.images is -1 (expected a whole number >= 0)');
+    edit({ checks: { bfloat16: check } });
+    expect(() => readZooEntry(join(halfZoo, 'T'))).toThrow('zoo.json weights.checks names format "bfloat16" (expected float16 or float24)');
+    edit({ checks: {} });
+    expect(() => readZooEntry(join(halfZoo, 'T'))).toThrow('stored in float16 without the measurement that allows it');
   });
 
   it('names entries by the training fields that differ from the scale base', () => {
@@ -464,6 +515,44 @@ describe('the zoo page of the docs (docs/zoo.md)', () => {
       expect(r, entry.name).toMatchObject({ name: entry.name, step: 10, identical: true, ok: true });
     }
   }, 900_000);
+
+  it('the bundled zoo stays within 150 MB (issue 31: three seeds per point, narrow weights where they restore within 1/255)', () => {
+    const size = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((n, d) => n + (d.isDirectory() ? size(join(dir, d.name)) : statSync(join(dir, d.name)).size), 0);
+    const bytes = size(BUNDLED_ZOO_DIR);
+    console.log(`data/zoo: ${(bytes / 1e6).toFixed(1)} MB in ${listZoo().length} entries`);
+    expect(bytes).toBeLessThanOrEqual(150e6);
+  });
+
+  it('every narrow entry carries the measurement that allows it, on its whole test split; every whole64 entry was measured (zoo add / zoo shrink)', () => {
+    const all = listZoo();
+    for (const e of all.filter((x) => x.weights.checks)) {
+      for (const [dtype, c] of Object.entries(e.weights.checks!)) {
+        expect(c.images, `${e.name} ${dtype}`).toBe(5 * Number(e.config.testLimit));
+        expect(c.values, `${e.name} ${dtype}`).toBe(c.images * Number(e.config.datasetSize) ** 2 * 3);
+      }
+      // the format stored is the narrowest one measured within 1/255, and nothing narrower is left unmeasured
+      expect(e.weights.dtype, e.name).toBe(chooseStorage(e.weights.checks!));
+      expect(formatsToMeasure(e.weights.checks!), e.name).toEqual([]);
+    }
+    for (const e of all.filter((x) => x.weights.dtype !== 'float32')) expect(e.weights.checks?.[e.weights.dtype as NarrowDtype]?.maxDiff, e.name).toBeLessThanOrEqual(1);
+    const w64 = all.filter((x) => x.name.startsWith(SCALES.whole64.zooPrefix!));
+    for (const e of w64) expect(e.weights.checks, e.name).toBeDefined();
+    // the docs quote what the measurements found
+    const measured = (d: NarrowDtype) => w64.filter((e) => e.weights.checks![d]);
+    const stored = (d: string) => w64.filter((e) => e.weights.dtype === d).length;
+    const worst = (d: NarrowDtype) => Math.max(...measured(d).map((e) => e.weights.checks![d]!.maxDiff));
+    const share = (d: NarrowDtype) => {
+      const v = measured(d).reduce((n, e) => n + e.weights.checks![d]!.values, 0);
+      return ((100 * measured(d).reduce((n, e) => n + e.weights.checks![d]!.valuesDiffering, 0)) / v).toFixed(1);
+    };
+    const beyond = (d: NarrowDtype) => measured(d).filter((e) => e.weights.checks![d]!.maxDiff > 1).length;
+    if (w64.length === 0) return;
+    expect(docsText().replace(/\s+/g, ' ')).toContain(
+      `Of the ${w64.length} whole64 entries, ${stored('float16')} are stored in float16, ${stored('float24')} in float24 and ${stored('float32')} in float32. ` +
+        `float16 moved the restorations of ${beyond('float16')} of ${measured('float16').length} entries by more than 1/255 (up to ${worst('float16')}/255; ${share('float16')} % of all values differ by some step)` +
+        (measured('float24').length ? `; float24, measured for those, moved ${share('float24')} % of values, at most ${worst('float24')}/255.` : '.'),
+    );
+  });
 
   it('the whole64 entries were trained with the frozen recipe, and the three seeds of the main point and seed 0 of every other size repeat their step-10 weights bit for bit (rdbm zoo verify, on the native backend at the thread count each entry names)', (ctx) => {
     const w64 = SCALES.whole64;

@@ -1,11 +1,13 @@
-/** `rdbm zoo list`, `rdbm zoo verify` and `rdbm zoo add`: the checkpoint zoo. */
+/** `rdbm zoo list`, `rdbm zoo verify`, `rdbm zoo add` and `rdbm zoo shrink`: the checkpoint zoo. */
 import type { Command } from '../command.js';
 import { RdbmError } from '../../errors.js';
 import { backendOption, startBackend, threadsOption } from '../options/backend.js';
 import { BACKEND_IDS, currentBackendId, selectedBackend, threadsOfDescription } from '../../tf/index.js';
 import { addSweepToZoo } from '../../experiments/zoo-add.js';
-import { SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
+import { SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
+import { shrinkZooEntries } from '../../experiments/zoo-storage.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from '../../zoo/entry.js';
+import { NARROW_DTYPES, STORAGE_MAX_DIFF, type StorageChecks } from '../../zoo/storage.js';
 import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from '../../zoo/verify.js';
 import { isAbsolute, join, relative } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -102,21 +104,64 @@ export const zooVerifyCommand: Command = {
 export const zooAddCommand: Command = {
   name: 'zoo add',
   summary: 'add the finished training jobs of a sweep (at a scale) to the checkpoint zoo',
-  description: 'Train with `rdbm sweep reproduce --scale cpu --results DIR` (shards welcome), then `rdbm zoo add --results DIR`.',
+  description: [
+    'Train with `rdbm sweep reproduce --scale cpu --results DIR` (shards welcome), then `rdbm zoo add --results DIR`.',
+    'At a scale that stores narrow weights (whole64), each run\'s test split is first restored from its float32 weights',
+    `and from their rounding to ${NARROW_DTYPES.join(', then ')}: the first format whose restorations no value differs from`,
+    `by more than ${STORAGE_MAX_DIFF}/255 is stored, else float32; the measurements are recorded in zoo.json (weights.checks).`,
+    'An entry already added from the same run whose format its recorded measurements decide is left as it is.',
+  ].join('\n'),
   positionals: [{ name: 'experiment', description: 'experiments whose training jobs to add (default: reproduce)', variadic: true }],
   options: [
     { name: 'results', type: 'string', valueName: '<dir>', description: 'the sweep results folder', required: true },
     { name: 'scale', type: 'string', description: 'the scale the sweep ran at', default: 'cpu', choices: SCALE_NAMES },
     { name: 'zoo', type: 'string', valueName: '<dir>', description: 'zoo folder (default: the bundled data/zoo)' },
+    { ...backendOption, description: 'TensorFlow.js backend of the storage measurements (scales that store narrow weights)' },
+    threadsOption,
   ],
-  run({ options, positionals }, io) {
-    const report = addSweepToZoo(positionals.length ? positionals : ['reproduce'], {
-      scale: options.scale as ScaleName,
+  async run({ options, positionals }, io) {
+    const scale = options.scale as ScaleName;
+    if (SCALES[scale].zooNarrow) await startBackend(options.backend, io, options.threads);
+    const report = await addSweepToZoo(positionals.length ? positionals : ['reproduce'], {
+      scale,
       resultsDir: options.results as string,
+      io,
       ...(options.zoo ? { zooDir: options.zoo as string } : {}),
     });
-    for (const a of report.added) io.out(`added ${a.name} (${a.steps} steps, ${(a.seconds / 60).toFixed(1)} min of training)\n`);
+    for (const a of report.added) io.out(`added ${a.name} (${a.steps} steps, ${(a.seconds / 60).toFixed(1)} min of training), ${a.dtype}${a.checks ? `: ${checksLine(a.checks)}` : ''}\n`);
+    for (const k of report.kept) io.out(`kept ${k} (already added from the same training run, its format decided by the recorded measurements)\n`);
     for (const p of report.pending) io.out(`not finished: ${p.name} (train job ${p.key})\n`);
     return 0;
+  },
+};
+
+/** The measurements of an entry's storage in one line: per format, how far its restorations are from float32's. */
+function checksLine(checks: StorageChecks): string {
+  return NARROW_DTYPES.filter((d) => checks[d])
+    .map((d) => {
+      const c = checks[d]!;
+      return `${d} restores at most ${c.maxDiff}/255 from float32 (${c.valuesDiffering} of ${c.values} values in ${c.imagesDiffering} of ${c.images} images differ)`;
+    })
+    .join('; ');
+}
+
+export const zooShrinkCommand: Command = {
+  name: 'zoo shrink',
+  summary: `store float32 zoo entries in the narrowest format (${NARROW_DTYPES.join(', ')}) whose restorations stay within ${STORAGE_MAX_DIFF}/255`,
+  description: [
+    'Each entry\'s test split (its recorded run config: windows, NFE, λ, schedule, test images per task) is restored from',
+    `its float32 weights and from their rounding to ${NARROW_DTYPES.join(', then ')}; the entry is rewritten in the first format`,
+    `no value of which differs by more than ${STORAGE_MAX_DIFF}/255 (zoo.json keeps the float32 hash its history records, and`,
+    'every measurement in weights.checks). An entry no format allows stays float32 with its measurements; exit 1 then.',
+  ].join('\n'),
+  positionals: [{ name: 'name', description: 'entry names (see rdbm zoo list)', required: true, variadic: true }],
+  options: [zooOption, backendOption, threadsOption],
+  async run({ options, positionals }, io) {
+    const zooDir = (options.zoo as string | undefined) ?? BUNDLED_ZOO_DIR;
+    for (const name of positionals) if (!existsSync(join(zooDir, name, 'zoo.json'))) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(name)} (expected one of ${listZoo(zooDir).map((e) => e.name).join(', ') || 'none'} in ${zooDir})`);
+    await startBackend(options.backend, io, options.threads);
+    const reports = await shrinkZooEntries(positionals, { zooDir, io });
+    for (const r of reports) io.out(`${r.name}: stored in ${r.dtype}: ${checksLine(r.checks)}\n`);
+    return reports.every((r) => r.dtype !== 'float32') ? 0 : 1;
   },
 };
