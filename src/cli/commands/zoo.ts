@@ -158,7 +158,12 @@ export const zooShrinkCommand: Command = {
   options: [zooOption, backendOption, threadsOption],
   async run({ options, positionals }, io) {
     const zooDir = (options.zoo as string | undefined) ?? BUNDLED_ZOO_DIR;
-    for (const name of positionals) if (!existsSync(join(zooDir, name, 'zoo.json'))) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(name)} (expected one of ${listZoo(zooDir).map((e) => e.name).join(', ') || 'none'} in ${zooDir})`);
+    // bad names and entries already narrow fail before the backend starts
+    for (const name of positionals) {
+      if (!existsSync(join(zooDir, name, 'zoo.json'))) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(name)} (expected one of ${listZoo(zooDir).map((e) => e.name).join(', ') || 'none'} in ${zooDir})`);
+      const { weights } = readZooEntry(join(zooDir, name));
+      if (weights.dtype !== 'float32') throw new RdbmError(`zoo entry ${name}: already stored in ${weights.dtype}`);
+    }
     await startBackend(options.backend, io, options.threads);
     const reports = await shrinkZooEntries(positionals, { zooDir, io });
     for (const r of reports) io.out(`${r.name}: stored in ${r.dtype}: ${checksLine(r.checks)}\n`);
