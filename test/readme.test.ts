@@ -113,15 +113,17 @@ describe('README.md', () => {
   });
 });
 
-describe("README.md's line on the whole64 zoo", () => {
-  it('names its seeds and image size as SCALES.whole64 has them, and the default scale it waits behind', async () => {
+describe("README.md's line on the default job's zoo", () => {
+  it('names its seeds and image size as the default scale (whole64) has them', async () => {
     const { SCALES, DEFAULT_SCALE } = await import('../src/experiments/scales.js');
-    const w = SCALES.whole64;
+    const w = SCALES[DEFAULT_SCALE];
+    expect(DEFAULT_SCALE).toBe('whole64');
     const words = ['one', 'two', 'three', 'four', 'five'];
     const text = README.replace(/\s+/g, ' ');
-    expect(text).toContain(`${words[w.seeds!.length - 1]} training seeds per point on whole ${w.overrides.cropSize}-px images (\`--scale whole64\`, native backend)`);
+    expect(text).toContain(`The zoo holds ${words[w.seeds!.length - 1]} training seeds per point on whole ${w.overrides.cropSize}-px images (\`--scale ${DEFAULT_SCALE}\`, trained on the native backend)`);
     expect(w.overrides.cropSize).toBe(w.overrides.datasetSize); // whole images: the crop is the image
-    expect(text).toContain(`the default job stays on the one-seed \`${DEFAULT_SCALE}\` zoo`);
-    expect(SCALES[DEFAULT_SCALE].seeds).toBeUndefined();
+    expect(SCALES.cpu.seeds).toBeUndefined();
+    expect(text).toContain('`--scale cpu` restores the one-seed zoo before it');
   });
 });
+

@@ -46,14 +46,14 @@ const scales = registry<ScaleName, Scale>('scale', {
   cpu: {
     name: 'cpu',
     description:
-      'the default job, restored from the checkpoint zoo (data/zoo; trained once with `rdbm sweep … --scale cpu --retrain`, hours of CPU): RDBM-T for the ablations (RDBM-T/S/B/L for sizes), 3000 steps of batch 10 on 32-px crops of mini-uir (64 px), lr 1e-3, EMA 0.995, the gradient norm clipped at 1 as in the official trainers; restored in overlapping 32-px windows (the training crop), 16 test images per task; points without a zoo entry are left out and named',
+      'the previous default job (one training seed per point): RDBM-T and its ablations restored from the checkpoint zoo (data/zoo: T, T-schedule-…, T-lambda-…, T-pi-…; trained once with `rdbm sweep … --scale cpu --retrain`, hours of CPU), 3000 steps of batch 10 on 32-px crops of mini-uir (64 px), lr 1e-3, EMA 0.995, the gradient norm clipped at 1 as in the official trainers; restored in overlapping 32-px windows (the training crop), 16 test images per task; its S/B/L entries left the zoo with the switch to whole64 (`--train-missing` retrains them); points without a zoo entry are left out and named',
     overrides: { model: 'T', steps: 3000, batchSize: 10, cropSize: 32, lr: 1e-3, emaDecay: 0.995, datasetSize: 64, tile: 'crop', testLimit: 16 },
     zooOnly: true,
   },
   whole64: {
     name: 'whole64',
     description:
-      'the native-backend recipe of issue 31 (chosen on a validation split of the training photographs by scripts/recipe-probes.mjs): the points of `cpu`, each trained with three seeds on whole 64-px mini-uir images (no windows at restoration), batch 10, lr 2e-3 after 200 warm-up steps (the best of four probes on the validation split, results/recipe-probes), EMA 0.995, the gradient norm clipped at 1; 16 test images per task; restored from the zoo (entries w64-…); points without an entry are left out and named',
+      'the default job: the native-backend recipe of issue 31 (chosen on a validation split of the training photographs by scripts/recipe-probes.mjs): the points of `cpu`, each trained with three seeds on whole 64-px mini-uir images (no windows at restoration), batch 10, lr 2e-3 after 200 warm-up steps (the best of four probes on the validation split, results/recipe-probes), EMA 0.995, the gradient norm clipped at 1; 16 test images per task; restored from the zoo (entries w64-…); points without an entry are left out and named',
     overrides: { model: 'T', steps: 1500, batchSize: 10, cropSize: 64, lr: 2e-3, warmup: 200, emaDecay: 0.995, datasetSize: 64, tile: 'auto', testLimit: 16 },
     zooOnly: true,
     seeds: [0, 1, 2],
@@ -70,7 +70,7 @@ const scales = registry<ScaleName, Scale>('scale', {
 export const SCALES = scales.entries;
 
 /** The scale of the default job (`npm run reproduce`, and every command's --scale default). */
-export const DEFAULT_SCALE: ScaleName = 'cpu';
+export const DEFAULT_SCALE: ScaleName = 'whole64';
 
 /** The scale called `name`; unknown names throw listing the known ones. */
 export const getScale = scales.get;

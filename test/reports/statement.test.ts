@@ -34,7 +34,7 @@ describe('the one statement of what a scale can show', () => {
   });
 
   it('opens results/README.md and is what docs/reproduce.md says about the default scale (no contradiction)', () => {
-    expect(DEFAULT_SCALE).toBe('cpu');
+    expect(DEFAULT_SCALE).toBe('whole64');
     const readme = resultsReadme({ sections: [] }, { scale: DEFAULT_SCALE, convention: 'rdbm' });
     expect(readme).toContain(scaleStatement(DEFAULT_SCALE));
     expect(readme).not.toMatch(/compare trends and deltas/);

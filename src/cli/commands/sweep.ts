@@ -120,7 +120,7 @@ export const sweepCommand: Command = {
     { name: 'dry-run', type: 'boolean', description: 'print the plan (job counts, reuse, cache hits) and run nothing' },
     { name: 'retrain', type: 'boolean', description: 'train every point instead of restoring with matching checkpoint-zoo entries (data/zoo)' },
     { name: 'train-only', type: 'boolean', description: 'run the training jobs only (filling the checkpoint zoo: `rdbm zoo add` then takes them); restore and evaluate run later' },
-    { name: 'train-missing', type: 'boolean', description: 'at scale cpu (whose networks come from the zoo), train the points without a zoo entry instead of leaving them out' },
+    { name: 'train-missing', type: 'boolean', description: 'at a zoo scale (whole64, cpu: networks from the zoo), train the points without a zoo entry instead of leaving them out' },
     { name: 'list', type: 'boolean', description: 'list the built-in experiments with their axes at --scale' },
     { name: 'json', type: 'boolean', description: 'print one JSON object (plan summary, and finished runs) on stdout' },
     backendOption,

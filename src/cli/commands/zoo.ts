@@ -4,7 +4,7 @@ import { RdbmError } from '../../errors.js';
 import { backendOption, startBackend, threadsOption } from '../options/backend.js';
 import { BACKEND_IDS, currentBackendId, selectedBackend, threadsOfDescription } from '../../tf/index.js';
 import { addSweepToZoo } from '../../experiments/zoo-add.js';
-import { SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
+import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
 import { shrinkZooEntries } from '../../experiments/zoo-storage.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from '../../zoo/entry.js';
 import { NARROW_DTYPES, STORAGE_MAX_DIFF, type StorageChecks } from '../../zoo/storage.js';
@@ -105,7 +105,7 @@ export const zooAddCommand: Command = {
   name: 'zoo add',
   summary: 'add the finished training jobs of a sweep (at a scale) to the checkpoint zoo',
   description: [
-    'Train with `rdbm sweep reproduce --scale cpu --results DIR` (shards welcome), then `rdbm zoo add --results DIR`.',
+    'Train with `rdbm sweep reproduce --train-missing --train-only --results DIR` (or scripts/zoo-retrain.sh), then `rdbm zoo add --results DIR`.',
     'At a scale that stores narrow weights (whole64), each run\'s test split is first restored from its float32 weights',
     `and from their rounding to ${NARROW_DTYPES.join(', then ')}: the first format whose restorations no value differs from`,
     `by more than ${STORAGE_MAX_DIFF}/255 is stored, else float32; the measurements are recorded in zoo.json (weights.checks).`,
@@ -114,7 +114,7 @@ export const zooAddCommand: Command = {
   positionals: [{ name: 'experiment', description: 'experiments whose training jobs to add (default: reproduce)', variadic: true }],
   options: [
     { name: 'results', type: 'string', valueName: '<dir>', description: 'the sweep results folder', required: true },
-    { name: 'scale', type: 'string', description: 'the scale the sweep ran at', default: 'cpu', choices: SCALE_NAMES },
+    { name: 'scale', type: 'string', description: 'the scale the sweep ran at', default: DEFAULT_SCALE, choices: SCALE_NAMES },
     { name: 'zoo', type: 'string', valueName: '<dir>', description: 'zoo folder (default: the bundled data/zoo)' },
     { ...backendOption, description: 'TensorFlow.js backend of the storage measurements (scales that store narrow weights)' },
     threadsOption,
