@@ -8,6 +8,7 @@
  *   const cmp = await compareCheckpoints({ checkpoints: ['T', 'B'], tasks: ['dehazing'], nfe: 3 });
  *   tslab.display.markdown(cmp.table()); displayPlot(cmp.plot());
  */
+import { DEFAULT_SCALE, SCALES } from '../experiments/scales.js';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -56,8 +57,8 @@ export interface CompareCheckpointsOptions {
   readonly statistics?: StatisticsOptions;
 }
 
-/** The bundled zoo's size entries, in the paper's order. */
-export const ZOO_SIZES = ['T', 'S', 'B', 'L'] as const;
+/** The bundled zoo's size entries (seed 0 of the default job's scale), in the paper's order. */
+export const ZOO_SIZES = (['T', 'S', 'B', 'L'] as const).map((m) => `${SCALES[DEFAULT_SCALE].zooPrefix ?? ''}${m}`);
 
 /** A checkpoint as compareCheckpoints restores with it: its row label, the checkpoint path and its windows. */
 export interface ResolvedCheckpoint {
@@ -70,7 +71,9 @@ function resolveCheckpoint(spec: string | CheckpointSpec): ResolvedCheckpoint {
   const given = typeof spec === 'string' ? { path: spec } : spec;
   const zoo = zooEntryCheckpoint(given.path);
   if (!zoo && !existsSync(given.path)) throw new RdbmError(`checkpoint not found: ${given.path} (expected a zoo entry name such as T, a checkpoint folder with manifest.json, or a .pt/.pth file)`);
-  const name = zoo ? (zoo.entry.name === zoo.entry.training.model ? `RDBM-${zoo.entry.name}` : zoo.entry.name) : basename(given.path) === 'checkpoint' ? basename(dirname(given.path)) : basename(given.path);
+  // a size entry of a zoo scale (T, w64-T) reads as the model's name
+  const sizeEntry = zoo && Object.values(SCALES).some((s) => zoo.entry.name === `${s.zooPrefix ?? ''}${zoo.entry.training.model}`);
+  const name = zoo ? (sizeEntry ? `RDBM-${zoo.entry.training.model}` : zoo.entry.name) : basename(given.path) === 'checkpoint' ? basename(dirname(given.path)) : basename(given.path);
   const windows = given.tile !== undefined ? given.tile : zoo ? zooEntryWindows(zoo.entry) : undefined;
   return { label: given.label ?? name, path: zoo?.checkpoint ?? given.path, ...(windows !== undefined ? { tile: windows } : {}) };
 }

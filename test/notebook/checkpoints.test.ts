@@ -29,12 +29,15 @@ beforeAll(async () => {
 });
 
 describe('resolveCheckpoints', () => {
-  it('defaults to the bundled zoo\'s trained sizes, each in its recorded 32-px windows (no random-weights row)', () => {
+  it('defaults to the bundled zoo\'s trained sizes (seed 0 of the whole64 zoo), each restored whole as its results were (no random-weights row)', () => {
     const rows = resolveCheckpoints();
     expect(rows.map((r) => r.label)).toEqual(['RDBM-T', 'RDBM-S', 'RDBM-B', 'RDBM-L']);
-    expect(rows.map((r) => r.path)).toEqual(['T', 'S', 'B', 'L'].map((s) => join(BUNDLED_ZOO_DIR, s, 'checkpoint')));
+    expect(rows.map((r) => r.path)).toEqual(['T', 'S', 'B', 'L'].map((s) => join(BUNDLED_ZOO_DIR, `w64-${s}`, 'checkpoint')));
     expect(rows.every((r) => !r.path.endsWith('.pt'))).toBe(true);
-    expect(rows.map((r) => r.tile)).toEqual(Array(4).fill({ size: 32, overlap: 4 }));
+    // whole64 entries record tile auto: the restore default (whole images here), no windows
+    expect(rows.map((r) => r.tile)).toEqual(Array(4).fill(undefined));
+    // the one-seed zoo's RDBM-T by name still reads as RDBM-T, in its recorded 32-px windows
+    expect(resolveCheckpoints(['T'])).toEqual([{ label: 'RDBM-T', path: join(BUNDLED_ZOO_DIR, 'T', 'checkpoint'), tile: { size: 32, overlap: 4 } }]);
   });
 
   it('names a non-size zoo entry after itself and a file after its name; refuses a missing path and a repeated label in one line', () => {

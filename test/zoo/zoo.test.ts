@@ -13,7 +13,7 @@ import type { RunConfig } from '../../src/experiments/config.js';
 import { addSweepToZoo, zooName } from '../../src/experiments/zoo-add.js';
 import { shrinkZooEntries } from '../../src/experiments/zoo-storage.js';
 import { zooCheckpointFor, zooDataset, zooEntryOf, zooTraining } from '../../src/experiments/zoo.js';
-import { reproduce } from '../../src/reports/index.js';
+import { deltaReading, reproduce } from '../../src/reports/index.js';
 import { runExperiment } from '../../src/experiments/api.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { readHistory } from '../../src/models/train.js';
@@ -44,8 +44,8 @@ type ReproducedEntry = {
   health?: string;
   delta?: { psnr: { mean: number; low: number; high: number; equivalence?: number | null }; pairs: number };
 };
-/** How an interval reads: above or below the default when it excludes 0, else the equivalence bound (two one-sided tests). */
-const reading = (d: { low: number; high: number; equivalence?: number | null }) => (d.low > 0 ? 'above' : d.high < 0 ? 'below' : `|Δ| < ${d.equivalence!.toFixed(2)} dB`);
+/** How an interval reads, as the tables read it: above / below the default, or its equivalence bound (two one-sided tests). */
+const reading = (d: { mean: number; low: number; high: number; equivalence?: number | null }) => deltaReading({ p: null, ...d, equivalence: d.equivalence ?? null }, 'psnr').replace('not told apart; ', '');
 const readReproduced = () =>
   JSON.parse(readFileSync(join(root, 'results', 'reproduced.json'), 'utf8')) as { scale: string; sets: { experiment: string; entries: ReproducedEntry[] }[] };
 const sign = (v: number) => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
