@@ -39,7 +39,7 @@ export const zooListCommand: Command = {
     }
     for (const e of entries) {
       const t = e.training;
-      io.out(`${e.name.padEnd(24)} ${String(t.model).padEnd(3)} ${String(t.schedule).padEnd(8)} λ=${Number(t.lambda).toFixed(4)} π=${String(t.pi).padEnd(12)} ${String(e.steps).padStart(6)} steps  ${(e.seconds / 60).toFixed(1)} min  loss ${e.history[e.history.length - 1].loss.toFixed(4)}  commit ${e.commit.slice(0, 10)}  ${shown(join(dir, e.name))}\n`);
+      io.out(`${e.name.padEnd(30)} ${String(t.model).padEnd(3)} ${String(t.schedule).padEnd(8)} λ=${Number(t.lambda).toFixed(4)} π=${String(t.pi).padEnd(12)} seed ${String(t.seed)} ${String(e.steps).padStart(6)} steps  ${(e.seconds / 60).toFixed(1)} min  loss ${e.history[e.history.length - 1].loss.toFixed(4)}  ${e.weights.dtype}  commit ${e.commit.slice(0, 10)}  ${shown(join(dir, e.name))}\n`);
     }
     // what training the zoo cost (the recorded wall times; runs on two cores overlapped, so elapsed time was less)
     io.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${duration(entries.reduce((sum, e) => sum + e.seconds, 0))} of training wall time in all (the sum above)\n`);

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { COMMANDS } from '../../../src/cli/registry.js';
 
-/** The commands that run TensorFlow.js, by module (metrics, bridge, rddm, data, results, model info and zoo list/add compute nothing on it). */
+/** The commands that run TensorFlow.js, by module (metrics, bridge, rddm, data, results, model info and zoo list compute nothing on it; zoo add does at scales that store narrow weights). */
 const COMPUTING: Record<string, string> = {
   train: 'train.ts',
   restore: 'restore.ts',
   'zoo verify': 'zoo.ts',
+  'zoo add': 'zoo.ts',
+  'zoo shrink': 'zoo.ts',
   'diffuir restore': 'rddm.ts',
   sweep: 'sweep.ts',
   reproduce: 'reproduce.ts',
