@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResults } from '../../src/experiments/index.js';
 import { fileURLToPath } from 'node:url';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FLOPS_NOTE, experimentSet, modelCost } from '../../src/experiments/sets.js';
 import { reduceSet } from '../../src/reports/statistics.js';
 import { ablationTable } from '../../src/reports/tables.js';
@@ -42,7 +45,14 @@ describe('report cost columns', () => {
   });
 
   it('a point restored with a zoo checkpoint carries its training health: RDBM-L diverged and is marked, RDBM-T ok', () => {
-    const zoo = (name: string) => fileURLToPath(new URL(`../../data/zoo/${name}/checkpoint`, import.meta.url));
+    // an entry whose recorded history is the retired cpu RDBM-L's (diverged late): the bundled T with L's losses
+    const dir = mkdtempSync(join(tmpdir(), 'rdbm-health-'));
+    const T = fileURLToPath(new URL('../../data/zoo/T', import.meta.url));
+    cpSync(T, join(dir, 'L'), { recursive: true });
+    const entry = JSON.parse(readFileSync(join(T, 'zoo.json'), 'utf8')) as { history: { step: number; loss: number }[] };
+    const losses = (JSON.parse(readFileSync(new URL('../fixtures/zoo/L-diverged.json', import.meta.url), 'utf8')) as typeof entry).history;
+    writeFileSync(join(dir, 'L', 'zoo.json'), JSON.stringify({ ...entry, history: entry.history.map((h, i) => ({ ...h, loss: losses[i].loss })) }));
+    const zoo = (name: string) => (name === 'L' ? join(dir, 'L', 'checkpoint') : join(T, 'checkpoint'));
     const run = (model: string) => ({
       config: { model, dataset: 'mini-uir', datasetSize: 48, nfe: 10, seed: 0, checkpoint: zoo(model) },
       metrics: { convention: 'rdbm', images: [0, 1].map((i) => ({ task: 'Deraining', subDataset: 'Rain100H', name: `${i}.png`, psnr: 20 + i, ssim: 0.5 })) },

@@ -532,7 +532,9 @@ describe('the zoo page of the docs (docs/zoo.md)', () => {
     const all = listZoo();
     for (const e of all.filter((x) => x.weights.checks)) {
       for (const [dtype, c] of Object.entries(e.weights.checks!)) {
-        expect(c.images, `${e.name} ${dtype}`).toBe(5 * Number(e.config.testLimit));
+        // testLimit 0: every test image of the bundled mini-uir (its test photographs × crops per photograph, per task)
+        const perTask = Number(e.config.testLimit) || (e.dataset.testPhotos as string[]).length * Number(e.dataset.cropsPerPhoto);
+        expect(c.images, `${e.name} ${dtype}`).toBe(5 * perTask);
         expect(c.values, `${e.name} ${dtype}`).toBe(c.images * Number(e.config.datasetSize) ** 2 * 3);
       }
       // the format stored is the narrowest one measured within 1/255, and nothing narrower is left unmeasured
