@@ -125,10 +125,21 @@ export function expandExperiment(experiment: ExperimentSpec, scaleName: ScaleNam
   const base: Partial<RunConfig> = { ...PAPER_CONFIG, ...SCALES[scaleName].overrides, ...(experiment.base ?? {}), ...overrides };
   let combos: Partial<Record<RunField, AxisValue>>[] = [{}];
   for (const [field, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [field]: v })));
-  return combos.map((combo) => {
-    const label = Object.entries(combo).map(([k, v]) => `${k}=${formatValue(v as AxisValue)}`).join(',') || 'base';
+  // the scale's training seeds (not an axis the experiment names) repeat a training; a point restoring with a given
+  // checkpoint is one run already, so it is planned once, without a seed
+  const scaleSeeds = SCALES[scaleName].seeds;
+  const seedsFromScale = scaleSeeds !== undefined && axes.some(([f, v]) => f === 'seed' && v === scaleSeeds);
+  const points = combos.map((combo) => {
     const family = ((combo.family ?? base.family) as RunFamily | undefined) ?? 'rdbm';
+    const given = familyOverrides[family]?.checkpoint ?? overrides.checkpoint ?? experiment.familyBase?.[family]?.checkpoint ?? experiment.base?.checkpoint;
+    if (seedsFromScale && given) {
+      if (combo.seed !== scaleSeeds![0]) return undefined;
+      const { seed: _seed, ...rest } = combo;
+      combo = rest;
+    }
+    const label = Object.entries(combo).map(([k, v]) => `${k}=${formatValue(v as AxisValue)}`).join(',') || 'base';
     const config = runConfig({ ...base, ...combo, ...(experiment.familyBase?.[family] ?? {}), ...(familyOverrides[family] ?? {}) } as Partial<RunConfig>, `experiment ${experiment.name} at scale ${scaleName}, point ${label}`);
     return deepFreeze({ experiment: experiment.name, scale: scaleName, axes: combo, label, config });
   });
+  return points.filter((p): p is NonNullable<typeof p> => p !== undefined);
 }

@@ -70,15 +70,18 @@ describe('family and the diffuir-vs-rdbm experiment', () => {
   it('rdbm sweep diffuir-vs-rdbm --dry-run plans with --diffuir-checkpoint, and is a one-line error without it', async () => {
     const c = capture();
     expect(await runCli(['sweep', 'diffuir-vs-rdbm', '--dry-run', '--data', data, '--diffuir-checkpoint', DIFFUIR, '--results', join(root, 'r0')], c.io)).toBe(0);
-    expect(c.out()).toMatch(/2 points → 5 unique jobs \(1 train, 2 restore, 2 evaluate\)/);
+    // the default scale trains three seeds of RDBM; the given DiffUIR checkpoint is one run, planned once without a seed
+    expect(c.out()).toMatch(/4 points → 11 unique jobs \(3 train, 4 restore, 4 evaluate\)/);
     expect(c.out()).toMatch(/diffuir-vs-rdbm:family=diffuir\s+\(given\)/);
+    expect(c.out()).toMatch(/diffuir-vs-rdbm:family=rdbm,seed=2\s/);
+    expect(c.out()).not.toMatch(/family=diffuir,seed/);
     const e = capture();
     expect(await runCli(['sweep', 'diffuir-vs-rdbm', '--dry-run', '--data', data], e.io)).toBe(2);
-    expect(e.err()).toMatch(/^rdbm: experiment diffuir-vs-rdbm, point family=diffuir: family diffuir needs a checkpoint/);
+    expect(e.err()).toMatch(/^rdbm: experiment diffuir-vs-rdbm, point family=diffuir(,seed=0)?: family diffuir needs a checkpoint/);
     expect(e.err().trim().split('\n')).toHaveLength(1);
     const l = capture();
     expect(await runCli(['sweep', '--list'], l.io)).toBe(0);
-    expect(l.out()).toMatch(/diffuir-vs-rdbm .*\n.*axes: family \[diffuir, rdbm\] \(train\)  \(named only: needs --diffuir-checkpoint\)/);
+    expect(l.out()).toMatch(/diffuir-vs-rdbm .*\n.*axes: family \[diffuir, rdbm\] \(train\); seed \[0, 1, 2\] \(train\)  \(named only: needs --diffuir-checkpoint\)/);
   });
 
   it('runs at smoke scale: DiffUIR restores through src/rddm, RDBM trains a tiny model; per-task basicsr-y scores', async () => {
