@@ -106,10 +106,11 @@ export async function addSweepToZoo(experiments: readonly string[], options: { s
     const versions = record.versions ?? {};
     const config = { ...((record.config as RunConfig | undefined) ?? job.config) };
     const runCheckpoint = store.resolve(String(record.checkpoint));
-    const existing = existsSync(join(zooDir, name, ZOO_FILE)) ? readZooEntry(join(zooDir, name)) : undefined;
+    // (read only where narrow storage is measured: reading an entry hashes its weights)
+    const existing = narrow && existsSync(join(zooDir, name, ZOO_FILE)) ? readZooEntry(join(zooDir, name)) : undefined;
     // measurements of the same run are kept; an entry whose format they decide is left as it is
     const known = existing?.trainKey === done.key ? (existing.weights.checks ?? {}) : {};
-    if (narrow && existing?.trainKey === done.key && formatsToMeasure(known).length === 0 && existing.weights.dtype === chooseStorage(known)) {
+    if (existing?.trainKey === done.key && formatsToMeasure(known).length === 0 && existing.weights.dtype === chooseStorage(known)) {
       kept.push(name);
       continue;
     }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { readImage } from '../image/index.js';
 import type { Io } from '../util/io.js';
-import { ZOO_CHECKPOINT, ZOO_FILE, readZooEntry } from '../zoo/entry.js';
+import { ZOO_CHECKPOINT, ZOO_FILE, type ZooEntry, listZoo, readZooEntry } from '../zoo/entry.js';
 import { narrowZooEntry, writeNarrowCheckpoint } from '../zoo/add.js';
 import { type StorageCheck, type StorageChecks, chooseStorage, formatsToMeasure } from '../zoo/storage.js';
 import type { WeightDtype } from '../models/weight-files.js';
@@ -21,10 +21,10 @@ import type { Job } from './plan.js';
 import { realExecutors } from './real.js';
 import { selectTestPairs } from './testset.js';
 
-export const EMPTY_STORAGE_CHECK: StorageCheck = Object.freeze({ images: 0, values: 0, maxDiff: 0, valuesDiffering: 0, imagesDiffering: 0 });
+const EMPTY_STORAGE_CHECK: StorageCheck = Object.freeze({ images: 0, values: 0, maxDiff: 0, valuesDiffering: 0, imagesDiffering: 0 });
 
 /** Two equally long uint8 images compared value by value, folded into a running check. */
-export function foldStorageCheck(check: StorageCheck, a: ArrayLike<number>, b: ArrayLike<number>, image: string): StorageCheck {
+function foldStorageCheck(check: StorageCheck, a: ArrayLike<number>, b: ArrayLike<number>, image: string): StorageCheck {
   if (a.length !== b.length) throw new RdbmError(`${image}: the two restorations have ${a.length} and ${b.length} values (expected the same image size)`);
   let maxDiff = check.maxDiff;
   let differing = 0;
@@ -96,18 +96,29 @@ export interface ShrinkReport {
   readonly dtype: WeightDtype;
 }
 
-/**
- * Stores float32 zoo entries in the narrowest format their restorations allow (each measured on its recorded run
- * config's test split, generated in a temporary folder); an entry no format allows stays float32 with its checks.
- */
-export async function shrinkZooEntries(names: readonly string[], options: { zooDir: string; io: Pick<Io, 'err' | 'errIsTTY'> }): Promise<ShrinkReport[]> {
-  const entries = names.map((name) => {
-    const dir = join(options.zooDir, name);
-    if (!existsSync(join(dir, ZOO_FILE))) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(name)} (expected a folder with ${ZOO_FILE} in ${options.zooDir})`);
+/** A float32 zoo entry, read and checked, that shrinkZooEntries may rewrite. */
+export interface ShrinkableEntry {
+  readonly name: string;
+  readonly dir: string;
+  readonly entry: ZooEntry;
+}
+
+/** The named entries of a zoo, each refused in one line unless it exists and is stored in float32 (before any work starts). */
+export function shrinkableEntries(names: readonly string[], zooDir: string): ShrinkableEntry[] {
+  return names.map((name) => {
+    const dir = join(zooDir, name);
+    if (!existsSync(join(dir, ZOO_FILE))) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(name)} (expected one of ${listZoo(zooDir).map((e) => e.name).join(', ') || 'none'} in ${zooDir})`);
     const entry = readZooEntry(dir);
     if (entry.weights.dtype !== 'float32') throw new RdbmError(`zoo entry ${name}: already stored in ${entry.weights.dtype}`);
     return { name, dir, entry };
   });
+}
+
+/**
+ * Stores float32 zoo entries in the narrowest format their restorations allow (each measured on its recorded run
+ * config's test split, generated in a temporary folder); an entry no format allows stays float32 with its checks.
+ */
+export async function shrinkZooEntries(entries: readonly ShrinkableEntry[], options: { io: Pick<Io, 'err' | 'errIsTTY'> }): Promise<ShrinkReport[]> {
   const datasets = mkdtempSync(join(tmpdir(), 'rdbm-storage-data-'));
   try {
     const reports: ShrinkReport[] = [];

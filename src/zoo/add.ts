@@ -28,12 +28,15 @@ export type AddZooEntryInput = Pick<ZooEntry, 'name' | 'training' | 'dataset' | 
   readonly checks?: StorageChecks;
 };
 
+/** Where each sampling tensor sits in the joined weights (offsets count values). */
+type SamplingLayout = { name: string; shape: readonly number[]; offset: number }[];
+
 /** The sampling weights of a checkpoint (its `train/` state left out) as one array, in the order saved, and their layout. */
-function samplingWeights(checkpoint: string): { manifest: CheckpointManifest; all: Float32Array; layout: { name: string; shape: readonly number[]; offset: number }[] } {
+function samplingWeights(checkpoint: string): { manifest: CheckpointManifest; all: Float32Array; layout: SamplingLayout } {
   const { manifest, tensors } = readCheckpoint(checkpoint);
   const kept = manifest.tensors.filter((t) => !t.name.startsWith('train/'));
   const all = new Float32Array(kept.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0));
-  const layout: { name: string; shape: readonly number[]; offset: number }[] = [];
+  const layout: SamplingLayout = [];
   let at = 0;
   for (const t of kept) {
     const data = tensors.get(t.name)!.data;
@@ -50,9 +53,14 @@ function samplingWeights(checkpoint: string): { manifest: CheckpointManifest; al
  */
 export function writeNarrowCheckpoint(checkpoint: string, outDir: string, dtype: WeightDtype): void {
   const { manifest, all, layout } = samplingWeights(checkpoint);
-  const { sha256: _whole, shards: _split, dtype: _dtype, ...fields } = manifest;
   mkdirSync(outDir, { recursive: true });
-  writeCheckpointFiles(outDir, { ...fields, tensors: layout, ...(dtype === 'float32' ? {} : { dtype }) }, encodeWeights(all, dtype));
+  writeSamplingCheckpoint(outDir, manifest, layout, encodeWeights(all, dtype), dtype);
+}
+
+/** A checkpoint of sampling weights: the source manifest's fields with the new layout, bytes and storage format. */
+function writeSamplingCheckpoint(dir: string, manifest: CheckpointManifest, layout: SamplingLayout, bytes: Uint8Array, dtype: WeightDtype, shardBytes?: number): void {
+  const { sha256: _whole, shards: _split, dtype: _dtype, ...fields } = manifest;
+  writeCheckpointFiles(dir, { ...fields, tensors: layout, ...(dtype === 'float32' ? {} : { dtype }) }, bytes, shardBytes);
 }
 
 /** Refuses storing `dtype` without a measurement that allows it (one line naming the entry). */
@@ -118,14 +126,12 @@ export function narrowZooEntry(dir: string, dtype: WeightDtype, checks: StorageC
 }
 
 /** Writes an entry's folder (checkpoint/ + zoo.json) into a partial sibling, checks it, and renames it into place. */
-function writeEntry(target: string, entry: ZooEntry, manifest: CheckpointManifest, layout: readonly { name: string; shape: readonly number[]; offset: number }[], bytes: Uint8Array, shardBytes?: number): ZooEntry {
-  const dtype = entry.weights.dtype;
+function writeEntry(target: string, entry: ZooEntry, manifest: CheckpointManifest, layout: SamplingLayout, bytes: Uint8Array, shardBytes?: number): ZooEntry {
   removeStalePartials(target);
   const partial = partialPath(target);
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, ZOO_CHECKPOINT), { recursive: true });
-  const { sha256: _whole, shards: _split, dtype: _dtype, ...fields } = manifest;
-  writeCheckpointFiles(join(partial, ZOO_CHECKPOINT), { ...fields, tensors: layout, ...(dtype === 'float32' ? {} : { dtype }) }, bytes, shardBytes ?? SHARD_BYTES);
+  writeSamplingCheckpoint(join(partial, ZOO_CHECKPOINT), manifest, layout, bytes, entry.weights.dtype, shardBytes ?? SHARD_BYTES);
   writeJsonAtomic(join(partial, ZOO_FILE), entry);
   readZooEntry(partial);
   if (existsSync(target)) rmSync(target, { recursive: true, force: true });

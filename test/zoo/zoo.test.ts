@@ -11,7 +11,7 @@ import { duration } from '../../src/util/progress.js';
 import { SCALES } from '../../src/experiments/scales.js';
 import type { RunConfig } from '../../src/experiments/config.js';
 import { addSweepToZoo, zooName } from '../../src/experiments/zoo-add.js';
-import { shrinkZooEntries } from '../../src/experiments/zoo-storage.js';
+import { shrinkZooEntries, shrinkableEntries } from '../../src/experiments/zoo-storage.js';
 import { zooCheckpointFor, zooDataset, zooEntryOf, zooTraining } from '../../src/experiments/zoo.js';
 import { deltaReading, reproduce } from '../../src/reports/index.js';
 import { runExperiment } from '../../src/experiments/api.js';
@@ -304,7 +304,7 @@ describe('checkpoint zoo', () => {
     // shrinking a float32 copy in place measures the same and stores the same
     const inPlace = join(tmp, 'zoo-shrunk');
     cpSync(join(zoo, name), join(inPlace, name), { recursive: true });
-    expect(await shrinkZooEntries([name], { zooDir: inPlace, io: { err: () => {}, errIsTTY: false } })).toEqual([{ name, checks, dtype }]);
+    expect(await shrinkZooEntries(shrinkableEntries([name], inPlace), { io: { err: () => {}, errIsTTY: false } })).toEqual([{ name, checks, dtype }]);
     expect(readZooEntry(join(inPlace, name)).weights).toEqual(added.weights);
   });
 
@@ -315,7 +315,7 @@ describe('checkpoint zoo', () => {
     const original = JSON.parse(readFileSync(zooJson, 'utf8')) as ZooEntry;
     // the recorded run config is not part of the lookup key: one test image per task keeps the suite fast
     writeFileSync(zooJson, JSON.stringify({ ...original, config: { ...original.config, testLimit: 1 } }));
-    const [halved] = await shrinkZooEntries(['T'], { zooDir: halfZoo, io: { err: () => {}, errIsTTY: false } });
+    const [halved] = await shrinkZooEntries(shrinkableEntries(['T'], halfZoo), { io: { err: () => {}, errIsTTY: false } });
     const check = halved.checks.float16!;
     expect(halved).toEqual({ name: 'T', checks: { float16: check }, dtype: 'float16' });
     expect(check.images).toBe(5);
@@ -336,7 +336,7 @@ describe('checkpoint zoo', () => {
       a.dispose();
       b.dispose();
     }
-    await expect(shrinkZooEntries(['T'], { zooDir: halfZoo, io: { err: () => {}, errIsTTY: false } })).rejects.toThrow('zoo entry T: already stored in float16');
+    expect(() => shrinkableEntries(['T'], halfZoo)).toThrow('zoo entry T: already stored in float16');
     // the zoo.json's dtype is bound to the stored weights, and a recorded check beyond 1/255 or malformed is refused
     const stored = readFileSync(zooJson, 'utf8');
     const edit = (weights: object) => writeFileSync(zooJson, JSON.stringify({ ...JSON.parse(stored), weights: { ...added.weights, ...weights } }));

@@ -5,7 +5,7 @@ import { backendOption, startBackend, threadsOption } from '../options/backend.j
 import { BACKEND_IDS, currentBackendId, selectedBackend, threadsOfDescription } from '../../tf/index.js';
 import { addSweepToZoo } from '../../experiments/zoo-add.js';
 import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
-import { shrinkZooEntries } from '../../experiments/zoo-storage.js';
+import { shrinkZooEntries, shrinkableEntries } from '../../experiments/zoo-storage.js';
 import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from '../../zoo/entry.js';
 import { NARROW_DTYPES, STORAGE_MAX_DIFF, type StorageChecks } from '../../zoo/storage.js';
 import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from '../../zoo/verify.js';
@@ -159,13 +159,9 @@ export const zooShrinkCommand: Command = {
   async run({ options, positionals }, io) {
     const zooDir = (options.zoo as string | undefined) ?? BUNDLED_ZOO_DIR;
     // bad names and entries already narrow fail before the backend starts
-    for (const name of positionals) {
-      if (!existsSync(join(zooDir, name, 'zoo.json'))) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(name)} (expected one of ${listZoo(zooDir).map((e) => e.name).join(', ') || 'none'} in ${zooDir})`);
-      const { weights } = readZooEntry(join(zooDir, name));
-      if (weights.dtype !== 'float32') throw new RdbmError(`zoo entry ${name}: already stored in ${weights.dtype}`);
-    }
+    const entries = shrinkableEntries(positionals, zooDir);
     await startBackend(options.backend, io, options.threads);
-    const reports = await shrinkZooEntries(positionals, { zooDir, io });
+    const reports = await shrinkZooEntries(entries, { io });
     for (const r of reports) io.out(`${r.name}: stored in ${r.dtype}: ${checksLine(r.checks)}\n`);
     return reports.every((r) => r.dtype !== 'float32') ? 0 : 1;
   },
