@@ -5,13 +5,13 @@
  * rounding to each format still to measure, narrowest first, stopping at the first allowed; every uint8 value is
  * compared. Needs a started TensorFlow.js backend.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RdbmError } from '../errors.js';
 import { readImage } from '../image/index.js';
 import type { Io } from '../util/io.js';
-import { ZOO_CHECKPOINT, ZOO_FILE, type ZooEntry, listZoo, readZooEntry } from '../zoo/entry.js';
+import { ZOO_CHECKPOINT, type ZooEntry, readZooEntry, zooEntryDir } from '../zoo/entry.js';
 import { narrowZooEntry, writeNarrowCheckpoint } from '../zoo/add.js';
 import { type StorageCheck, type StorageChecks, chooseStorage, formatsToMeasure } from '../zoo/storage.js';
 import type { WeightDtype } from '../models/weight-files.js';
@@ -106,8 +106,7 @@ export interface ShrinkableEntry {
 /** The named entries of a zoo, each refused in one line unless it exists and is stored in float32 (before any work starts). */
 export function shrinkableEntries(names: readonly string[], zooDir: string): ShrinkableEntry[] {
   return names.map((name) => {
-    const dir = join(zooDir, name);
-    if (!existsSync(join(dir, ZOO_FILE))) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(name)} (expected one of ${listZoo(zooDir).map((e) => e.name).join(', ') || 'none'} in ${zooDir})`);
+    const dir = zooEntryDir(zooDir, name);
     const entry = readZooEntry(dir);
     if (entry.weights.dtype !== 'float32') throw new RdbmError(`zoo entry ${name}: already stored in ${entry.weights.dtype}`);
     return { name, dir, entry };

@@ -13,6 +13,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RdbmError } from '../errors.js';
+import { unknownName } from '../util/registry.js';
 import type { CheckpointManifest } from '../models/checkpoint.js';
 import { tileWindows } from '../models/tiles.js';
 import { type WeightDtype, readWeightFiles } from '../models/weight-files.js';
@@ -116,13 +117,27 @@ export function readZooEntry(dir: string): ZooEntry {
 }
 
 /** The entries of a zoo folder, by name (each checked; a damaged one throws naming it). */
-export function listZoo(zooDir: string = BUNDLED_ZOO_DIR): ZooEntry[] {
+/** The names of a zoo's entries (the directories holding a zoo.json), sorted; none read. */
+export function zooEntryNames(zooDir: string = BUNDLED_ZOO_DIR): string[] {
   if (!existsSync(zooDir)) return [];
   return readdirSync(zooDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(zooDir, d.name, ZOO_FILE)))
     .map((d) => d.name)
-    .sort()
-    .map((name) => readZooEntry(join(zooDir, name)));
+    .sort();
+}
+
+export function listZoo(zooDir: string = BUNDLED_ZOO_DIR): ZooEntry[] {
+  return zooEntryNames(zooDir).map((name) => readZooEntry(join(zooDir, name)));
+}
+
+/** The directory of a named entry, or the registries' one line for an unknown name, listing the zoo's entries. */
+export function zooEntryDir(zooDir: string, name: string): string {
+  const dir = join(zooDir, name);
+  if (!existsSync(join(dir, ZOO_FILE))) {
+    const names = zooEntryNames(zooDir);
+    throw unknownName(`zoo entry in ${zooDir}`, name, names.length ? names : ['none']);
+  }
+  return dir;
 }
 
 /** The checkpoint directory of an entry. */

@@ -1,16 +1,14 @@
 /** `rdbm zoo list`, `rdbm zoo verify`, `rdbm zoo add` and `rdbm zoo shrink`: the checkpoint zoo. */
 import type { Command } from '../command.js';
-import { RdbmError } from '../../errors.js';
 import { backendOption, startBackend, threadsOption } from '../options/backend.js';
 import { BACKEND_IDS, currentBackendId, selectedBackend, threadsOfDescription } from '../../tf/index.js';
 import { addSweepToZoo } from '../../experiments/zoo-add.js';
 import { DEFAULT_SCALE, SCALES, SCALE_NAMES, type ScaleName } from '../../experiments/scales.js';
 import { shrinkZooEntries, shrinkableEntries } from '../../experiments/zoo-storage.js';
-import { BUNDLED_ZOO_DIR, listZoo, readZooEntry } from '../../zoo/entry.js';
+import { BUNDLED_ZOO_DIR, listZoo, readZooEntry, zooEntryDir } from '../../zoo/entry.js';
 import { NARROW_DTYPES, STORAGE_MAX_DIFF, type StorageChecks } from '../../zoo/storage.js';
 import { LOSS_TOLERANCE, recordedStep, verifyZooEntry } from '../../zoo/verify.js';
 import { isAbsolute, join, relative } from 'node:path';
-import { existsSync } from 'node:fs';
 import { duration } from '../../util/progress.js';
 
 /** A path below the working directory as a relative one (what to pass to --checkpoint), others as they are. */
@@ -67,8 +65,7 @@ export const zooVerifyCommand: Command = {
   ],
   async run({ options, positionals }, io) {
     const dir = (options.zoo as string | undefined) ?? BUNDLED_ZOO_DIR;
-    const entryDir = join(dir, positionals[0]);
-    if (!existsSync(entryDir)) throw new RdbmError(`unknown zoo entry: ${JSON.stringify(positionals[0])} (expected one of ${listZoo(dir).map((e) => e.name).join(', ') || 'none'} in ${dir})`);
+    const entryDir = zooEntryDir(dir, positionals[0]);
     // the recorded hashes are the entry's backend's float arithmetic: retrain on it unless told otherwise
     const entry = readZooEntry(entryDir);
     recordedStep(entry, options.steps as number | undefined); // bad input fails before the backend starts
