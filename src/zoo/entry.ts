@@ -116,7 +116,6 @@ export function readZooEntry(dir: string): ZooEntry {
   return entry;
 }
 
-/** The entries of a zoo folder, by name (each checked; a damaged one throws naming it). */
 /** The names of a zoo's entries (the directories holding a zoo.json), sorted; none read. */
 export function zooEntryNames(zooDir: string = BUNDLED_ZOO_DIR): string[] {
   if (!existsSync(zooDir)) return [];
@@ -126,6 +125,7 @@ export function zooEntryNames(zooDir: string = BUNDLED_ZOO_DIR): string[] {
     .sort();
 }
 
+/** The entries of a zoo folder, by name (each checked; a damaged one throws naming it). */
 export function listZoo(zooDir: string = BUNDLED_ZOO_DIR): ZooEntry[] {
   return zooEntryNames(zooDir).map((name) => readZooEntry(join(zooDir, name)));
 }
