@@ -34,6 +34,17 @@ export function perTaskValues(set: ReproducedSet, metric: MetricName = 'psnr'): 
   return values;
 }
 
+/** Axis labels are 10-px sans-serif: about 6.5 px a character, with a margin between neighbours. */
+const LABEL_PX_PER_CHAR = 6.5;
+const LABEL_GAP_PX = 12;
+
+/** Pixels per bar: narrower bars when many entries share a task, but each task's group of bars at least as wide as its longest label (one entry with the title `Denoising/MyNoise` overlapped its neighbours at 22 px). */
+export function barStep(taskTitles: readonly string[], entries: number): number {
+  const longest = Math.max(...taskTitles.map((t) => t.length));
+  const group = longest * LABEL_PX_PER_CHAR + LABEL_GAP_PX;
+  return Math.max(entries > 3 ? 14 : 22, Math.ceil(group / Math.max(1, entries)));
+}
+
 export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', options: { title?: string } = {}): TopLevelSpec {
   if (!METRICS.includes(metric)) throw unknownName('metric', metric, METRICS);
   const values = perTaskValues(set, metric);
@@ -47,7 +58,7 @@ export function perTaskPlot(set: ReproducedSet, metric: MetricName = 'psnr', opt
   return topLevel(options.title ?? `${METRIC_TITLES[metric]} per task: ${set.experiment}`, subtitle.length > 1 ? subtitle : subtitle[0], {
     data: { values },
     // with xOffset the step is per bar (vega-lite's default `for: 'offset'`)
-    width: { step: set.entries.length > 3 ? 14 : 22 },
+    width: { step: barStep(taskOrder, set.entries.length) },
     height: 220,
     encoding: { x, xOffset },
     layer: [
