@@ -5,7 +5,7 @@
  * recorded windows, as its results were made. Without a backend chosen (initBackend), it takes the one initBackend
  * picks. Every tensor made here is disposed before it returns.
  *
- *   const cmp = await compareCheckpoints({ checkpoints: ['T', 'B'], tasks: ['dehazing'], nfe: 3 });
+ *   const cmp = await compareCheckpoints({ checkpoints: ['w64-T', 'w64-B'], tasks: ['dehazing'], nfe: 3 });
  *   tslab.display.markdown(cmp.table()); displayPlot(cmp.plot());
  */
 import { DEFAULT_SCALE, SCALES } from '../experiments/scales.js';
@@ -70,7 +70,7 @@ export interface ResolvedCheckpoint {
 function resolveCheckpoint(spec: string | CheckpointSpec): ResolvedCheckpoint {
   const given = typeof spec === 'string' ? { path: spec } : spec;
   const zoo = zooEntryCheckpoint(given.path);
-  if (!zoo && !existsSync(given.path)) throw new RdbmError(`checkpoint not found: ${given.path} (expected a zoo entry name such as T, a checkpoint folder with manifest.json, or a .pt/.pth file)`);
+  if (!zoo && !existsSync(given.path)) throw new RdbmError(`checkpoint not found: ${given.path} (expected a zoo entry name such as ${ZOO_SIZES[0]}, a checkpoint folder with manifest.json, or a .pt/.pth file)`);
   // a size entry of a zoo scale (T, w64-T) reads as the model's name
   const sizeEntry = zoo && Object.values(SCALES).some((s) => zoo.entry.name === `${s.zooPrefix ?? ''}${zoo.entry.training.model}`);
   const name = zoo ? (sizeEntry ? `RDBM-${zoo.entry.training.model}` : zoo.entry.name) : basename(given.path) === 'checkpoint' ? basename(dirname(given.path)) : basename(given.path);

@@ -42,7 +42,7 @@ describe('resolveCheckpoints', () => {
 
   it('names a non-size zoo entry after itself and a file after its name; refuses a missing path and a repeated label in one line', () => {
     expect(resolveCheckpoints(['T-pi-one', { path: PT }, { path: PT, label: 'mine', tile: false }]).map((r) => [r.label, r.tile])).toEqual([['T-pi-one', { size: 32, overlap: 4 }], ['unet_d8_m12_state.pt', undefined], ['mine', false]]);
-    expect(() => resolveCheckpoints(['nope/ckpt'])).toThrow(/^checkpoint not found: nope\/ckpt \(expected a zoo entry name such as T, a checkpoint folder with manifest.json, or a .pt\/.pth file\)$/);
+    expect(() => resolveCheckpoints(['nope/ckpt'])).toThrow(/^checkpoint not found: nope\/ckpt \(expected a zoo entry name such as w64-T, a checkpoint folder with manifest.json, or a .pt\/.pth file\)$/);
     expect(() => resolveCheckpoints(['T', 'data/zoo/T'])).toThrow('the label "RDBM-T" is used twice or reserved');
   });
 });
