@@ -2,6 +2,7 @@
 // `rdbm reproduce` into an empty results folder (mini-uir generated, every restoration and score computed, the
 // report rendered), once on the native backend (when built) and once on wasm alone, on every core of this machine.
 // Prints both wall times against the issue-31 goals (native ≤ 20 min, wasm ≤ 45 min on 2 cores).
+// RDBM_BENCH_BACKENDS=node (or wasm) times one of them only.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -13,7 +14,13 @@ const root = join(import.meta.dirname, '..');
 const GOALS = { node: 20, wasm: 45 };
 const minutes = (s) => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 console.log(`rdbm reproduce (scale ${DEFAULT_SCALE}) into a fresh results folder, ${availableParallelism()} cores`);
-for (const backend of ['node', 'wasm']) {
+const backends = (process.env.RDBM_BENCH_BACKENDS ?? 'node,wasm').split(',').map((b) => b.trim());
+const unknown = backends.find((b) => !(b in GOALS));
+if (unknown) {
+  console.error(`bench: RDBM_BENCH_BACKENDS: unknown backend "${unknown}" (expected node, wasm or both, comma-separated)`);
+  process.exit(2);
+}
+for (const backend of backends) {
   const missing = backend === 'node' ? nativeUnavailable('cpu') : undefined;
   if (missing) {
     console.log(`  ${backend}: n/a (${missing})`);
