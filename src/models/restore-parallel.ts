@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { RdbmError } from '../errors.js';
 import { compiledWorkerUrl } from '../util/worker-url.js';
 import { type BackendId, currentBackendId } from '../tf/index.js';
-import type { RestoredImage, RestoreSettings } from './restore.js';
+import type { RestoredImage, RestoreSettings } from './types.js';
 
 export interface RestoreWorkerSetup {
   readonly backend: BackendId;

@@ -19,7 +19,7 @@ import { loadCheckpoint } from './checkpoint.js';
 import { callCapacity } from './restore-memory.js';
 import { restoreOnWorkers, restoreWorkerUrl } from './restore-parallel.js';
 import { defaultTile, tileStarts } from './tiles.js';
-import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES, type LoadedModel, type RestoreOptions, type RestoreResult } from './types.js';
+import { TRAIN_OBJECTIVES, TRAIN_SCHEDULES, type LoadedModel, type RestoredImage, type RestoreOptions, type RestoreResult, type RestoreSettings } from './types.js';
 
 /**
  * Where a generative prior (a checkpoint trained with process `vp`) starts on the bridge: t₀ = round(0.7·(T − 1)).
@@ -127,26 +127,6 @@ export function resolveInputs(inputs: RestoreOptions['inputs']): { name: string;
 
 /** Pixels per network call when batching images (16 of 128², 4 of 256², 1 of 512²): memory stays flat. */
 export const BATCH_PIXELS = 1 << 18;
-
-/** The sampler settings of one restoration, resolved from the options and the checkpoint (plain data, sent to workers). */
-export interface RestoreSettings {
-  readonly schedule: (typeof TRAIN_SCHEDULES)[number];
-  readonly timesteps: number;
-  readonly lambda: number;
-  readonly parameterization: (typeof TRAIN_OBJECTIVES)[number];
-  readonly nfe: number;
-  readonly tile: { size: number; overlap: number } | false;
-  readonly outputDir: string;
-  /** worker threads restoring at once (they share host RAM on native backends; each has its own wasm heap) */
-  readonly workers?: number;
-  /**
-   * set for a generative prior (a `vp` checkpoint): its VP β schedule and steps, the bridge step t₀ it starts from,
-   * and the seed of the start noise (one stream per image name); the model must take real time inputs
-   */
-  readonly prior?: { readonly schedule: (typeof TRAIN_SCHEDULES)[number]; readonly timesteps: number; readonly start: number; readonly seed: number };
-}
-
-export type RestoredImage = { name: string; input: string; output: string; seconds: number };
 
 /**
  * Restores a window of consecutive inputs: images of equal size go through the sampler together

@@ -177,3 +177,23 @@ export interface RestoreResult {
   readonly outputs: readonly { readonly name: string; readonly input: string; readonly output: string; readonly seconds: number }[];
   readonly seconds: number;
 }
+
+/** The sampler settings of one restoration, resolved from the options and the checkpoint (plain data, sent to workers). */
+export interface RestoreSettings {
+  readonly schedule: (typeof TRAIN_SCHEDULES)[number];
+  readonly timesteps: number;
+  readonly lambda: number;
+  readonly parameterization: (typeof TRAIN_OBJECTIVES)[number];
+  readonly nfe: number;
+  readonly tile: { size: number; overlap: number } | false;
+  readonly outputDir: string;
+  /** worker threads restoring at once (they share host RAM on native backends; each has its own wasm heap) */
+  readonly workers?: number;
+  /**
+   * set for a generative prior (a `vp` checkpoint): its VP β schedule and steps, the bridge step t₀ it starts from,
+   * and the seed of the start noise (one stream per image name); the model must take real time inputs
+   */
+  readonly prior?: { readonly schedule: (typeof TRAIN_SCHEDULES)[number]; readonly timesteps: number; readonly start: number; readonly seed: number };
+}
+
+export type RestoredImage = { name: string; input: string; output: string; seconds: number };
