@@ -23,7 +23,8 @@ describe('training-health table', () => {
     expect(l.spike).toMatch(/^38\.\d\d × at steps 2501–3000$/);
     const t = table.rows.find((r) => r.entry === 'T')!;
     expect(t).toMatchObject({ steps: 3000, final_steps: '2501–3000', spike: 'none', verdict: 'ok: the loss never rose above an earlier window' });
-    expect(table.rows.filter((r) => String(r.verdict).startsWith('ok'))).toHaveLength(zoo.length - 1);
+    // the rest ok but whole64's RDBM-L seeds 0 and 1, marked where their row appears
+    expect(table.rows.filter((r) => !String(r.verdict).startsWith('ok')).map((r) => r.entry)).toEqual(['L ⚠ diverged', 'w64-L ⚠ unstable', 'w64-L-seed-1 ⚠ unstable']);
   });
 
   it('renders as Markdown with its definitions under it', () => {
