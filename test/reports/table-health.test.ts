@@ -1,17 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { zooHistories } from '../helpers/zoo-histories.js';
 import { HEALTH_MARK_NOTE, healthMark, trainingHealthTable } from '../../src/reports/table-health.js';
 import { tableToMarkdown } from '../../src/reports/markdown.js';
 
-const ZOO = new URL('../../data/zoo/', import.meta.url);
-type Entry = { name: string; history: { step: number; loss: number }[] };
-// the bundled entries, and the retired cpu RDBM-L's recorded history (diverged late: test/fixtures/zoo/L-diverged.json)
-const zoo = [
-  ...readdirSync(ZOO, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => JSON.parse(readFileSync(new URL(`${d.name}/zoo.json`, ZOO), 'utf8')) as Entry),
-  JSON.parse(readFileSync(new URL('../fixtures/zoo/L-diverged.json', import.meta.url), 'utf8')) as Entry,
-].sort((a, b) => a.name.localeCompare(b.name));
+const zoo = zooHistories();
 
 describe('training-health table', () => {
   const table = trainingHealthTable(zoo, { scale: 'cpu' });

@@ -1,17 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { zooHistories } from '../helpers/zoo-histories.js';
 import { RdbmError } from '../../src/errors.js';
 import { DIVERGED_RATIO, UNSTABLE_RATIO, trainingHealth } from '../../src/stats/index.js';
 
-const ZOO = new URL('../../data/zoo/', import.meta.url);
-type Entry = { name: string; history: { step: number; loss: number }[] };
-// the bundled entries, and the retired cpu RDBM-L's recorded history (diverged late: test/fixtures/zoo/L-diverged.json)
-const zoo = [
-  ...readdirSync(ZOO, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => JSON.parse(readFileSync(new URL(`${d.name}/zoo.json`, ZOO), 'utf8')) as Entry),
-  JSON.parse(readFileSync(new URL('../fixtures/zoo/L-diverged.json', import.meta.url), 'utf8')) as Entry,
-];
+const zoo = zooHistories();
 
 describe('trainingHealth: final window, largest spike, verdict', () => {
   // whole64's RDBM-L at lr 2e-3 (the recipe chosen on RDBM-T): two of its three seeds rose and came back
